@@ -1,0 +1,17 @@
+// Lower-case hexadecimal, as used by vectors/ and by the protocol analyser output.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/bytes.h"
+
+namespace tmsproto {
+
+std::string to_hex(ByteView bytes);
+
+// Accepts upper or lower case; returns nullopt on an odd length or a non-hex character.
+std::optional<Bytes> from_hex(std::string_view text);
+
+}  // namespace tmsproto
