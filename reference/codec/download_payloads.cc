@@ -1,0 +1,211 @@
+#include "codec/download_payloads.h"
+
+#include "common/try.h"
+#include "protocol/constants.h"
+
+namespace tmsproto::codec {
+namespace {
+
+Parsed<PackageKind> read_kind(Reader& r) {
+  TMS_TRY(std::uint8_t k, r.u8("KIND"));
+  switch (k) {
+    case 'A': return PackageKind::kApplication;
+    case 'P': return PackageKind::kParameters;
+    case 'D': return PackageKind::kDataFile;
+    default: return malformed("KIND");
+  }
+}
+
+Parsed<Section> read_section(Reader& r) {
+  TMS_TRY(std::uint8_t s, r.u8("SECTION"));
+  if (s == 0x01) return Section::kFit;
+  if (s == 0x02) return Section::kData;
+  return malformed("SECTION");  // REQ-MSG-100
+}
+
+bool power_of_two_chunk(std::uint16_t c) {
+  return c >= kMinChunk && c <= kMaxChunk && (c & (c - 1)) == 0;
+}
+
+template <class T, class Key>
+bool unique_by(const std::vector<T>& items, Key key) {
+  for (std::size_t i = 0; i < items.size(); ++i)
+    for (std::size_t j = i + 1; j < items.size(); ++j)
+      if (key(items[i]) == key(items[j])) return false;
+  return true;
+}
+
+}  // namespace
+
+Parsed<PkgAnnounce> parse_pkg_announce(ByteView payload) {
+  Reader r(payload);
+  PkgAnnounce m;
+  TMS_TRY(m.max_chunk, r.u16("MAX_CHUNK"));
+  if (m.max_chunk < kMinChunk || m.max_chunk > kMaxChunk) return malformed("MAX_CHUNK");
+  TMS_TRY(std::uint8_t count, r.u8("COUNT"));
+  if (count > kMaxAnnounced) return malformed("COUNT");
+  for (std::uint8_t i = 0; i < count; ++i) {
+    InstalledPackage p;
+    TMS_TRY(p.kind, read_kind(r));
+    TMS_TRY(p.name, read_text(r, kPackageNameWidth, CharSet::kAns, Emptiness::kRequired, "NAME"));
+    TMS_TRY(p.version, r.u32("VERSION"));
+    m.installed.push_back(std::move(p));
+  }
+  // REQ-MSG-080: one entry per (KIND, NAME).
+  if (!unique_by(m.installed, [](const InstalledPackage& p) { return std::pair(p.kind, p.name); })) {
+    return malformed("ENTRY");
+  }
+  TMS_CHECK(r.expect_end());
+  return m;
+}
+
+Bytes serialize(const PkgAnnounce& m) {
+  Writer w;
+  w.u16(m.max_chunk);
+  w.u8(static_cast<std::uint8_t>(m.installed.size()));
+  for (const InstalledPackage& p : m.installed) {
+    w.u8(static_cast<std::uint8_t>(p.kind));
+    write_text(w, p.name, kPackageNameWidth);
+    w.u32(p.version);
+  }
+  return std::move(w).take();
+}
+
+namespace {
+
+Parsed<Manifest> read_manifest(Reader& r) {
+  Manifest m;
+  TMS_TRY(std::uint8_t format, r.u8("FORMAT"));
+  if (format != 0x01) return malformed("FORMAT");
+  TMS_TRY(m.kind, read_kind(r));
+  TMS_TRY(m.name, read_text(r, kPackageNameWidth, CharSet::kAns, Emptiness::kRequired, "NAME"));
+  TMS_TRY(m.vendor_id, read_text(r, kVendorIdWidth, CharSet::kAn, Emptiness::kRequired, "VENDOR_ID"));
+  TMS_TRY(m.model_id, read_text(r, kModelIdWidth, CharSet::kAns, Emptiness::kRequired, "MODEL_ID"));
+  TMS_TRY(m.version, r.u32("VERSION"));
+  if (m.version < 1) return malformed("VERSION");
+  TMS_TRY(m.length, r.u32("LENGTH"));
+  if (m.length < 1 || m.length > kMaxPackageLength) return malformed("LENGTH");
+  TMS_TRY(m.chunk_size, r.u16("CHUNK_SIZE"));
+  if (!power_of_two_chunk(m.chunk_size)) return malformed("CHUNK_SIZE");
+  TMS_TRY(m.pkg_digest, r.array<32>("PKG_DIGEST"));
+  TMS_TRY(m.fit_digest, r.array<32>("FIT_DIGEST"));
+  return m;
+}
+
+void write_manifest(Writer& w, const Manifest& m) {
+  w.u8(0x01);
+  w.u8(static_cast<std::uint8_t>(m.kind));
+  write_text(w, m.name, kPackageNameWidth);
+  write_text(w, m.vendor_id, kVendorIdWidth);
+  write_text(w, m.model_id, kModelIdWidth);
+  w.u32(m.version);
+  w.u32(m.length);
+  w.u16(m.chunk_size);
+  w.bytes(m.pkg_digest);
+  w.bytes(m.fit_digest);
+}
+
+}  // namespace
+
+Parsed<Manifest> parse_manifest(ByteView manifest) {
+  Reader r(manifest);
+  TMS_TRY(Manifest m, read_manifest(r));
+  TMS_CHECK(r.expect_end());
+  return m;
+}
+
+Bytes serialize(const Manifest& m) {
+  Writer w;
+  write_manifest(w, m);
+  return std::move(w).take();
+}
+
+// REQ-MSG-090.
+Parsed<PkgConfirm> parse_pkg_confirm(ByteView payload) {
+  Reader r(payload);
+  PkgConfirm m;
+  TMS_TRY(std::uint8_t count, r.u8("COUNT"));
+  if (count > kMaxOffers) return malformed("COUNT");
+  for (std::uint8_t i = 0; i < count; ++i) {
+    TMS_TRY(std::uint8_t index, r.u8("PKG_INDEX"));
+    if (index != i) return malformed("PKG_INDEX");
+    Offer o;
+    TMS_TRY(o.manifest, read_manifest(r));
+    TMS_TRY(o.signature, r.array<kSignatureLength>("SIGNATURE"));
+    m.offers.push_back(std::move(o));
+  }
+  if (!unique_by(m.offers, [](const Offer& o) { return std::pair(o.manifest.kind, o.manifest.name); })) {
+    return malformed("OFFER");
+  }
+  TMS_CHECK(r.expect_end());
+  return m;
+}
+
+Bytes serialize(const PkgConfirm& m) {
+  Writer w;
+  w.u8(static_cast<std::uint8_t>(m.offers.size()));
+  for (std::size_t i = 0; i < m.offers.size(); ++i) {
+    w.u8(static_cast<std::uint8_t>(i));
+    write_manifest(w, m.offers[i].manifest);
+    w.bytes(m.offers[i].signature);
+  }
+  return std::move(w).take();
+}
+
+Parsed<FrameRequest> parse_frame_request(ByteView payload) {
+  Reader r(payload);
+  FrameRequest m;
+  TMS_TRY(m.pkg_index, r.u8("PKG_INDEX"));
+  TMS_TRY(m.section, read_section(r));
+  TMS_TRY(m.piece, r.u32("PIECE"));
+  TMS_CHECK(r.expect_end());
+  return m;
+}
+
+Bytes serialize(const FrameRequest& m) {
+  Writer w;
+  w.u8(m.pkg_index);
+  w.u8(static_cast<std::uint8_t>(m.section));
+  w.u32(m.piece);
+  return std::move(w).take();
+}
+
+Parsed<FrameResponse> parse_frame_response(ByteView payload) {
+  Reader r(payload);
+  FrameResponse m;
+  TMS_TRY(m.pkg_index, r.u8("PKG_INDEX"));
+  TMS_TRY(m.section, read_section(r));
+  TMS_TRY(m.piece, r.u32("PIECE"));
+  TMS_TRY(std::uint16_t len, r.u16("DATA_LEN"));
+  if (len < 1 || len > kMaxChunk) return malformed("DATA_LEN");
+  TMS_TRY(ByteView data, r.bytes(len, "DATA"));
+  m.data.assign(data.begin(), data.end());
+  TMS_CHECK(r.expect_end());
+  return m;
+}
+
+Bytes serialize(const FrameResponse& m) {
+  Writer w;
+  w.u8(m.pkg_index);
+  w.u8(static_cast<std::uint8_t>(m.section));
+  w.u32(m.piece);
+  w.u16(static_cast<std::uint16_t>(m.data.size()));
+  w.bytes(m.data);
+  return std::move(w).take();
+}
+
+Parsed<SessionEnd> parse_session_end(ByteView payload) {
+  Reader r(payload);
+  SessionEnd m;
+  TMS_TRY(m.result, read_response_code(r, "RESULT"));
+  TMS_CHECK(r.expect_end());
+  return m;
+}
+
+Bytes serialize(const SessionEnd& m) {
+  Writer w;
+  write_response_code(w, m.result);
+  return std::move(w).take();
+}
+
+}  // namespace tmsproto::codec

@@ -1,0 +1,109 @@
+// Payloads carried inside the secure envelope (spec/03-messages.md section 3.8): what the
+// download phase says once decrypted.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "codec/fields.h"
+#include "common/bytes.h"
+#include "protocol/response_code.h"
+
+namespace tmsproto::codec {
+
+// KIND: application program (应用程序), parameters (参数), data file (数据文件).
+enum class PackageKind : char { kApplication = 'A', kParameters = 'P', kDataFile = 'D' };
+enum class Section : std::uint8_t { kFit = 0x01, kData = 0x02 };
+
+inline constexpr std::size_t kMaxAnnounced = 16;
+inline constexpr std::size_t kMaxOffers = 8;
+inline constexpr std::size_t kManifestLength = 116;
+inline constexpr std::size_t kSignatureLength = 64;
+inline constexpr std::uint32_t kMaxPackageLength = 64u * 1024u * 1024u;
+inline constexpr std::uint16_t kMinChunk = 256;
+inline constexpr std::uint16_t kMaxChunk = 4096;
+
+struct InstalledPackage {
+  PackageKind kind = PackageKind::kApplication;
+  std::string name;
+  std::uint32_t version = 0;  // 0: none installed
+  bool operator==(const InstalledPackage&) const = default;
+};
+
+// PKG_ANNOUNCE (现有程序包, step 515).
+struct PkgAnnounce {
+  std::uint16_t max_chunk = kMaxChunk;
+  std::vector<InstalledPackage> installed;
+  bool operator==(const PkgAnnounce&) const = default;
+};
+
+// MANIFEST, signed by the vendor (REQ-DL-010).
+struct Manifest {
+  PackageKind kind = PackageKind::kApplication;
+  std::string name;
+  std::string vendor_id;
+  std::string model_id;
+  std::uint32_t version = 1;
+  std::uint32_t length = 1;
+  std::uint16_t chunk_size = kMaxChunk;
+  std::array<std::uint8_t, 32> pkg_digest{};
+  std::array<std::uint8_t, 32> fit_digest{};
+  bool operator==(const Manifest&) const = default;
+};
+
+struct Offer {
+  Manifest manifest;
+  std::array<std::uint8_t, kSignatureLength> signature{};
+  bool operator==(const Offer&) const = default;
+};
+
+// PKG_CONFIRM (确认下载包, step 517). PKG_INDEX is the position in `offers`.
+struct PkgConfirm {
+  std::vector<Offer> offers;
+  bool operator==(const PkgConfirm&) const = default;
+};
+
+// FRAME_REQUEST (帧下载请求, step 518).
+struct FrameRequest {
+  std::uint8_t pkg_index = 0;
+  Section section = Section::kFit;
+  std::uint32_t piece = 0;
+  bool operator==(const FrameRequest&) const = default;
+};
+
+// FRAME_RESPONSE (帧响应数据, step 520).
+struct FrameResponse {
+  std::uint8_t pkg_index = 0;
+  Section section = Section::kFit;
+  std::uint32_t piece = 0;
+  Bytes data;
+  bool operator==(const FrameResponse&) const = default;
+};
+
+// SESSION_END and SESSION_END_ACK.
+struct SessionEnd {
+  ResponseCode result = ResponseCode::kSuccess;
+  bool operator==(const SessionEnd&) const = default;
+};
+
+Parsed<PkgAnnounce> parse_pkg_announce(ByteView payload);
+Bytes serialize(const PkgAnnounce& m);
+
+Parsed<Manifest> parse_manifest(ByteView manifest);
+Bytes serialize(const Manifest& m);
+
+Parsed<PkgConfirm> parse_pkg_confirm(ByteView payload);
+Bytes serialize(const PkgConfirm& m);
+
+Parsed<FrameRequest> parse_frame_request(ByteView payload);
+Bytes serialize(const FrameRequest& m);
+
+Parsed<FrameResponse> parse_frame_response(ByteView payload);
+Bytes serialize(const FrameResponse& m);
+
+Parsed<SessionEnd> parse_session_end(ByteView payload);
+Bytes serialize(const SessionEnd& m);
+
+}  // namespace tmsproto::codec
