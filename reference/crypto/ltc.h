@@ -1,0 +1,45 @@
+// Internal to crypto/: the one place that registers algorithms with libtomcrypt and holds a key
+// schedule. Not for other layers: it pulls in <tomcrypt.h> and its macros.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include <tomcrypt.h>
+
+#include "common/bytes.h"
+#include "crypto/block_cipher.h"
+#include "crypto/error.h"
+
+namespace tmsproto::crypto::ltc {
+
+// Registers DES, TDES, AES and the ChaCha20 PRNG and installs libtommath as ltc_mp, once per
+// process (thread-safe). Every entry point that uses a descriptor index calls it first.
+void ensure_ready();
+
+// Descriptor index for a cipher (after ensure_ready()).
+int cipher_index(Cipher c);
+int chacha20_prng_index();
+int sha256_index();
+
+// An expanded key, wiped when it goes out of scope (REQ-CRYPTO-015: the schedule is as secret as
+// the key). Construct only with a key length already checked by valid_key_length().
+class KeySchedule {
+ public:
+  KeySchedule(Cipher c, ByteView key);
+  KeySchedule(const KeySchedule&) = delete;
+  KeySchedule& operator=(const KeySchedule&) = delete;
+  ~KeySchedule();
+
+  bool ok() const { return status_ == CRYPT_OK; }
+  // One block in place; the caller guarantees `block` is exactly block_size().
+  bool encrypt_block(std::span<std::uint8_t> block);
+  bool decrypt_block(std::span<std::uint8_t> block);
+
+ private:
+  int index_;
+  int status_;
+  symmetric_key key_;
+};
+
+}  // namespace tmsproto::crypto::ltc
