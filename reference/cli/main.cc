@@ -8,6 +8,7 @@
 
 namespace tmsproto::cli {
 
+int vectors_command(std::span<const std::string_view> args);  // cli/vectors_command.cc
 
 namespace {
 
@@ -16,7 +17,10 @@ constexpr std::string_view kSummary =
     "protocol of CN102013982A, as specified in spec/.";
 
 // Subcommands register here; each lives in its own file under cli/.
-constexpr std::array<Command, 0> kCommands{};
+constexpr std::array<Command, 1> kCommands{{
+    {"vectors", "check FILE|DIR...", "check published known-answer vector files (vectors/README.md)",
+     vectors_command},
+}};
 
 void print_help(std::FILE* out) {
   std::fprintf(out, "%.*s\n\nUsage:\n  tmsproto --version\n  tmsproto --help\n",

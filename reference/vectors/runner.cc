@@ -1,0 +1,364 @@
+#include "vectors/runner.h"
+
+#include <array>
+#include <set>
+
+#include "common/hex.h"
+#include "crypto/block_cipher.h"
+#include "crypto/kcv.h"
+#include "crypto/mac.h"
+#include "crypto/padding.h"
+#include "crypto/secret.h"
+#include "keyblock/tr31.h"
+
+namespace tmsproto::vectors {
+namespace {
+
+using crypto::Cipher;
+using crypto::CryptoError;
+
+// ---- reading fields of a test case --------------------------------------------------------------
+// Each reader returns the value or the Verdict::malformed that explains what is wrong with the file.
+
+struct FieldError {
+  std::string why;
+};
+
+Result<std::string, FieldError> string_field(const json::Value& test, std::string_view name) {
+  const json::Value* v = test.find(name);
+  if (v == nullptr) return fail(FieldError{"missing field \"" + std::string(name) + "\""});
+  if (!v->is_string()) return fail(FieldError{"field \"" + std::string(name) + "\" is not a string"});
+  return v->as_string();
+}
+
+// Binary fields are lower-case hex (vectors/README.md), so that a file has one spelling and a
+// reviewer can grep for a published value.
+Result<Bytes, FieldError> hex_field(const json::Value& test, std::string_view name) {
+  auto text = string_field(test, name);
+  if (!text) return fail(text.error());
+  for (const char c : *text) {
+    if (c >= 'A' && c <= 'F') {
+      return fail(FieldError{"field \"" + std::string(name) + "\" is not lower-case hex"});
+    }
+  }
+  auto bytes = from_hex(*text);
+  if (!bytes) return fail(FieldError{"field \"" + std::string(name) + "\" is not valid hex"});
+  return std::move(*bytes);
+}
+
+std::string hex_of(ByteView b) { return b.empty() ? std::string("(empty)") : to_hex(b); }
+
+std::string crypto_why(std::string_view what, CryptoError e) {
+  return std::string(what) + " refused: " + std::string(crypto::to_string(e));
+}
+
+// The expected value must equal the first expected.size() bytes of what was computed; the
+// decision is the crypto module's constant-time verify_mac (REQ-CRYPTO-014), which also refuses an
+// empty expectation (it would verify anything) and one longer than the computed value.
+Verdict compare_prefix(std::string_view field, ByteView computed, ByteView expected) {
+  if (expected.empty()) return Verdict::malformed("field \"" + std::string(field) + "\" is empty");
+  if (auto v = crypto::verify_mac(expected, computed); !v) {
+    const ByteView shown = computed.first(expected.size() < computed.size() ? expected.size() : computed.size());
+    std::string why = "computed " + std::string(field) + " " + hex_of(shown) + ", expected " + hex_of(expected);
+    if (v.error() != CryptoError::kMacMismatch) why += " (" + std::string(crypto::to_string(v.error())) + ")";
+    return Verdict::rejected(std::move(why));
+  }
+  return Verdict::accepted();
+}
+
+Verdict compare_exact(std::string_view field, ByteView computed, ByteView expected) {
+  if (computed.size() != expected.size() || !crypto::ct_equal(computed, expected)) {
+    return Verdict::rejected("computed " + std::string(field) + " " + hex_of(computed) + ", expected " +
+                             hex_of(expected));
+  }
+  return Verdict::accepted();
+}
+
+// Reads one field or returns the malformed verdict: keeps each checker a list of its fields, in the
+// order vectors/README.md gives them.
+#define TMSPROTO_FIELD(var, reader)                                  \
+  auto var##_read = (reader);                                       \
+  if (!var##_read) return Verdict::malformed(var##_read.error().why); \
+  const auto& var = *var##_read
+
+// ---- checkers, one per algorithm ----------------------------------------------------------------
+
+// REQ-CRYPTO-001/002/003: E(key, msg) = ct, and D(key, ct) = msg as well, so that a decryption bug
+// cannot hide behind a correct encryption.
+Verdict check_ecb(Cipher c, const json::Value& test) {
+  TMSPROTO_FIELD(key, hex_field(test, "key"));
+  TMSPROTO_FIELD(msg, hex_field(test, "msg"));
+  TMSPROTO_FIELD(ct, hex_field(test, "ct"));
+  auto enc = crypto::ecb_encrypt(c, key, msg);
+  if (!enc) return Verdict::rejected(crypto_why("encryption", enc.error()));
+  if (Verdict v = compare_exact("ct", *enc, ct); v.kind != Verdict::Kind::kAccepted) return v;
+  auto dec = crypto::ecb_decrypt(c, key, ct);
+  if (!dec) return Verdict::rejected(crypto_why("decryption", dec.error()));
+  return compare_exact("plaintext of ct", *dec, msg);
+}
+
+// REQ-CRYPTO-004: CBC over whole blocks, no padding.
+Verdict check_cbc(Cipher c, const json::Value& test) {
+  TMSPROTO_FIELD(key, hex_field(test, "key"));
+  TMSPROTO_FIELD(iv, hex_field(test, "iv"));
+  TMSPROTO_FIELD(msg, hex_field(test, "msg"));
+  TMSPROTO_FIELD(ct, hex_field(test, "ct"));
+  auto enc = crypto::cbc_encrypt(c, key, iv, msg);
+  if (!enc) return Verdict::rejected(crypto_why("encryption", enc.error()));
+  if (Verdict v = compare_exact("ct", *enc, ct); v.kind != Verdict::Kind::kAccepted) return v;
+  auto dec = crypto::cbc_decrypt(c, key, iv, ct);
+  if (!dec) return Verdict::rejected(crypto_why("decryption", dec.error()));
+  return compare_exact("plaintext of ct", *dec, msg);
+}
+
+Verdict check_des_ecb(const json::Value& t) { return check_ecb(Cipher::kDes, t); }
+Verdict check_tdes_ecb(const json::Value& t) { return check_ecb(Cipher::kTdes, t); }
+Verdict check_aes_ecb(const json::Value& t) { return check_ecb(Cipher::kAes, t); }
+Verdict check_des_cbc(const json::Value& t) { return check_cbc(Cipher::kDes, t); }
+Verdict check_tdes_cbc(const json::Value& t) { return check_cbc(Cipher::kTdes, t); }
+Verdict check_aes_cbc(const json::Value& t) { return check_cbc(Cipher::kAes, t); }
+
+Result<crypto::Padding, FieldError> padding_field(const json::Value& test) {
+  const json::Value* v = test.find("padding");
+  if (v == nullptr) return fail(FieldError{"missing field \"padding\""});
+  const auto n = v->as_int();
+  if (n == 1) return crypto::Padding::kMethod1;
+  if (n == 2) return crypto::Padding::kMethod2;
+  return fail(FieldError{"field \"padding\" must be 1 or 2"});
+}
+
+// Shared shape of every MAC case: key, msg, mac; the first len(mac) bytes of the computed MAC
+// must equal mac.
+template <class ComputeFn>
+Verdict check_mac(const json::Value& test, ComputeFn compute) {
+  TMSPROTO_FIELD(key, hex_field(test, "key"));
+  TMSPROTO_FIELD(msg, hex_field(test, "msg"));
+  TMSPROTO_FIELD(mac, hex_field(test, "mac"));
+  if (mac.empty()) return Verdict::malformed("field \"mac\" is empty");
+  auto computed = compute(ByteView(key), ByteView(msg));
+  if (!computed) return Verdict::rejected(crypto_why("MAC", computed.error()));
+  return compare_prefix("mac", *computed, mac);
+}
+
+// REQ-CRYPTO-006: ANSI X9.9 (DES CBC-MAC, zero padding).
+Verdict check_x9_9(const json::Value& test) {
+  return check_mac(test, [](ByteView key, ByteView msg) { return crypto::x99_mac(key, msg); });
+}
+
+// REQ-CRYPTO-007: ANSI X9.19 retail MAC (ISO/IEC 9797-1 algorithm 3, two-key TDES, zero padding).
+Verdict check_x9_19(const json::Value& test) {
+  return check_mac(test, [](ByteView key, ByteView msg) { return crypto::x919_mac(key, msg); });
+}
+
+// REQ-CRYPTO-005/006: ISO/IEC 9797-1 MAC algorithm 1; the cipher follows the key length (8 bytes
+// DES, 16 or 24 bytes TDES), any other length is refused.
+Verdict check_iso9797_alg1(const json::Value& test) {
+  TMSPROTO_FIELD(padding, padding_field(test));
+  return check_mac(test, [&](ByteView key, ByteView msg) -> Result<Bytes, CryptoError> {
+    if (key.size() != 8 && key.size() != 16 && key.size() != 24) return fail(CryptoError::kBadKeyLength);
+    return crypto::iso9797_alg1(key.size() == 8 ? Cipher::kDes : Cipher::kTdes, key, msg, padding);
+  });
+}
+
+// REQ-CRYPTO-005/007: ISO/IEC 9797-1 MAC algorithm 3.
+Verdict check_iso9797_alg3(const json::Value& test) {
+  TMSPROTO_FIELD(padding, padding_field(test));
+  return check_mac(test,
+                   [&](ByteView key, ByteView msg) { return crypto::iso9797_alg3(key, msg, padding); });
+}
+
+// REQ-CRYPTO-008: CMAC (NIST SP 800-38B).
+Verdict check_aes_cmac(const json::Value& test) {
+  return check_mac(test, [](ByteView key, ByteView msg) { return crypto::cmac(Cipher::kAes, key, msg); });
+}
+Verdict check_tdes_cmac(const json::Value& test) {
+  return check_mac(test, [](ByteView key, ByteView msg) { return crypto::cmac(Cipher::kTdes, key, msg); });
+}
+
+// REQ-CRYPTO-009: key check value; the file gives the first len(kcv) bytes.
+Verdict check_kcv(const json::Value& test) {
+  TMSPROTO_FIELD(cipher_name, string_field(test, "cipher"));
+  Cipher cipher{};
+  if (cipher_name == "DES") {
+    cipher = Cipher::kDes;
+  } else if (cipher_name == "TDES") {
+    cipher = Cipher::kTdes;
+  } else if (cipher_name == "AES") {
+    cipher = Cipher::kAes;
+  } else {
+    return Verdict::malformed("field \"cipher\" must be DES, TDES or AES");
+  }
+  TMSPROTO_FIELD(key, hex_field(test, "key"));
+  TMSPROTO_FIELD(kcv, hex_field(test, "kcv"));
+  if (kcv.empty()) return Verdict::malformed("field \"kcv\" is empty");
+  auto computed = crypto::kcv(cipher, key);
+  if (!computed) return Verdict::rejected(crypto_why("KCV", computed.error()));
+  return compare_prefix("kcv", *computed, kcv);
+}
+
+// REQ-CRYPTO-011: unwrapping keyBlock under kbpk gives key; a refused unwrap is a rejection.
+Verdict check_tr31(const json::Value& test) {
+  TMSPROTO_FIELD(kbpk, hex_field(test, "kbpk"));
+  TMSPROTO_FIELD(block, string_field(test, "keyBlock"));
+  TMSPROTO_FIELD(key, hex_field(test, "key"));
+  auto unwrapped = keyblock::unwrap(kbpk, block);
+  if (!unwrapped) return Verdict::rejected("unwrap refused: " + std::string(keyblock::to_string(unwrapped.error())));
+  return compare_exact("key", unwrapped->key.view(), key);
+}
+
+#undef TMSPROTO_FIELD
+
+// The dispatch table. Names and fields are specified in vectors/README.md.
+constexpr auto kAlgorithms = std::to_array<AlgorithmEntry>({
+    {"DES-ECB", check_des_ecb},
+    {"TDES-ECB", check_tdes_ecb},
+    {"AES-ECB", check_aes_ecb},
+    {"DES-CBC", check_des_cbc},
+    {"TDES-CBC", check_tdes_cbc},
+    {"AES-CBC", check_aes_cbc},
+    {"X9.9-MAC", check_x9_9},
+    {"X9.19-MAC", check_x9_19},
+    {"ISO9797-1-ALG1", check_iso9797_alg1},
+    {"ISO9797-1-ALG3", check_iso9797_alg3},
+    {"AES-CMAC", check_aes_cmac},
+    {"TDES-CMAC", check_tdes_cmac},
+    {"KCV", check_kcv},
+    {"TR31", check_tr31},
+});
+
+// ---- the document walk --------------------------------------------------------------------------
+
+CaseOutcome check_case(Checker check, const json::Value& test, std::size_t group, std::size_t index,
+                       std::set<std::int64_t>& seen_ids) {
+  CaseOutcome out;
+  out.group = group;
+  out.index = index;
+  auto failed = [&](std::string why) {
+    out.passed = false;
+    out.why = std::move(why);
+    return out;
+  };
+  if (!test.is_object()) return failed("test case is not an object");
+  const json::Value* id = test.find("tcId");
+  if (id == nullptr) return failed("missing field \"tcId\"");
+  out.tc_id = id->as_int();
+  if (!out.tc_id) return failed("field \"tcId\" is not an integer");
+  if (!seen_ids.insert(*out.tc_id).second) return failed("duplicate tcId");
+  if (const json::Value* c = test.find("comment"); c != nullptr && !c->is_string()) {
+    return failed("field \"comment\" is not a string");
+  }
+  const json::Value* result = test.find("result");
+  if (result == nullptr) return failed("missing field \"result\"");
+  if (!result->is_string() || (result->as_string() != "valid" && result->as_string() != "invalid")) {
+    return failed("field \"result\" must be \"valid\" or \"invalid\"");
+  }
+  const bool expect_valid = result->as_string() == "valid";
+
+  const Verdict v = check(test);
+  switch (v.kind) {
+    case Verdict::Kind::kMalformed:
+      return failed(v.why);
+    case Verdict::Kind::kAccepted:
+      if (expect_valid) break;
+      return failed("an \"invalid\" case was accepted");
+    case Verdict::Kind::kRejected:
+      if (!expect_valid) break;
+      return failed(v.why);
+  }
+  out.passed = true;
+  return out;
+}
+
+}  // namespace
+
+std::span<const AlgorithmEntry> algorithms() {
+  return kAlgorithms;
+}
+
+Checker find_checker(std::string_view algorithm) {
+  for (const AlgorithmEntry& a : algorithms()) {
+    if (a.name == algorithm) return a.check;
+  }
+  return nullptr;
+}
+
+std::size_t DocumentOutcome::passed() const {
+  std::size_t n = 0;
+  for (const CaseOutcome& c : cases) n += c.passed ? 1 : 0;
+  return n;
+}
+
+std::size_t DocumentOutcome::failed() const {
+  return cases.size() - passed() + (error ? 1 : 0);
+}
+
+DocumentOutcome check_document(const json::Value& doc) {
+  DocumentOutcome out;
+  auto doc_error = [&](std::string why) {
+    out.error = std::move(why);
+    return out;
+  };
+  if (!doc.is_object()) return doc_error("the document is not a JSON object");
+  if (const json::Value* alg = doc.find("algorithm"); alg != nullptr && alg->is_string()) {
+    out.algorithm = alg->as_string();
+  }
+  const json::Value* schema = doc.find("schema");
+  if (schema == nullptr) return doc_error("missing field \"schema\"");
+  if (!schema->is_string() || schema->as_string() != kSchema) {
+    return doc_error("field \"schema\" must be \"" + std::string(kSchema) + "\"");
+  }
+  const json::Value* alg = doc.find("algorithm");
+  if (alg == nullptr) return doc_error("missing field \"algorithm\"");
+  if (!alg->is_string()) return doc_error("field \"algorithm\" is not a string");
+  const Checker check = find_checker(out.algorithm);
+  if (check == nullptr) return doc_error("unknown algorithm \"" + out.algorithm + "\"");
+  // A published vector file must say where its known answers come from.
+  const json::Value* source = doc.find("source");
+  if (source == nullptr) return doc_error("missing field \"source\"");
+  if (!source->is_string() || source->as_string().empty()) {
+    return doc_error("field \"source\" must be a non-empty string");
+  }
+  const json::Value* groups = doc.find("testGroups");
+  if (groups == nullptr) return doc_error("missing field \"testGroups\"");
+  if (!groups->is_array()) return doc_error("field \"testGroups\" is not an array");
+
+  std::set<std::int64_t> seen_ids;
+  for (std::size_t g = 0; g < groups->items().size(); ++g) {
+    const json::Value& group = groups->items()[g];
+    const json::Value* tests = group.find("tests");
+    if (!group.is_object() || tests == nullptr || !tests->is_array()) {
+      return doc_error("testGroups[" + std::to_string(g) + "] has no \"tests\" array");
+    }
+    for (std::size_t i = 0; i < tests->items().size(); ++i) {
+      out.cases.push_back(check_case(check, tests->items()[i], g, i, seen_ids));
+    }
+  }
+  return out;
+}
+
+DocumentOutcome check_text(std::string_view text) {
+  auto doc = json::parse(text);
+  if (!doc) {
+    DocumentOutcome out;
+    out.error = "malformed JSON at " + doc.error().to_string();
+    return out;
+  }
+  return check_document(*doc);
+}
+
+std::vector<std::string> failure_lines(std::string_view file, const DocumentOutcome& outcome) {
+  std::vector<std::string> lines;
+  const std::string alg = outcome.algorithm.empty() ? std::string("?") : outcome.algorithm;
+  if (outcome.error) {
+    lines.push_back("FAIL " + std::string(file) + " (" + alg + "): " + *outcome.error);
+  }
+  for (const CaseOutcome& c : outcome.cases) {
+    if (c.passed) continue;
+    const std::string where = c.tc_id ? "tcId " + std::to_string(*c.tc_id)
+                                      : "group " + std::to_string(c.group) + " test " + std::to_string(c.index);
+    lines.push_back("FAIL " + std::string(file) + " " + where + " (" + alg + "): " + c.why);
+  }
+  return lines;
+}
+
+}  // namespace tmsproto::vectors
