@@ -1,0 +1,251 @@
+#include "profile/profile_crypto.h"
+
+#include <array>
+
+#include "common/try.h"
+#include "crypto/kcv.h"
+#include "crypto/kdf.h"
+#include "crypto/mac.h"
+#include "crypto/padding.h"
+#include "crypto/pbkdf2.h"
+#include "keyblock/tr31.h"
+
+namespace tmsproto::profile {
+namespace {
+
+using crypto::Cipher;
+
+constexpr std::uint32_t kOpvIterations = 10000;  // REQ-OPR-002
+
+Bytes ascii(std::string_view s) { return Bytes(s.begin(), s.end()); }
+
+Bytes label_then(std::string_view label, ByteView data) { return concat(ascii(label), data); }
+
+Bytes context_of(const codec::AuthData& t_data, const codec::AuthData& s_data) {
+  return concat(codec::encode(t_data), codec::encode(s_data));  // T_DATA || S_DATA
+}
+
+// Crypto failures inside a computation the peer cannot influence are local faults (96); the
+// callers map failures the peer can cause (a bad cryptogram, a bad block) to their own codes.
+template <class T>
+Result<T, ResponseCode> internal(Result<T, crypto::CryptoError> r) {
+  if (!r.ok()) return fail(ResponseCode::kInternalError);
+  return std::move(r).value();
+}
+
+void set_odd_parity(std::span<std::uint8_t> key) {
+  for (auto& b : key) {
+    const int ones = __builtin_popcount(static_cast<unsigned>(b & 0xfe));
+    b = static_cast<std::uint8_t>((b & 0xfe) | (ones % 2 == 0 ? 1 : 0));
+  }
+}
+
+keyblock::Tr31Version tr31_version(Profile p) {
+  return p == Profile::kTdes ? keyblock::Tr31Version::kB : keyblock::Tr31Version::kD;
+}
+
+keyblock::Tr31Header header_for(Profile p, const SlotRule& rule) {
+  keyblock::Tr31Header h;
+  h.version = tr31_version(p);
+  h.key_usage = rule.key_usage;
+  h.algorithm = rule.algorithm;
+  h.mode_of_use = rule.mode_of_use;
+  h.key_version = "00";
+  h.exportability = 'N';
+  return h;
+}
+
+std::optional<Cipher> cipher_of_algorithm(char algorithm) {
+  switch (algorithm) {
+    case 'D': return Cipher::kDes;
+    case 'T': return Cipher::kTdes;
+    case 'A': return Cipher::kAes;
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
+Cipher cipher_of(Profile p) {
+  switch (p) {
+    case Profile::kLegacy: return Cipher::kDes;  // REQ-CRYPTO-001, REQ-CRYPTO-017: LEGACY only
+    case Profile::kTdes: return Cipher::kTdes;
+    case Profile::kAes128:
+    case Profile::kAes256: return Cipher::kAes;
+  }
+  return Cipher::kAes;
+}
+
+// REQ-CRYPTO-021
+Result<Bytes, ResponseCode> mac_p(Profile p, ByteView key, ByteView msg) {
+  switch (p) {
+    case Profile::kLegacy: {  // REQ-CRYPTO-006: the left half of the last block
+      TMS_TRY(Bytes full, internal(crypto::x99_mac(key, msg)));
+      return Bytes(full.begin(), full.begin() + 4);
+    }
+    case Profile::kTdes:  // REQ-CRYPTO-007 with padding method 2
+      return internal(crypto::iso9797_alg3(key, msg, crypto::Padding::kMethod2));
+    case Profile::kAes128:
+    case Profile::kAes256:  // REQ-CRYPTO-008
+      return internal(crypto::cmac(Cipher::kAes, key, msg));
+  }
+  return fail(ResponseCode::kInternalError);
+}
+
+SecretBytes generate_key(Profile p, crypto::RandomSource& rng) {
+  SecretBytes key(key_length(p));
+  rng.fill(key.mutable_view());  // REQ-CRYPTO-016
+  if (p == Profile::kLegacy || p == Profile::kTdes) set_odd_parity(key.mutable_view());  // REQ-CRYPTO-018
+  return key;
+}
+
+std::string_view session_key_block_header(Profile p) {
+  switch (p) {  // REQ-CRYPTO-031
+    case Profile::kLegacy: return "";
+    case Profile::kTdes: return "B0080B3TX00N0000";
+    case Profile::kAes128: return "D0112B3AX00N0000";
+    case Profile::kAes256: return "D0144B3AX00N0000";
+  }
+  return "";
+}
+
+SlotRule dsk_rule(Profile p) {
+  return SlotRule{"B3", p == Profile::kTdes ? 'T' : (p == Profile::kLegacy ? 'D' : 'A'), 'X',
+                  key_length(p)};
+}
+
+Result<Bytes, ResponseCode> wrap_dwk(Profile p, ByteView dmk, ByteView dwk, crypto::RandomSource& rng) {
+  if (p == Profile::kLegacy) return internal(crypto::ecb_encrypt(Cipher::kDes, dmk, dwk));  // REQ-CRYPTO-022
+  auto block = keyblock::wrap(dmk, header_for(p, dsk_rule(p)), dwk, rng);  // REQ-CRYPTO-031
+  if (!block.ok()) return fail(ResponseCode::kInternalError);
+  return ascii(*block);
+}
+
+Result<SecretBytes, ResponseCode> recover_dwk(Profile p, ByteView dmk, ByteView dwk1) {
+  if (p == Profile::kLegacy) {  // REQ-CRYPTO-022, errata E-1: decryption, not encryption
+    auto dwk = crypto::ecb_decrypt(Cipher::kDes, dmk, dwk1);
+    if (!dwk.ok() || dwk->size() != key_length(p)) return fail(ResponseCode::kTmsAuthFailed);
+    SecretBytes out(*dwk);
+    crypto::secure_wipe(*dwk);
+    return out;
+  }
+  // REQ-CRYPTO-031: exactly the profile's header, then the authenticated unwrap.
+  const std::string_view want = session_key_block_header(p);
+  if (dwk1.size() < want.size() || !std::equal(want.begin(), want.end(), dwk1.begin())) {
+    return fail(ResponseCode::kTmsAuthFailed);
+  }
+  auto unwrapped = keyblock::unwrap(dmk, std::string_view(reinterpret_cast<const char*>(dwk1.data()), dwk1.size()));
+  if (!unwrapped.ok() || unwrapped->key.size() != key_length(p)) return fail(ResponseCode::kTmsAuthFailed);
+  return std::move(unwrapped->key);
+}
+
+// REQ-CRYPTO-030
+Result<HandshakeKeys, ResponseCode> derive_handshake_keys(Profile p, SecretBytes dwk,
+                                                          const codec::AuthData& t_data,
+                                                          const codec::AuthData& s_data) {
+  HandshakeKeys k;
+  if (p == Profile::kLegacy) {
+    k.k_mac = dwk.clone();
+    k.k_kek = dwk.clone();
+  } else {
+    const Bytes context = context_of(t_data, s_data);
+    const Cipher c = cipher_of(p);
+    TMS_TRY(k.k_mac, internal(crypto::kdf_ctr_cmac(c, dwk.view(), ascii("TMSP MAC"), context, dwk.size())));
+    TMS_TRY(k.k_kek, internal(crypto::kdf_ctr_cmac(c, dwk.view(), ascii("TMSP KEK"), context, dwk.size())));
+  }
+  k.dwk = std::move(dwk);
+  return k;
+}
+
+Result<Bytes, ResponseCode> tac(Profile p, const HandshakeKeys& k, const codec::AuthData& t_data,
+                                ByteView th_tac) {
+  if (p == Profile::kLegacy) return mac_p(p, k.dwk.view(), codec::encode(t_data));  // REQ-CRYPTO-023
+  return mac_p(p, k.k_mac.view(), label_then("TAC1", th_tac));                       // REQ-CRYPTO-032
+}
+
+Result<Bytes, ResponseCode> sac(Profile p, const HandshakeKeys& k, const codec::AuthData& s_data,
+                                ByteView th_sac) {
+  if (p == Profile::kLegacy) return mac_p(p, k.dwk.view(), codec::encode(s_data));  // REQ-CRYPTO-024
+  return mac_p(p, k.k_mac.view(), label_then("SAC1", th_sac));                       // REQ-CRYPTO-033
+}
+
+// REQ-CRYPTO-034
+Result<Bytes, ResponseCode> operator_proof(Profile p, const HandshakeKeys& k, ByteView opv,
+                                           const codec::AuthData& t_data,
+                                           const codec::AuthData& s_data) {
+  Bytes msg = label_then("OPR1", opv);
+  msg = concat(msg, context_of(t_data, s_data));
+  const SecretBytes& key = p == Profile::kLegacy ? k.dwk : k.k_mac;
+  auto proof = mac_p(p, key.view(), msg);
+  crypto::secure_wipe(msg);  // it holds OPV
+  return proof;
+}
+
+// REQ-CRYPTO-036
+Result<Bytes, ResponseCode> key_mac(Profile p, const HandshakeKeys& k, ByteView key_message_prefix,
+                                    ByteView th_key) {
+  if (p == Profile::kLegacy) return mac_p(p, k.dwk.view(), key_message_prefix);
+  return mac_p(p, k.k_mac.view(), label_then("KEYM", th_key));
+}
+
+// REQ-OPR-002: salt "TMSP-OPV" || PROFILE || VENDOR_ID || OPERATOR_ID, text fields 0x20-filled.
+Result<SecretBytes, ResponseCode> operator_verifier(ByteView password, Profile p,
+                                                    std::string_view vendor_id,
+                                                    std::string_view operator_id) {
+  codec::Writer salt;
+  salt.bytes(ascii("TMSP-OPV"));
+  salt.u8(static_cast<std::uint8_t>(p));
+  codec::write_text(salt, vendor_id, kVendorIdWidth);
+  codec::write_text(salt, operator_id, kOperatorIdWidth);
+  return internal(crypto::pbkdf2_hmac_sha256(password, salt.view(), kOpvIterations, 32));
+}
+
+// REQ-CRYPTO-009, REQ-CRYPTO-037
+Result<Bytes, ResponseCode> key_check_value(char algorithm, ByteView key) {
+  const auto c = cipher_of_algorithm(algorithm);
+  if (!c) return fail(ResponseCode::kIntegrityFailed);
+  auto full = crypto::kcv(*c, key);
+  if (!full.ok()) return fail(ResponseCode::kIntegrityFailed);
+  const std::size_t n = *c == Cipher::kAes ? 5 : 3;
+  return Bytes(full->begin(), full->begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+// REQ-CRYPTO-035
+Result<Bytes, ResponseCode> wrap_key(Profile p, const HandshakeKeys& k, const SlotRule& rule,
+                                     ByteView key, crypto::RandomSource& rng) {
+  if (key.size() != rule.key_length) return fail(ResponseCode::kInternalError);
+  if (p == Profile::kLegacy) return internal(crypto::ecb_encrypt(Cipher::kDes, k.dwk.view(), key));
+  auto block = keyblock::wrap(k.k_kek.view(), header_for(p, rule), key, rng);
+  if (!block.ok()) return fail(ResponseCode::kInternalError);
+  return ascii(*block);
+}
+
+// REQ-KEY-021: every failure of the delivered key is 18.
+Result<SecretBytes, ResponseCode> unwrap_key(Profile p, const HandshakeKeys& k, const SlotRule& rule,
+                                             ByteView key_block, ByteView kcv) {
+  SecretBytes key;
+  if (p == Profile::kLegacy) {
+    auto clear = crypto::ecb_decrypt(Cipher::kDes, k.dwk.view(), key_block);
+    if (!clear.ok()) return fail(ResponseCode::kIntegrityFailed);
+    key = SecretBytes(*clear);
+    crypto::secure_wipe(*clear);
+  } else {
+    keyblock::Expectation expect;
+    expect.version = tr31_version(p);
+    expect.key_usage = rule.key_usage;
+    expect.algorithm = rule.algorithm;
+    expect.modes_of_use = std::string(1, rule.mode_of_use);
+    expect.exportability = "N";
+    auto unwrapped = keyblock::unwrap_expecting(
+        k.k_kek.view(), std::string_view(reinterpret_cast<const char*>(key_block.data()), key_block.size()),
+        expect);
+    if (!unwrapped.ok()) return fail(ResponseCode::kIntegrityFailed);
+    key = std::move(unwrapped->key);
+  }
+  if (key.size() != rule.key_length) return fail(ResponseCode::kIntegrityFailed);
+  TMS_TRY(Bytes expected_kcv, key_check_value(rule.algorithm, key.view()));
+  if (!crypto::ct_equal(expected_kcv, kcv)) return fail(ResponseCode::kIntegrityFailed);  // REQ-CRYPTO-014
+  return key;
+}
+
+}  // namespace tmsproto::profile

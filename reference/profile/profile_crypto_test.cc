@@ -1,0 +1,133 @@
+#include "profile/profile_crypto.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <string>
+
+#include "common/hex.h"
+#include "crypto/random.h"
+
+namespace tmsproto::profile {
+namespace {
+
+Bytes H(std::string_view hex) { return *from_hex(hex); }
+Bytes ascii(std::string_view s) { return Bytes(s.begin(), s.end()); }
+
+// spec/07-crypto.md section 7.7.
+const codec::AuthData kTData{{1, 2, 3, 4, 5, 6, 7, 8}, {2026, 11, 26, 16, 0, 0}};
+const codec::AuthData kSData{{0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18}, {2026, 11, 26, 16, 0, 5}};
+
+HandshakeKeys keys(Profile p, ByteView dwk) {
+  return std::move(derive_handshake_keys(p, SecretBytes(dwk), kTData, kSData)).value();
+}
+
+// The LEGACY worked example of spec/07-crypto.md 7.7, computed there with OpenSSL's DES.
+TEST(LegacyProfile, WorkedExampleOfTheSpec) {
+  const Bytes dmk = H("0123456789abcdef");
+  const Bytes dwk = H("133457799bbcdff1");
+  crypto::DeterministicRandom rng(1);
+  auto dwk1 = wrap_dwk(Profile::kLegacy, dmk, dwk, rng);
+  ASSERT_TRUE(dwk1.ok());
+  EXPECT_EQ(to_hex(*dwk1), "901da09f8ac703b0");
+  auto recovered = recover_dwk(Profile::kLegacy, dmk, *dwk1);
+  ASSERT_TRUE(recovered.ok());
+  EXPECT_EQ(to_hex(recovered->view()), "133457799bbcdff1");
+  const HandshakeKeys k = keys(Profile::kLegacy, dwk);
+  EXPECT_EQ(to_hex(*tac(Profile::kLegacy, k, kTData, {})), "baca22e3");
+  EXPECT_EQ(to_hex(*sac(Profile::kLegacy, k, kSData, {})), "082a18f4");
+  EXPECT_EQ(to_hex(*key_check_value('D', dmk)), "d5d44f");
+}
+
+// K_MAC and K_KEK are SP 800-108 KBKDF outputs; the expected values come from the OpenSSL 3.0
+// command line (`openssl kdf -keylen N -kdfopt mac:CMAC -kdfopt cipher:... -kdfopt hexkey:DWK
+// -kdfopt hexsalt:<label> -kdfopt hexinfo:<T_DATA || S_DATA> KBKDF`), an independent implementation.
+TEST(DerivedKeys, MatchAnIndependentKbkdf) {
+  EXPECT_EQ(to_hex(keys(Profile::kAes128, H("000102030405060708090a0b0c0d0e0f")).k_mac.view()),
+            "bf75db0f0ee493277276203b858ea36e");
+  EXPECT_EQ(to_hex(keys(Profile::kAes256, H("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"))
+                       .k_kek.view()),
+            "6e9f9cbdd84f12b5059ebf184fe3b6bef6fbc6b806bf93533fd530db0bd22922");
+  EXPECT_EQ(to_hex(keys(Profile::kTdes, H("0123456789abcdeffedcba9876543210")).k_mac.view()),
+            "51687e7adb0fc724bd0a98be128239da");
+}
+
+// OPV = PBKDF2-HMAC-SHA256("1234", "TMSP-OPV" || 03 || "VEND0001" || "OP01    ", 10000, 32), from
+// `openssl kdf -keylen 32 -kdfopt digest:SHA256 -kdfopt pass:1234
+//  -kdfopt hexsalt:544d53502d4f50560356454e44303030314f50303120202020 -kdfopt iter:10000 PBKDF2`.
+TEST(OperatorVerifier, MatchesAnIndependentPbkdf2) {
+  auto opv = operator_verifier(ascii("1234"), Profile::kAes128, "VEND0001", "OP01");
+  ASSERT_TRUE(opv.ok());
+  EXPECT_EQ(to_hex(opv->view()), "c4b0697c7514a5ce31e618b3a541939c8f326c19c714c6a54fd104ecfa6ded4e");
+}
+
+TEST(SessionKeyBlocks, Dwk1CarriesExactlyTheSpecHeader) {
+  for (Profile p : {Profile::kTdes, Profile::kAes128, Profile::kAes256}) {
+    crypto::DeterministicRandom rng(7);
+    const SecretBytes dmk = generate_key(p, rng);
+    const SecretBytes dwk = generate_key(p, rng);
+    auto dwk1 = wrap_dwk(p, dmk.view(), dwk.view(), rng);
+    ASSERT_TRUE(dwk1.ok()) << name(p);
+    ASSERT_EQ(dwk1->size(), dwk1_length(p));
+    EXPECT_EQ(std::string(dwk1->begin(), dwk1->begin() + 16), session_key_block_header(p));
+    auto back = recover_dwk(p, dmk.view(), *dwk1);
+    ASSERT_TRUE(back.ok());
+    EXPECT_TRUE(crypto::ct_equal(back->view(), dwk.view()));
+  }
+}
+
+TEST(SessionKeyBlocks, WrongDmkOrAlteredHeaderIsTmsAuthFailed) {
+  const Profile p = Profile::kAes128;
+  crypto::DeterministicRandom rng(8);
+  const SecretBytes dmk = generate_key(p, rng);
+  const SecretBytes other = generate_key(p, rng);
+  Bytes dwk1 = *wrap_dwk(p, dmk.view(), generate_key(p, rng).view(), rng);
+  EXPECT_EQ(recover_dwk(p, other.view(), dwk1).error(), ResponseCode::kTmsAuthFailed);
+  dwk1[5] = 'K';  // key usage B3 -> K3
+  EXPECT_EQ(recover_dwk(p, dmk.view(), dwk1).error(), ResponseCode::kTmsAuthFailed);
+}
+
+TEST(GeneratedKeys, DesAndTdesKeysHaveOddParity) {
+  crypto::DeterministicRandom rng(9);
+  for (Profile p : {Profile::kLegacy, Profile::kTdes}) {
+    const SecretBytes k = generate_key(p, rng);
+    for (std::uint8_t b : k.view()) EXPECT_EQ(__builtin_popcount(b) % 2, 1);
+  }
+}
+
+TEST(MacP, LengthsFollowTheProfile) {
+  for (Profile p : {Profile::kLegacy, Profile::kTdes, Profile::kAes128, Profile::kAes256}) {
+    crypto::DeterministicRandom rng(10);
+    const SecretBytes k = generate_key(p == Profile::kAes256 ? Profile::kAes256 : p, rng);
+    auto m = mac_p(p, k.view(), ascii("message"));
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(m->size(), mac_length(p));
+  }
+}
+
+// REQ-KEY-021: a delivered key is accepted only with its slot's header, length and KCV.
+RC_GTEST_PROP(DeliveredKeys, UnwrapOfWrapIsTheKeyAndAnyMismatchIs18, ()) {
+  const Profile p = *rc::gen::element(Profile::kLegacy, Profile::kTdes, Profile::kAes128, Profile::kAes256);
+  crypto::DeterministicRandom rng(*rc::gen::arbitrary<std::uint64_t>());
+  const HandshakeKeys k = keys(p, generate_key(p, rng).view());
+  const SlotRule rule = p == Profile::kLegacy || p == Profile::kTdes ? SlotRule{"K0", 'T', 'B', 16}
+                                                                      : SlotRule{"K0", 'A', 'B', 16};
+  SecretBytes key(rule.key_length);
+  rng.fill(key.mutable_view());
+  const Bytes block = *wrap_key(p, k, rule, key.view(), rng);
+  const Bytes kcv = *key_check_value(rule.algorithm, key.view());
+  auto back = unwrap_key(p, k, rule, block, kcv);
+  RC_ASSERT(back.ok());
+  RC_ASSERT(crypto::ct_equal(back->view(), key.view()));
+  Bytes bad_kcv = kcv;
+  bad_kcv[*rc::gen::inRange<std::size_t>(0, bad_kcv.size())] ^= 0x01;
+  RC_ASSERT(unwrap_key(p, k, rule, block, bad_kcv).error() == ResponseCode::kIntegrityFailed);
+  if (p != Profile::kLegacy) {
+    SlotRule other = rule;
+    other.key_usage = "P0";
+    RC_ASSERT(unwrap_key(p, k, other, block, kcv).error() == ResponseCode::kIntegrityFailed);
+  }
+}
+
+}  // namespace
+}  // namespace tmsproto::profile
