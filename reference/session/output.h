@@ -1,0 +1,27 @@
+// What a session engine hands back to its edge after each input: messages to send, whether to
+// close the connection, and notes for the protocol analyser. Nothing else leaves the core.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/bytes.h"
+
+namespace tmsproto::session {
+
+// A computed value worth showing beside the check that used it (TAC, SAC, KCV, digests, ...).
+// Never key material (REQ-CRYPTO-015).
+struct Note {
+  std::string what;
+  std::string value;
+  std::string_view req;  // the requirement that defines the computation or check
+};
+
+struct Output {
+  std::vector<Bytes> send;  // message bodies, in order, without transport framing
+  bool close = false;
+  std::vector<Note> notes;
+};
+
+}  // namespace tmsproto::session
