@@ -1,0 +1,67 @@
+// A complete in-memory estate: one terminal with its device ports, one TMS with its registry,
+// replay cache, vendor database and audit log, generated from a seed. Tests, `tmsproto simulate`
+// and the fuzzers build their sessions from it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crypto/random.h"
+#include "session/clock.h"
+#include "sim/memory_ports.h"
+#include "terminal/session.h"
+#include "tms/session.h"
+
+namespace tmsproto::sim {
+
+struct PackageSpec {
+  codec::PackageKind kind = codec::PackageKind::kApplication;
+  std::string name = "PAYAPP";
+  std::uint32_t version = 2;
+  std::size_t length = 3000;
+  std::uint16_t chunk_size = 1024;
+};
+
+struct EstateOptions {
+  Profile profile = Profile::kAes128;
+  TransCode trans = TransCode::kProgramDownload;
+  bool with_operator = true;
+  std::vector<PackageSpec> packages = {PackageSpec{}};
+  std::size_t delivered_keys = 2;  // key download: keys in the key set
+  std::uint64_t seed = 1;
+};
+
+struct Estate {
+  EstateOptions options;
+  session::FixedClock clock{codec::DateTime{2026, 11, 26, 16, 0, 0}};
+  crypto::DeterministicRandom terminal_rng{0};
+  crypto::DeterministicRandom tms_rng{0};
+  crypto::DeterministicRandom vendor_rng{0};
+
+  // The terminal and its device.
+  terminal::Config terminal_config;
+  MemoryKeyStore key_store;
+  MemoryPackageStore package_store;
+  std::string operator_id = "OP01";
+  std::string operator_password = "1234";
+  std::string key_set_id = "TMK00001";
+
+  // The TMS and what it reaches.
+  tms::Config tms_config;
+  MemoryRegistry registry;
+  MemoryReplayCache replay;
+  MemoryVendorDirectory vendors;
+  MemoryAuditLog audit;
+
+  terminal::StartCommand command() const;
+  terminal::Ports terminal_ports() { return {clock, terminal_rng, key_store, package_store}; }
+  tms::Ports tms_ports() { return {clock, tms_rng, registry, replay, vendors, audit}; }
+  MemoryVendor& vendor() { return vendors.vendors.at(terminal_config.id.vendor_id); }
+  const std::vector<tms::KeySetEntry>& key_set();
+};
+
+std::unique_ptr<Estate> make_estate(const EstateOptions& options);
+
+}  // namespace tmsproto::sim

@@ -1,0 +1,90 @@
+// Honest terminal + honest TMS: every generated estate completes, and the terminal ends with
+// exactly the package bytes and exactly the key set (issue: the sans-I/O core).
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "crypto/secret.h"
+#include "sim/loopback.h"
+
+namespace tmsproto::sim {
+namespace {
+
+rc::Gen<PackageSpec> gen_package(codec::PackageKind kind, std::string name) {
+  return rc::gen::build<PackageSpec>(
+      rc::gen::set(&PackageSpec::kind, rc::gen::just(kind)), rc::gen::set(&PackageSpec::name, rc::gen::just(name)),
+      rc::gen::set(&PackageSpec::version, rc::gen::inRange<std::uint32_t>(1, 100)),
+      rc::gen::set(&PackageSpec::length, rc::gen::inRange<std::size_t>(1, 20000)),
+      rc::gen::set(&PackageSpec::chunk_size, rc::gen::element<std::uint16_t>(256, 512, 1024, 2048, 4096)));
+}
+
+rc::Gen<EstateOptions> gen_options() {
+  return rc::gen::build<EstateOptions>(
+      rc::gen::set(&EstateOptions::profile,
+                   rc::gen::element(Profile::kLegacy, Profile::kTdes, Profile::kAes128, Profile::kAes256)),
+      rc::gen::set(&EstateOptions::trans, rc::gen::element(TransCode::kKeyDownload, TransCode::kProgramDownload)),
+      rc::gen::set(&EstateOptions::with_operator, rc::gen::arbitrary<bool>()),
+      rc::gen::set(&EstateOptions::packages,
+                   rc::gen::mapcat(rc::gen::inRange(0, 4), [](int n) {
+                     std::vector<rc::Gen<PackageSpec>> gens;
+                     const codec::PackageKind kinds[] = {codec::PackageKind::kApplication,
+                                                         codec::PackageKind::kParameters,
+                                                         codec::PackageKind::kDataFile};
+                     for (int i = 0; i < n; ++i) gens.push_back(gen_package(kinds[i], "PKG" + std::to_string(i)));
+                     return rc::gen::exec([gens] {
+                       std::vector<PackageSpec> out;
+                       for (const auto& g : gens) out.push_back(*g);
+                       return out;
+                     });
+                   })),
+      rc::gen::set(&EstateOptions::delivered_keys, rc::gen::inRange<std::size_t>(0, 4)),
+      rc::gen::set(&EstateOptions::seed, rc::gen::arbitrary<std::uint64_t>()));
+}
+
+RC_GTEST_PROP(HonestSession, AlwaysCompletesWithExactlyThePackagesAndKeys, ()) {
+  EstateOptions options = *gen_options();
+  // A key download needs an operator (REQ-OPR-005).
+  if (options.trans == TransCode::kKeyDownload) options.with_operator = true;
+  auto estate = make_estate(options);
+  const RunResult r = run_session(*estate);
+  RC_ASSERT(r.terminal_state == terminal::State::T_DONE);
+  RC_ASSERT(r.tms_state == tms::State::S_DONE);
+  if (options.trans == TransCode::kProgramDownload) {
+    for (const auto& p : estate->vendor().packages) {
+      const auto& m = p.offer.manifest;
+      const auto& installed = estate->package_store.packages.at({m.kind, m.name});
+      RC_ASSERT(installed.version == m.version);
+      RC_ASSERT(installed.content == p.content);
+    }
+    RC_ASSERT(r.packages_applied == options.packages.size());
+  } else {
+    RC_ASSERT(r.keys_installed);
+    for (const auto& k : estate->key_set()) {
+      RC_ASSERT(crypto::ct_equal(estate->key_store.slots.at(k.slot).view(), k.key.view()));
+    }
+  }
+  RC_ASSERT(estate->audit.records.size() == 1u);
+  RC_ASSERT(estate->audit.records[0].outcome == std::optional<ResponseCode>(ResponseCode::kSuccess));
+}
+
+TEST(HonestSession, NothingNewerMeansAnImmediateSuccessfulEnd) {
+  EstateOptions options;
+  options.packages = {};
+  auto estate = make_estate(options);
+  const RunResult r = run_session(*estate);
+  EXPECT_EQ(r.terminal_state, terminal::State::T_DONE);
+  EXPECT_EQ(r.frames_served, 0u);
+  // HS_REQUEST, HS_AUTH_REQUEST, HS_AUTH_ANSWER, KEY_MESSAGE, PKG_ANNOUNCE, PKG_CONFIRM,
+  // SESSION_END, SESSION_END_ACK (REQ-DL-033).
+  EXPECT_EQ(r.messages.size(), 8u);
+}
+
+TEST(HonestSession, ASecondRunOffersNothingBecauseTheVersionIsInstalled) {
+  auto estate = make_estate(EstateOptions{});
+  ASSERT_EQ(run_session(*estate).terminal_state, terminal::State::T_DONE);
+  const RunResult again = run_session(*estate);
+  EXPECT_EQ(again.terminal_state, terminal::State::T_DONE);
+  EXPECT_EQ(again.frames_served, 0u);  // REQ-DL-011, REQ-SEC-007
+}
+
+}  // namespace
+}  // namespace tmsproto::sim

@@ -1,0 +1,39 @@
+// Runs one terminal engine and one TMS engine against each other in memory, through a channel a
+// test can tamper with: deliver, change, drop or cut each message.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+#include "sim/estate.h"
+
+namespace tmsproto::sim {
+
+enum class Fate { kDeliver, kDrop, kCut };
+
+// Called for every message in transit (index counts from 0 across the session); may change body.
+using Tamper = std::function<Fate(std::size_t index, bool from_terminal, Bytes& body)>;
+
+struct Delivered {
+  bool from_terminal = true;
+  Bytes body;
+};
+
+struct RunResult {
+  terminal::State terminal_state = terminal::State::T_IDLE;
+  tms::State tms_state = tms::State::S_IDLE;
+  std::optional<terminal::Failure> terminal_failure;
+  std::optional<tms::Failure> tms_failure;
+  std::vector<Delivered> messages;  // as they travelled (after tampering)
+  std::vector<session::Note> notes;
+  bool keys_installed = false;
+  std::size_t packages_applied = 0;
+  bool key_message_sent = false;
+  std::size_t frames_served = 0;
+};
+
+// One session on fresh engines over the estate's persistent stores.
+RunResult run_session(Estate& estate, const Tamper& tamper = {});
+
+}  // namespace tmsproto::sim

@@ -1,0 +1,177 @@
+#include "sim/memory_ports.h"
+
+#include <algorithm>
+
+#include "crypto/digest.h"
+#include "crypto/signature.h"
+#include "session/download_math.h"
+
+namespace tmsproto::sim {
+
+Result<void, ResponseCode> MemoryKeyStore::install(const std::vector<terminal::DeliveredKey>& keys) {
+  if (fail_next) {
+    fail_next = false;
+    return fail(ResponseCode::kKeyStorageFailed);
+  }
+  for (const auto& k : keys) slots[k.slot] = k.key.clone();  // all or none: nothing can fail here
+  return {};
+}
+
+std::vector<codec::InstalledPackage> MemoryPackageStore::installed() {
+  std::vector<codec::InstalledPackage> out;
+  for (const auto& [key, p] : packages) out.push_back({key.first, key.second, p.version});
+  return out;
+}
+
+std::uint32_t MemoryPackageStore::installed_version(codec::PackageKind kind, const std::string& name) {
+  auto it = packages.find({kind, name});
+  return it == packages.end() ? 0 : it->second.version;
+}
+
+void MemoryPackageStore::keep_only(const codec::Manifest& m, const terminal::ManifestId& id) {
+  for (auto it = staging_.begin(); it != staging_.end();) {
+    if (it->first != id && it->second.kind == m.kind && it->second.name == m.name) it = staging_.erase(it);
+    else ++it;
+  }
+  auto& s = staging_[id];
+  s.kind = m.kind;
+  s.name = m.name;
+}
+
+std::optional<Bytes> MemoryPackageStore::staged_fit(const terminal::ManifestId& id) {
+  auto it = staging_.find(id);
+  if (it == staging_.end()) return std::nullopt;
+  return it->second.fit;
+}
+
+void MemoryPackageStore::stage_fit(const terminal::ManifestId& id, ByteView fit) {
+  staging_[id].fit = Bytes(fit.begin(), fit.end());
+}
+
+bool MemoryPackageStore::has_piece(const terminal::ManifestId& id, std::uint32_t index) {
+  auto it = staging_.find(id);
+  return it != staging_.end() && it->second.pieces.count(index) != 0;
+}
+
+void MemoryPackageStore::stage_piece(const terminal::ManifestId& id, std::uint32_t index, ByteView data) {
+  staging_[id].pieces[index] = Bytes(data.begin(), data.end());
+  ++pieces_staged;
+}
+
+std::optional<Bytes> MemoryPackageStore::read_piece(const terminal::ManifestId& id, std::uint32_t index) {
+  auto it = staging_.find(id);
+  if (it == staging_.end()) return std::nullopt;
+  auto p = it->second.pieces.find(index);
+  if (p == it->second.pieces.end()) return std::nullopt;
+  return p->second;
+}
+
+void MemoryPackageStore::discard(const terminal::ManifestId& id) { staging_.erase(id); }
+
+Result<void, ResponseCode> MemoryPackageStore::apply(const codec::Manifest& m, const terminal::ManifestId& id) {
+  if (fail_apply) return fail(ResponseCode::kApplyFailed);
+  auto it = staging_.find(id);
+  if (it == staging_.end()) return fail(ResponseCode::kApplyFailed);
+  Installed next{m.version, {}};
+  for (const auto& [index, piece] : it->second.pieces) next.content.insert(next.content.end(), piece.begin(), piece.end());
+  packages[{m.kind, m.name}] = std::move(next);  // one assignment: old or new, never a mix
+  staging_.erase(it);
+  return {};
+}
+
+Result<const tms::TerminalRecord*, ResponseCode> MemoryRegistry::lookup(const codec::Identity& id) {
+  bool vendor = false, model = false;
+  for (const auto& [key, t] : terminals) {
+    if (std::get<0>(key) != id.vendor_id) continue;
+    vendor = true;
+    if (std::get<1>(key) != id.model_id) continue;
+    model = true;
+    if (std::get<2>(key) == id.serial_no) return &t.record;
+  }
+  if (!vendor) return fail(ResponseCode::kUnknownVendor);
+  if (!model) return fail(ResponseCode::kUnknownModel);
+  return fail(ResponseCode::kUnknownTerminal);
+}
+
+const std::vector<tms::KeySetEntry>* MemoryRegistry::key_set(const codec::Identity& id, const std::string& key_set_id) {
+  auto t = terminals.find({id.vendor_id, id.model_id, id.serial_no});
+  if (t == terminals.end()) return nullptr;
+  auto k = t->second.key_sets.find(key_set_id);
+  return k == t->second.key_sets.end() ? nullptr : &k->second;
+}
+
+const crypto::SecretBytes* MemoryRegistry::operator_verifier(const std::string& vendor_id, const std::string& operator_id,
+                                                             Profile p, TransCode trans) {
+  for (const auto& o : operators) {
+    if (o.vendor_id == vendor_id && o.operator_id == operator_id && o.profile == p &&
+        (trans != TransCode::kKeyDownload || o.may_download_keys)) {
+      return &o.opv;
+    }
+  }
+  return nullptr;
+}
+
+bool MemoryRegistry::unattended_allowed(const codec::Identity& id) {
+  auto t = terminals.find({id.vendor_id, id.model_id, id.serial_no});
+  return t != terminals.end() && t->second.unattended_allowed;
+}
+
+bool MemoryReplayCache::seen_before(const std::string& serial_no, const std::array<std::uint8_t, 8>& t_rand,
+                                    std::int64_t /*now_seconds*/) {
+  return !seen_.insert({serial_no, t_rand}).second;
+}
+
+Result<std::vector<codec::Offer>, ResponseCode> MemoryVendor::offers(const std::string& /*model_id*/,
+                                                                     const std::string& /*serial_no*/,
+                                                                     const std::vector<codec::InstalledPackage>&) {
+  if (fail) return tmsproto::fail(ResponseCode::kInternalError);
+  std::vector<codec::Offer> out;
+  for (const auto& p : packages) out.push_back(p.offer);
+  return out;
+}
+
+Result<Bytes, ResponseCode> MemoryVendor::piece(const codec::Manifest& m, codec::Section section, std::uint32_t index) {
+  if (fail) return tmsproto::fail(ResponseCode::kInternalError);
+  for (const auto& p : packages) {
+    if (!(p.offer.manifest == m)) continue;
+    const Bytes& src = section == codec::Section::kFit ? p.fit : p.content;
+    const std::size_t start = std::size_t{index} * m.chunk_size;
+    if (start >= src.size()) return tmsproto::fail(ResponseCode::kInternalError);
+    const std::size_t len = session::piece_length(m, section, index);
+    return Bytes(src.begin() + static_cast<std::ptrdiff_t>(start),
+                 src.begin() + static_cast<std::ptrdiff_t>(start + len));
+  }
+  return tmsproto::fail(ResponseCode::kInternalError);
+}
+
+tms::VendorInterface* MemoryVendorDirectory::find(const std::string& vendor_id) {
+  auto it = vendors.find(vendor_id);
+  return it == vendors.end() ? nullptr : &it->second;
+}
+
+MemoryVendor::Package make_package(codec::PackageKind kind, const std::string& name, const codec::Identity& id,
+                                   std::uint32_t version, Bytes content, std::uint16_t chunk_size,
+                                   ByteView vendor_private_key, crypto::RandomSource& rng) {
+  MemoryVendor::Package p;
+  codec::Manifest& m = p.offer.manifest;
+  m.kind = kind;
+  m.name = name;
+  m.vendor_id = id.vendor_id;
+  m.model_id = id.model_id;
+  m.version = version;
+  m.length = static_cast<std::uint32_t>(content.size());
+  m.chunk_size = chunk_size;
+  m.pkg_digest = crypto::sha256(content);
+  for (std::size_t start = 0; start < content.size(); start += chunk_size) {  // REQ-DL-012
+    const std::size_t end = std::min(content.size(), start + chunk_size);
+    const auto d = crypto::sha256(ByteView(content).subspan(start, end - start));
+    p.fit.insert(p.fit.end(), d.begin(), d.end());
+  }
+  m.fit_digest = crypto::sha256(p.fit);
+  auto sig = crypto::ecdsa_p256_sign(vendor_private_key, codec::serialize(m), rng);
+  if (sig.ok()) std::copy(sig->begin(), sig->end(), p.offer.signature.begin());
+  p.content = std::move(content);
+  return p;
+}
+
+}  // namespace tmsproto::sim

@@ -1,0 +1,203 @@
+// Rows T5-T9 of spec/09-terminal-states.md: the terminal's side of the download phase (patent
+// figure 5, steps 515-521) with breakpoint resume (REQ-DL-020) and atomic apply (REQ-DL-030).
+#include <algorithm>
+
+#include "codec/download_payloads.h"
+#include "crypto/digest.h"
+#include "crypto/secret.h"
+#include "crypto/signature.h"
+#include "session/download_math.h"
+#include "terminal/session.h"
+
+namespace tmsproto::terminal {
+
+using codec::Section;
+using session::data_piece_count;
+using session::piece_count;
+using session::piece_length;
+
+bool Session::send_sealed(MsgType type, ByteView payload) {
+  auto body = profile::seal(config_.profile, *dl_keys_, profile::Direction::kTerminalToTms, type,
+                            config_.id, tx_seq_, payload);
+  if (!body.ok()) {
+    fail_with(body.error());
+    return false;
+  }
+  ++tx_seq_;  // REQ-DL-002
+  send(std::move(body).value());
+  return true;
+}
+
+// Section 9.2's envelope checks, in order: body, MAC, identity, SEQ, then the payload is
+// decrypted (bad padding is 13). The caller parses the payload [01].
+std::optional<Bytes> Session::open_envelope(ByteView body) {
+  const Profile p = config_.profile;
+  auto e = profile::verify(p, *dl_keys_, profile::Direction::kTmsToTerminal, body);
+  if (!e.ok()) {
+    fail_with(e.error());  // [03/13/01]
+    return std::nullopt;
+  }
+  if (e->id != config_.id) {
+    fail_with(ResponseCode::kIdentityMismatch);  // [26]
+    return std::nullopt;
+  }
+  if (e->seq != rx_seq_) {
+    fail_with(ResponseCode::kSequenceError);  // [14] REQ-DL-002
+    return std::nullopt;
+  }
+  auto payload = profile::decrypt(p, *dl_keys_, profile::Direction::kTmsToTerminal, *e);
+  if (!payload.ok()) {
+    fail_with(payload.error());
+    return std::nullopt;
+  }
+  ++rx_seq_;
+  return std::move(payload).value();
+}
+
+// T5 / T6 — REQ-DL-010, REQ-DL-020, REQ-DL-021.
+void Session::t5_t6_pkg_confirm(ByteView body) {
+  auto payload = open_envelope(body);
+  if (!payload) return;
+  auto confirm = codec::parse_pkg_confirm(*payload);
+  if (!confirm.ok()) return fail_with(confirm.error().code);  // [01]
+  for (const codec::Offer& offer : confirm->offers) {
+    const Bytes manifest = codec::serialize(offer.manifest);
+    if (!crypto::ecdsa_p256_verify(config_.vendor_public_key, manifest, offer.signature).ok()) {
+      return fail_with(ResponseCode::kSignatureInvalid);  // [19]
+    }
+    const auto& m = offer.manifest;
+    if (m.vendor_id != config_.id.vendor_id || m.model_id != config_.id.model_id) {
+      return fail_with(ResponseCode::kManifestNotForTerminal);  // [27]
+    }
+    if (m.version <= ports_.packages.installed_version(m.kind, m.name)) {
+      return fail_with(ResponseCode::kRollbackRefused);  // [20] REQ-SEC-007
+    }
+    if (m.chunk_size > config_.max_chunk) return fail_with(ResponseCode::kMalformed);  // [01]
+  }
+  offers_.clear();
+  for (const codec::Offer& offer : confirm->offers) {
+    OfferState s;
+    s.manifest = offer.manifest;
+    s.id = crypto::sha256(codec::serialize(offer.manifest));
+    ports_.packages.keep_only(s.manifest, s.id);  // REQ-DL-020
+    if (auto fit = ports_.packages.staged_fit(s.id)) {
+      s.fit = std::move(*fit);
+      s.fit_ready = true;
+    }
+    note("manifest " + s.manifest.name + " v" + std::to_string(s.manifest.version), s.id, "REQ-DL-010");
+    offers_.push_back(std::move(s));
+  }
+  if (auto next = next_request()) {  // T5
+    request(*next);
+    state_ = State::T_WAIT_FRAME;
+  } else {  // T6
+    apply_and_end();
+  }
+}
+
+// REQ-DL-021: offers in order; the FIT first, then DATA pieces not held, each in increasing order.
+std::optional<Session::Pending> Session::next_request() {
+  for (std::size_t i = 0; i < offers_.size(); ++i) {
+    OfferState& s = offers_[i];
+    const auto pkg = static_cast<std::uint8_t>(i);
+    if (!s.fit_ready) {
+      return Pending{pkg, Section::kFit, static_cast<std::uint32_t>(s.fit.size() / s.manifest.chunk_size)};
+    }
+    const std::uint32_t n = data_piece_count(s.manifest);
+    while (s.next_data < n && ports_.packages.has_piece(s.id, s.next_data)) ++s.next_data;  // resume
+    if (s.next_data < n) return Pending{pkg, Section::kData, s.next_data};
+  }
+  return std::nullopt;
+}
+
+void Session::request(const Pending& p) {
+  pending_ = p;
+  if (!send_sealed(MsgType::kFrameRequest, codec::serialize(codec::FrameRequest{p.pkg, p.section, p.piece}))) return;
+}
+
+// T7 / T8 — REQ-DL-023, REQ-MSG-100.
+void Session::t7_t8_frame_response(ByteView body) {
+  auto payload = open_envelope(body);
+  if (!payload) return;
+  auto r = codec::parse_frame_response(*payload);
+  if (!r.ok()) return fail_with(r.error().code);  // [01]
+  if (r->pkg_index != pending_.pkg || r->section != pending_.section || r->piece != pending_.piece) {
+    return fail_with(ResponseCode::kMalformed);  // [01] not the outstanding request
+  }
+  OfferState& s = offers_[pending_.pkg];
+  if (r->data.size() != piece_length(s.manifest, r->section, r->piece)) {
+    return fail_with(ResponseCode::kMalformed);  // [01] REQ-DL-013
+  }
+  if (r->section == Section::kFit) {
+    s.fit.insert(s.fit.end(), r->data.begin(), r->data.end());
+    if (r->piece + 1 == piece_count(s.manifest, Section::kFit)) {
+      const auto digest = crypto::sha256(s.fit);
+      note("SHA-256(FIT)", digest, "REQ-DL-012");
+      if (!crypto::ct_equal(digest, s.manifest.fit_digest)) {
+        s.fit.clear();  // REQ-DL-023: an unverified FIT never survives
+        return fail_with(ResponseCode::kIntegrityFailed);  // [18]
+      }
+      ports_.packages.stage_fit(s.id, s.fit);
+      s.fit_ready = true;
+    }
+  } else {
+    const auto digest = crypto::sha256(r->data);
+    const ByteView expected = ByteView(s.fit).subspan(std::size_t{r->piece} * 32, 32);
+    if (!crypto::ct_equal(digest, expected)) return fail_with(ResponseCode::kIntegrityFailed);  // [18]
+    ports_.packages.stage_piece(s.id, r->piece, r->data);  // REQ-DL-024
+    s.next_data = r->piece + 1;
+  }
+  if (auto next = next_request()) {  // T7
+    request(*next);
+  } else {  // T8
+    apply_and_end();
+  }
+}
+
+// Rows T6 and T8: whole-package digests, then atomic apply in PKG_INDEX order (REQ-DL-030); a
+// failure here is reported in SESSION_END, authenticated, not in ABORT (REQ-ERR-002).
+void Session::apply_and_end() {
+  for (const OfferState& s : offers_) {
+    crypto::Sha256 hash;
+    const std::uint32_t n = data_piece_count(s.manifest);
+    bool complete = true;
+    for (std::uint32_t i = 0; i < n && complete; ++i) {
+      auto piece = ports_.packages.read_piece(s.id, i);
+      if (!piece) complete = false;
+      else hash.update(*piece);
+    }
+    const auto digest = hash.finish();
+    note("SHA-256(" + s.manifest.name + ")", digest, "REQ-DL-030");
+    if (!complete || !crypto::ct_equal(digest, s.manifest.pkg_digest)) {
+      ports_.packages.discard(s.id);
+      return end_with(ResponseCode::kIntegrityFailed);
+    }
+    if (!ports_.packages.apply(s.manifest, s.id).ok()) return end_with(ResponseCode::kApplyFailed);
+    ++packages_applied_;
+  }
+  end_with(ResponseCode::kSuccess);
+}
+
+void Session::end_with(ResponseCode result) {
+  end_result_ = result;
+  if (!send_sealed(MsgType::kSessionEnd, codec::serialize(codec::SessionEnd{result}))) return;
+  state_ = State::T_WAIT_END_ACK;
+}
+
+// T9.
+void Session::t9_end_ack(ByteView body) {
+  auto payload = open_envelope(body);
+  if (!payload) return;
+  auto ack = codec::parse_session_end(*payload);
+  if (!ack.ok() || ack->result != ResponseCode::kSuccess) return fail_with(ResponseCode::kMalformed);  // [01]
+  out_.close = true;
+  dl_keys_.reset();  // REQ-KEY-024
+  if (end_result_ == ResponseCode::kSuccess) {
+    state_ = State::T_DONE;
+  } else {
+    state_ = State::T_FAILED;
+    failure_ = Failure{end_result_, true};
+  }
+}
+
+}  // namespace tmsproto::terminal

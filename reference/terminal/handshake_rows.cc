@@ -1,0 +1,136 @@
+// Rows T1-T4 of spec/09-terminal-states.md: the terminal's side of the handshake and the key
+// message (patent figure 5, steps 501-511).
+#include <algorithm>
+
+#include "codec/download_payloads.h"
+#include "codec/handshake_messages.h"
+#include "codec/key_message.h"
+#include "crypto/secret.h"
+#include "terminal/session.h"
+
+namespace tmsproto::terminal {
+
+// T1 — REQ-HS-002, REQ-HS-004, REQ-MSG-033.
+void Session::t1_start(StartCommand command) {
+  codec::HsRequest m;
+  m.id = config_.id;
+  m.trans = command.trans;
+  m.offered_profiles = offer_bit(config_.profile);  // one DMK, one profile (REQ-HS-011)
+  m.operator_id = command.operator_id;
+  m.key_set_id = command.trans == TransCode::kKeyDownload ? command.key_set_id : std::string();
+  ports_.rng.fill(m.t_data.random);  // fresh T_RAND per session
+  m.t_data.time = ports_.clock.now_utc();
+  // The engine refuses locally what it may not send: a LEGACY DMK not enabled (REQ-CRYPTO-020),
+  // or a command whose fields break the message rules.
+  const bool legacy_ok = config_.profile != Profile::kLegacy || config_.legacy_enabled;
+  const bool key_set_ok = command.trans != TransCode::kKeyDownload ||
+                          codec::valid_text(command.key_set_id, kKeySetIdWidth, codec::CharSet::kAn,
+                                            codec::Emptiness::kRequired);
+  const bool operator_ok = codec::valid_text(command.operator_id, kOperatorIdWidth, codec::CharSet::kAn,
+                                             codec::Emptiness::kMayBeEmpty);
+  if (!legacy_ok || !key_set_ok || !operator_ok || !codec::valid_identity(config_.id)) {
+    state_ = State::T_FAILED;
+    failure_ = Failure{ResponseCode::kInternalError, false};
+    return;
+  }
+  t_data_ = m.t_data;
+  offered_ = m.offered_profiles;
+  transcript_.hs_request = codec::serialize(m);
+  command_ = std::move(command);
+  send(transcript_.hs_request);
+  state_ = State::T_WAIT_AUTH_REQUEST;
+}
+
+// T2 — REQ-HS-020 to REQ-HS-023, REQ-OPR-003.
+void Session::t2_auth_request(ByteView body) {
+  auto m = codec::parse_hs_auth_request(body);
+  if (!m.ok()) return fail_with(m.error().code);                       // [03/08/01]
+  if (m->id != config_.id) return fail_with(ResponseCode::kIdentityMismatch);  // [26]
+  if ((offered_ & offer_bit(m->profile)) == 0) return fail_with(ResponseCode::kNoAcceptableProfile);  // [08]
+  const Profile p = m->profile;
+  auto dwk = profile::recover_dwk(p, config_.dmk.view(), m->dwk1);     // [11]
+  if (!dwk.ok()) return fail_with(dwk.error());
+  s_data_ = m->s_data;
+  auto keys = profile::derive_handshake_keys(p, std::move(dwk).value(), t_data_, s_data_);
+  if (!keys.ok()) return fail_with(keys.error());
+  const ByteView tac_prefix = body.first(codec::kHsAuthRequestDwk1Offset + m->dwk1.size());
+  auto tac0 = profile::tac(p, *keys, t_data_, transcript_.th_tac(tac_prefix));
+  if (!tac0.ok()) return fail_with(tac0.error());
+  note("TAC_0", *tac0, "REQ-HS-021");
+  if (!crypto::ct_equal(*tac0, m->tac1)) return fail_with(ResponseCode::kTmsAuthFailed);  // [11] REQ-HS-022
+  transcript_.hs_auth_request.assign(body.begin(), body.end());
+
+  codec::HsAuthAnswer answer;
+  answer.id = config_.id;
+  answer.operator_proof.assign(mac_length(p), 0x00);  // REQ-OPR-001: zero when unattended
+  if (!command_->operator_id.empty()) {
+    auto opv = profile::operator_verifier(command_->operator_password.view(), p, config_.id.vendor_id,
+                                          command_->operator_id);
+    if (!opv.ok()) return fail_with(opv.error());
+    auto proof = profile::operator_proof(p, *keys, opv->view(), t_data_, s_data_);
+    if (!proof.ok()) return fail_with(proof.error());
+    answer.operator_proof = std::move(proof).value();
+  }
+  answer.sac1.assign(mac_length(p), 0x00);
+  Bytes out = codec::serialize(answer);
+  const ByteView sac_prefix = ByteView(out).first(out.size() - mac_length(p));
+  auto sac1 = profile::sac(p, *keys, s_data_, transcript_.th_sac(sac_prefix));
+  if (!sac1.ok()) return fail_with(sac1.error());
+  note("SAC_1", *sac1, "REQ-HS-023");
+  std::copy(sac1->begin(), sac1->end(), out.end() - static_cast<std::ptrdiff_t>(mac_length(p)));
+  hs_keys_ = std::move(keys).value();
+  transcript_.hs_auth_answer = out;
+  send(std::move(out));
+  state_ = State::T_WAIT_KEY_MESSAGE;
+}
+
+// T3 (key download) and T4 (program download) — REQ-KEY-020 to REQ-KEY-022.
+void Session::t3_t4_key_message(ByteView body) {
+  const Profile p = config_.profile;
+  auto m = codec::parse_key_message(body, p);
+  if (!m.ok()) return fail_with(m.error().code);                                  // [03/01]
+  if (m->id != config_.id) return fail_with(ResponseCode::kIdentityMismatch);     // [26]
+  if (m->trans != command_->trans) return fail_with(ResponseCode::kMalformed);    // [01]
+  const ByteView prefix = body.first(body.size() - m->key_mac.size());
+  auto mac = profile::key_mac(p, *hs_keys_, prefix, transcript_.th_key(prefix));
+  if (!mac.ok()) return fail_with(mac.error());
+  if (!crypto::ct_equal(*mac, m->key_mac)) return fail_with(ResponseCode::kMacFailed);  // [13]
+
+  // Every entry unwraps and matches its slot and KCV [18] before anything is stored.
+  auto dsk = profile::unwrap_key(p, *hs_keys_, profile::dsk_rule(p), m->entries[0].key_block,
+                                 m->entries[0].kcv);
+  if (!dsk.ok()) return fail_with(dsk.error());
+  note("KCV(DSK)", m->entries[0].kcv, "REQ-CRYPTO-037");
+  std::vector<DeliveredKey> delivered;
+  for (std::size_t i = 1; i < m->entries.size(); ++i) {
+    const auto& e = m->entries[i];
+    const auto rule = config_.slots.find(e.slot);
+    if (rule == config_.slots.end()) return fail_with(ResponseCode::kIntegrityFailed);  // REQ-KEY-025
+    auto key = profile::unwrap_key(p, *hs_keys_, rule->second, e.key_block, e.kcv);
+    if (!key.ok()) return fail_with(key.error());
+    note("KCV(slot " + std::to_string(e.slot) + ")", e.kcv, "REQ-KEY-021");
+    delivered.push_back({e.slot, std::move(key).value()});
+  }
+  if (command_->trans == TransCode::kKeyDownload) {
+    auto stored = ports_.keys.install(delivered);  // all or none (REQ-KEY-022)
+    if (!stored.ok()) return fail_with(ResponseCode::kKeyStorageFailed);  // [21]
+    keys_installed_ = true;
+  }
+  auto dl = profile::derive_download_keys(p, dsk->view(), t_data_, s_data_);  // REQ-CRYPTO-040
+  if (!dl.ok()) return fail_with(dl.error());
+  dl_keys_ = std::move(dl).value();
+  hs_keys_.reset();  // the handshake keys have done their job (REQ-KEY-024)
+
+  if (command_->trans == TransCode::kKeyDownload) {  // T3
+    end_with(ResponseCode::kSuccess);
+    return;
+  }
+  codec::PkgAnnounce announce;  // T4
+  announce.max_chunk = config_.max_chunk;
+  announce.installed = ports_.packages.installed();
+  if (announce.installed.size() > codec::kMaxAnnounced) announce.installed.resize(codec::kMaxAnnounced);
+  if (!send_sealed(MsgType::kPkgAnnounce, codec::serialize(announce))) return;
+  state_ = State::T_WAIT_PKG_CONFIRM;
+}
+
+}  // namespace tmsproto::terminal

@@ -1,0 +1,74 @@
+// What the terminal engine needs from its device, passed in (sans-I/O, REQ-TERM-003): its
+// configuration, the secure unit that installs keys, and the package store.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codec/download_payloads.h"
+#include "codec/header.h"
+#include "common/result.h"
+#include "crypto/digest.h"
+#include "crypto/secret.h"
+#include "profile/profile_crypto.h"
+#include "protocol/constants.h"
+#include "protocol/response_code.h"
+
+namespace tmsproto::terminal {
+
+struct Config {
+  codec::Identity id;
+  Profile profile = Profile::kAes128;   // the algorithm of the DMK (REQ-HS-011)
+  crypto::SecretBytes dmk;              // REQ-KEY-004: never leaves the engine
+  bool legacy_enabled = false;          // REQ-CRYPTO-020
+  Bytes vendor_public_key;              // ECDSA P-256, 65 octets (REQ-DL-010)
+  std::map<std::uint8_t, profile::SlotRule> slots;  // REQ-KEY-025
+  std::uint16_t max_chunk = 4096;       // announced in PKG_ANNOUNCE
+};
+
+struct StartCommand {
+  TransCode trans = TransCode::kProgramDownload;
+  std::string key_set_id;     // TRANS_CODE 01
+  std::string operator_id;    // empty: unattended
+  crypto::SecretBytes operator_password;
+};
+
+struct DeliveredKey {
+  std::uint8_t slot = 0;
+  crypto::SecretBytes key;
+};
+
+// The secure unit. install() stores all keys or none (REQ-KEY-022).
+class KeyStore {
+ public:
+  virtual ~KeyStore() = default;
+  virtual Result<void, ResponseCode> install(const std::vector<DeliveredKey>& keys) = 0;
+};
+
+// Staged pieces are keyed by SHA-256 of the MANIFEST (REQ-DL-020).
+using ManifestId = crypto::Sha256Digest;
+
+// Installed versions and staging, persisted by the device (REQ-TERM-004).
+class PackageStore {
+ public:
+  virtual ~PackageStore() = default;
+  virtual std::vector<codec::InstalledPackage> installed() = 0;
+  virtual std::uint32_t installed_version(codec::PackageKind kind, const std::string& name) = 0;
+  // Drops staging of every other manifest of the same (KIND, NAME) (REQ-DL-020).
+  virtual void keep_only(const codec::Manifest& m, const ManifestId& id) = 0;
+  virtual std::optional<Bytes> staged_fit(const ManifestId& id) = 0;
+  virtual void stage_fit(const ManifestId& id, ByteView fit) = 0;
+  virtual bool has_piece(const ManifestId& id, std::uint32_t index) = 0;
+  virtual void stage_piece(const ManifestId& id, std::uint32_t index, ByteView data) = 0;
+  virtual std::optional<Bytes> read_piece(const ManifestId& id, std::uint32_t index) = 0;
+  virtual void discard(const ManifestId& id) = 0;
+  // Atomically replaces the installed package by the staged one and records its VERSION
+  // (REQ-DL-030, REQ-DL-031); on failure the old version stays.
+  virtual Result<void, ResponseCode> apply(const codec::Manifest& m, const ManifestId& id) = 0;
+};
+
+}  // namespace tmsproto::terminal

@@ -1,0 +1,134 @@
+// Rows S3-S6 of spec/10-tms-states.md: serving the download through the vendor's standard
+// interface (claims 7-10, 17, 18; patent steps 516-520).
+#include <map>
+#include <utility>
+
+#include "codec/download_payloads.h"
+#include "session/download_math.h"
+#include "tms/session.h"
+
+namespace tmsproto::tms {
+
+using codec::Section;
+
+bool Session::send_sealed(MsgType type, ByteView payload) {
+  auto body = profile::seal(profile_, *dl_keys_, profile::Direction::kTmsToTerminal, type, request_.id,
+                            tx_seq_, payload);
+  if (!body.ok()) {
+    fail_with(body.error());
+    return false;
+  }
+  ++tx_seq_;  // REQ-DL-002
+  send(std::move(body).value());
+  return true;
+}
+
+// Envelope checks, in the order of section 9.2: body, MAC, identity, SEQ, padding.
+std::optional<Bytes> Session::open_envelope(ByteView body) {
+  auto e = profile::verify(profile_, *dl_keys_, profile::Direction::kTerminalToTms, body);
+  if (!e.ok()) {
+    fail_with(e.error());
+    return std::nullopt;
+  }
+  if (e->id != request_.id) {
+    fail_with(ResponseCode::kIdentityMismatch);
+    return std::nullopt;
+  }
+  if (e->seq != rx_seq_) {
+    fail_with(ResponseCode::kSequenceError);
+    return std::nullopt;
+  }
+  auto payload = profile::decrypt(profile_, *dl_keys_, profile::Direction::kTerminalToTms, *e);
+  if (!payload.ok()) {
+    fail_with(payload.error());
+    return std::nullopt;
+  }
+  ++rx_seq_;
+  return std::move(payload).value();
+}
+
+namespace {
+
+// REQ-DL-011: newer than installed, for this vendor and model, pieces the terminal accepts; the
+// highest version per (KIND, NAME); at most 8, in the interface's order.
+std::vector<codec::Offer> select_offers(const std::vector<codec::Offer>& candidates,
+                                        const codec::PkgAnnounce& announce, const codec::Identity& id) {
+  std::map<std::pair<codec::PackageKind, std::string>, std::uint32_t> installed;
+  for (const auto& p : announce.installed) installed[{p.kind, p.name}] = p.version;
+  std::vector<codec::Offer> chosen;
+  for (const codec::Offer& o : candidates) {
+    const auto& m = o.manifest;
+    const auto key = std::make_pair(m.kind, m.name);
+    const auto it = installed.find(key);
+    if (it != installed.end() && m.version <= it->second) continue;
+    if (m.vendor_id != id.vendor_id || m.model_id != id.model_id) continue;
+    if (m.chunk_size > announce.max_chunk) continue;
+    bool replaced = false;
+    for (auto& c : chosen) {
+      if (c.manifest.kind == m.kind && c.manifest.name == m.name) {
+        if (m.version > c.manifest.version) c = o;
+        replaced = true;
+      }
+    }
+    if (!replaced && chosen.size() < codec::kMaxOffers) chosen.push_back(o);
+  }
+  return chosen;
+}
+
+}  // namespace
+
+// S3 — REQ-DL-011, REQ-TMS-020 to REQ-TMS-022.
+void Session::s3_pkg_announce(ByteView body) {
+  auto payload = open_envelope(body);
+  if (!payload) return;
+  auto announce = codec::parse_pkg_announce(*payload);
+  if (!announce.ok()) return fail_with(announce.error().code);  // [01]
+  vendor_ = ports_.vendors.find(request_.id.vendor_id);  // one interface per vendor database
+  if (vendor_ == nullptr) return fail_with(ResponseCode::kInternalError);  // [96]
+  auto candidates = vendor_->offers(request_.id.model_id, request_.id.serial_no, announce->installed);
+  if (!candidates.ok()) return fail_with(ResponseCode::kInternalError);  // [96] REQ-TMS-022
+  offers_ = select_offers(*candidates, *announce, request_.id);
+  frame_budget_ = 16;  // REQ-SEC-010: the pieces offered, FIT included, plus 16
+  for (const auto& o : offers_) {
+    frame_budget_ += session::piece_count(o.manifest, Section::kFit) + session::piece_count(o.manifest, Section::kData);
+    audit_.offered.push_back(std::string(1, static_cast<char>(o.manifest.kind)) + " " + o.manifest.name + " v" +
+                             std::to_string(o.manifest.version));
+  }
+  if (!send_sealed(MsgType::kPkgConfirm, codec::serialize(codec::PkgConfirm{offers_}))) return;
+  state_ = State::S_SERVING;
+}
+
+// S4 — REQ-DL-022.
+void Session::s4_frame_request(ByteView body) {
+  auto payload = open_envelope(body);
+  if (!payload) return;
+  auto q = codec::parse_frame_request(*payload);
+  if (!q.ok()) return fail_with(q.error().code);  // [01]
+  if (q->pkg_index >= offers_.size()) return fail_with(ResponseCode::kPackageNotOffered);  // [16]
+  const codec::Manifest& m = offers_[q->pkg_index].manifest;
+  if (q->piece >= session::piece_count(m, q->section)) return fail_with(ResponseCode::kPieceOutOfRange);  // [17]
+  if (frame_budget_ == 0) return fail_with(ResponseCode::kResourceLimit);  // [24]
+  --frame_budget_;
+  auto data = vendor_->piece(m, q->section, q->piece);  // through the standard interface
+  if (!data.ok() || data->size() != session::piece_length(m, q->section, q->piece)) {
+    return fail_with(ResponseCode::kInternalError);  // [96]
+  }
+  codec::FrameResponse r{q->pkg_index, q->section, q->piece, std::move(data).value()};
+  if (!send_sealed(MsgType::kFrameResponse, codec::serialize(r))) return;
+  ++frames_served_;
+}
+
+// S5 / S6 — REQ-DL-032, REQ-KEY-023.
+void Session::s5_s6_session_end(ByteView body) {
+  auto payload = open_envelope(body);
+  if (!payload) return;
+  auto end = codec::parse_session_end(*payload);
+  if (!end.ok()) return fail_with(end.error().code);  // [01]
+  audit_.terminal_result = end->result;
+  if (!send_sealed(MsgType::kSessionEndAck, codec::serialize(codec::SessionEnd{ResponseCode::kSuccess}))) return;
+  out_.close = true;
+  state_ = State::S_DONE;
+  finish(ResponseCode::kSuccess);
+}
+
+}  // namespace tmsproto::tms

@@ -1,0 +1,143 @@
+// Rows S1-S2 of spec/10-tms-states.md: the TMS's side of the handshake and the key message
+// (patent figure 5, steps 504-506 and 512-515; claims 5, 6, 11, 15, 16).
+#include <algorithm>
+#include <cstdlib>
+
+#include "codec/handshake_messages.h"
+#include "codec/key_message.h"
+#include "crypto/secret.h"
+#include "tms/session.h"
+
+namespace tmsproto::tms {
+
+// S1 — REQ-HS-010 in its order, then REQ-HS-014 to REQ-HS-016.
+void Session::s1_hs_request(ByteView body) {
+  auto m = codec::parse_hs_request(body);
+  if (!m.ok()) return fail_with(m.error().code);  // [03/07/01]
+  request_ = *m;
+  audit_.id = m->id;
+  audit_.trans = m->trans;
+  auto record = ports_.registry.lookup(m->id);
+  if (!record.ok()) return fail_with(record.error());  // [04/05/06]
+  const TerminalRecord& terminal = **record;
+  // REQ-HS-011: the DMK's algorithm fixes the profile; it must be offered, and LEGACY enabled.
+  const Profile p = terminal.profile;
+  if ((m->offered_profiles & offer_bit(p)) == 0 || (p == Profile::kLegacy && !terminal.legacy_enabled)) {
+    return fail_with(ResponseCode::kNoAcceptableProfile);  // [08]
+  }
+  profile_ = p;
+  audit_.profile = p;
+  const codec::DateTime now = ports_.clock.now_utc();
+  const std::int64_t skew = codec::seconds_since_2000(m->t_data.time) - codec::seconds_since_2000(now);
+  if (std::llabs(skew) > config_.freshness_window_s) return fail_with(ResponseCode::kStaleDatetime);  // [09]
+  if (ports_.replay.seen_before(m->id.serial_no, m->t_data.random, codec::seconds_since_2000(now))) {
+    return fail_with(ResponseCode::kReplay);  // [10] REQ-HS-013
+  }
+  if (m->trans == TransCode::kKeyDownload && ports_.registry.key_set(m->id, m->key_set_id) == nullptr) {
+    return fail_with(ResponseCode::kUnknownKeySet);  // [15] REQ-KEY-013
+  }
+
+  crypto::SecretBytes dwk = profile::generate_key(p, ports_.rng);  // REQ-HS-014
+  ports_.rng.fill(s_data_.random);                                  // REQ-HS-015
+  s_data_.time = now;
+  auto dwk1 = profile::wrap_dwk(p, terminal.dmk.view(), dwk.view(), ports_.rng);
+  if (!dwk1.ok()) return fail_with(dwk1.error());
+  auto keys = profile::derive_handshake_keys(p, std::move(dwk), m->t_data, s_data_);
+  if (!keys.ok()) return fail_with(keys.error());
+
+  codec::HsAuthRequest answer;
+  answer.id = m->id;
+  answer.profile = p;
+  answer.s_data = s_data_;
+  answer.dwk1 = std::move(dwk1).value();
+  answer.tac1.assign(mac_length(p), 0x00);
+  Bytes out = codec::serialize(answer);
+  transcript_.hs_request.assign(body.begin(), body.end());
+  const ByteView tac_prefix = ByteView(out).first(out.size() - mac_length(p));
+  auto tac1 = profile::tac(p, *keys, m->t_data, transcript_.th_tac(tac_prefix));  // REQ-HS-016
+  if (!tac1.ok()) return fail_with(tac1.error());
+  note("TAC_1", *tac1, "REQ-HS-016");
+  std::copy(tac1->begin(), tac1->end(), out.end() - static_cast<std::ptrdiff_t>(mac_length(p)));
+  if (p == Profile::kLegacy) {  // LEGACY computes SAC_0 now, as the patent's step 505 does
+    auto sac0 = profile::sac(p, *keys, s_data_, {});
+    if (!sac0.ok()) return fail_with(sac0.error());
+    sac0_legacy_ = std::move(sac0).value();
+  }
+  hs_keys_ = std::move(keys).value();
+  transcript_.hs_auth_request = out;
+  send(std::move(out));
+  state_ = State::S_WAIT_AUTH_ANSWER;
+}
+
+// S2 — REQ-HS-030 to REQ-HS-032, REQ-OPR-004, REQ-OPR-005, REQ-KEY-010 to REQ-KEY-012.
+void Session::s2_auth_answer(ByteView body) {
+  const Profile p = profile_;
+  auto m = codec::parse_hs_auth_answer(body, p);
+  if (!m.ok()) return fail_with(m.error().code);                               // [03/01]
+  if (m->id != request_.id) return fail_with(ResponseCode::kIdentityMismatch);  // [26]
+  const ByteView sac_prefix = body.first(body.size() - mac_length(p));
+  Bytes sac0;
+  if (p == Profile::kLegacy) {
+    sac0 = *sac0_legacy_;
+  } else {  // SAC_0 covers the answer, so it is computed now (REQ-CRYPTO-033, errata E-5)
+    auto computed = profile::sac(p, *hs_keys_, s_data_, transcript_.th_sac(sac_prefix));
+    if (!computed.ok()) return fail_with(computed.error());
+    sac0 = std::move(computed).value();
+  }
+  note("SAC_0", sac0, "REQ-HS-031");
+  if (!crypto::ct_equal(sac0, m->sac1)) return fail_with(ResponseCode::kTerminalAuthFailed);  // [12]
+
+  // [25] REQ-OPR-004, REQ-OPR-005: every operator failure is the same code.
+  if (request_.operator_id.empty()) {
+    const bool zero = std::all_of(m->operator_proof.begin(), m->operator_proof.end(),
+                                  [](std::uint8_t b) { return b == 0; });
+    if (!zero) return fail_with(ResponseCode::kMalformed);  // REQ-OPR-001
+    if (request_.trans == TransCode::kKeyDownload || !ports_.registry.unattended_allowed(request_.id)) {
+      return fail_with(ResponseCode::kOperatorAuthFailed);
+    }
+  } else {
+    const crypto::SecretBytes* opv = ports_.registry.operator_verifier(
+        request_.id.vendor_id, request_.operator_id, p, request_.trans);
+    if (opv == nullptr) return fail_with(ResponseCode::kOperatorAuthFailed);
+    auto expected = profile::operator_proof(p, *hs_keys_, opv->view(), request_.t_data, s_data_);
+    if (!expected.ok()) return fail_with(expected.error());
+    if (!crypto::ct_equal(*expected, m->operator_proof)) return fail_with(ResponseCode::kOperatorAuthFailed);
+  }
+  transcript_.hs_auth_answer.assign(body.begin(), body.end());
+
+  // REQ-KEY-010: the DSK in slot 0, then the key set for a key download.
+  const crypto::SecretBytes dsk = profile::generate_key(p, ports_.rng);
+  codec::KeyMessage km;
+  km.id = request_.id;
+  km.trans = request_.trans;
+  const profile::SlotRule dsk_rule = profile::dsk_rule(p);
+  auto dsk_block = profile::wrap_key(p, *hs_keys_, dsk_rule, dsk.view(), ports_.rng);
+  auto dsk_kcv = profile::key_check_value(dsk_rule.algorithm, dsk.view());
+  if (!dsk_block.ok() || !dsk_kcv.ok()) return fail_with(ResponseCode::kInternalError);
+  km.entries.push_back({codec::kDskSlot, std::move(dsk_kcv).value(), std::move(dsk_block).value()});
+  if (request_.trans == TransCode::kKeyDownload) {
+    const auto* set = ports_.registry.key_set(request_.id, request_.key_set_id);
+    if (set == nullptr) return fail_with(ResponseCode::kUnknownKeySet);
+    for (const KeySetEntry& k : *set) {
+      auto block = profile::wrap_key(p, *hs_keys_, k.rule, k.key.view(), ports_.rng);  // REQ-KEY-011
+      auto kcv = profile::key_check_value(k.rule.algorithm, k.key.view());
+      if (!block.ok() || !kcv.ok()) return fail_with(ResponseCode::kInternalError);
+      km.entries.push_back({k.slot, std::move(kcv).value(), std::move(block).value()});
+    }
+  }
+  km.key_mac.assign(mac_length(p), 0x00);
+  Bytes out = codec::serialize(km);
+  const ByteView prefix = ByteView(out).first(out.size() - mac_length(p));
+  auto mac = profile::key_mac(p, *hs_keys_, prefix, transcript_.th_key(prefix));  // REQ-KEY-012
+  if (!mac.ok()) return fail_with(mac.error());
+  std::copy(mac->begin(), mac->end(), out.end() - static_cast<std::ptrdiff_t>(mac_length(p)));
+  auto dl = profile::derive_download_keys(p, dsk.view(), request_.t_data, s_data_);
+  if (!dl.ok()) return fail_with(dl.error());
+  dl_keys_ = std::move(dl).value();
+  hs_keys_.reset();
+  send(std::move(out));
+  key_message_sent_ = true;  // REQ-TMS-004: only here, after every check of S2
+  state_ = request_.trans == TransCode::kKeyDownload ? State::S_WAIT_SESSION_END : State::S_WAIT_PKG_ANNOUNCE;
+}
+
+}  // namespace tmsproto::tms
