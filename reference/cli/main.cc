@@ -8,7 +8,8 @@
 
 namespace tmsproto::cli {
 
-int vectors_command(std::span<const std::string_view> args);  // cli/vectors_command.cc
+int vectors_command(std::span<const std::string_view> args);   // cli/vectors_command.cc
+int simulate_command(std::span<const std::string_view> args);  // cli/simulate_command.cc
 
 namespace {
 
@@ -17,7 +18,9 @@ constexpr std::string_view kSummary =
     "protocol of CN102013982A, as specified in spec/.";
 
 // Subcommands register here; each lives in its own file under cli/.
-constexpr std::array<Command, 1> kCommands{{
+constexpr std::array<Command, 2> kCommands{{
+    {"simulate", "[--profile legacy|tdes|aes|aes256] [--transaction program|key] [--seed N]",
+     "run an honest terminal and TMS in memory and print the exchange field by field", simulate_command},
     {"vectors", "check FILE|DIR...", "check published known-answer vector files (vectors/README.md)",
      vectors_command},
 }};

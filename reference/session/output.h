@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/bytes.h"
+#include "protocol/constants.h"
 
 namespace tmsproto::session {
 
@@ -18,10 +19,19 @@ struct Note {
   std::string_view req;  // the requirement that defines the computation or check
 };
 
+// The payload of an enveloped message as it was before encryption, for the protocol analyser
+// (`tmsproto simulate`). It is message content, not key material, but it is confidential on the
+// wire: an edge that logs it must treat the log as it treats the packages themselves.
+struct Cleartext {
+  MsgType type = MsgType::kPkgAnnounce;
+  Bytes payload;
+};
+
 struct Output {
   std::vector<Bytes> send;  // message bodies, in order, without transport framing
   bool close = false;
   std::vector<Note> notes;
+  std::vector<Cleartext> cleartexts;  // one per enveloped message in `send`
 };
 
 }  // namespace tmsproto::session

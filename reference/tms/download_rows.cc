@@ -20,6 +20,7 @@ bool Session::send_sealed(MsgType type, ByteView payload) {
   }
   ++tx_seq_;  // REQ-DL-002
   send(std::move(body).value());
+  out_.cleartexts.push_back({type, Bytes(payload.begin(), payload.end())});
   return true;
 }
 

@@ -174,7 +174,8 @@ def is_extensionless_script(path: Path) -> bool:
 
 def citing_files(root: Path) -> list[Path]:
     """Every file whose REQ IDs are citations (or definitions), each once, in a stable order."""
-    files: list[Path] = [p for p in walk_files(spec_dir(root)) if p.suffix == ".md"]
+    # Markdown anywhere in spec/, and the formal model's Promela files, which cite the tables.
+    files: list[Path] = [p for p in walk_files(spec_dir(root)) if p.suffix in (".md", ".pml", ".promela")]
     for name in CODE_DIRS:
         files += [p for p in walk_files(root / name) if is_code_file(p)]
     for name in SCRIPT_DIRS:
