@@ -17,41 +17,24 @@ using session::piece_count;
 using session::piece_length;
 
 bool Session::send_sealed(MsgType type, ByteView payload) {
-  auto body = profile::seal(config_.profile, *dl_keys_, profile::Direction::kTerminalToTms, type,
-                            config_.id, tx_seq_, payload);
+  auto body = channel_->seal(type, payload);
   if (!body.ok()) {
     fail_with(body.error());
     return false;
   }
-  ++tx_seq_;  // REQ-DL-002
   send(std::move(body).value());
   out_.cleartexts.push_back({type, Bytes(payload.begin(), payload.end())});
   return true;
 }
 
-// Section 9.2's envelope checks, in order: body, MAC, identity, SEQ, then the payload is
-// decrypted (bad padding is 13). The caller parses the payload [01].
+// Section 9.2's envelope checks, in order (session::SecureChannel::open); the caller parses the
+// payload [01].
 std::optional<Bytes> Session::open_envelope(ByteView body) {
-  const Profile p = config_.profile;
-  auto e = profile::verify(p, *dl_keys_, profile::Direction::kTmsToTerminal, body);
-  if (!e.ok()) {
-    fail_with(e.error());  // [03/13/01]
-    return std::nullopt;
-  }
-  if (e->id != config_.id) {
-    fail_with(ResponseCode::kIdentityMismatch);  // [26]
-    return std::nullopt;
-  }
-  if (e->seq != rx_seq_) {
-    fail_with(ResponseCode::kSequenceError);  // [14] REQ-DL-002
-    return std::nullopt;
-  }
-  auto payload = profile::decrypt(p, *dl_keys_, profile::Direction::kTmsToTerminal, *e);
+  auto payload = channel_->open(body);
   if (!payload.ok()) {
     fail_with(payload.error());
     return std::nullopt;
   }
-  ++rx_seq_;
   return std::move(payload).value();
 }
 
@@ -192,7 +175,7 @@ void Session::t9_end_ack(ByteView body) {
   auto ack = codec::parse_session_end(*payload);
   if (!ack.ok() || ack->result != ResponseCode::kSuccess) return fail_with(ResponseCode::kMalformed);  // [01]
   out_.close = true;
-  dl_keys_.reset();  // REQ-KEY-024
+  channel_.reset();  // REQ-KEY-024
   if (end_result_ == ResponseCode::kSuccess) {
     state_ = State::T_DONE;
   } else {

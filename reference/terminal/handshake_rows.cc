@@ -118,7 +118,7 @@ void Session::t3_t4_key_message(ByteView body) {
   }
   auto dl = profile::derive_download_keys(p, dsk->view(), t_data_, s_data_);  // REQ-CRYPTO-040
   if (!dl.ok()) return fail_with(dl.error());
-  dl_keys_ = std::move(dl).value();
+  channel_.emplace(p, std::move(dl).value(), config_.id, profile::Direction::kTerminalToTms);
   hs_keys_.reset();  // the handshake keys have done their job (REQ-KEY-024)
 
   if (command_->trans == TransCode::kKeyDownload) {  // T3

@@ -125,7 +125,7 @@ void Session::fail_with(ResponseCode code) {
   state_ = State::T_FAILED;
   failure_ = Failure{code, true};
   hs_keys_.reset();  // REQ-KEY-024: session keys die with the session
-  dl_keys_.reset();
+  channel_.reset();
 }
 
 void Session::note(std::string what, ByteView value, std::string_view req) {

@@ -15,6 +15,7 @@
 #include "profile/profile_crypto.h"
 #include "session/clock.h"
 #include "session/output.h"
+#include "session/secure_channel.h"
 #include "session/transcript.h"
 #include "terminal/ports.h"
 
@@ -132,9 +133,7 @@ class Session {
   std::uint8_t offered_ = 0;
   session::Transcript transcript_;
   std::optional<profile::HandshakeKeys> hs_keys_;
-  std::optional<profile::DownloadKeys> dl_keys_;
-  std::uint32_t tx_seq_ = 0;
-  std::uint32_t rx_seq_ = 0;
+  std::optional<session::SecureChannel> channel_;  // from the key message on (REQ-DL-001)
   std::vector<OfferState> offers_;
   Pending pending_;
   ResponseCode end_result_ = ResponseCode::kSuccess;

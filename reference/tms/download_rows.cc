@@ -12,39 +12,23 @@ namespace tmsproto::tms {
 using codec::Section;
 
 bool Session::send_sealed(MsgType type, ByteView payload) {
-  auto body = profile::seal(profile_, *dl_keys_, profile::Direction::kTmsToTerminal, type, request_.id,
-                            tx_seq_, payload);
+  auto body = channel_->seal(type, payload);
   if (!body.ok()) {
     fail_with(body.error());
     return false;
   }
-  ++tx_seq_;  // REQ-DL-002
   send(std::move(body).value());
   out_.cleartexts.push_back({type, Bytes(payload.begin(), payload.end())});
   return true;
 }
 
-// Envelope checks, in the order of section 9.2: body, MAC, identity, SEQ, padding.
+// Envelope checks in the order of section 9.2 (session::SecureChannel::open).
 std::optional<Bytes> Session::open_envelope(ByteView body) {
-  auto e = profile::verify(profile_, *dl_keys_, profile::Direction::kTerminalToTms, body);
-  if (!e.ok()) {
-    fail_with(e.error());
-    return std::nullopt;
-  }
-  if (e->id != request_.id) {
-    fail_with(ResponseCode::kIdentityMismatch);
-    return std::nullopt;
-  }
-  if (e->seq != rx_seq_) {
-    fail_with(ResponseCode::kSequenceError);
-    return std::nullopt;
-  }
-  auto payload = profile::decrypt(profile_, *dl_keys_, profile::Direction::kTerminalToTms, *e);
+  auto payload = channel_->open(body);
   if (!payload.ok()) {
     fail_with(payload.error());
     return std::nullopt;
   }
-  ++rx_seq_;
   return std::move(payload).value();
 }
 

@@ -133,7 +133,7 @@ void Session::s2_auth_answer(ByteView body) {
   std::copy(mac->begin(), mac->end(), out.end() - static_cast<std::ptrdiff_t>(mac_length(p)));
   auto dl = profile::derive_download_keys(p, dsk.view(), request_.t_data, s_data_);
   if (!dl.ok()) return fail_with(dl.error());
-  dl_keys_ = std::move(dl).value();
+  channel_.emplace(p, std::move(dl).value(), request_.id, profile::Direction::kTmsToTerminal);
   hs_keys_.reset();
   send(std::move(out));
   key_message_sent_ = true;  // REQ-TMS-004: only here, after every check of S2

@@ -115,7 +115,7 @@ void Session::fail_with(ResponseCode code) {
 // with the session (REQ-KEY-024).
 void Session::finish(std::optional<ResponseCode> outcome) {
   hs_keys_.reset();
-  dl_keys_.reset();
+  channel_.reset();
   audit_.outcome = outcome;
   ports_.audit.record(audit_);
 }

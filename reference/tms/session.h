@@ -15,6 +15,7 @@
 #include "profile/profile_crypto.h"
 #include "session/clock.h"
 #include "session/output.h"
+#include "session/secure_channel.h"
 #include "session/transcript.h"
 #include "tms/ports.h"
 
@@ -108,9 +109,7 @@ class Session {
   session::Transcript transcript_;
   std::optional<profile::HandshakeKeys> hs_keys_;
   std::optional<Bytes> sac0_legacy_;  // LEGACY computes SAC_0 in S1 (REQ-HS-016)
-  std::optional<profile::DownloadKeys> dl_keys_;
-  std::uint32_t tx_seq_ = 0;
-  std::uint32_t rx_seq_ = 0;
+  std::optional<session::SecureChannel> channel_;  // from the key message on (REQ-DL-001)
   VendorInterface* vendor_ = nullptr;
   std::vector<codec::Offer> offers_;
   std::uint64_t frame_budget_ = 0;  // REQ-SEC-010

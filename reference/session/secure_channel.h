@@ -1,0 +1,38 @@
+// One side of the download phase's secure envelope (REQ-DL-001, REQ-DL-002): seals what this
+// side sends and opens what it receives, with the checks of spec/09-terminal-states.md section
+// 9.2 in their order. Shared by both engines; only the direction differs.
+#pragma once
+
+#include <cstdint>
+
+#include "codec/header.h"
+#include "common/bytes.h"
+#include "common/result.h"
+#include "profile/envelope_crypto.h"
+#include "protocol/constants.h"
+#include "protocol/response_code.h"
+
+namespace tmsproto::session {
+
+class SecureChannel {
+ public:
+  SecureChannel(Profile p, profile::DownloadKeys keys, codec::Identity id, profile::Direction sending);
+
+  // The envelope body for `payload`, with this side's next SEQ.
+  Result<Bytes, ResponseCode> seal(MsgType type, ByteView payload);
+  // The payload of a received envelope: body [03/13/01], MAC [13], identity [26], SEQ [14],
+  // padding [13] — the MAC before anything an unauthenticated sender could learn from
+  // (REQ-SEC-011).
+  Result<Bytes, ResponseCode> open(ByteView body);
+
+ private:
+  Profile profile_;
+  profile::DownloadKeys keys_;
+  codec::Identity id_;
+  profile::Direction sending_;
+  profile::Direction receiving_;
+  std::uint32_t tx_seq_ = 0;
+  std::uint32_t rx_seq_ = 0;
+};
+
+}  // namespace tmsproto::session
