@@ -10,43 +10,15 @@
 #include "crypto/padding.h"
 #include "crypto/secret.h"
 #include "keyblock/tr31.h"
+#include "vectors/case_fields.h"
+#include "vectors/handshake_vectors.h"
+#include "vectors/transcript_vectors.h"
 
 namespace tmsproto::vectors {
 namespace {
 
 using crypto::Cipher;
 using crypto::CryptoError;
-
-// ---- reading fields of a test case --------------------------------------------------------------
-// Each reader returns the value or the Verdict::malformed that explains what is wrong with the file.
-
-struct FieldError {
-  std::string why;
-};
-
-Result<std::string, FieldError> string_field(const json::Value& test, std::string_view name) {
-  const json::Value* v = test.find(name);
-  if (v == nullptr) return fail(FieldError{"missing field \"" + std::string(name) + "\""});
-  if (!v->is_string()) return fail(FieldError{"field \"" + std::string(name) + "\" is not a string"});
-  return v->as_string();
-}
-
-// Binary fields are lower-case hex (vectors/README.md), so that a file has one spelling and a
-// reviewer can grep for a published value.
-Result<Bytes, FieldError> hex_field(const json::Value& test, std::string_view name) {
-  auto text = string_field(test, name);
-  if (!text) return fail(text.error());
-  for (const char c : *text) {
-    if (c >= 'A' && c <= 'F') {
-      return fail(FieldError{"field \"" + std::string(name) + "\" is not lower-case hex"});
-    }
-  }
-  auto bytes = from_hex(*text);
-  if (!bytes) return fail(FieldError{"field \"" + std::string(name) + "\" is not valid hex"});
-  return std::move(*bytes);
-}
-
-std::string hex_of(ByteView b) { return b.empty() ? std::string("(empty)") : to_hex(b); }
 
 std::string crypto_why(std::string_view what, CryptoError e) {
   return std::string(what) + " refused: " + std::string(crypto::to_string(e));
@@ -65,21 +37,6 @@ Verdict compare_prefix(std::string_view field, ByteView computed, ByteView expec
   }
   return Verdict::accepted();
 }
-
-Verdict compare_exact(std::string_view field, ByteView computed, ByteView expected) {
-  if (computed.size() != expected.size() || !crypto::ct_equal(computed, expected)) {
-    return Verdict::rejected("computed " + std::string(field) + " " + hex_of(computed) + ", expected " +
-                             hex_of(expected));
-  }
-  return Verdict::accepted();
-}
-
-// Reads one field or returns the malformed verdict: keeps each checker a list of its fields, in the
-// order vectors/README.md gives them.
-#define TMSPROTO_FIELD(var, reader)                                  \
-  auto var##_read = (reader);                                       \
-  if (!var##_read) return Verdict::malformed(var##_read.error().why); \
-  const auto& var = *var##_read
 
 // ---- checkers, one per algorithm ----------------------------------------------------------------
 
@@ -224,6 +181,8 @@ constexpr auto kAlgorithms = std::to_array<AlgorithmEntry>({
     {"TDES-CMAC", check_tdes_cmac},
     {"KCV", check_kcv},
     {"TR31", check_tr31},
+    {"TMS-HANDSHAKE", check_tms_handshake},    // handshake_vectors.cc
+    {"TMS-TRANSCRIPT", check_tms_transcript},  // transcript_vectors.cc
 });
 
 // ---- the document walk --------------------------------------------------------------------------

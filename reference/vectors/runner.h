@@ -3,8 +3,9 @@
 // tested without files; `tmsproto vectors check` (cli/vectors_command.cc) only adds files and
 // printing.
 //
-// Dispatch is a table, algorithm name -> checker (kAlgorithms in runner.cc): a new algorithm (the
-// protocol's own TMS-HANDSHAKE and TMS-TRANSCRIPT, later) is one more row and one more function.
+// Dispatch is a table, algorithm name -> checker (kAlgorithms in runner.cc): a new algorithm is one
+// more row and one more function. The protocol's own algorithms have files of their own:
+// TMS-HANDSHAKE (handshake_vectors.h) and TMS-TRANSCRIPT (transcript_vectors.h).
 #pragma once
 
 #include <cstddef>

@@ -152,11 +152,12 @@ TEST(Runner, UnknownFieldsAreIgnored) {
 
 TEST(Runner, EveryAlgorithmOfTheFormatHasARow) {
   for (const char* name : {"DES-ECB", "TDES-ECB", "AES-ECB", "DES-CBC", "TDES-CBC", "AES-CBC", "X9.9-MAC",
-                           "X9.19-MAC", "ISO9797-1-ALG1", "ISO9797-1-ALG3", "AES-CMAC", "TDES-CMAC", "KCV", "TR31"}) {
+                           "X9.19-MAC", "ISO9797-1-ALG1", "ISO9797-1-ALG3", "AES-CMAC", "TDES-CMAC", "KCV", "TR31",
+                           "TMS-HANDSHAKE", "TMS-TRANSCRIPT"}) {
     EXPECT_NE(find_checker(name), nullptr) << name;
   }
   EXPECT_EQ(find_checker("des-ecb"), nullptr);  // names are exact
-  EXPECT_EQ(algorithms().size(), 14u);
+  EXPECT_EQ(algorithms().size(), 16u);
 }
 
 TEST(Runner, FieldSpecificMalformations) {

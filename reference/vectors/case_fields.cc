@@ -1,0 +1,83 @@
+#include "vectors/case_fields.h"
+
+#include "common/hex.h"
+#include "crypto/secret.h"
+
+namespace tmsproto::vectors {
+
+Result<std::string, FieldError> string_field(const json::Value& test, std::string_view name) {
+  const json::Value* v = test.find(name);
+  if (v == nullptr) return fail(FieldError{"missing field \"" + std::string(name) + "\""});
+  if (!v->is_string()) return fail(FieldError{"field \"" + std::string(name) + "\" is not a string"});
+  return v->as_string();
+}
+
+Result<Bytes, FieldError> hex_field(const json::Value& test, std::string_view name) {
+  auto text = string_field(test, name);
+  if (!text) return fail(text.error());
+  for (const char c : *text) {
+    if (c >= 'A' && c <= 'F') {
+      return fail(FieldError{"field \"" + std::string(name) + "\" is not lower-case hex"});
+    }
+  }
+  auto bytes = from_hex(*text);
+  if (!bytes) return fail(FieldError{"field \"" + std::string(name) + "\" is not valid hex"});
+  return std::move(*bytes);
+}
+
+Result<std::int64_t, FieldError> int_field(const json::Value& test, std::string_view name, std::int64_t lo,
+                                           std::int64_t hi) {
+  const json::Value* v = test.find(name);
+  if (v == nullptr) return fail(FieldError{"missing field \"" + std::string(name) + "\""});
+  const auto n = v->as_int();
+  if (!n || *n < lo || *n > hi) {
+    return fail(FieldError{"field \"" + std::string(name) + "\" must be an integer from " + std::to_string(lo) +
+                           " to " + std::to_string(hi)});
+  }
+  return *n;
+}
+
+Result<const json::Value*, FieldError> array_field(const json::Value& test, std::string_view name) {
+  const json::Value* v = test.find(name);
+  if (v == nullptr) return fail(FieldError{"missing field \"" + std::string(name) + "\""});
+  if (!v->is_array()) return fail(FieldError{"field \"" + std::string(name) + "\" is not an array"});
+  return v;
+}
+
+std::optional<Profile> profile_named(std::string_view name) {
+  if (name == "legacy") return Profile::kLegacy;
+  if (name == "tdes") return Profile::kTdes;
+  if (name == "aes128") return Profile::kAes128;
+  if (name == "aes256") return Profile::kAes256;
+  return std::nullopt;
+}
+
+std::string_view profile_name(Profile p) {
+  switch (p) {
+    case Profile::kLegacy: return "legacy";
+    case Profile::kTdes: return "tdes";
+    case Profile::kAes128: return "aes128";
+    case Profile::kAes256: return "aes256";
+  }
+  return "?";
+}
+
+Result<Profile, FieldError> profile_field(const json::Value& test) {
+  auto name = string_field(test, "profile");
+  if (!name) return fail(name.error());
+  const auto p = profile_named(*name);
+  if (!p) return fail(FieldError{"field \"profile\" must be legacy, tdes, aes128 or aes256"});
+  return *p;
+}
+
+std::string hex_of(ByteView b) { return b.empty() ? std::string("(empty)") : to_hex(b); }
+
+Verdict compare_exact(std::string_view field, ByteView computed, ByteView expected) {
+  if (computed.size() != expected.size() || !crypto::ct_equal(computed, expected)) {
+    return Verdict::rejected("computed " + std::string(field) + " " + hex_of(computed) + ", expected " +
+                             hex_of(expected));
+  }
+  return Verdict::accepted();
+}
+
+}  // namespace tmsproto::vectors

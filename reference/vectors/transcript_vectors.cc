@@ -1,0 +1,437 @@
+// TMS-TRANSCRIPT: reading a recorded session and replaying each side of it through the engines
+// (terminal/session.h, tms/session.h) with the in-memory ports of sim/memory_ports.h.
+#include "vectors/transcript_vectors.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+
+#include "common/hex.h"
+#include "crypto/digest.h"
+#include "crypto/secret.h"
+#include "session/clock.h"
+#include "sim/memory_ports.h"
+#include "terminal/session.h"
+#include "tms/session.h"
+
+namespace tmsproto::vectors {
+namespace {
+
+using json::Member;
+using json::Value;
+
+template <class T>
+using Read = Result<T, FieldError>;
+
+FieldError in(std::string_view where, const FieldError& e) { return FieldError{std::string(where) + ": " + e.why}; }
+
+// "YYYYMMDDhhmmss", UTC (REQ-MSG-011), as written in the message's packed BCD.
+Read<codec::DateTime> datetime_field(const Value& test, std::string_view name) {
+  auto text = string_field(test, name);
+  if (!text) return fail(text.error());
+  const auto bad = [&] { return fail(FieldError{"field \"" + std::string(name) + "\" must be YYYYMMDDhhmmss"}); };
+  if (text->size() != 14 || !std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return bad();
+  }
+  const auto num = [&](std::size_t at, std::size_t n) { return std::stoi(text->substr(at, n)); };
+  codec::DateTime t;
+  t.year = static_cast<std::uint16_t>(num(0, 4));
+  t.month = static_cast<std::uint8_t>(num(4, 2));
+  t.day = static_cast<std::uint8_t>(num(6, 2));
+  t.hour = static_cast<std::uint8_t>(num(8, 2));
+  t.minute = static_cast<std::uint8_t>(num(10, 2));
+  t.second = static_cast<std::uint8_t>(num(12, 2));
+  if (!codec::valid_datetime(t)) return bad();
+  return t;
+}
+
+std::string datetime_text(const codec::DateTime& t) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04u%02u%02u%02u%02u%02u", unsigned{t.year}, unsigned{t.month}, unsigned{t.day},
+                unsigned{t.hour}, unsigned{t.minute}, unsigned{t.second});
+  return buf;
+}
+
+Read<char> letter_field(const Value& v, std::string_view name, std::string_view allowed) {
+  auto s = string_field(v, name);
+  if (!s) return fail(s.error());
+  if (s->size() != 1 || allowed.find((*s)[0]) == std::string_view::npos) {
+    return fail(FieldError{"field \"" + std::string(name) + "\" must be one of \"" + std::string(allowed) + "\""});
+  }
+  return (*s)[0];
+}
+
+Read<std::vector<Draw>> draws_field(const Value& test, std::string_view name) {
+  auto arr = array_field(test, name);
+  if (!arr) return fail(arr.error());
+  std::vector<Draw> out;
+  for (std::size_t i = 0; i < (*arr)->items().size(); ++i) {
+    const Value& d = (*arr)->items()[i];
+    const std::string where = std::string(name) + "[" + std::to_string(i) + "]";
+    auto use = string_field(d, "use");
+    if (!use) return fail(in(where, use.error()));
+    auto bytes = hex_field(d, "hex");
+    if (!bytes) return fail(in(where, bytes.error()));
+    if (bytes->empty()) return fail(FieldError{where + ": a draw has at least one octet"});
+    out.push_back({*use, std::move(*bytes)});
+  }
+  return out;
+}
+
+Read<std::vector<TranscriptMessage>> messages_field(const Value& test) {
+  auto arr = array_field(test, "messages");
+  if (!arr) return fail(arr.error());
+  std::vector<TranscriptMessage> out;
+  for (std::size_t i = 0; i < (*arr)->items().size(); ++i) {
+    const Value& m = (*arr)->items()[i];
+    const std::string where = "messages[" + std::to_string(i) + "]";
+    auto from = string_field(m, "from");
+    if (!from) return fail(in(where, from.error()));
+    if (*from != "terminal" && *from != "tms") return fail(FieldError{where + ": \"from\" must be terminal or tms"});
+    auto body = hex_field(m, "hex");
+    if (!body) return fail(in(where, body.error()));
+    out.push_back({*from == "terminal", std::move(*body)});
+  }
+  if (out.empty()) return fail(FieldError{"field \"messages\" is empty"});
+  return out;
+}
+
+#define TMSPROTO_READ(var, reader)                 \
+  auto var##_read = (reader);                      \
+  if (!var##_read) return fail(var##_read.error()); \
+  auto& var = *var##_read
+
+std::string message_name(ByteView body) {
+  if (body.empty()) return "empty body";
+  const auto t = msg_type_from_octet(body[0]);
+  return t ? std::string(name(*t)) : "type " + to_hex(body.first(1));
+}
+
+// How two message bodies differ, short enough for one FAIL line.
+std::string difference(ByteView computed, ByteView expected) {
+  std::size_t at = 0;
+  while (at < computed.size() && at < expected.size() && computed[at] == expected[at]) ++at;
+  std::string why = "computed " + message_name(computed) + " of " + std::to_string(computed.size()) +
+                    " octets, expected " + message_name(expected) + " of " + std::to_string(expected.size());
+  const auto window = [&](ByteView b) { return hex_of(b.subspan(std::min(at, b.size()), std::min<std::size_t>(8, b.size() - std::min(at, b.size())))); };
+  return why + "; first difference at octet " + std::to_string(at) + " (computed " + window(computed) +
+         "..., expected " + window(expected) + "...)";
+}
+
+// Walks the recorded messages for one side: what that side sends must be the next recorded
+// messages from it, what the peer sent is fed in. `side` names the replayed side in reasons.
+class Replay {
+ public:
+  Replay(const TranscriptCase& c, bool terminal_side, ScriptedRandom& rng)
+      : c_(c), terminal_side_(terminal_side), rng_(rng) {}
+
+  // The engine's output after one input; nullopt while everything matches.
+  std::optional<Verdict> take(const session::Output& out) {
+    // Randomness that could not be served explains whatever the engine then sent, so it comes first.
+    if (rng_.error()) return fail_here(*rng_.error());
+    for (const Bytes& body : out.send) {
+      if (next_ >= c_.messages.size() || c_.messages[next_].from_terminal != terminal_side_) {
+        return fail_here("sent an extra " + message_name(body) + " (" + std::to_string(body.size()) +
+                         " octets) after message " + std::to_string(next_));
+      }
+      const Bytes& want = c_.messages[next_].body;
+      if (body.size() != want.size() || !std::equal(body.begin(), body.end(), want.begin())) {
+        return fail_here("message " + std::to_string(next_) + ": " + difference(body, want));
+      }
+      ++next_;
+    }
+    return std::nullopt;
+  }
+
+  // The next recorded message must be the peer's, and is returned to be fed in.
+  std::optional<ByteView> peer_message(std::optional<Verdict>& problem) {
+    if (next_ >= c_.messages.size()) return std::nullopt;
+    const TranscriptMessage& m = c_.messages[next_];
+    if (m.from_terminal == terminal_side_) {
+      problem = fail_here("did not send message " + std::to_string(next_) + " (" + message_name(m.body) + ")");
+      return std::nullopt;
+    }
+    ++next_;
+    return ByteView(m.body);
+  }
+
+  Verdict finish(bool done, std::string_view state) {
+    if (!done) return *fail_here("ended in " + std::string(state) + " after all messages");
+    if (!rng_.exhausted()) {
+      return *fail_here("used " + std::to_string(rng_.used()) + " of the " +
+                        std::to_string((terminal_side_ ? c_.terminal_random : c_.tms_random).size()) +
+                        " recorded random draws");
+    }
+    return Verdict::accepted();
+  }
+
+ private:
+  std::optional<Verdict> fail_here(const std::string& why) const {
+    return Verdict::rejected(std::string(terminal_side_ ? "terminal" : "TMS") + " replay: " + why);
+  }
+
+  const TranscriptCase& c_;
+  bool terminal_side_;
+  ScriptedRandom& rng_;
+  std::size_t next_ = 0;
+};
+
+// The FIT of a package (REQ-DL-012): SHA-256 of each piece of CHUNK_SIZE octets.
+Bytes fit_of(ByteView content, std::size_t chunk) {
+  Bytes fit;
+  for (std::size_t start = 0; start < content.size(); start += chunk) {
+    const auto d = crypto::sha256(content.subspan(start, std::min(chunk, content.size() - start)));
+    fit.insert(fit.end(), d.begin(), d.end());
+  }
+  return fit;
+}
+
+Value hex_value(ByteView b) { return Value::string(b.empty() ? std::string() : to_hex(b)); }
+
+Value draws_value(const std::vector<Draw>& draws) {
+  std::vector<Value> items;
+  for (const Draw& d : draws) items.push_back(Value::object({{"use", Value::string(d.use)}, {"hex", hex_value(d.bytes)}}));
+  return Value::array(std::move(items));
+}
+
+}  // namespace
+
+Result<TranscriptCase, FieldError> read_transcript_case(const json::Value& test) {
+  TranscriptCase c;
+  if (const Value* seed = test.find("seed"); seed != nullptr && seed->as_int() && *seed->as_int() >= 0) {
+    c.seed = static_cast<std::uint64_t>(*seed->as_int());
+  }
+  TMSPROTO_READ(p, profile_field(test));
+  c.profile = p;
+  TMSPROTO_READ(trans, string_field(test, "trans"));
+  if (trans == "01") {
+    c.trans = TransCode::kKeyDownload;
+  } else if (trans == "02") {
+    c.trans = TransCode::kProgramDownload;
+  } else {
+    return fail(FieldError{"field \"trans\" must be \"01\" or \"02\""});
+  }
+  TMSPROTO_READ(vendor, string_field(test, "vendorId"));
+  TMSPROTO_READ(model, string_field(test, "modelId"));
+  TMSPROTO_READ(serial, string_field(test, "serialNo"));
+  c.id = {vendor, model, serial};
+  TMSPROTO_READ(dmk, hex_field(test, "dmk"));
+  c.dmk = dmk;
+  TMSPROTO_READ(operator_id, string_field(test, "operatorId"));
+  c.operator_id = operator_id;
+  if (!c.operator_id.empty()) {
+    TMSPROTO_READ(password, string_field(test, "operatorPassword"));
+    c.operator_password = password;
+    TMSPROTO_READ(opv, hex_field(test, "opv"));
+    c.opv = opv;
+  }
+  if (c.trans == TransCode::kKeyDownload) {
+    TMSPROTO_READ(key_set_id, string_field(test, "keySetId"));
+    c.key_set_id = key_set_id;
+  }
+  TMSPROTO_READ(key_set, array_field(test, "keySet"));
+  for (std::size_t i = 0; i < key_set->items().size(); ++i) {
+    const Value& k = key_set->items()[i];
+    const std::string where = "keySet[" + std::to_string(i) + "]";
+    auto slot = int_field(k, "slot", 1, 254);
+    if (!slot) return fail(in(where, slot.error()));
+    auto usage = string_field(k, "keyUsage");
+    if (!usage) return fail(in(where, usage.error()));
+    auto alg = letter_field(k, "algorithm", "DTA");
+    if (!alg) return fail(in(where, alg.error()));
+    auto mode = letter_field(k, "modeOfUse", "BCDEGNSVX");
+    if (!mode) return fail(in(where, mode.error()));
+    auto key = hex_field(k, "key");
+    if (!key) return fail(in(where, key.error()));
+    c.key_set.push_back({static_cast<std::uint8_t>(*slot), profile::SlotRule{*usage, *alg, *mode, key->size()}, *key});
+  }
+  TMSPROTO_READ(public_key, hex_field(test, "vendorPublicKey"));
+  c.vendor_public_key = public_key;
+  TMSPROTO_READ(packages, array_field(test, "packages"));
+  for (std::size_t i = 0; i < packages->items().size(); ++i) {
+    const Value& pk = packages->items()[i];
+    const std::string where = "packages[" + std::to_string(i) + "]";
+    TranscriptPackage out;
+    for (auto [name, dest] : {std::pair{"manifest", &out.manifest}, {"signature", &out.signature},
+                              {"content", &out.content}}) {
+      auto b = hex_field(pk, name);
+      if (!b) return fail(in(where, b.error()));
+      *dest = std::move(*b);
+    }
+    if (!codec::parse_manifest(out.manifest).ok()) return fail(FieldError{where + ": manifest does not parse"});
+    if (out.signature.size() != codec::kSignatureLength) return fail(FieldError{where + ": signature is not 64 octets"});
+    c.packages.push_back(std::move(out));
+  }
+  TMSPROTO_READ(installed, array_field(test, "installed"));
+  for (std::size_t i = 0; i < installed->items().size(); ++i) {
+    const Value& pk = installed->items()[i];
+    const std::string where = "installed[" + std::to_string(i) + "]";
+    auto kind = letter_field(pk, "kind", "APD");
+    if (!kind) return fail(in(where, kind.error()));
+    auto name = string_field(pk, "name");
+    if (!name) return fail(in(where, name.error()));
+    auto version = int_field(pk, "version", 1, 0xFFFFFFFF);
+    if (!version) return fail(in(where, version.error()));
+    c.installed.push_back({static_cast<codec::PackageKind>(*kind), *name, static_cast<std::uint32_t>(*version)});
+  }
+  TMSPROTO_READ(max_chunk, int_field(test, "maxChunk", codec::kMinChunk, codec::kMaxChunk));
+  c.max_chunk = static_cast<std::uint16_t>(max_chunk);
+  TMSPROTO_READ(terminal_time, datetime_field(test, "terminalTime"));
+  c.terminal_time = terminal_time;
+  TMSPROTO_READ(tms_time, datetime_field(test, "tmsTime"));
+  c.tms_time = tms_time;
+  TMSPROTO_READ(terminal_random, draws_field(test, "terminalRandom"));
+  c.terminal_random = std::move(terminal_random);
+  TMSPROTO_READ(tms_random, draws_field(test, "tmsRandom"));
+  c.tms_random = std::move(tms_random);
+  TMSPROTO_READ(messages, messages_field(test));
+  c.messages = std::move(messages);
+  return c;
+}
+
+#undef TMSPROTO_READ
+
+std::vector<json::Member> transcript_case_members(const TranscriptCase& c) {
+  std::vector<Member> m;
+  m.emplace_back("seed", Value::integer(static_cast<std::int64_t>(c.seed)));
+  m.emplace_back("profile", Value::string(std::string(profile_name(c.profile))));
+  m.emplace_back("trans", Value::string(c.trans == TransCode::kKeyDownload ? "01" : "02"));
+  m.emplace_back("vendorId", Value::string(c.id.vendor_id));
+  m.emplace_back("modelId", Value::string(c.id.model_id));
+  m.emplace_back("serialNo", Value::string(c.id.serial_no));
+  m.emplace_back("dmk", hex_value(c.dmk));
+  m.emplace_back("operatorId", Value::string(c.operator_id));
+  if (!c.operator_id.empty()) {
+    m.emplace_back("operatorPassword", Value::string(c.operator_password));
+    m.emplace_back("opv", hex_value(c.opv));
+  }
+  if (c.trans == TransCode::kKeyDownload) m.emplace_back("keySetId", Value::string(c.key_set_id));
+  std::vector<Value> keys;
+  for (const TranscriptKey& k : c.key_set) {
+    keys.push_back(Value::object({{"slot", Value::integer(k.slot)},
+                                  {"keyUsage", Value::string(k.rule.key_usage)},
+                                  {"algorithm", Value::string(std::string(1, k.rule.algorithm))},
+                                  {"modeOfUse", Value::string(std::string(1, k.rule.mode_of_use))},
+                                  {"key", hex_value(k.key)}}));
+  }
+  m.emplace_back("keySet", Value::array(std::move(keys)));
+  m.emplace_back("vendorPublicKey", hex_value(c.vendor_public_key));
+  std::vector<Value> packages;
+  for (const TranscriptPackage& p : c.packages) {
+    packages.push_back(Value::object({{"manifest", hex_value(p.manifest)},
+                                      {"signature", hex_value(p.signature)},
+                                      {"content", hex_value(p.content)}}));
+  }
+  m.emplace_back("packages", Value::array(std::move(packages)));
+  std::vector<Value> installed;
+  for (const auto& i : c.installed) {
+    installed.push_back(Value::object({{"kind", Value::string(std::string(1, static_cast<char>(i.kind)))},
+                                       {"name", Value::string(i.name)},
+                                       {"version", Value::integer(i.version)}}));
+  }
+  m.emplace_back("installed", Value::array(std::move(installed)));
+  m.emplace_back("maxChunk", Value::integer(c.max_chunk));
+  m.emplace_back("terminalTime", Value::string(datetime_text(c.terminal_time)));
+  m.emplace_back("tmsTime", Value::string(datetime_text(c.tms_time)));
+  m.emplace_back("terminalRandom", draws_value(c.terminal_random));
+  m.emplace_back("tmsRandom", draws_value(c.tms_random));
+  std::vector<Value> messages;
+  for (const TranscriptMessage& msg : c.messages) {
+    messages.push_back(Value::object({{"from", Value::string(msg.from_terminal ? "terminal" : "tms")},
+                                      {"type", Value::string(message_name(msg.body))},
+                                      {"hex", hex_value(msg.body)}}));
+  }
+  m.emplace_back("messages", Value::array(std::move(messages)));
+  return m;
+}
+
+// The terminal's side: configured as installed (REQ-KEY-001, REQ-KEY-025), started with the
+// operator's command, fed the TMS's messages.
+Verdict replay_terminal(const TranscriptCase& c) {
+  terminal::Config config;
+  config.id = c.id;
+  config.profile = c.profile;
+  config.dmk = crypto::SecretBytes(c.dmk);
+  config.legacy_enabled = c.profile == Profile::kLegacy;  // REQ-CRYPTO-020: enabled for this device
+  config.vendor_public_key = c.vendor_public_key;
+  for (const TranscriptKey& k : c.key_set) config.slots[k.slot] = k.rule;
+  config.max_chunk = c.max_chunk;
+  session::FixedClock clock(c.terminal_time);
+  ScriptedRandom rng(c.terminal_random);
+  sim::MemoryKeyStore keys;
+  sim::MemoryPackageStore store;
+  for (const auto& i : c.installed) store.packages[{i.kind, i.name}] = {i.version, {}};
+  terminal::Session s(config, {clock, rng, keys, store});
+
+  terminal::StartCommand command;
+  command.trans = c.trans;
+  command.key_set_id = c.key_set_id;
+  command.operator_id = c.operator_id;
+  command.operator_password = crypto::SecretBytes(Bytes(c.operator_password.begin(), c.operator_password.end()));
+  Replay replay(c, true, rng);
+  if (auto problem = replay.take(s.start(std::move(command)))) return *problem;
+  std::optional<Verdict> problem;
+  while (auto body = replay.peer_message(problem)) {
+    if (auto p = replay.take(s.receive(*body))) return *p;
+  }
+  if (problem) return *problem;
+  return replay.finish(s.state() == terminal::State::T_DONE, terminal::name(s.state()));
+}
+
+// The TMS's side: its registry holds the terminal's DMK, the key set and the operator's OPV
+// (REQ-OPR-002), its vendor database the packages; it is fed the terminal's messages.
+Verdict replay_tms(const TranscriptCase& c) {
+  sim::MemoryRegistry registry;
+  sim::MemoryRegistry::Terminal t;
+  t.record.profile = c.profile;
+  t.record.dmk = crypto::SecretBytes(c.dmk);
+  t.record.legacy_enabled = c.profile == Profile::kLegacy;
+  if (c.trans == TransCode::kKeyDownload) {
+    auto& set = t.key_sets[c.key_set_id];
+    for (const TranscriptKey& k : c.key_set) set.push_back({k.slot, k.rule, crypto::SecretBytes(k.key)});
+  }
+  registry.terminals[{c.id.vendor_id, c.id.model_id, c.id.serial_no}] = std::move(t);
+  if (!c.operator_id.empty()) {
+    const Bytes pw(c.operator_password.begin(), c.operator_password.end());
+    auto opv = profile::operator_verifier(pw, c.profile, c.id.vendor_id, c.operator_id);
+    if (!opv) return Verdict::rejected("operator_verifier refused the password");
+    if (Verdict v = compare_exact("opv", opv->view(), c.opv); v.kind != Verdict::Kind::kAccepted) return v;
+    registry.operators.push_back({c.id.vendor_id, c.operator_id, c.profile, std::move(opv).value(), true});
+  }
+  sim::MemoryVendorDirectory vendors;
+  sim::MemoryVendor& vendor = vendors.vendors[c.id.vendor_id];
+  for (const TranscriptPackage& p : c.packages) {
+    sim::MemoryVendor::Package pkg;
+    pkg.offer.manifest = *codec::parse_manifest(p.manifest);  // parsed when the case was read
+    std::copy(p.signature.begin(), p.signature.end(), pkg.offer.signature.begin());
+    pkg.fit = fit_of(p.content, pkg.offer.manifest.chunk_size);
+    pkg.content = p.content;
+    vendor.packages.push_back(std::move(pkg));
+  }
+  sim::MemoryReplayCache replay_cache;
+  sim::MemoryAuditLog audit;
+  session::FixedClock clock(c.tms_time);
+  ScriptedRandom rng(c.tms_random);
+  const tms::Config config;
+  tms::Session s(config, {clock, rng, registry, replay_cache, vendors, audit});
+
+  Replay replay(c, false, rng);
+  std::optional<Verdict> problem;
+  while (auto body = replay.peer_message(problem)) {
+    if (auto p = replay.take(s.receive(*body))) return *p;
+  }
+  if (problem) return *problem;
+  return replay.finish(s.state() == tms::State::S_DONE, tms::name(s.state()));
+}
+
+Verdict check_tms_transcript(const json::Value& test) {
+  TMSPROTO_FIELD(c, read_transcript_case(test));
+  if (c.dmk.size() != key_length(c.profile)) {
+    return Verdict::rejected("dmk must be " + std::to_string(key_length(c.profile)) + " octets in profile " +
+                             std::string(profile_name(c.profile)));
+  }
+  if (Verdict v = replay_terminal(c); v.kind != Verdict::Kind::kAccepted) return v;
+  return replay_tms(c);
+}
+
+}  // namespace tmsproto::vectors
