@@ -49,6 +49,7 @@ std::optional<Bytes> reserialize(const Bytes& b, Parse parse) {
   return serialize(*m);
 }
 
+// Checks REQ-MSG-003, REQ-MSG-002.
 RC_GTEST_PROP(CodecProperties, HsRequestRoundTrips, ()) {
   const HsRequest m = *gen_hs_request();
   const Bytes b = serialize(m);
@@ -129,6 +130,7 @@ RC_GTEST_PROP(CodecProperties, AbortRoundTripsForEveryFailureCode, ()) {
 }
 
 // Arbitrary octets never crash a parser, and whatever they accept is canonical.
+// Checks REQ-MSG-002, REQ-MSG-003.
 RC_GTEST_PROP(CodecProperties, ArbitraryBodiesAreRejectedOrCanonical, (const Bytes& b)) {
   const Profile p = *gen_profile();
   if (auto m = parse_hs_request(b)) RC_ASSERT(serialize(*m) == b);

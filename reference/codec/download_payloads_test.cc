@@ -50,6 +50,7 @@ TEST(Manifest, ChunkSizeMustBeAPowerOfTwoInRange) {
 }
 
 // REQ-MSG-090: each offer is 181 octets and PKG_INDEX is its position.
+// Checks REQ-MSG-090.
 TEST(PkgConfirm, OffersAreIndexedByPosition) {
   PkgConfirm c;
   c.offers.push_back({sample_manifest(), {}});
@@ -71,6 +72,7 @@ TEST(PkgConfirm, DuplicateKindAndNameIsMalformed) {
 }
 
 // REQ-MSG-080
+// Checks REQ-MSG-080.
 TEST(PkgAnnounce, EntriesAreUniqueAndKindsKnown) {
   PkgAnnounce a{1024, {{PackageKind::kApplication, "PAYAPP", 6}, {PackageKind::kDataFile, "BINS", 0}}};
   Bytes b = serialize(a);
@@ -84,6 +86,7 @@ TEST(PkgAnnounce, EntriesAreUniqueAndKindsKnown) {
   EXPECT_EQ(parse_pkg_announce(serialize(a)).error().field, "MAX_CHUNK");
 }
 
+// Checks REQ-MSG-100.
 TEST(FrameMessages, RoundTripAndFieldChecks) {
   const FrameRequest q{2, Section::kData, 41};
   EXPECT_EQ(serialize(q), (Bytes{0x02, 0x02, 0x00, 0x00, 0x00, 0x29}));

@@ -19,6 +19,7 @@ TEST(Envelope, RoundTripsAndPlacesCtAtOffset64) {
 }
 
 // REQ-MSG-070: a CT_LEN that is not a block multiple is reported like a MAC failure.
+// Checks REQ-MSG-070.
 TEST(Envelope, CtLengthNotABlockMultipleIsMacFailed) {
   Envelope e = sample(Profile::kAes128);
   e.ct.resize(24);

@@ -16,6 +16,7 @@ Parsed<std::string> read_text_of(const std::string& raw, CharSet set, Emptiness 
 }
 
 // REQ-MSG-010
+// Checks REQ-MSG-010.
 TEST(TextField, ValueIsLeftJustifiedAndSpaceFilled) {
   auto v = read_text_of("AB12    ", CharSet::kAn, Emptiness::kRequired);
   ASSERT_TRUE(v.ok());
@@ -73,6 +74,7 @@ TEST(DateTimeField, SecondsSince2000MatchAnIndependentCalendar) {
   EXPECT_EQ(seconds_since_2000(DateTime{2099, 12, 31, 23, 59, 59}), 3155759999);
 }
 
+// Checks REQ-MSG-012.
 TEST(ResponseCodeField, OnlyCodesOfTheTableParse) {
   const Bytes ok{'1', '3'}, bad{'9', '9'};
   Reader r1(ok), r2(bad);

@@ -37,6 +37,7 @@ HsRequest expected_hs_request() {
   return m;
 }
 
+// Checks REQ-MSG-020, REQ-MSG-030, REQ-MSG-033.
 TEST(HsRequest, LayoutMatchesTheSpecTableOctetForOctet) {
   const Bytes body = spec_hs_request_program_download();
   ASSERT_EQ(body.size(), kHsRequestLength);
@@ -55,18 +56,21 @@ TEST(HsRequest, KeyDownloadCarriesKeySetIdInTheReservedField) {
   EXPECT_EQ(*parse_hs_request(body), m);
 }
 
+// Checks REQ-MSG-013, REQ-MSG-004.
 TEST(HsRequest, WrongVersionIsUnsupportedVersion) {
   Bytes body = spec_hs_request_program_download();
   body[1] = 0x02;
   EXPECT_EQ(parse_hs_request(body).error(), (ParseError{ResponseCode::kUnsupportedVersion, "VERSION"}));
 }
 
+// Checks REQ-MSG-030, REQ-MSG-004.
 TEST(HsRequest, UnknownTransactionCodeIsUnsupportedTransaction) {
   Bytes body = spec_hs_request_program_download();
   body[59] = '3';
   EXPECT_EQ(parse_hs_request(body).error(), (ParseError{ResponseCode::kUnsupportedTransaction, "TRANS_CODE"}));
 }
 
+// Checks REQ-MSG-031.
 TEST(HsRequest, LegacyOfferedBesideAnotherProfileIsMalformed) {
   Bytes body = spec_hs_request_program_download();
   body[60] = 0x05;
@@ -77,12 +81,14 @@ TEST(HsRequest, LegacyOfferedBesideAnotherProfileIsMalformed) {
   EXPECT_EQ(parse_hs_request(body).error().field, "OFFERED_PROFILES");
 }
 
+// Checks REQ-MSG-032.
 TEST(HsRequest, ProgramDownloadReservedFieldMustBeSpaces) {
   Bytes body = spec_hs_request_program_download();
   body[100] = 0x00;
   EXPECT_EQ(parse_hs_request(body).error().field, "RESERVED");
 }
 
+// Checks REQ-MSG-002.
 TEST(HsRequest, TruncatedOrExtendedBodiesAreMalformed) {
   Bytes body = spec_hs_request_program_download();
   Bytes shorter(body.begin(), body.end() - 1);
@@ -91,6 +97,7 @@ TEST(HsRequest, TruncatedOrExtendedBodiesAreMalformed) {
   EXPECT_EQ(parse_hs_request(body).error(), (ParseError{ResponseCode::kMalformed, "trailing octets"}));
 }
 
+// Checks REQ-MSG-042, REQ-MSG-041.
 TEST(HsAuthRequest, LengthsFollowTheProfile) {
   for (Profile p : {Profile::kLegacy, Profile::kTdes, Profile::kAes128, Profile::kAes256}) {
     HsAuthRequest m;
@@ -108,6 +115,7 @@ TEST(HsAuthRequest, LengthsFollowTheProfile) {
   EXPECT_EQ(kHsAuthRequestDwk1Offset + 144 + 16, 239u);
 }
 
+// Checks REQ-MSG-040.
 TEST(HsAuthRequest, UnknownProfileIsNoAcceptableProfile) {
   HsAuthRequest m;
   m.id = {"V1", "M1", "S1"};
@@ -128,6 +136,7 @@ TEST(HsAuthRequest, Dwk1LengthOtherThanTheProfilesIsMalformed) {
   EXPECT_EQ(parse_hs_auth_request(serialize(m)).error().field, "DWK_1_LEN");
 }
 
+// Checks REQ-MSG-050.
 TEST(HsAuthAnswer, TermAuthResultOtherThanSuccessIsMalformed) {
   HsAuthAnswer m{{"V1", "M1", "S1"}, Bytes(8, 0), Bytes(8, 1)};
   Bytes body = serialize(m);
@@ -137,6 +146,7 @@ TEST(HsAuthAnswer, TermAuthResultOtherThanSuccessIsMalformed) {
   EXPECT_EQ(parse_hs_auth_answer(body, Profile::kTdes).error().field, "TERM_AUTH_RESULT");
 }
 
+// Checks REQ-MSG-051.
 TEST(HsAuthAnswer, ParsingUnderAnotherProfileFailsOnLength) {
   HsAuthAnswer m{{"V1", "M1", "S1"}, Bytes(16, 0), Bytes(16, 1)};
   EXPECT_FALSE(parse_hs_auth_answer(serialize(m), Profile::kTdes).ok());

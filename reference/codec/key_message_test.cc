@@ -23,6 +23,7 @@ TEST(KeyMessage, RoundTripsWithEntriesAndMac) {
 }
 
 // REQ-MSG-060
+// Checks REQ-MSG-060.
 TEST(KeyMessage, DskMustComeFirstAndSlotsMustIncrease) {
   KeyMessage m = key_download(Profile::kAes128);
   std::swap(m.entries[0], m.entries[1]);
@@ -41,6 +42,7 @@ TEST(KeyMessage, ProgramDownloadCarriesTheDskAlone) {
 }
 
 // REQ-MSG-061
+// Checks REQ-MSG-061.
 TEST(KeyMessage, EntryBoundsAreChecked) {
   KeyMessage m = key_download(Profile::kLegacy);
   m.entries[1].key_block = Bytes(12, 0);  // not a multiple of 8 in LEGACY

@@ -24,6 +24,7 @@ TEST(Reader, FailsWithTheFieldNameInsteadOfReadingPastTheEnd) {
   EXPECT_EQ(r.remaining(), 3u) << "a failed read consumes nothing";
 }
 
+// Checks REQ-MSG-002.
 TEST(Reader, TrailingOctetsAreMalformed) {
   const Bytes in{0x01, 0x02};
   Reader r(in);

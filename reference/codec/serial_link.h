@@ -1,6 +1,7 @@
 // Framing over a serial line (RS232, asynchronous modem): spec/02-transport.md section 2.3.
 //   STX (0x02) | LEN (2, packed BCD, 0004..8192) | BODY | ETX (0x03) | LRC (XOR of LEN..ETX)
-// and single-octet ACK (0x06) / NAK (0x15). Pure: the edge writes `write` to the line, passes
+// and single-octet ACK (0x06) / NAK (0x15); it hands the protocol layer the same bodies as the
+// stream framing (REQ-FRAME-020). Pure: the edge writes `write` to the line, passes
 // what it reads to receive(), and calls timeout() when the 2-second ACK timer it armed expires.
 #pragma once
 

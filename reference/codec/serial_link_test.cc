@@ -11,6 +11,7 @@ namespace {
 
 // spec/02-transport.md 2.3 by hand: body 7F 01 31 33 (ABORT 13) -> 02 | 00 04 | body | 03 | LRC,
 // LRC = 00 ^ 04 ^ 7F ^ 01 ^ 31 ^ 33 ^ 03 = 0x7B.
+// Checks REQ-FRAME-010.
 TEST(SerialFraming, LayoutIsStxBcdLengthBodyEtxLrc) {
   EXPECT_EQ(to_hex(frame_for_serial(Bytes{0x7f, 0x01, 0x31, 0x33})), "0200047f013133037b");
   EXPECT_EQ(to_hex(ByteView(frame_for_serial(Bytes(8192, 0))).first(3)), "028192");
@@ -77,6 +78,7 @@ TEST(SerialLink, QueuedBodiesGoOutOneAtATimeAfterEachAck) {
 
 // Two links back to back over a line that may split octets anywhere deliver every body in order.
 // Consecutive bodies differ, as in a session (REQ-FRAME-013: each envelope carries its SEQ).
+// Checks REQ-FRAME-010, REQ-FRAME-020.
 RC_GTEST_PROP(SerialLink, BodiesCrossAnyReadSplitInOrder, ()) {
   auto bodies = *rc::gen::container<std::vector<Bytes>>(rc::gen::mapcat(
       rc::gen::inRange<std::size_t>(kMinBody, 200),

@@ -1,5 +1,6 @@
 // Framing over a reliable byte stream (spec/02-transport.md section 2.2): LEN (2, big-endian) ||
-// BODY. Pure: the edge feeds whatever its socket read returned and takes out whole bodies.
+// BODY. Pure: the edge feeds whatever its socket read returned and takes out whole bodies; the
+// protocol layer sees only bodies, whichever framing carried them (REQ-FRAME-020).
 #pragma once
 
 #include <optional>

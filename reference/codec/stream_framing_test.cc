@@ -8,6 +8,7 @@
 namespace tmsproto::codec {
 namespace {
 
+// Checks REQ-FRAME-002.
 TEST(StreamFraming, PrefixesTwoOctetBigEndianLength) {
   const Bytes body(300, 0xab);
   const Bytes framed = frame_for_stream(body);
@@ -35,6 +36,7 @@ TEST(StreamFraming, PartialFrameIsReportedAsUnfinished) {
 }
 
 // REQ-FRAME-003: any split of the stream yields the same bodies.
+// Checks REQ-FRAME-002, REQ-FRAME-020.
 RC_GTEST_PROP(StreamFraming, AnySplitOfTheStreamYieldsTheSameBodies, ()) {
   const auto bodies = *rc::gen::container<std::vector<Bytes>>(
       rc::gen::mapcat(rc::gen::inRange<std::size_t>(kMinBody, 300), [](std::size_t n) {

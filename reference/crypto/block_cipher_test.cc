@@ -15,6 +15,7 @@ using test::H;
 
 // FIPS 81 (DES modes of operation), Appendix B, Table B1 (ECB): key 0123456789abcdef,
 // plaintext "Now is the time for all ".
+// Checks REQ-CRYPTO-001.
 TEST(DesKat, Fips81EcbExample) {
   const Bytes key = H("0123456789abcdef");
   const Bytes ct = H("3fa40e8a984d4815 6a271787ab8883f9 893d51ec4b563b53");
@@ -41,6 +42,7 @@ TEST(DesKat, Fips81CbcExample) {
 
 // NIST SP 800-67 (TDEA), worked TECB example: keys 0123456789ABCDEF, 23456789ABCDEF01,
 // 456789ABCDEF0123, plaintext "The qufck brown fox jump" (the standard's own spelling).
+// Checks REQ-CRYPTO-002.
 TEST(TdesKat, Sp800_67ThreeKeyExample) {
   const Bytes key = H("0123456789ABCDEF 23456789ABCDEF01 456789ABCDEF0123");
   const Bytes ct = H("A826FD8CE53B855F CCE21C8112256FE6 68D5C05DD9B6B900");
@@ -65,6 +67,7 @@ TEST(TdesKat, TwoKeyZeroBlock) {
 
 // FIPS 197, Appendix C.1 / C.2 / C.3: plaintext 00112233445566778899aabbccddeeff under the
 // key 000102... of each length.
+// Checks REQ-CRYPTO-003.
 TEST(AesKat, Fips197AppendixC) {
   const Bytes pt = H("00112233445566778899aabbccddeeff");
   struct Case {
@@ -88,6 +91,7 @@ TEST(AesKat, Fips197AppendixC) {
 }
 
 // NIST SP 800-38A, Appendix F.2.1-F.2.6 (CBC-AES128/192/256 encrypt and decrypt).
+// Checks REQ-CRYPTO-004.
 TEST(AesKat, Sp800_38aCbcExamples) {
   const Bytes iv = H("000102030405060708090a0b0c0d0e0f");
   const Bytes pt = H(
@@ -186,6 +190,7 @@ RC_GTEST_PROP(BlockCipherProperty, CbcDecryptInvertsEncryptForEveryCipherAndKeyS
 }
 
 // A 16-byte TDES key must behave exactly like the 24-byte key K1 K2 K1.
+// Checks REQ-CRYPTO-002.
 RC_GTEST_PROP(BlockCipherProperty, TwoKeyTdesEqualsThreeKeyWithK3EqualK1, ()) {
   const Bytes k16 = *test::gen_bytes(16);
   Bytes k24 = k16;

@@ -14,6 +14,7 @@ using test::H;
 Bytes to_bytes(const Sha256Digest& d) { return Bytes(d.begin(), d.end()); }
 
 // FIPS 180-4 examples (NIST CSRC "SHA256.pdf"): one-block "abc" and two-block 448-bit message.
+// Checks REQ-CRYPTO-012.
 TEST(Sha256Kat, Fips180OneBlockAbc) {
   EXPECT_EQ(to_bytes(sha256(ascii("abc"))),
             H("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));

@@ -13,6 +13,7 @@ using test::H;
 
 // E(0123456789ABCDEF, 0^64) = D5D44FF720683D0D: Eric Young's libdes test table (destest.c),
 // carried as "OpenSSL test vector 34" in mbed TLS's DES tests.
+// Checks REQ-CRYPTO-009.
 TEST(KcvKat, DesIsEncryptionOfZeroBlock) {
   auto k = kcv(Cipher::kDes, H("0123456789ABCDEF"));
   ASSERT_TRUE(k.ok());
@@ -29,6 +30,7 @@ TEST(KcvKat, TwoKeyTdesTestKey) {
 
 // No published X9.24-1-2017 AES KCV example was found, so this checks the definition: the CMAC
 // of one all-zero block, which the CMAC known answers in mac_test.cc pin down.
+// Checks REQ-CRYPTO-009.
 TEST(Kcv, AesIsCmacOfZeroBlock) {
   const Bytes key = H("2b7e151628aed2a6abf7158809cf4f3c");
   auto k = kcv(Cipher::kAes, key);

@@ -94,6 +94,7 @@ TEST(KbkdfKat, NistCavpCounterModeCmacVectors) {
 //   openssl kdf -keylen 16 -kdfopt mac:CMAC -kdfopt cipher:DES-EDE-CBC
 //     -kdfopt hexkey:0123456789abcdeffedcba9876543210 -kdfopt hexsalt:544d5350204d4143
 //     -kdfopt hexinfo:01020304 KBKDF
+// Checks REQ-CRYPTO-010.
 TEST(KdfCtrCmac, MatchesOpenSslKbkdfWithAesCmac) {
   auto out = kdf_ctr_cmac(Cipher::kAes, H("000102030405060708090a0b0c0d0e0f"), H("4c41424c"),
                           H("01020304"), 24);
@@ -101,6 +102,7 @@ TEST(KdfCtrCmac, MatchesOpenSslKbkdfWithAesCmac) {
   EXPECT_EQ(to_bytes(*out), H("537b69c4768ddfeeaec0bd91abac6ccb8a4104cf0ef08905"));
 }
 
+// Checks REQ-CRYPTO-010.
 TEST(KdfCtrCmac, MatchesOpenSslKbkdfWithTdesCmac) {
   auto out = kdf_ctr_cmac(Cipher::kTdes, H("0123456789abcdeffedcba9876543210"),
                           H("544d5350204d4143"), H("01020304"), 16);

@@ -20,6 +20,7 @@ Bytes first(const Bytes& b, std::size_t n) {
 // FIPS 113 (Computer Data Authentication), Appendix 2 example: key 0123456789abcdef, message
 // "7654321 Now is the time for " zero-padded to 32 bytes; the final DES output is
 // f1d30f6849312ca4 (the standard shows the MAC as its leftmost 32 bits, f1d30f68).
+// Checks REQ-CRYPTO-006.
 TEST(X99Kat, Fips113Example) {
   auto mac = x99_mac(H("0123456789abcdef"), ascii("7654321 Now is the time for "));
   ASSERT_TRUE(mac.ok());
@@ -54,6 +55,7 @@ TEST(Iso9797Alg1Kat, AnnexB2Padding2) {
 // Annex B.4, MAC algorithm 3 with padding method 1 is the X9.19 retail MAC. The full 64-bit
 // values A1C72E74EA3FA9B6 and 2E2B1428CC78254F are as quoted from B.4 in RustCrypto's retail-mac
 // crate documentation.
+// Checks REQ-CRYPTO-007.
 TEST(X919Kat, Iso9797AnnexB4Padding1) {
   const Bytes key = H("0123456789ABCDEF FEDCBA9876543210");
   auto a = x919_mac(key, ascii("Now is the time for all "));
@@ -85,6 +87,7 @@ const char* const kSp800_38bMessages[] = {
 };
 
 // RFC 4493 section 4 (= NIST SP 800-38B / CSRC AES_CMAC.pdf, CMAC-AES128 examples 1-4).
+// Checks REQ-CRYPTO-008.
 TEST(CmacKat, Rfc4493Aes128) {
   const Bytes key = H("2b7e151628aed2a6abf7158809cf4f3c");
   const char* const tags[] = {
@@ -112,6 +115,7 @@ TEST(CmacKat, Sp800_38bAes256) {
 
 // NIST CSRC TDES_CMAC.pdf (SP 800-38B examples), three-key and two-key TDEA, samples 1-4.
 // Messages are the first 0, 16, 20 and 32 bytes of the SP 800-38A plaintext.
+// Checks REQ-CRYPTO-008.
 TEST(CmacKat, Sp800_38bTdes) {
   const Bytes msgs[] = {
       H(""),
@@ -229,6 +233,7 @@ RC_GTEST_PROP(MacProperty, VerifyAcceptsWhatMacProduced, ()) {
   RC_ASSERT(verify_mac(first(tag, n), compute(kind, key, msg)).ok());
 }
 
+// Checks REQ-CRYPTO-014.
 RC_GTEST_PROP(MacProperty, VerifyRejectsAnySingleBitChangeOfKeyMessageOrTag, ()) {
   const MacKind kind = *gen_kind();
   const Bytes key = *test::gen_bytes(key_len(kind));

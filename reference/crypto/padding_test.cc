@@ -13,6 +13,7 @@ using test::H;
 
 // ISO/IEC 9797-1:2011 section 6.3.2: method 1 pads with as few zero bits as needed to reach a
 // positive multiple of n, so an empty string becomes one block.
+// Checks REQ-CRYPTO-005.
 TEST(Padding, Method1EmptyBecomesOneZeroBlock) {
   EXPECT_EQ(pad(Padding::kMethod1, {}, 8), Bytes(8, 0x00));
 }
@@ -63,6 +64,7 @@ TEST(Unpad, AcceptsMarkerAsLastByte) {
   EXPECT_EQ(*r, H("01020304050607"));
 }
 
+// Checks REQ-CRYPTO-005.
 RC_GTEST_PROP(PaddingProperty, UnpadInvertsMethod2Pad, (const Bytes& data)) {
   const std::size_t block = *rc::gen::element<std::size_t>(8, 16);
   const Bytes padded = pad(Padding::kMethod2, data, block);

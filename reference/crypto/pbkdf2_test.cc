@@ -12,6 +12,7 @@ namespace {
 Bytes ascii(const std::string& s) { return Bytes(s.begin(), s.end()); }
 
 // RFC 7914 section 11: PBKDF2-HMAC-SHA-256 (P="passwd", S="salt", c=1, dkLen=64).
+// Checks REQ-OPR-002.
 TEST(Pbkdf2HmacSha256, Rfc7914Section11SingleIteration) {
   auto out = pbkdf2_hmac_sha256(ascii("passwd"), ascii("salt"), 1, 64);
   ASSERT_TRUE(out.ok());

@@ -8,6 +8,7 @@
 namespace tmsproto::crypto {
 namespace {
 
+// Checks REQ-CRYPTO-016.
 TEST(OsRandom, FillsAndTwoDrawsDiffer) {
   OsRandom rng;
   Bytes a(32, 0), b(32, 0);
@@ -34,6 +35,7 @@ TEST(OsRandom, LargeFillIsCompletelyWritten) {
   }
 }
 
+// Checks REQ-CRYPTO-016.
 TEST(DeterministicRandom, SameSeedSameStream) {
   DeterministicRandom a(42), b(42);
   Bytes x(100), y(100);

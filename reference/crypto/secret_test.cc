@@ -34,6 +34,7 @@ TEST(SecretBytes, CloneIsAnIndependentCopy) {
   EXPECT_EQ(b.view()[0], 0xff);
 }
 
+// Checks REQ-CRYPTO-015.
 TEST(SecretBytes, MovedFromIsEmpty) {
   SecretBytes a(H("0102030405"));
   SecretBytes b(std::move(a));
@@ -51,6 +52,7 @@ TEST(SecretBytes, SizeConstructorZeroFills) {
   for (std::uint8_t b : s.view()) EXPECT_EQ(b, 0);
 }
 
+// Checks REQ-CRYPTO-015.
 TEST(SecureWipe, ZeroesTheBuffer) {
   Bytes b = H("deadbeef");
   secure_wipe(b);
@@ -65,6 +67,7 @@ TEST(CtEqual, Basics) {
   EXPECT_FALSE(ct_equal(H("0102"), H("010200")));
 }
 
+// Checks REQ-CRYPTO-014.
 RC_GTEST_PROP(CtEqualProperty, AgreesWithOrdinaryEquality, (const Bytes& a, const Bytes& b)) {
   RC_ASSERT(ct_equal(a, b) == (a == b));
   RC_ASSERT(ct_equal(a, a));

@@ -37,6 +37,7 @@ TEST(EcdsaKat, Rfc6979PublicKeyFromPrivateKey) {
   EXPECT_EQ(*pub, H(kRfc6979Pub));
 }
 
+// Checks REQ-CRYPTO-013.
 TEST(EcdsaKat, Rfc6979SignaturesVerify) {
   EXPECT_TRUE(ecdsa_p256_verify(H(kRfc6979Pub), ascii("sample"), H(kSigSample)).ok());
   EXPECT_TRUE(ecdsa_p256_verify(H(kRfc6979Pub), ascii("test"), H(kSigTest)).ok());
@@ -155,6 +156,7 @@ RC_GTEST_PROP(EcdsaProperty, VerifyAcceptsSignOutput, (std::uint64_t seed)) {
   RC_ASSERT(ecdsa_p256_verify(kp->public_key, msg, sig).ok());
 }
 
+// Checks REQ-CRYPTO-013.
 RC_GTEST_PROP(EcdsaProperty, VerifyRejectsAFlippedBit, (std::uint64_t seed)) {
   DeterministicRandom rng(seed);
   const auto kp = ecdsa_p256_generate(rng);

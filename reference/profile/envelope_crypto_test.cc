@@ -23,6 +23,7 @@ DownloadKeys keys_for(Profile p, std::uint64_t seed) {
   return std::move(derive_download_keys(p, dsk.view(), kT, kS)).value();
 }
 
+// Checks REQ-CRYPTO-040, REQ-CRYPTO-041.
 RC_GTEST_PROP(Envelope, DecryptOfSealIsThePayload, (const Bytes& payload, std::uint32_t seq)) {
   RC_PRE(payload.size() <= 4200u);
   const Profile p = *gen_profile();
@@ -35,6 +36,7 @@ RC_GTEST_PROP(Envelope, DecryptOfSealIsThePayload, (const Bytes& payload, std::u
 }
 
 // REQ-MSG-070, REQ-CRYPTO-042: any single-bit change anywhere in the envelope is one code.
+// Checks REQ-CRYPTO-042, REQ-MSG-070.
 RC_GTEST_PROP(Envelope, AnyBitFlipIsRejected, (const Bytes& payload)) {
   RC_PRE(payload.size() <= 600u);
   const Profile p = *gen_profile();
@@ -49,6 +51,7 @@ RC_GTEST_PROP(Envelope, AnyBitFlipIsRejected, (const Bytes& payload)) {
 }
 
 // REQ-CRYPTO-041: a message cannot be reflected back to its sender.
+// Checks REQ-CRYPTO-041, REQ-CRYPTO-042.
 TEST(Envelope, ReflectionIsRejected) {
   for (Profile p : {Profile::kLegacy, Profile::kTdes, Profile::kAes128, Profile::kAes256}) {
     const DownloadKeys k = keys_for(p, 3);

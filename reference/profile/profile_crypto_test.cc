@@ -23,6 +23,7 @@ HandshakeKeys keys(Profile p, ByteView dwk) {
 }
 
 // The LEGACY worked example of spec/07-crypto.md 7.7, computed there with OpenSSL's DES.
+// Checks REQ-CRYPTO-022, REQ-CRYPTO-023, REQ-CRYPTO-024, REQ-CRYPTO-001, REQ-CRYPTO-017.
 TEST(LegacyProfile, WorkedExampleOfTheSpec) {
   const Bytes dmk = H("0123456789abcdef");
   const Bytes dwk = H("133457799bbcdff1");
@@ -42,6 +43,7 @@ TEST(LegacyProfile, WorkedExampleOfTheSpec) {
 // K_MAC and K_KEK are SP 800-108 KBKDF outputs; the expected values come from the OpenSSL 3.0
 // command line (`openssl kdf -keylen N -kdfopt mac:CMAC -kdfopt cipher:... -kdfopt hexkey:DWK
 // -kdfopt hexsalt:<label> -kdfopt hexinfo:<T_DATA || S_DATA> KBKDF`), an independent implementation.
+// Checks REQ-CRYPTO-030.
 TEST(DerivedKeys, MatchAnIndependentKbkdf) {
   EXPECT_EQ(to_hex(keys(Profile::kAes128, H("000102030405060708090a0b0c0d0e0f")).k_mac.view()),
             "bf75db0f0ee493277276203b858ea36e");
@@ -55,12 +57,14 @@ TEST(DerivedKeys, MatchAnIndependentKbkdf) {
 // OPV = PBKDF2-HMAC-SHA256("1234", "TMSP-OPV" || 03 || "VEND0001" || "OP01    ", 10000, 32), from
 // `openssl kdf -keylen 32 -kdfopt digest:SHA256 -kdfopt pass:1234
 //  -kdfopt hexsalt:544d53502d4f50560356454e44303030314f50303120202020 -kdfopt iter:10000 PBKDF2`.
+// Checks REQ-OPR-002.
 TEST(OperatorVerifier, MatchesAnIndependentPbkdf2) {
   auto opv = operator_verifier(ascii("1234"), Profile::kAes128, "VEND0001", "OP01");
   ASSERT_TRUE(opv.ok());
   EXPECT_EQ(to_hex(opv->view()), "c4b0697c7514a5ce31e618b3a541939c8f326c19c714c6a54fd104ecfa6ded4e");
 }
 
+// Checks REQ-CRYPTO-031.
 TEST(SessionKeyBlocks, Dwk1CarriesExactlyTheSpecHeader) {
   for (Profile p : {Profile::kTdes, Profile::kAes128, Profile::kAes256}) {
     crypto::DeterministicRandom rng(7);
@@ -87,6 +91,7 @@ TEST(SessionKeyBlocks, WrongDmkOrAlteredHeaderIsTmsAuthFailed) {
   EXPECT_EQ(recover_dwk(p, dmk.view(), dwk1).error(), ResponseCode::kTmsAuthFailed);
 }
 
+// Checks REQ-CRYPTO-018.
 TEST(GeneratedKeys, DesAndTdesKeysHaveOddParity) {
   crypto::DeterministicRandom rng(9);
   for (Profile p : {Profile::kLegacy, Profile::kTdes}) {
@@ -95,6 +100,7 @@ TEST(GeneratedKeys, DesAndTdesKeysHaveOddParity) {
   }
 }
 
+// Checks REQ-CRYPTO-021.
 TEST(MacP, LengthsFollowTheProfile) {
   for (Profile p : {Profile::kLegacy, Profile::kTdes, Profile::kAes128, Profile::kAes256}) {
     crypto::DeterministicRandom rng(10);
@@ -106,6 +112,7 @@ TEST(MacP, LengthsFollowTheProfile) {
 }
 
 // REQ-KEY-021: a delivered key is accepted only with its slot's header, length and KCV.
+// Checks REQ-CRYPTO-035, REQ-CRYPTO-037, REQ-KEY-021.
 RC_GTEST_PROP(DeliveredKeys, UnwrapOfWrapIsTheKeyAndAnyMismatchIs18, ()) {
   const Profile p = *rc::gen::element(Profile::kLegacy, Profile::kTdes, Profile::kAes128, Profile::kAes256);
   crypto::DeterministicRandom rng(*rc::gen::arbitrary<std::uint64_t>());

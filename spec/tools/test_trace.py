@@ -105,8 +105,18 @@ class TraceTest(unittest.TestCase):
         self.assertIn("[fuzz/handshake_fuzzer.cc:1]", markdown)
         self.assertIn("[spec/model/tmsproto.pml:1]", markdown)
 
+    def test_vector_file_counts_as_a_test(self):
+        # Every vector file runs through the reference implementation under ctest.
+        self.repo.write("reference/terminal/handshake_test.cc", TEST_FILE.replace(" (REQ-HS-001)", ""))
+        result = self.repo.run()
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(result.stdout.splitlines()[-1],
+                         "trace: 3 requirements (1 MUST), 1 implemented, 1 tested, 0 gaps")
+
     def test_must_without_test_fails_and_is_listed_under_gaps(self):
         self.repo.write("reference/terminal/handshake_test.cc", TEST_FILE.replace(" (REQ-HS-001)", ""))
+        self.repo.write("vectors/handshake.json",
+                        '{"schema": "tmsproto-vectors/1", "algorithm": "HS", "reqs": []}\n')
         result = self.repo.run()
         self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
         self.assertIn("REQ-HS-001 (MUST) has no test", result.stdout)
