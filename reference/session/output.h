@@ -2,12 +2,14 @@
 // close the connection, and notes for the protocol analyser. Nothing else leaves the core.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/bytes.h"
 #include "protocol/constants.h"
+#include "protocol/response_code.h"
 
 namespace tmsproto::session {
 
@@ -32,6 +34,9 @@ struct Output {
   bool close = false;
   std::vector<Note> notes;
   std::vector<Cleartext> cleartexts;  // one per enveloped message in `send`
+  // A local command or event the engine refused without changing state or sending anything
+  // (rows T16, T17): the code says why, for the edge to show its operator.
+  std::optional<ResponseCode> refused;
 };
 
 }  // namespace tmsproto::session

@@ -43,6 +43,7 @@ std::unique_ptr<Estate> make_estate(const EstateOptions& options) {
   }
   auto vendor_key = crypto::ecdsa_p256_generate(rng);
   tc.vendor_public_key = vendor_key->public_key;
+  e->vendor_private_key = vendor_key->private_key.clone();
 
   // The TMS's registry: the same DMK, the key set, the operator (REQ-OPR-002).
   MemoryRegistry::Terminal t;

@@ -48,6 +48,9 @@ struct Estate {
   std::string operator_password = "1234";
   std::string key_set_id = "TMK00001";
 
+  // The vendor's signing key: tests sign manifests a vendor would not (REQ-DL-010's failures).
+  crypto::SecretBytes vendor_private_key;
+
   // The TMS and what it reaches.
   tms::Config tms_config;
   MemoryRegistry registry;

@@ -11,6 +11,10 @@ bool final(tms::State s) { return s == tms::State::S_DONE || s == tms::State::S_
 }  // namespace
 
 RunResult run_session(Estate& estate, const Tamper& tamper) {
+  return run_session(estate, Hooks{tamper, {}, {}});
+}
+
+RunResult run_session(Estate& estate, const Hooks& hooks) {
   terminal::Session term(estate.terminal_config, estate.terminal_ports());
   tms::Session server(estate.tms_config, estate.tms_ports());
   RunResult result;
@@ -20,6 +24,15 @@ RunResult run_session(Estate& estate, const Tamper& tamper) {
     for (auto& b : out.send) queue.push_back({from_terminal, std::move(b)});
     for (auto& n : out.notes) result.notes.push_back(std::move(n));
     if (out.close) (from_terminal ? term_closed : server_closed) = true;
+    if (hooks.observe) hooks.observe(term.state(), server.state());
+  };
+  auto deliver = [&](Delivered m) {
+    if (m.from_terminal) {
+      if (!server_closed) take(server.receive(m.body), false);
+    } else {
+      if (!term_closed) take(term.receive(m.body), true);
+    }
+    result.messages.push_back(std::move(m));
   };
   take(term.start(estate.command()), true);
   std::size_t index = 0;
@@ -37,7 +50,10 @@ RunResult run_session(Estate& estate, const Tamper& tamper) {
     }
     Delivered m = std::move(queue.front());
     queue.pop_front();
-    const Fate fate = tamper ? tamper(index++, m.from_terminal, m.body) : Fate::kDeliver;
+    if (hooks.inject) {
+      for (Delivered& extra : hooks.inject(index, term.state(), server.state())) deliver(std::move(extra));
+    }
+    const Fate fate = hooks.tamper ? hooks.tamper(index++, m.from_terminal, m.body) : Fate::kDeliver;
     if (fate == Fate::kCut) {
       if (!final(term.state())) take(term.connection_lost(), true);
       if (!final(server.state())) take(server.connection_lost(), false);
@@ -45,12 +61,7 @@ RunResult run_session(Estate& estate, const Tamper& tamper) {
       continue;
     }
     if (fate == Fate::kDrop) continue;
-    result.messages.push_back(m);
-    if (m.from_terminal) {
-      if (!server_closed) take(server.receive(m.body), false);
-    } else {
-      if (!term_closed) take(term.receive(m.body), true);
-    }
+    deliver(std::move(m));
   }
   result.terminal_state = term.state();
   result.tms_state = server.state();

@@ -20,12 +20,27 @@ struct Delivered {
   Bytes body;
 };
 
+// Called before each message in transit (the same index as Tamper's) with both engines' states;
+// the messages it returns are delivered first, each to the side that did not send it, so that a
+// test can replay, duplicate or reorder messages of this session or of another one.
+using Inject = std::function<std::vector<Delivered>(std::size_t index, terminal::State, tms::State)>;
+
+// Called after every input either engine handled, with both engines' states (for properties of
+// the state tables).
+using Observe = std::function<void(terminal::State, tms::State)>;
+
+struct Hooks {
+  Tamper tamper;
+  Inject inject;
+  Observe observe;
+};
+
 struct RunResult {
   terminal::State terminal_state = terminal::State::T_IDLE;
   tms::State tms_state = tms::State::S_IDLE;
   std::optional<terminal::Failure> terminal_failure;
   std::optional<tms::Failure> tms_failure;
-  std::vector<Delivered> messages;  // as they travelled (after tampering)
+  std::vector<Delivered> messages;  // as they travelled (after tampering, injections included)
   std::vector<session::Note> notes;
   bool keys_installed = false;
   std::size_t packages_applied = 0;
@@ -35,5 +50,6 @@ struct RunResult {
 
 // One session on fresh engines over the estate's persistent stores.
 RunResult run_session(Estate& estate, const Tamper& tamper = {});
+RunResult run_session(Estate& estate, const Hooks& hooks);
 
 }  // namespace tmsproto::sim

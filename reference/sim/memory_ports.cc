@@ -111,6 +111,11 @@ const crypto::SecretBytes* MemoryRegistry::operator_verifier(const std::string& 
   return nullptr;
 }
 
+void MemoryRegistry::key_set_delivered(const codec::Identity& id, const std::string& key_set_id) {
+  auto t = terminals.find({id.vendor_id, id.model_id, id.serial_no});
+  if (t != terminals.end()) t->second.delivered_key_sets.push_back(key_set_id);
+}
+
 bool MemoryRegistry::unattended_allowed(const codec::Identity& id) {
   auto t = terminals.find({id.vendor_id, id.model_id, id.serial_no});
   return t != terminals.end() && t->second.unattended_allowed;
@@ -137,7 +142,10 @@ Result<Bytes, ResponseCode> MemoryVendor::piece(const codec::Manifest& m, codec:
     const Bytes& src = section == codec::Section::kFit ? p.fit : p.content;
     const std::size_t start = std::size_t{index} * m.chunk_size;
     if (start >= src.size()) return tmsproto::fail(ResponseCode::kInternalError);
-    const std::size_t len = session::piece_length(m, section, index);
+    // A database whose content is shorter than its manifest says returns what it has; the engine
+    // then refuses the piece (96) rather than this reading past the end.
+    const std::size_t len =
+        std::min<std::size_t>(session::piece_length(m, section, index), src.size() - start);
     return Bytes(src.begin() + static_cast<std::ptrdiff_t>(start),
                  src.begin() + static_cast<std::ptrdiff_t>(start + len));
   }

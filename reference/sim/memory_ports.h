@@ -60,6 +60,7 @@ class MemoryRegistry final : public tms::Registry {
     tms::TerminalRecord record;
     std::map<std::string, std::vector<tms::KeySetEntry>> key_sets;
     bool unattended_allowed = true;
+    std::vector<std::string> delivered_key_sets;  // REQ-KEY-023
   };
   struct Operator {
     std::string vendor_id;
@@ -73,6 +74,7 @@ class MemoryRegistry final : public tms::Registry {
   const crypto::SecretBytes* operator_verifier(const std::string& vendor_id, const std::string& operator_id,
                                                Profile p, TransCode trans) override;
   bool unattended_allowed(const codec::Identity& id) override;
+  void key_set_delivered(const codec::Identity& id, const std::string& key_set_id) override;
 
   std::map<std::tuple<std::string, std::string, std::string>, Terminal> terminals;  // vendor, model, serial
   std::vector<Operator> operators;

@@ -141,6 +141,8 @@ void Session::t7_t8_frame_response(ByteView body) {
 // Rows T6 and T8: whole-package digests, then atomic apply in PKG_INDEX order (REQ-DL-030); a
 // failure here is reported in SESSION_END, authenticated, not in ABORT (REQ-ERR-002).
 void Session::apply_and_end() {
+  // Every package's digest before any apply: REQ-DL-030 checks them all, then applies, so a bad
+  // package later in PKG_INDEX order leaves the earlier ones unapplied too.
   for (const OfferState& s : offers_) {
     crypto::Sha256 hash;
     const std::uint32_t n = data_piece_count(s.manifest);
@@ -156,6 +158,8 @@ void Session::apply_and_end() {
       ports_.packages.discard(s.id);
       return end_with(ResponseCode::kIntegrityFailed);
     }
+  }
+  for (const OfferState& s : offers_) {
     if (!ports_.packages.apply(s.manifest, s.id).ok()) return end_with(ResponseCode::kApplyFailed);
     ++packages_applied_;
   }

@@ -63,6 +63,7 @@ session::Output Session::start(StartCommand command) {
   out_ = {};
   if (state_ != State::T_IDLE) {
     // T16 / T18: refused locally; the session goes on unchanged and nothing is sent.
+    if (state_ != State::T_DONE && state_ != State::T_FAILED) out_.refused = ResponseCode::kUnexpectedMessage;
     return std::move(out_);
   }
   t1_start(std::move(command));
@@ -95,7 +96,10 @@ session::Output Session::dispatch(Event e, ByteView body) {
 
 void Session::t10_to_t18_generic(Event e, ByteView body) {
   if (state_ == State::T_DONE || state_ == State::T_FAILED) return;  // T18
-  if (state_ == State::T_IDLE) return;                                 // T17: refused locally
+  if (state_ == State::T_IDLE) {                                       // T17: refused locally
+    out_.refused = ResponseCode::kUnexpectedMessage;
+    return;
+  }
   switch (e) {
     case Event::RX_ABORT: {  // T10
       auto abort = codec::parse_abort(body);
@@ -114,7 +118,7 @@ void Session::t10_to_t18_generic(Event e, ByteView body) {
       return;
     case Event::CANCEL: fail_with(ResponseCode::kCancelled); return;    // T13
     case Event::RX_MALFORMED: fail_with(ResponseCode::kMalformed); return;  // T15
-    case Event::START: return;                                          // T16
+    case Event::START: out_.refused = ResponseCode::kUnexpectedMessage; return;  // T16
     default: fail_with(ResponseCode::kUnexpectedMessage); return;       // T14
   }
 }

@@ -110,6 +110,9 @@ void Session::s5_s6_session_end(ByteView body) {
   auto end = codec::parse_session_end(*payload);
   if (!end.ok()) return fail_with(end.error().code);  // [01]
   audit_.terminal_result = end->result;
+  if (state_ == State::S_WAIT_SESSION_END && end->result == ResponseCode::kSuccess) {
+    ports_.registry.key_set_delivered(request_.id, request_.key_set_id);  // S6, REQ-KEY-023
+  }
   if (!send_sealed(MsgType::kSessionEndAck, codec::serialize(codec::SessionEnd{ResponseCode::kSuccess}))) return;
   out_.close = true;
   state_ = State::S_DONE;

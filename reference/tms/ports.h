@@ -47,6 +47,8 @@ class Registry {
                                                        TransCode trans) = 0;
   // REQ-OPR-005: whether this terminal may run an unattended program download.
   virtual bool unattended_allowed(const codec::Identity& id) = 0;
+  // REQ-KEY-023: the terminal confirmed (SESSION_END 00) that it stored this key set.
+  virtual void key_set_delivered(const codec::Identity& id, const std::string& key_set_id) = 0;
 };
 
 // REQ-HS-013: remembers (SERIAL_NO, T_RAND); true when already seen.

@@ -1,0 +1,153 @@
+// Breakpoint resume (断点续传): connections cut after any message, then new sessions on the same
+// estate until one completes. The terminal ends with exactly the package bytes, and no DATA piece
+// travels twice except the one in flight at a cut (REQ-DL-020, REQ-DL-021, REQ-DL-023,
+// REQ-DL-034, REQ-TERM-004).
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <map>
+
+#include "codec/download_payloads.h"
+#include "sim/lockstep.h"
+#include "sim/loopback.h"
+#include "session/download_math.h"
+
+namespace tmsproto::sim {
+namespace {
+
+rc::Gen<EstateOptions> gen_options() {
+  return rc::gen::build<EstateOptions>(
+      rc::gen::set(&EstateOptions::profile,
+                   rc::gen::element(Profile::kLegacy, Profile::kTdes, Profile::kAes128, Profile::kAes256)),
+      rc::gen::set(&EstateOptions::trans, rc::gen::just(TransCode::kProgramDownload)),
+      rc::gen::set(&EstateOptions::with_operator, rc::gen::just(false)),
+      rc::gen::set(&EstateOptions::packages,
+                   rc::gen::mapcat(rc::gen::inRange(1, 4), [](int n) {
+                     return rc::gen::exec([n] {
+                       std::vector<PackageSpec> out;
+                       const codec::PackageKind kinds[] = {codec::PackageKind::kApplication,
+                                                           codec::PackageKind::kParameters,
+                                                           codec::PackageKind::kDataFile};
+                       for (int i = 0; i < n; ++i) {
+                         PackageSpec p;
+                         p.kind = kinds[i];
+                         p.name = "PKG" + std::to_string(i);
+                         p.length = *rc::gen::inRange<std::size_t>(1, 2500);
+                         p.chunk_size = *rc::gen::element<std::uint16_t>(256, 512);
+                         out.push_back(p);
+                       }
+                       return out;
+                     });
+                   })),
+      rc::gen::set(&EstateOptions::seed, rc::gen::inRange<std::uint64_t>(0, 1u << 20)));
+}
+
+// What one session carried in the download phase, read with the session's keys.
+struct Traffic {
+  std::vector<std::pair<std::string, std::uint32_t>> data_requested;  // (package, piece), delivered to the TMS
+  std::vector<std::pair<std::string, std::uint32_t>> data_received;   // delivered to the terminal
+};
+
+Traffic read_traffic(const Estate& estate, const std::vector<Delivered>& messages) {
+  SessionKeys keys(estate);
+  Traffic t;
+  std::vector<std::string> offered;  // PKG_INDEX -> NAME, from this session's PKG_CONFIRM
+  for (const Delivered& m : messages) {
+    keys.observe(m.from_terminal, m.body);
+    const auto payload = keys.open(m.from_terminal, m.body);
+    if (!payload) continue;
+    switch (static_cast<MsgType>(m.body[0])) {
+      case MsgType::kPkgConfirm: {
+        const auto confirm = codec::parse_pkg_confirm(*payload);
+        for (const auto& o : confirm->offers) offered.push_back(o.manifest.name);
+        break;
+      }
+      case MsgType::kFrameRequest: {
+        auto q = codec::parse_frame_request(*payload);
+        if (q->section == codec::Section::kData) t.data_requested.emplace_back(offered.at(q->pkg_index), q->piece);
+        break;
+      }
+      case MsgType::kFrameResponse: {
+        auto r = codec::parse_frame_response(*payload);
+        if (r->section == codec::Section::kData) t.data_received.emplace_back(offered.at(r->pkg_index), r->piece);
+        break;
+      }
+      default: break;
+    }
+  }
+  return t;
+}
+
+RC_GTEST_PROP(Resume, CutSessionsFinishWithThePackagesAndNoDataPieceTwice, ()) {
+  const EstateOptions options = *gen_options();
+  // One to three sessions cut after a message of their choosing, then sessions run to the end.
+  const auto cuts = *rc::gen::container<std::vector<std::size_t>>(*rc::gen::inRange<std::size_t>(1, 4),
+                                                                  rc::gen::inRange<std::size_t>(0, 40));
+  auto estate = make_estate(options);
+  std::size_t total_pieces = 0;
+  for (const auto& p : estate->vendor().packages) total_pieces += session::data_piece_count(p.offer.manifest);
+
+  std::map<std::pair<std::string, std::uint32_t>, std::size_t> received, requested;
+  std::size_t requests = 0, cuts_made = 0;
+  bool done = false;
+  for (std::size_t s = 0; s <= cuts.size() && !done; ++s) {
+    Tamper tamper;
+    if (s < cuts.size()) {
+      tamper = [cut = cuts[s], &cuts_made](std::size_t i, bool, Bytes&) {
+        if (i != cut) return Fate::kDeliver;
+        ++cuts_made;
+        return Fate::kCut;
+      };
+    }
+    const RunResult r = run_session(*estate, tamper);
+    const Traffic t = read_traffic(*estate, r.messages);
+    for (const auto& k : t.data_received) ++received[k];
+    for (const auto& k : t.data_requested) ++requested[k];
+    requests += t.data_requested.size();
+    done = r.terminal_state == terminal::State::T_DONE;
+    if (s == cuts.size()) RC_ASSERT(done);  // an uncut session always finishes
+    if (!done) {
+      RC_ASSERT(r.terminal_state == terminal::State::T_FAILED);
+      RC_ASSERT(!r.terminal_failure->code.has_value());  // only cuts here: a lost connection (T12)
+    }
+  }
+  RC_TAG(cuts_made);
+
+  // Exactly the package bytes and versions.
+  for (const auto& p : estate->vendor().packages) {
+    const auto& installed = estate->package_store.packages.at({p.offer.manifest.kind, p.offer.manifest.name});
+    RC_ASSERT(installed.content == p.content);
+    RC_ASSERT(installed.version == p.offer.manifest.version);
+  }
+  // Every DATA piece staged exactly once, received exactly once ...
+  RC_ASSERT(estate->package_store.pieces_staged == total_pieces);
+  RC_ASSERT(received.size() == total_pieces);
+  for (const auto& [piece, n] : received) RC_ASSERT(n == 1u);
+  // ... and requested again only when it was in flight at a cut: at most once more per cut.
+  for (const auto& [piece, n] : requested) RC_ASSERT(n <= 2u);
+  RC_ASSERT(requests <= total_pieces + cuts_made);
+}
+
+// The same with a fixed example: a cut right after the second DATA piece is staged.
+TEST(Resume, SecondSessionRequestsOnlyThePiecesNotHeld) {
+  EstateOptions o;
+  o.with_operator = false;
+  o.packages = {PackageSpec{codec::PackageKind::kApplication, "PAYAPP", 2, 2500, 512}};  // 5 DATA pieces
+  auto estate = make_estate(o);
+  // HS_REQUEST .. PKG_CONFIRM are 0-5; FIT request/response 6-7; DATA 0 8-9; DATA 1 10-11.
+  const RunResult first = run_session(*estate, [](std::size_t i, bool, Bytes&) {
+    return i == 12 ? Fate::kCut : Fate::kDeliver;
+  });
+  ASSERT_EQ(first.terminal_state, terminal::State::T_FAILED);
+  ASSERT_EQ(estate->package_store.pieces_staged, 2u);
+  const RunResult second = run_session(*estate);
+  ASSERT_EQ(second.terminal_state, terminal::State::T_DONE);
+  const Traffic t = read_traffic(*estate, second.messages);
+  EXPECT_EQ(t.data_requested, (std::vector<std::pair<std::string, std::uint32_t>>{
+                                  {"PAYAPP", 2}, {"PAYAPP", 3}, {"PAYAPP", 4}}));
+  EXPECT_EQ(second.frames_served, 3u);  // the FIT is staged too: not fetched again
+  EXPECT_EQ(estate->package_store.pieces_staged, 5u);
+}
+
+}  // namespace
+}  // namespace tmsproto::sim

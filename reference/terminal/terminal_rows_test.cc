@@ -1,0 +1,982 @@
+// The terminal engine, row by row (spec/09-terminal-states.md, T1-T18): every check of every row
+// with the code the table gives it, in the table's order. The TMS side is an honest TMS engine;
+// messages it would not send are forged with the estate's keys (sim::Lockstep, sim::SessionKeys).
+#include <gtest/gtest.h>
+
+#include "codec/abort_message.h"
+#include "codec/download_payloads.h"
+#include "codec/handshake_messages.h"
+#include "codec/key_message.h"
+#include "crypto/digest.h"
+#include "crypto/secret.h"
+#include "sim/loopback.h"
+#include "sim/row_support.h"
+
+namespace tmsproto::terminal {
+namespace {
+
+using codec::Section;
+using sim::Lockstep;
+using sim::rows::kAllProfiles;
+using sim::rows::program_download;
+using sim::rows::key_download;
+using sim::PackageSpec;
+
+// A terminal waiting for `type`, which is in `pending`, undelivered.
+struct Waiting {
+  std::unique_ptr<sim::Estate> estate;
+  std::unique_ptr<Lockstep> run;
+  Bytes pending;
+};
+
+Waiting waiting_for(const sim::EstateOptions& options, MsgType type,
+                    const std::function<void(sim::Estate&)>& setup = {}) {
+  Waiting w;
+  w.estate = sim::make_estate(options);
+  if (setup) setup(*w.estate);
+  w.run = std::make_unique<Lockstep>(*w.estate);
+  auto m = w.run->until_terminal_gets(type);
+  EXPECT_TRUE(m.has_value()) << name(type);
+  if (m) w.pending = std::move(*m);
+  return w;
+}
+
+// The failure row of a check (REQ-ERR-002): ABORT with the code, close, T_FAILED, nothing more.
+void expect_abort(const session::Output& out, const Session& t, ResponseCode code) {
+  EXPECT_EQ(sim::abort_code(out), std::optional(code)) << "sent " << out.send.size() << " bodies";
+  EXPECT_TRUE(out.close);
+  EXPECT_EQ(t.state(), State::T_FAILED) << name(t.state());
+  ASSERT_TRUE(t.failure().has_value());
+  EXPECT_EQ(t.failure()->code, std::optional(code));
+  EXPECT_TRUE(t.failure()->sent_abort);
+}
+
+void expect_delivery_fails(Waiting& w, ByteView body, ResponseCode code) {
+  const session::Output out = w.run->to_terminal(body);
+  expect_abort(out, w.run->terminal, code);
+  EXPECT_FALSE(w.run->terminal.keys_installed());
+  EXPECT_EQ(w.run->terminal.packages_applied(), 0u);
+}
+
+codec::Identity someone_else(codec::Identity id) {
+  id.serial_no = "SN-SOMEONE-ELSE";
+  return id;
+}
+
+// ---- T1 ----------------------------------------------------------------------------------------
+
+TEST(TerminalRows, T1_StartSendsHsRequestWithFreshTData) {
+  auto e = sim::make_estate(key_download());
+  Lockstep run(*e);
+  const session::Output out = run.start();
+  ASSERT_EQ(out.send.size(), 1u);
+  auto m = codec::parse_hs_request(out.send[0]);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->id, e->terminal_config.id);
+  EXPECT_EQ(m->trans, TransCode::kKeyDownload);
+  EXPECT_EQ(m->key_set_id, e->key_set_id);
+  EXPECT_EQ(m->operator_id, e->operator_id);
+  EXPECT_EQ(m->offered_profiles, offer_bit(Profile::kAes128));  // REQ-HS-011: one DMK, one profile
+  EXPECT_EQ(m->t_data.time, e->clock.now_utc());                 // REQ-MSG-033
+  EXPECT_EQ(run.terminal.state(), State::T_WAIT_AUTH_REQUEST);
+  EXPECT_FALSE(out.close);
+
+  Lockstep again(*e);  // a new session draws a new T_RAND
+  auto second = codec::parse_hs_request(again.start().send.at(0));
+  ASSERT_TRUE(second.ok());
+  EXPECT_NE(second->t_data.random, m->t_data.random);
+}
+
+TEST(TerminalRows, T1_ProgramDownloadLeavesReservedBlank) {
+  auto e = sim::make_estate(program_download());
+  Lockstep run(*e);
+  auto m = codec::parse_hs_request(run.start().send.at(0));
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->trans, TransCode::kProgramDownload);
+  EXPECT_TRUE(m->key_set_id.empty());   // REQ-MSG-032
+  EXPECT_TRUE(m->operator_id.empty());  // unattended (REQ-OPR-001)
+}
+
+// T1 has no check column; the engine refuses locally, sending nothing, what it may not send: a
+// LEGACY DMK on a device where LEGACY is not enabled (REQ-CRYPTO-020), or a command whose fields
+// break the message rules (REQ-MSG-032, REQ-MSG-010).
+TEST(TerminalRows, T1_LegacyDmkNotEnabledIsRefusedLocally) {
+  auto e = sim::make_estate(program_download(Profile::kLegacy));
+  e->terminal_config.legacy_enabled = false;
+  Lockstep run(*e);
+  const session::Output out = run.start();
+  EXPECT_TRUE(out.send.empty());
+  EXPECT_EQ(run.terminal.state(), State::T_FAILED);
+  ASSERT_TRUE(run.terminal.failure().has_value());
+  EXPECT_EQ(run.terminal.failure()->code, std::optional(ResponseCode::kInternalError));
+  EXPECT_FALSE(run.terminal.failure()->sent_abort);
+}
+
+TEST(TerminalRows, T1_CommandBreakingTheMessageRulesIsRefusedLocally) {
+  const std::function<void(sim::Estate&)> breakers[] = {
+      [](sim::Estate& e) { e.key_set_id = ""; },                          // KEY_SET_ID required for 01
+      [](sim::Estate& e) { e.operator_id = "OP-1"; },                     // not AN
+      [](sim::Estate& e) { e.operator_id = "OPERATOR1"; },                // longer than 8
+      [](sim::Estate& e) { e.terminal_config.id.serial_no = ""; },        // identity incomplete
+  };
+  for (const auto& breaker : breakers) {
+    auto e = sim::make_estate(key_download());
+    breaker(*e);
+    Lockstep run(*e);
+    const session::Output out = run.start();
+    EXPECT_TRUE(out.send.empty());
+    EXPECT_EQ(run.terminal.state(), State::T_FAILED);
+    EXPECT_EQ(run.terminal.failure()->code, std::optional(ResponseCode::kInternalError));
+  }
+}
+
+// ---- T2 (REQ-HS-020 to REQ-HS-024) -----------------------------------------------------------
+
+TEST(TerminalRows, T2_HonestAuthRequestIsAnsweredWithSac1) {
+  for (Profile p : kAllProfiles) {
+    Waiting w = waiting_for(program_download(p), MsgType::kHsAuthRequest);
+    const session::Output out = w.run->to_terminal(w.pending);
+    ASSERT_EQ(out.send.size(), 1u) << name(p);
+    auto answer = codec::parse_hs_auth_answer(out.send[0], p);
+    ASSERT_TRUE(answer.ok());
+    EXPECT_EQ(answer->operator_proof, Bytes(mac_length(p), 0x00));  // unattended: REQ-OPR-001
+    EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_KEY_MESSAGE);
+    EXPECT_FALSE(out.close);
+  }
+}
+
+TEST(TerminalRows, T2_AttendedAnswerCarriesAnOperatorProof) {
+  auto o = program_download();
+  o.with_operator = true;
+  Waiting w = waiting_for(o, MsgType::kHsAuthRequest);
+  const session::Output out = w.run->to_terminal(w.pending);
+  auto answer = codec::parse_hs_auth_answer(out.send.at(0), Profile::kAes128);
+  ASSERT_TRUE(answer.ok());
+  EXPECT_NE(answer->operator_proof, Bytes(16, 0x00));  // REQ-OPR-003
+}
+
+TEST(TerminalRows, T2_BadVersionIs03) {
+  Waiting w = waiting_for(program_download(), MsgType::kHsAuthRequest);
+  w.pending[1] = 0x02;
+  expect_delivery_fails(w, w.pending, ResponseCode::kUnsupportedVersion);
+}
+
+TEST(TerminalRows, T2_UnknownProfileOctetIs08) {
+  Waiting w = waiting_for(program_download(), MsgType::kHsAuthRequest);
+  w.pending[58] = 0x09;  // PROFILE (REQ-MSG-040, REQ-MSG-004)
+  expect_delivery_fails(w, w.pending, ResponseCode::kNoAcceptableProfile);
+}
+
+TEST(TerminalRows, T2_MalformedFieldIs01) {
+  const std::function<void(Bytes&)> breakers[] = {
+      [](Bytes& b) { b[59] = 0x02; },     // AUTH_STAGE
+      [](Bytes& b) { b[61] = '1'; },      // SRC not 00
+      [](Bytes& b) { b[78] ^= 0x01; },    // DWK_1_LEN
+      [](Bytes& b) { b.push_back(0); },   // trailing octet
+      [](Bytes& b) { b.pop_back(); },     // TAC_1 cut short
+  };
+  for (const auto& breaker : breakers) {
+    Waiting w = waiting_for(program_download(), MsgType::kHsAuthRequest);
+    breaker(w.pending);
+    expect_delivery_fails(w, w.pending, ResponseCode::kMalformed);
+  }
+}
+
+TEST(TerminalRows, T2_WrongIdentityIs26) {
+  Waiting w = waiting_for(program_download(), MsgType::kHsAuthRequest);
+  auto m = codec::parse_hs_auth_request(w.pending);
+  ASSERT_TRUE(m.ok());
+  m->id = someone_else(m->id);
+  expect_delivery_fails(w, codec::serialize(*m), ResponseCode::kIdentityMismatch);
+}
+
+codec::HsAuthRequest with_profile(codec::HsAuthRequest m, Profile p) {
+  m.profile = p;
+  m.dwk1.resize(dwk1_length(p));
+  m.tac1.resize(mac_length(p));
+  return m;
+}
+
+TEST(TerminalRows, T2_ProfileNotOfferedIs08) {
+  Waiting w = waiting_for(program_download(Profile::kAes128), MsgType::kHsAuthRequest);
+  auto m = codec::parse_hs_auth_request(w.pending);
+  ASSERT_TRUE(m.ok());
+  expect_delivery_fails(w, codec::serialize(with_profile(*m, Profile::kTdes)), ResponseCode::kNoAcceptableProfile);
+}
+
+TEST(TerminalRows, T2_IdentityIsCheckedBeforeTheProfile) {
+  Waiting w = waiting_for(program_download(Profile::kAes128), MsgType::kHsAuthRequest);
+  auto m = codec::parse_hs_auth_request(w.pending);
+  ASSERT_TRUE(m.ok());
+  m->id = someone_else(m->id);
+  expect_delivery_fails(w, codec::serialize(with_profile(*m, Profile::kLegacy)), ResponseCode::kIdentityMismatch);
+}
+
+TEST(TerminalRows, T2_Dwk1ThatDoesNotUnwrapIs11) {
+  for (Profile p : kAllProfiles) {
+    Waiting w = waiting_for(program_download(p), MsgType::kHsAuthRequest);
+    w.pending[codec::kHsAuthRequestDwk1Offset + 5] ^= 0x01;  // LEGACY: another DWK, so TAC_0 differs
+    expect_delivery_fails(w, w.pending, ResponseCode::kTmsAuthFailed);
+  }
+}
+
+TEST(TerminalRows, T2_Dwk1WithAnotherKeyBlockHeaderIs11) {
+  for (Profile p : {Profile::kTdes, Profile::kAes128, Profile::kAes256}) {
+    Waiting w = waiting_for(program_download(p), MsgType::kHsAuthRequest);
+    w.pending[codec::kHsAuthRequestDwk1Offset + 5] = 'K';  // key usage "B3" -> "K3" (REQ-CRYPTO-031)
+    expect_delivery_fails(w, w.pending, ResponseCode::kTmsAuthFailed);
+  }
+}
+
+// REQ-HS-022, REQ-HS-024: no HS_AUTH_ANSWER, no SAC_1, only ABORT 11.
+TEST(TerminalRows, T2_TacMismatchIs11AndNothingElseIsSent) {
+  for (Profile p : kAllProfiles) {
+    Waiting w = waiting_for(program_download(p), MsgType::kHsAuthRequest);
+    w.pending.back() ^= 0x01;
+    expect_delivery_fails(w, w.pending, ResponseCode::kTmsAuthFailed);
+  }
+}
+
+// ---- T3: key download (REQ-KEY-020 to REQ-KEY-022, REQ-TERM-002) ------------------------------
+
+TEST(TerminalRows, T3_HonestKeyMessageStoresTheKeySetAndEnds00) {
+  for (Profile p : kAllProfiles) {
+    Waiting w = waiting_for(key_download(p), MsgType::kKeyMessage);
+    const session::Output out = w.run->to_terminal(w.pending);
+    EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_END_ACK) << name(p);
+    EXPECT_TRUE(w.run->terminal.keys_installed());
+    for (const auto& k : w.estate->key_set()) {
+      EXPECT_TRUE(crypto::ct_equal(w.estate->key_store.slots.at(k.slot).view(), k.key.view()));
+    }
+    ASSERT_EQ(out.send.size(), 1u);
+    auto payload = w.run->keys.open(true, out.send[0]);
+    ASSERT_TRUE(payload.has_value());
+    auto end = codec::parse_session_end(*payload);
+    ASSERT_TRUE(end.ok());
+    EXPECT_EQ(end->result, ResponseCode::kSuccess);
+  }
+}
+
+TEST(TerminalRows, T3_BadVersionIs03) {
+  Waiting w = waiting_for(key_download(), MsgType::kKeyMessage);
+  w.pending[1] = 0x00;
+  expect_delivery_fails(w, w.pending, ResponseCode::kUnsupportedVersion);
+}
+
+TEST(TerminalRows, T3_MalformedIs01) {
+  Waiting w = waiting_for(key_download(), MsgType::kKeyMessage);
+  w.pending.push_back(0x00);
+  expect_delivery_fails(w, w.pending, ResponseCode::kMalformed);
+}
+
+TEST(TerminalRows, T3_WrongIdentityIs26) {
+  Waiting w = waiting_for(key_download(), MsgType::kKeyMessage);
+  auto m = codec::parse_key_message(w.pending, Profile::kAes128);
+  ASSERT_TRUE(m.ok());
+  m->id = someone_else(m->id);
+  expect_delivery_fails(w, w.run->keys.with_key_mac(*m), ResponseCode::kIdentityMismatch);
+}
+
+TEST(TerminalRows, T3_TransCodeNotTheSessionsIs01) {
+  Waiting w = waiting_for(key_download(), MsgType::kKeyMessage);
+  auto m = codec::parse_key_message(w.pending, Profile::kAes128);
+  ASSERT_TRUE(m.ok());
+  m->trans = TransCode::kProgramDownload;
+  m->entries.resize(1);  // a program download's KEY_MESSAGE carries the DSK alone (REQ-MSG-060)
+  expect_delivery_fails(w, w.run->keys.with_key_mac(*m), ResponseCode::kMalformed);
+}
+
+TEST(TerminalRows, T3_KeyMacMismatchIs13AndNothingIsStored) {
+  for (Profile p : kAllProfiles) {
+    Waiting w = waiting_for(key_download(p), MsgType::kKeyMessage);
+    w.pending.back() ^= 0x80;
+    expect_delivery_fails(w, w.pending, ResponseCode::kMacFailed);
+    EXPECT_TRUE(w.estate->key_store.slots.empty());  // REQ-KEY-020
+  }
+}
+
+// REQ-KEY-021: every entry is checked before anything is stored, so a bad last entry stores nothing.
+TEST(TerminalRows, T3_KcvMismatchIs18AndNothingIsStored) {
+  for (Profile p : kAllProfiles) {
+    Waiting w = waiting_for(key_download(p), MsgType::kKeyMessage);
+    auto m = codec::parse_key_message(w.pending, p);
+    ASSERT_TRUE(m.ok());
+    m->entries.back().kcv[0] ^= 0x01;
+    expect_delivery_fails(w, w.run->keys.with_key_mac(*m), ResponseCode::kIntegrityFailed);
+    EXPECT_TRUE(w.estate->key_store.slots.empty()) << name(p);
+  }
+}
+
+TEST(TerminalRows, T3_DskKcvMismatchIs18) {
+  Waiting w = waiting_for(key_download(), MsgType::kKeyMessage);
+  auto m = codec::parse_key_message(w.pending, Profile::kAes128);
+  ASSERT_TRUE(m.ok());
+  m->entries[0].kcv[2] ^= 0x01;
+  expect_delivery_fails(w, w.run->keys.with_key_mac(*m), ResponseCode::kIntegrityFailed);
+}
+
+TEST(TerminalRows, T3_UnknownSlotIs18) {
+  Waiting w = waiting_for(key_download(), MsgType::kKeyMessage);
+  auto m = codec::parse_key_message(w.pending, Profile::kAes128);
+  ASSERT_TRUE(m.ok());
+  m->entries.back().slot = 0x40;  // not in the terminal's slot table (REQ-KEY-025)
+  expect_delivery_fails(w, w.run->keys.with_key_mac(*m), ResponseCode::kIntegrityFailed);
+  EXPECT_TRUE(w.estate->key_store.slots.empty());
+}
+
+TEST(TerminalRows, T3_KeyWrappedForAnotherSlotsRuleIs18) {
+  for (Profile p : {Profile::kTdes, Profile::kAes256}) {
+    Waiting w = waiting_for(key_download(p), MsgType::kKeyMessage);
+    auto m = codec::parse_key_message(w.pending, p);
+    ASSERT_TRUE(m.ok());
+    const profile::SlotRule slot2 = w.estate->terminal_config.slots.at(2);
+    m->entries[1] = w.run->keys.wrap(1, slot2, Bytes(slot2.key_length, 0x5a));  // slot 1 wants "K0"
+    expect_delivery_fails(w, w.run->keys.with_key_mac(*m), ResponseCode::kIntegrityFailed);
+  }
+}
+
+TEST(TerminalRows, T3_KeyStoreRefusalIs21) {
+  Waiting w = waiting_for(key_download(), MsgType::kKeyMessage);
+  w.estate->key_store.fail_next = true;
+  expect_delivery_fails(w, w.pending, ResponseCode::kKeyStorageFailed);
+  EXPECT_TRUE(w.estate->key_store.slots.empty());  // all or none (REQ-KEY-022)
+}
+
+// ---- T4: program download ----------------------------------------------------------------------
+
+TEST(TerminalRows, T4_HonestKeyMessageAnnouncesTheInstalledPackages) {
+  Waiting w = waiting_for(program_download(), MsgType::kKeyMessage, [](sim::Estate& e) {
+    e.package_store.packages[{codec::PackageKind::kParameters, "PARAMS"}] = {7, Bytes{1, 2, 3}};
+  });
+  const session::Output out = w.run->to_terminal(w.pending);
+  EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_PKG_CONFIRM);
+  EXPECT_FALSE(w.run->terminal.keys_installed());  // REQ-TERM-002: keys only in T3
+  EXPECT_TRUE(w.estate->key_store.slots.empty());
+  ASSERT_EQ(out.send.size(), 1u);
+  auto e = w.run->keys.envelope(true, out.send[0]);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->seq, 0u);  // REQ-DL-002
+  EXPECT_EQ(e->type, MsgType::kPkgAnnounce);
+  auto announce = codec::parse_pkg_announce(*w.run->keys.open(true, out.send[0]));
+  ASSERT_TRUE(announce.ok());
+  EXPECT_EQ(announce->max_chunk, w.estate->terminal_config.max_chunk);
+  ASSERT_EQ(announce->installed.size(), 1u);
+  EXPECT_EQ(announce->installed[0], (codec::InstalledPackage{codec::PackageKind::kParameters, "PARAMS", 7}));
+}
+
+TEST(TerminalRows, T4_TransCodeOfAKeyDownloadIs01) {
+  Waiting w = waiting_for(program_download(), MsgType::kKeyMessage);
+  auto m = codec::parse_key_message(w.pending, Profile::kAes128);
+  ASSERT_TRUE(m.ok());
+  m->trans = TransCode::kKeyDownload;
+  expect_delivery_fails(w, w.run->keys.with_key_mac(*m), ResponseCode::kMalformed);
+}
+
+TEST(TerminalRows, T4_WrongIdentityIs26) {
+  Waiting w = waiting_for(program_download(), MsgType::kKeyMessage);
+  auto m = codec::parse_key_message(w.pending, Profile::kAes128);
+  ASSERT_TRUE(m.ok());
+  m->id = someone_else(m->id);
+  expect_delivery_fails(w, codec::serialize(*m), ResponseCode::kIdentityMismatch);
+}
+
+TEST(TerminalRows, T4_KeyMacMismatchIs13) {
+  for (Profile p : kAllProfiles) {
+    Waiting w = waiting_for(program_download(p), MsgType::kKeyMessage);
+    w.pending[w.pending.size() - mac_length(p)] ^= 0x01;
+    expect_delivery_fails(w, w.pending, ResponseCode::kMacFailed);
+  }
+}
+
+TEST(TerminalRows, T4_DskThatFailsItsHeaderOrKcvIs18) {
+  for (Profile p : kAllProfiles) {
+    Waiting w = waiting_for(program_download(p), MsgType::kKeyMessage);
+    auto m = codec::parse_key_message(w.pending, p);
+    ASSERT_TRUE(m.ok());
+    if (p == Profile::kLegacy) {
+      m->entries[0].kcv[0] ^= 0x01;
+    } else {  // a DSK block with the header of another key (REQ-CRYPTO-035)
+      profile::SlotRule rule = profile::dsk_rule(p);
+      rule.key_usage = "K0";
+      m->entries[0] = w.run->keys.wrap(0, rule, Bytes(key_length(p), 0x3c));
+    }
+    expect_delivery_fails(w, w.run->keys.with_key_mac(*m), ResponseCode::kIntegrityFailed);
+  }
+}
+
+// ---- T5 / T6: PKG_CONFIRM (REQ-DL-010, REQ-DL-020, REQ-DL-021, REQ-DL-033) --------------------
+
+Bytes confirm_with(const Waiting& w, const std::vector<codec::Offer>& offers) {
+  return w.run->keys.reseal(false, w.pending, codec::serialize(codec::PkgConfirm{offers}));
+}
+
+codec::FrameRequest request_in(const Waiting& w, const session::Output& out) {
+  EXPECT_EQ(out.send.size(), 1u);
+  auto payload = w.run->keys.open(true, out.send.at(0));
+  EXPECT_TRUE(payload.has_value());
+  auto q = codec::parse_frame_request(payload.value_or(Bytes{}));
+  EXPECT_TRUE(q.ok());
+  return q.ok() ? *q : codec::FrameRequest{};
+}
+
+TEST(TerminalRows, T5_HonestConfirmRequestsTheFitFirst) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm);
+  const session::Output out = w.run->to_terminal(w.pending);
+  EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_FRAME);
+  EXPECT_EQ(request_in(w, out), (codec::FrameRequest{0, Section::kFit, 0}));  // REQ-DL-021
+}
+
+TEST(TerminalRows, T5_EnvelopeBadVersionIs03) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm);
+  w.pending[1] = 0x02;
+  expect_delivery_fails(w, w.pending, ResponseCode::kUnsupportedVersion);
+}
+
+TEST(TerminalRows, T5_EnvelopeMacMismatchIs13) {
+  for (Profile p : kAllProfiles) {
+    Waiting w = waiting_for(program_download(p), MsgType::kPkgConfirm);
+    w.pending[70] ^= 0x04;  // in CT
+    expect_delivery_fails(w, w.pending, ResponseCode::kMacFailed);
+  }
+}
+
+TEST(TerminalRows, T5_EnvelopeCtLenNotABlockMultipleIs13) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm);
+  w.pending[63] ^= 0x01;  // CT_LEN (REQ-MSG-070)
+  expect_delivery_fails(w, w.pending, ResponseCode::kMacFailed);
+}
+
+TEST(TerminalRows, T5_EnvelopeCutShortIs01) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm);
+  w.pending.pop_back();
+  expect_delivery_fails(w, w.pending, ResponseCode::kMalformed);
+}
+
+TEST(TerminalRows, T5_EnvelopeBadPaddingIs13) {
+  for (Profile p : kAllProfiles) {
+    Waiting w = waiting_for(program_download(p), MsgType::kPkgConfirm);
+    expect_delivery_fails(w, w.run->keys.seal_unpadded(false, MsgType::kPkgConfirm, 0, Bytes(16, 0x00)),
+                          ResponseCode::kMacFailed);
+  }
+}
+
+TEST(TerminalRows, T5_EnvelopeIdentityMismatchIs26) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm);
+  const Bytes payload = *w.run->keys.open(false, w.pending);
+  const Bytes forged = w.run->keys.seal(false, MsgType::kPkgConfirm, 0, payload,
+                                        someone_else(w.estate->terminal_config.id));
+  expect_delivery_fails(w, forged, ResponseCode::kIdentityMismatch);
+}
+
+TEST(TerminalRows, T5_EnvelopeSeqErrorIs14) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm);
+  const Bytes payload = *w.run->keys.open(false, w.pending);
+  expect_delivery_fails(w, w.run->keys.seal(false, MsgType::kPkgConfirm, 1, payload),
+                        ResponseCode::kSequenceError);  // REQ-DL-002
+}
+
+TEST(TerminalRows, T5_PayloadThatDoesNotParseIs01) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm);
+  expect_delivery_fails(w, w.run->keys.reseal(false, w.pending, Bytes{0x09}), ResponseCode::kMalformed);
+}
+
+TEST(TerminalRows, T5_SignatureInvalidIs19) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm);
+  codec::Offer o = w.estate->vendor().packages[0].offer;
+  o.manifest.version += 1;  // no longer what the vendor signed
+  expect_delivery_fails(w, confirm_with(w, {o}), ResponseCode::kSignatureInvalid);
+}
+
+TEST(TerminalRows, T5_ManifestForAnotherModelOrVendorIs27) {
+  for (int which = 0; which < 2; ++which) {
+    Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm);
+    codec::Manifest m = sim::rows::first_manifest(*w.estate);
+    (which == 0 ? m.model_id : m.vendor_id) = "OTHER01";
+    expect_delivery_fails(w, confirm_with(w, {sim::rows::signed_offer(*w.estate, m)}),
+                          ResponseCode::kManifestNotForTerminal);
+  }
+}
+
+TEST(TerminalRows, T5_VersionNotAboveInstalledIs20) {
+  for (std::uint32_t installed : {2u, 3u}) {  // the offered version is 2
+    Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm);
+    w.estate->package_store.packages[{codec::PackageKind::kApplication, "PAYAPP"}] = {installed, Bytes{9}};
+    expect_delivery_fails(w, w.pending, ResponseCode::kRollbackRefused);  // REQ-SEC-007
+    EXPECT_EQ(w.estate->package_store.packages.at({codec::PackageKind::kApplication, "PAYAPP"}).version,
+              installed);
+  }
+}
+
+TEST(TerminalRows, T5_ChunkAboveTheAnnouncedMaxIs01) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm,
+                          [](sim::Estate& e) { e.terminal_config.max_chunk = 512; });
+  const codec::Offer o = sim::rows::signed_offer(*w.estate, sim::rows::first_manifest(*w.estate));  // 1024
+  expect_delivery_fails(w, confirm_with(w, {o}), ResponseCode::kMalformed);
+}
+
+// REQ-ERR-001: within an offer signature, then vendor and model, then version, then chunk size;
+// offers in PKG_INDEX order, all before any piece is requested.
+codec::Manifest other_package(sim::Estate& e) {
+  codec::Manifest m = sim::rows::first_manifest(e);
+  m.name = "OTHER";
+  return m;
+}
+
+TEST(TerminalRows, T5_ChecksEachOfferInTheTablesOrder) {
+  struct Case {
+    std::function<codec::Offer(sim::Estate&)> offer;
+    ResponseCode code;
+  };
+  const Case cases[] = {
+      {[](sim::Estate& e) {
+         codec::Offer o = sim::rows::signed_offer(e, other_package(e));
+         o.manifest.model_id = "OTHER01";  // and no longer signed
+         return o;
+       },
+       ResponseCode::kSignatureInvalid},
+      {[](sim::Estate& e) {
+         codec::Manifest m = other_package(e);
+         m.model_id = "OTHER01";
+         m.version = 1;  // and a rollback
+         return sim::rows::signed_offer(e, m);
+       },
+       ResponseCode::kManifestNotForTerminal},
+      {[](sim::Estate& e) {
+         codec::Manifest m = other_package(e);
+         m.version = 1;
+         m.chunk_size = 4096;  // and above MAX_CHUNK
+         return sim::rows::signed_offer(e, m);
+       },
+       ResponseCode::kRollbackRefused},
+  };
+  for (const Case& c : cases) {
+    Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm, [](sim::Estate& e) {
+      e.terminal_config.max_chunk = 2048;
+      e.package_store.packages[{codec::PackageKind::kApplication, "PAYAPP"}] = {1, Bytes{9}};
+      e.package_store.packages[{codec::PackageKind::kApplication, "OTHER"}] = {1, Bytes{9}};
+    });
+    const codec::Offer good = w.estate->vendor().packages[0].offer;
+    expect_delivery_fails(w, confirm_with(w, {good, c.offer(*w.estate)}), c.code);
+  }
+}
+
+TEST(TerminalRows, T6_CountZeroEndsWithSessionEnd00) {
+  auto o = program_download();
+  o.packages = {};
+  Waiting w = waiting_for(o, MsgType::kPkgConfirm);
+  const session::Output out = w.run->to_terminal(w.pending);
+  EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_END_ACK);  // REQ-DL-033
+  auto end = codec::parse_session_end(*w.run->keys.open(true, out.send.at(0)));
+  ASSERT_TRUE(end.ok());
+  EXPECT_EQ(end->result, ResponseCode::kSuccess);
+  w.run->drain();
+  EXPECT_EQ(w.run->terminal.state(), State::T_DONE);
+  EXPECT_EQ(w.run->terminal.packages_applied(), 0u);
+}
+
+// A session whose apply failed keeps its staged, verified pieces; the next session's PKG_CONFIRM
+// leaves nothing to fetch, so T6 applies at once (REQ-DL-020, REQ-DL-030).
+TEST(TerminalRows, T6_EverythingAlreadyStagedIsAppliedWithoutAFrame) {
+  auto e = sim::make_estate(program_download());
+  e->package_store.fail_apply = true;
+  const sim::RunResult first = sim::run_session(*e);
+  ASSERT_EQ(first.terminal_state, State::T_FAILED);
+  EXPECT_EQ(first.terminal_failure->code, std::optional(ResponseCode::kApplyFailed));
+  e->package_store.fail_apply = false;
+  const std::size_t staged = e->package_store.pieces_staged;
+
+  Lockstep run(*e);
+  auto confirm = run.until_terminal_gets(MsgType::kPkgConfirm);
+  ASSERT_TRUE(confirm.has_value());
+  const session::Output out = run.to_terminal(*confirm);
+  EXPECT_EQ(run.terminal.state(), State::T_WAIT_END_ACK);  // T6, not T5
+  EXPECT_EQ(codec::parse_session_end(*run.keys.open(true, out.send.at(0)))->result, ResponseCode::kSuccess);
+  run.drain();
+  EXPECT_EQ(run.terminal.state(), State::T_DONE);
+  EXPECT_EQ(run.tms.frames_served(), 0u);
+  EXPECT_EQ(e->package_store.pieces_staged, staged);
+  const auto& p = e->vendor().packages[0];
+  EXPECT_EQ(e->package_store.packages.at({p.offer.manifest.kind, p.offer.manifest.name}).content, p.content);
+}
+
+// ---- T7 / T8: FRAME_RESPONSE (REQ-DL-023, REQ-MSG-100, REQ-DL-030) -----------------------------
+
+codec::FrameResponse response_in(const Waiting& w) {
+  auto r = codec::parse_frame_response(*w.run->keys.open(false, w.pending));
+  EXPECT_TRUE(r.ok());
+  return r.ok() ? *r : codec::FrameResponse{};
+}
+
+Bytes resealed(const Waiting& w, const codec::FrameResponse& r) {
+  return w.run->keys.reseal(false, w.pending, codec::serialize(r));
+}
+
+terminal::ManifestId manifest_id(sim::Estate& e) {
+  return crypto::sha256(codec::serialize(sim::rows::first_manifest(e)));
+}
+
+TEST(TerminalRows, T7_VerifiedFitIsStagedThenTheFirstDataPieceRequested) {
+  Waiting w = waiting_for(program_download(), MsgType::kFrameResponse);
+  ASSERT_EQ(response_in(w).section, Section::kFit);
+  const session::Output out = w.run->to_terminal(w.pending);
+  EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_FRAME);
+  EXPECT_EQ(request_in(w, out), (codec::FrameRequest{0, Section::kData, 0}));
+  EXPECT_TRUE(w.estate->package_store.staged_fit(manifest_id(*w.estate)).has_value());
+}
+
+TEST(TerminalRows, T7_ResponseThatDoesNotAnswerTheRequestIs01) {
+  const std::function<void(codec::FrameResponse&)> changes[] = {
+      [](codec::FrameResponse& r) { r.pkg_index = 1; },
+      [](codec::FrameResponse& r) { r.section = Section::kData; },
+      [](codec::FrameResponse& r) { r.piece = 1; },
+      [](codec::FrameResponse& r) { r.data.push_back(0); },  // DATA_LEN not the piece length
+  };
+  for (const auto& change : changes) {
+    Waiting w = waiting_for(program_download(), MsgType::kFrameResponse);
+    codec::FrameResponse r = response_in(w);
+    change(r);
+    expect_delivery_fails(w, resealed(w, r), ResponseCode::kMalformed);
+  }
+}
+
+TEST(TerminalRows, T7_FitDigestMismatchIs18AndTheFitIsNotStaged) {
+  Waiting w = waiting_for(program_download(), MsgType::kFrameResponse);
+  codec::FrameResponse r = response_in(w);
+  r.data[7] ^= 0x01;
+  expect_delivery_fails(w, resealed(w, r), ResponseCode::kIntegrityFailed);
+  EXPECT_FALSE(w.estate->package_store.staged_fit(manifest_id(*w.estate)).has_value());
+}
+
+// A FIT of several pieces is checked once complete (REQ-DL-023).
+TEST(TerminalRows, T7_FitOfSeveralPiecesIsCheckedWhenComplete) {
+  auto o = program_download();
+  o.packages[0].chunk_size = 256;  // 10 DATA pieces, a FIT of 320 octets in 2 pieces
+  Waiting w = waiting_for(o, MsgType::kFrameResponse);
+  codec::FrameResponse r = response_in(w);
+  r.data[0] ^= 0x01;
+  const session::Output out = w.run->to_terminal(resealed(w, r));
+  EXPECT_EQ(request_in(w, out), (codec::FrameRequest{0, Section::kFit, 1}));
+  auto next = w.run->until_terminal_gets(MsgType::kFrameResponse);
+  ASSERT_TRUE(next.has_value());
+  w.pending = *next;
+  expect_delivery_fails(w, w.pending, ResponseCode::kIntegrityFailed);
+  EXPECT_FALSE(w.estate->package_store.staged_fit(manifest_id(*w.estate)).has_value());
+}
+
+TEST(TerminalRows, T7_DataPieceDigestMismatchIs18AndNothingIsStaged) {
+  Waiting w = waiting_for(program_download(), MsgType::kFrameResponse);
+  w.run->to_terminal(w.pending);  // the FIT
+  w.pending = *w.run->until_terminal_gets(MsgType::kFrameResponse);
+  codec::FrameResponse r = response_in(w);
+  ASSERT_EQ(r.section, Section::kData);
+  r.data.back() ^= 0x01;
+  expect_delivery_fails(w, resealed(w, r), ResponseCode::kIntegrityFailed);
+  EXPECT_EQ(w.estate->package_store.pieces_staged, 0u);
+}
+
+TEST(TerminalRows, T7_ReplayedResponseIs14) {
+  Waiting w = waiting_for(program_download(), MsgType::kFrameResponse);
+  w.run->to_terminal(w.pending);
+  expect_delivery_fails(w, w.pending, ResponseCode::kSequenceError);  // REQ-DL-002
+}
+
+TEST(TerminalRows, T8_LastPieceAppliesThePackageAndEnds00) {
+  Waiting w = waiting_for(program_download(), MsgType::kSessionEndAck);
+  EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_END_ACK);
+  EXPECT_EQ(w.run->terminal.packages_applied(), 1u);
+  const auto& p = w.estate->vendor().packages[0];
+  const auto& installed = w.estate->package_store.packages.at({p.offer.manifest.kind, p.offer.manifest.name});
+  EXPECT_EQ(installed.content, p.content);
+  EXPECT_EQ(installed.version, p.offer.manifest.version);  // REQ-DL-031
+  const session::Output out = w.run->to_terminal(w.pending);
+  EXPECT_TRUE(out.send.empty());
+  EXPECT_TRUE(out.close);
+  EXPECT_EQ(w.run->terminal.state(), State::T_DONE);  // T9
+}
+
+// The TMS's last SESSION_END, as the terminal sent it.
+ResponseCode last_session_end(Lockstep& run) {
+  auto body = run.until_tms_gets(MsgType::kSessionEnd);
+  EXPECT_TRUE(body.has_value());
+  auto end = codec::parse_session_end(run.keys.open(true, *body).value_or(Bytes{}));
+  EXPECT_TRUE(end.ok());
+  run.queue.push_front({true, *body});
+  return end.ok() ? end->result : ResponseCode::kSuccess;
+}
+
+// REQ-DL-030: a package digest mismatch travels in SESSION_END, authenticated, not in ABORT.
+TEST(TerminalRows, T8_PackageDigestMismatchEndsWithSessionEnd18) {
+  auto e = sim::make_estate(program_download());
+  auto& pkg = e->vendor().packages[0];
+  pkg.offer.manifest.pkg_digest[0] ^= 0x01;  // a vendor that signs a wrong digest
+  pkg.offer = sim::rows::signed_offer(*e, pkg.offer.manifest);
+  Lockstep run(*e);
+  EXPECT_EQ(last_session_end(run), ResponseCode::kIntegrityFailed);
+  EXPECT_EQ(run.terminal.packages_applied(), 0u);
+  EXPECT_FALSE(e->package_store.has_piece(manifest_id(*e), 0));  // discarded
+  run.drain();
+  EXPECT_EQ(run.terminal.state(), State::T_FAILED);
+  EXPECT_EQ(run.terminal.failure()->code, std::optional(ResponseCode::kIntegrityFailed));
+  EXPECT_EQ(run.tms.state(), tms::State::S_DONE);
+  EXPECT_EQ(e->audit.records.back().terminal_result, std::optional(ResponseCode::kIntegrityFailed));
+}
+
+// REQ-DL-030: every package's digest is checked, then the packages are applied; a bad second
+// package leaves the first unapplied too.
+TEST(TerminalRows, T8_EveryPackageDigestIsCheckedBeforeAnyIsApplied) {
+  auto o = program_download();
+  o.packages.push_back(PackageSpec{codec::PackageKind::kParameters, "PARAMS", 3, 700, 256});
+  auto e = sim::make_estate(o);
+  auto& second = e->vendor().packages[1];
+  second.offer.manifest.pkg_digest[31] ^= 0x01;
+  second.offer = sim::rows::signed_offer(*e, second.offer.manifest);
+  Lockstep run(*e);
+  EXPECT_EQ(last_session_end(run), ResponseCode::kIntegrityFailed);
+  EXPECT_EQ(run.terminal.packages_applied(), 0u);
+  EXPECT_TRUE(e->package_store.packages.empty());
+  run.drain();
+  EXPECT_EQ(run.terminal.failure()->code, std::optional(ResponseCode::kIntegrityFailed));
+}
+
+TEST(TerminalRows, T8_ApplyFailureEndsWithSessionEnd22ThenFailed22) {
+  auto e = sim::make_estate(program_download());
+  e->package_store.packages[{codec::PackageKind::kApplication, "PAYAPP"}] = {1, Bytes{7, 7}};
+  e->package_store.fail_apply = true;
+  Lockstep run(*e);
+  EXPECT_EQ(last_session_end(run), ResponseCode::kApplyFailed);
+  run.drain();
+  EXPECT_EQ(run.terminal.state(), State::T_FAILED);
+  EXPECT_EQ(run.terminal.failure()->code, std::optional(ResponseCode::kApplyFailed));
+  const auto& old = e->package_store.packages.at({codec::PackageKind::kApplication, "PAYAPP"});
+  EXPECT_EQ(old.version, 1u);  // the old version kept
+  EXPECT_EQ(old.content, (Bytes{7, 7}));
+}
+
+// ---- T9 ----------------------------------------------------------------------------------------
+
+TEST(TerminalRows, T9_AckWithAResultOtherThan00Is01) {
+  Waiting w = waiting_for(program_download(), MsgType::kSessionEndAck);
+  const Bytes ack = w.run->keys.reseal(false, w.pending, codec::serialize(codec::SessionEnd{ResponseCode::kReplay}));
+  expect_abort(w.run->to_terminal(ack), w.run->terminal, ResponseCode::kMalformed);
+}
+
+TEST(TerminalRows, T9_AckThatDoesNotParseIs01) {
+  Waiting w = waiting_for(program_download(), MsgType::kSessionEndAck);
+  expect_abort(w.run->to_terminal(w.run->keys.reseal(false, w.pending, Bytes{'0'})), w.run->terminal,
+               ResponseCode::kMalformed);
+}
+
+TEST(TerminalRows, T9_AckEnvelopeMacMismatchIs13) {
+  Waiting w = waiting_for(program_download(), MsgType::kSessionEndAck);
+  w.pending.back() ^= 0x01;
+  const session::Output out = w.run->to_terminal(w.pending);
+  expect_abort(out, w.run->terminal, ResponseCode::kMacFailed);
+}
+
+// ---- T10-T16: every T_WAIT_ state ------------------------------------------------------------
+
+struct WaitState {
+  State state;
+  MsgType expects;
+};
+constexpr WaitState kWaitStates[] = {
+    {State::T_WAIT_AUTH_REQUEST, MsgType::kHsAuthRequest}, {State::T_WAIT_KEY_MESSAGE, MsgType::kKeyMessage},
+    {State::T_WAIT_PKG_CONFIRM, MsgType::kPkgConfirm},     {State::T_WAIT_FRAME, MsgType::kFrameResponse},
+    {State::T_WAIT_END_ACK, MsgType::kSessionEndAck},
+};
+
+Waiting in_state(const WaitState& s) {
+  Waiting w = waiting_for(program_download(), s.expects);
+  EXPECT_EQ(w.run->terminal.state(), s.state);
+  return w;
+}
+
+void expect_silent_failure(const session::Output& out, const Session& t, std::optional<ResponseCode> code) {
+  EXPECT_TRUE(out.send.empty());  // REQ-ERR-003: never answered
+  EXPECT_TRUE(out.close);
+  EXPECT_EQ(t.state(), State::T_FAILED);
+  ASSERT_TRUE(t.failure().has_value());
+  EXPECT_EQ(t.failure()->code, code);
+  EXPECT_FALSE(t.failure()->sent_abort);
+}
+
+TEST(TerminalRows, T10_AbortEndsEveryWaitStateWithTheReceivedCode) {
+  for (const WaitState& s : kWaitStates) {
+    Waiting w = in_state(s);
+    const session::Output out = w.run->to_terminal(sim::rows::abort_body(ResponseCode::kRollbackRefused));
+    expect_silent_failure(out, w.run->terminal, ResponseCode::kRollbackRefused);
+  }
+}
+
+TEST(TerminalRows, T10_DefectiveAbortCountsAs01) {
+  for (const Bytes& defective : sim::rows::defective_aborts()) {
+    Waiting w = in_state(kWaitStates[2]);
+    const session::Output out = w.run->to_terminal(defective);
+    expect_silent_failure(out, w.run->terminal, ResponseCode::kMalformed);  // REQ-ERR-005
+  }
+}
+
+// REQ-ERR-003: after an ABORT nothing is stored, not even a valid KEY_MESSAGE arriving later.
+TEST(TerminalRows, T10_NothingIsStoredAfterAnAbort) {
+  Waiting w = waiting_for(key_download(), MsgType::kKeyMessage);
+  w.run->to_terminal(sim::rows::abort_body(ResponseCode::kTimeout));
+  const session::Output out = w.run->to_terminal(w.pending);
+  EXPECT_TRUE(out.send.empty());
+  EXPECT_FALSE(w.run->terminal.keys_installed());
+  EXPECT_TRUE(w.estate->key_store.slots.empty());
+}
+
+TEST(TerminalRows, T11_TimeoutInEveryWaitStateIs23) {
+  for (const WaitState& s : kWaitStates) {
+    Waiting w = in_state(s);
+    expect_abort(w.run->terminal.timeout(), w.run->terminal, ResponseCode::kTimeout);  // REQ-HS-033
+  }
+}
+
+TEST(TerminalRows, T12_ConnectionLostInEveryWaitStateFailsSilently) {
+  for (const WaitState& s : kWaitStates) {
+    Waiting w = in_state(s);
+    expect_silent_failure(w.run->terminal.connection_lost(), w.run->terminal, std::nullopt);
+  }
+}
+
+// REQ-DL-034: staged pieces survive a lost connection.
+TEST(TerminalRows, T12_ConnectionLostKeepsTheStagedPieces) {
+  Waiting w = waiting_for(program_download(), MsgType::kFrameResponse);
+  w.run->to_terminal(w.pending);                                // FIT
+  w.run->to_terminal(*w.run->until_terminal_gets(MsgType::kFrameResponse));  // DATA piece 0
+  ASSERT_EQ(w.estate->package_store.pieces_staged, 1u);
+  w.run->terminal.connection_lost();
+  EXPECT_TRUE(w.estate->package_store.has_piece(manifest_id(*w.estate), 0));
+  EXPECT_TRUE(w.estate->package_store.staged_fit(manifest_id(*w.estate)).has_value());
+}
+
+TEST(TerminalRows, T13_CancelInEveryWaitStateIs28) {
+  for (const WaitState& s : kWaitStates) {
+    Waiting w = in_state(s);
+    expect_abort(w.run->terminal.cancel(), w.run->terminal, ResponseCode::kCancelled);
+  }
+}
+
+// Every known type but the state's own and ABORT, including the types only a terminal sends
+// (REQ-MSG-001).
+TEST(TerminalRows, T14_MessageNotListedForTheStateIs02) {
+  for (const WaitState& s : kWaitStates) {
+    for (MsgType t : sim::rows::kAllTypes) {
+      if (t == s.expects || t == MsgType::kAbort) continue;
+      Waiting w = in_state(s);
+      const session::Output out = w.run->to_terminal(sim::rows::body_of_type(t));
+      SCOPED_TRACE(std::string(name(s.state)) + " <- " + std::string(name(t)));
+      expect_abort(out, w.run->terminal, ResponseCode::kUnexpectedMessage);
+    }
+  }
+}
+
+TEST(TerminalRows, T15_MalformedBodyIs01) {
+  const Bytes bodies[] = {Bytes{}, Bytes{0x02}, Bytes{0x00, 0x01, 0x30, 0x30}, Bytes{0x7e, 0x01, 0x30, 0x30},
+                          Bytes{0xff, 0xff}};
+  for (const WaitState& s : kWaitStates) {
+    for (const Bytes& b : bodies) {
+      Waiting w = in_state(s);
+      expect_abort(w.run->to_terminal(b), w.run->terminal, ResponseCode::kMalformed);  // REQ-MSG-001
+    }
+  }
+}
+
+TEST(TerminalRows, T16_StartWhileBusyIsRefusedAndTheSessionGoesOn) {
+  for (const WaitState& s : kWaitStates) {
+    Waiting w = in_state(s);
+    const session::Output out = w.run->terminal.start(w.estate->command());
+    EXPECT_TRUE(out.send.empty());
+    EXPECT_FALSE(out.close);
+    EXPECT_EQ(out.refused, std::optional(ResponseCode::kUnexpectedMessage));  // reported to the edge
+    EXPECT_EQ(w.run->terminal.state(), s.state);
+    EXPECT_FALSE(w.run->terminal.failure().has_value());
+    w.run->queue.push_front({false, w.pending});
+    w.run->drain();
+    EXPECT_EQ(w.run->terminal.state(), State::T_DONE);
+  }
+}
+
+// ---- T17 / T18 ---------------------------------------------------------------------------------
+
+// Every event but START, each on a fresh engine: nothing is sent and the engine stays idle.
+std::vector<std::function<session::Output(Session&)>> every_event_but_start() {
+  std::vector<std::function<session::Output(Session&)>> events = {
+      [](Session& t) { return t.timeout(); },
+      [](Session& t) { return t.connection_lost(); },
+      [](Session& t) { return t.cancel(); },
+      [](Session& t) { return t.receive(Bytes{0x01}); },
+      [](Session& t) { return t.receive(sim::rows::abort_body(ResponseCode::kTimeout)); },
+  };
+  for (MsgType type : sim::rows::kAllTypes) {
+    events.push_back([type](Session& t) { return t.receive(sim::rows::body_of_type(type)); });
+  }
+  return events;
+}
+
+TEST(TerminalRows, T17_EventsInIdleAreRefusedLocally) {
+  auto e = sim::make_estate(program_download());
+  for (const auto& event : every_event_but_start()) {
+    Session t(e->terminal_config, e->terminal_ports());
+    const session::Output out = event(t);
+    EXPECT_TRUE(out.send.empty());
+    EXPECT_FALSE(out.close);
+    EXPECT_EQ(out.refused, std::optional(ResponseCode::kUnexpectedMessage));  // reported to the edge
+    EXPECT_EQ(t.state(), State::T_IDLE);
+    EXPECT_FALSE(t.failure().has_value());
+  }
+  Lockstep run(*e);  // and START still works afterwards
+  run.terminal.timeout();
+  EXPECT_EQ(run.start().send.size(), 1u);
+  EXPECT_EQ(run.terminal.state(), State::T_WAIT_AUTH_REQUEST);
+}
+
+TEST(TerminalRows, T18_EventsAfterTheEndChangeNothing) {
+  for (bool done : {true, false}) {
+    auto e = sim::make_estate(program_download());
+    Lockstep run(*e);
+    if (done) {
+      run.start();
+      run.drain();
+    } else {
+      run.start();
+      run.terminal.cancel();
+    }
+    const State final_state = run.terminal.state();
+    ASSERT_EQ(final_state, done ? State::T_DONE : State::T_FAILED);
+    const auto failure = run.terminal.failure();
+    auto events = every_event_but_start();
+    events.push_back([&e](Session& t) { return t.start(e->command()); });
+    for (const auto& event : events) {
+      const session::Output out = event(run.terminal);
+      EXPECT_TRUE(out.send.empty());
+      EXPECT_FALSE(out.close);
+      EXPECT_EQ(run.terminal.state(), final_state);
+    }
+    EXPECT_EQ(run.terminal.failure().has_value(), failure.has_value());
+    if (failure) {
+      EXPECT_EQ(run.terminal.failure()->code, failure->code);
+    }
+  }
+}
+
+TEST(TerminalRows, NamesFollowTheSpec) {
+  EXPECT_EQ(name(State::T_WAIT_PKG_CONFIRM), "T_WAIT_PKG_CONFIRM");
+  EXPECT_EQ(name(Event::RX_SESSION_END_ACK), "RX_SESSION_END_ACK");
+  const State states[] = {State::T_IDLE, State::T_WAIT_AUTH_REQUEST, State::T_WAIT_KEY_MESSAGE,
+                          State::T_WAIT_PKG_CONFIRM, State::T_WAIT_FRAME, State::T_WAIT_END_ACK,
+                          State::T_DONE, State::T_FAILED};
+  for (State s : states) EXPECT_EQ(name(s).substr(0, 2), "T_");
+  const Event events[] = {Event::START, Event::RX_HS_AUTH_REQUEST, Event::RX_KEY_MESSAGE, Event::RX_PKG_CONFIRM,
+                          Event::RX_FRAME_RESPONSE, Event::RX_SESSION_END_ACK, Event::RX_ABORT,
+                          Event::RX_UNEXPECTED, Event::RX_MALFORMED, Event::TIMEOUT, Event::CONN_LOST,
+                          Event::CANCEL};
+  for (Event ev : events) EXPECT_NE(name(ev), "?");
+  EXPECT_EQ(classify(Bytes{0x12, 0x01}), Event::RX_PKG_CONFIRM);
+  EXPECT_EQ(classify(Bytes{0x01, 0x01}), Event::RX_UNEXPECTED);  // HS_REQUEST: only a terminal sends it
+  EXPECT_EQ(classify(Bytes{0x12}), Event::RX_MALFORMED);
+}
+
+}  // namespace
+}  // namespace tmsproto::terminal

@@ -1,0 +1,714 @@
+// The TMS session engine, row by row (spec/10-tms-states.md, S1-S12): every check of every row
+// with the code the table gives it, in the table's order. The terminal side is an honest terminal
+// engine; messages it would not send are forged with the estate's keys (sim::Lockstep).
+#include <gtest/gtest.h>
+
+#include "codec/abort_message.h"
+#include "codec/download_payloads.h"
+#include "codec/handshake_messages.h"
+#include "codec/key_message.h"
+#include "sim/loopback.h"
+#include "sim/row_support.h"
+
+namespace tmsproto::tms {
+namespace {
+
+using codec::Section;
+using sim::Lockstep;
+using sim::rows::kAllProfiles;
+using sim::rows::key_download;
+using sim::rows::program_download;
+
+// A TMS session waiting for `type`, which is in `pending`, undelivered.
+struct Waiting {
+  std::unique_ptr<sim::Estate> estate;
+  std::unique_ptr<Lockstep> run;
+  Bytes pending;
+};
+
+Waiting waiting_for(const sim::EstateOptions& options, MsgType type,
+                    const std::function<void(sim::Estate&)>& setup = {}) {
+  Waiting w;
+  w.estate = sim::make_estate(options);
+  if (setup) setup(*w.estate);
+  w.run = std::make_unique<Lockstep>(*w.estate);
+  auto m = w.run->until_tms_gets(type);
+  EXPECT_TRUE(m.has_value()) << name(type);
+  if (m) w.pending = std::move(*m);
+  return w;
+}
+
+// The failure row of a check (REQ-ERR-002) and its audit record (REQ-TMS-005).
+void expect_abort(const session::Output& out, const Session& s, const sim::Estate& e, ResponseCode code) {
+  EXPECT_EQ(sim::abort_code(out), std::optional(code)) << "sent " << out.send.size() << " bodies";
+  EXPECT_TRUE(out.close);
+  EXPECT_EQ(s.state(), State::S_FAILED) << name(s.state());
+  ASSERT_TRUE(s.failure().has_value());
+  EXPECT_EQ(s.failure()->code, std::optional(code));
+  EXPECT_TRUE(s.failure()->sent_abort);
+  ASSERT_EQ(e.audit.records.size(), 1u);
+  EXPECT_EQ(e.audit.records[0].outcome, std::optional(code));
+}
+
+void expect_delivery_fails(Waiting& w, ByteView body, ResponseCode code) {
+  const bool key_message_before = w.run->tms.key_message_sent();
+  expect_abort(w.run->to_tms(body), w.run->tms, *w.estate, code);
+  EXPECT_EQ(w.run->tms.key_message_sent(), key_message_before);  // REQ-TMS-004
+}
+
+codec::Identity someone_else(codec::Identity id) {
+  id.serial_no = "SN-SOMEONE-ELSE";
+  return id;
+}
+
+// ---- S1 (REQ-HS-010 to REQ-HS-016) -------------------------------------------------------------
+
+TEST(TmsRows, S1_HonestRequestIsAnsweredWithAuthRequest) {
+  for (Profile p : kAllProfiles) {
+    Waiting w = waiting_for(program_download(p), MsgType::kHsRequest);
+    const session::Output out = w.run->to_tms(w.pending);
+    ASSERT_EQ(out.send.size(), 1u);
+    auto m = codec::parse_hs_auth_request(out.send[0]);
+    ASSERT_TRUE(m.ok()) << name(p);
+    EXPECT_EQ(m->id, w.estate->terminal_config.id);
+    EXPECT_EQ(m->profile, p);                            // REQ-HS-011
+    EXPECT_EQ(m->s_data.time, w.estate->clock.now_utc());  // REQ-HS-015
+    EXPECT_EQ(w.run->tms.state(), State::S_WAIT_AUTH_ANSWER);
+    EXPECT_FALSE(out.close);
+    EXPECT_TRUE(w.estate->audit.records.empty());
+  }
+}
+
+TEST(TmsRows, S1_BadVersionIs03) {
+  Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
+  w.pending[1] = 0x02;
+  expect_delivery_fails(w, w.pending, ResponseCode::kUnsupportedVersion);
+}
+
+TEST(TmsRows, S1_UnknownTransCodeIs07) {
+  Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
+  w.pending[59] = '3';  // REQ-MSG-030
+  expect_delivery_fails(w, w.pending, ResponseCode::kUnsupportedTransaction);
+}
+
+TEST(TmsRows, S1_MalformedFieldIs01) {
+  const std::function<void(Bytes&)> breakers[] = {
+      [](Bytes& b) { b[60] = 0x03; },        // LEGACY offered with TDES (REQ-MSG-031)
+      [](Bytes& b) { b[60] = 0x00; },        // nothing offered
+      [](Bytes& b) { b[60] = 0x14; },        // a bit above 0x08
+      [](Bytes& b) { b[61] = '-'; },         // OPERATOR_ID not AN
+      [](Bytes& b) { b[69 + 12] = 'X'; },    // RESERVED not blank (REQ-MSG-032)
+      [](Bytes& b) { b[101 + 8] = 0x13; },   // T_TIME month 13
+      [](Bytes& b) { b.push_back(0x20); },   // trailing octet
+      [](Bytes& b) { b.resize(100); },       // cut short
+  };
+  for (const auto& breaker : breakers) {
+    Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
+    breaker(w.pending);
+    expect_delivery_fails(w, w.pending, ResponseCode::kMalformed);
+  }
+}
+
+TEST(TmsRows, S1_KeyDownloadWithoutKeySetIdIs01) {
+  Waiting w = waiting_for(key_download(), MsgType::kHsRequest);
+  std::fill(w.pending.begin() + 69, w.pending.begin() + 77, 0x20);  // REQ-MSG-032
+  expect_delivery_fails(w, w.pending, ResponseCode::kMalformed);
+}
+
+Bytes with_request(const Waiting& w, const std::function<void(codec::HsRequest&)>& change) {
+  auto m = codec::parse_hs_request(w.pending);
+  EXPECT_TRUE(m.ok());
+  change(*m);
+  return codec::serialize(*m);
+}
+
+TEST(TmsRows, S1_UnknownVendorIs04) {
+  Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
+  expect_delivery_fails(w, with_request(w, [](codec::HsRequest& m) { m.id.vendor_id = "VEND9999"; }),
+                        ResponseCode::kUnknownVendor);
+}
+
+TEST(TmsRows, S1_UnknownModelIs05) {
+  Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
+  expect_delivery_fails(w, with_request(w, [](codec::HsRequest& m) { m.id.model_id = "POS-Z9"; }),
+                        ResponseCode::kUnknownModel);
+}
+
+TEST(TmsRows, S1_UnknownSerialIs06) {
+  Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
+  expect_delivery_fails(w, with_request(w, [](codec::HsRequest& m) { m.id = someone_else(m.id); }),
+                        ResponseCode::kUnknownTerminal);
+}
+
+TEST(TmsRows, S1_ProfileOfTheDmkNotOfferedIs08) {
+  const std::uint8_t offers[] = {offer_bit(Profile::kTdes), offer_bit(Profile::kAes256), offer_bit(Profile::kLegacy)};
+  for (std::uint8_t offer : offers) {
+    Waiting fresh = waiting_for(program_download(Profile::kAes128), MsgType::kHsRequest);
+    expect_delivery_fails(fresh, with_request(fresh, [offer](codec::HsRequest& m) { m.offered_profiles = offer; }),
+                          ResponseCode::kNoAcceptableProfile);  // REQ-HS-011
+  }
+}
+
+TEST(TmsRows, S1_LegacyNotEnabledForTheTerminalIs08) {
+  Waiting w = waiting_for(program_download(Profile::kLegacy), MsgType::kHsRequest);
+  for (auto& [key, t] : w.estate->registry.terminals) t.record.legacy_enabled = false;  // REQ-CRYPTO-020
+  expect_delivery_fails(w, w.pending, ResponseCode::kNoAcceptableProfile);
+}
+
+TEST(TmsRows, S1_StaleDatetimeIs09) {
+  const codec::DateTime clocks[] = {{2026, 11, 26, 16, 5, 1}, {2026, 11, 26, 15, 54, 59}};  // 301 s off
+  for (const codec::DateTime& now : clocks) {
+    Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
+    w.estate->clock.set(now);
+    expect_delivery_fails(w, w.pending, ResponseCode::kStaleDatetime);  // REQ-HS-012
+  }
+  Waiting edge = waiting_for(program_download(), MsgType::kHsRequest);
+  edge.estate->clock.set({2026, 11, 26, 16, 5, 0});  // exactly the window: still fresh
+  edge.run->to_tms(edge.pending);
+  EXPECT_EQ(edge.run->tms.state(), State::S_WAIT_AUTH_ANSWER);
+}
+
+TEST(TmsRows, S1_ReplayIs10) {
+  Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
+  w.run->to_tms(w.pending);
+  ASSERT_EQ(w.run->tms.state(), State::S_WAIT_AUTH_ANSWER);
+  Session second(w.estate->tms_config, w.estate->tms_ports());  // another connection, same TMS
+  const session::Output out = second.receive(w.pending);
+  EXPECT_EQ(sim::abort_code(out), std::optional(ResponseCode::kReplay));  // REQ-HS-013
+  EXPECT_EQ(second.state(), State::S_FAILED);
+  EXPECT_EQ(second.failure()->code, std::optional(ResponseCode::kReplay));
+}
+
+TEST(TmsRows, S1_UnknownKeySetIs15) {
+  Waiting w = waiting_for(key_download(), MsgType::kHsRequest);
+  expect_delivery_fails(w, with_request(w, [](codec::HsRequest& m) { m.key_set_id = "NOSUCH01"; }),
+                        ResponseCode::kUnknownKeySet);  // REQ-KEY-013
+}
+
+// REQ-HS-010's order: a request failing the checks i..n together fails with check i's code.
+TEST(TmsRows, S1_ChecksInTheOrderOfReqHs010) {
+  struct Check {
+    ResponseCode code;
+    std::function<void(codec::HsRequest&)> field;  // on the parsed request
+    std::function<void(Bytes&)> octets;             // on the body (parse failures)
+    bool replay = false;                            // seed the replay cache
+  };
+  const std::vector<Check> checks = {
+      {ResponseCode::kUnsupportedVersion, {}, [](Bytes& b) { b[1] = 0x02; }},
+      {ResponseCode::kUnsupportedTransaction, {}, [](Bytes& b) { b[59] = '7'; }},
+      {ResponseCode::kMalformed, {}, [](Bytes& b) { b[69 + 20] = 'X'; }},
+      {ResponseCode::kUnknownVendor, [](codec::HsRequest& m) { m.id.vendor_id = "VEND9999"; }, {}},
+      {ResponseCode::kUnknownModel, [](codec::HsRequest& m) { m.id.model_id = "POS-Z9"; }, {}},
+      {ResponseCode::kUnknownTerminal, [](codec::HsRequest& m) { m.id.serial_no = "SN-UNKNOWN"; }, {}},
+      {ResponseCode::kNoAcceptableProfile, [](codec::HsRequest& m) { m.offered_profiles = 0x02; }, {}},
+      {ResponseCode::kStaleDatetime, [](codec::HsRequest& m) { m.t_data.time.hour = 9; }, {}},
+      {ResponseCode::kReplay, {}, {}, true},
+      {ResponseCode::kUnknownKeySet, [](codec::HsRequest& m) { m.key_set_id = "NOSUCH01"; }, {}},
+  };
+  for (std::size_t first = 0; first < checks.size(); ++first) {
+    Waiting w = waiting_for(key_download(), MsgType::kHsRequest);
+    auto m = codec::parse_hs_request(w.pending);
+    ASSERT_TRUE(m.ok());
+    bool replay = false;
+    for (std::size_t i = first; i < checks.size(); ++i) {
+      if (checks[i].field) checks[i].field(*m);
+      replay = replay || checks[i].replay;
+    }
+    if (replay) w.estate->replay.seen_before(m->id.serial_no, m->t_data.random, 0);
+    Bytes body = codec::serialize(*m);
+    for (std::size_t i = first; i < checks.size(); ++i) {
+      if (checks[i].octets) checks[i].octets(body);
+    }
+    SCOPED_TRACE("first failing check: " + std::string(name(checks[first].code)));
+    expect_delivery_fails(w, body, checks[first].code);
+  }
+}
+
+// ---- S2 (REQ-HS-030 to REQ-HS-032, REQ-OPR-001 to REQ-OPR-005, REQ-TMS-004) --------------------
+
+TEST(TmsRows, S2_HonestAnswerSendsTheKeyMessage) {
+  for (Profile p : kAllProfiles) {
+    for (bool key : {true, false}) {
+      Waiting w = waiting_for(key ? key_download(p) : program_download(p), MsgType::kHsAuthAnswer);
+      const session::Output out = w.run->to_tms(w.pending);
+      ASSERT_EQ(out.send.size(), 1u);
+      auto km = codec::parse_key_message(out.send[0], p);
+      ASSERT_TRUE(km.ok()) << name(p);
+      EXPECT_EQ(km->entries.size(), key ? 1 + w.estate->key_set().size() : 1u);  // REQ-KEY-010
+      EXPECT_TRUE(w.run->tms.key_message_sent());
+      EXPECT_EQ(w.run->tms.state(), key ? State::S_WAIT_SESSION_END : State::S_WAIT_PKG_ANNOUNCE);
+    }
+  }
+}
+
+TEST(TmsRows, S2_BadVersionIs03) {
+  Waiting w = waiting_for(program_download(), MsgType::kHsAuthAnswer);
+  w.pending[1] = 0x02;
+  expect_delivery_fails(w, w.pending, ResponseCode::kUnsupportedVersion);
+}
+
+TEST(TmsRows, S2_MalformedFieldIs01) {
+  const std::function<void(Bytes&)> breakers[] = {
+      [](Bytes& b) { b[58] = 0x01; },      // AUTH_STAGE
+      [](Bytes& b) { b[60] = '2'; },       // RETURN_CODE not 00
+      [](Bytes& b) { b[61] = 0x01; },      // TERM_AUTH_RESULT (REQ-MSG-050)
+      [](Bytes& b) { b.push_back(0); },    // trailing octet
+  };
+  for (const auto& breaker : breakers) {
+    Waiting w = waiting_for(program_download(), MsgType::kHsAuthAnswer);
+    breaker(w.pending);
+    expect_delivery_fails(w, w.pending, ResponseCode::kMalformed);
+  }
+}
+
+TEST(TmsRows, S2_WrongIdentityIs26) {
+  Waiting w = waiting_for(program_download(), MsgType::kHsAuthAnswer);
+  auto m = codec::parse_hs_auth_answer(w.pending, Profile::kAes128);
+  ASSERT_TRUE(m.ok());
+  m->id = someone_else(m->id);
+  expect_delivery_fails(w, codec::serialize(*m), ResponseCode::kIdentityMismatch);  // REQ-HS-030
+}
+
+TEST(TmsRows, S2_SacMismatchIs12AndNoKeyIsMade) {
+  for (Profile p : kAllProfiles) {
+    Waiting w = waiting_for(key_download(p), MsgType::kHsAuthAnswer);
+    w.pending.back() ^= 0x01;
+    expect_delivery_fails(w, w.pending, ResponseCode::kTerminalAuthFailed);  // REQ-HS-031
+    EXPECT_FALSE(w.run->tms.key_message_sent());
+  }
+}
+
+// REQ-OPR-004, REQ-OPR-005: every operator failure is 25.
+TEST(TmsRows, S2_OperatorFailuresAre25) {
+  const std::function<void(sim::Estate&)> failures[] = {
+      [](sim::Estate& e) { e.operator_id = "OP99"; },                          // unknown operator
+      [](sim::Estate& e) { e.operator_password = "4321"; },                    // wrong password
+      [](sim::Estate& e) { e.registry.operators[0].may_download_keys = false; },  // not authorised
+      [](sim::Estate& e) { e.options.with_operator = false; },                 // key download unattended
+  };
+  for (const auto& failure : failures) {
+    Waiting w = waiting_for(key_download(), MsgType::kHsAuthAnswer, failure);
+    expect_delivery_fails(w, w.pending, ResponseCode::kOperatorAuthFailed);
+    EXPECT_FALSE(w.run->tms.key_message_sent());
+  }
+}
+
+TEST(TmsRows, S2_UnattendedProgramDownloadNotAllowedIs25) {
+  Waiting w = waiting_for(program_download(), MsgType::kHsAuthAnswer, [](sim::Estate& e) {
+    for (auto& [key, t] : e.registry.terminals) t.unattended_allowed = false;
+  });
+  expect_delivery_fails(w, w.pending, ResponseCode::kOperatorAuthFailed);  // REQ-OPR-005
+}
+
+// REQ-OPR-001: unattended, OPERATOR_PROOF must be all 0x00; anything else is 01, even with a
+// correct SAC_1 over it.
+TEST(TmsRows, S2_NonZeroProofWhenUnattendedIs01) {
+  for (Profile p : kAllProfiles) {
+    Waiting w = waiting_for(program_download(p), MsgType::kHsAuthAnswer);
+    auto m = codec::parse_hs_auth_answer(w.pending, p);
+    ASSERT_TRUE(m.ok());
+    m->operator_proof[0] = 0x01;
+    expect_delivery_fails(w, w.run->keys.with_sac(*m), ResponseCode::kMalformed);
+  }
+}
+
+TEST(TmsRows, S2_SacIsCheckedBeforeTheOperator) {
+  Waiting w = waiting_for(key_download(), MsgType::kHsAuthAnswer,
+                          [](sim::Estate& e) { e.operator_password = "4321"; });
+  w.pending.back() ^= 0x01;
+  expect_delivery_fails(w, w.pending, ResponseCode::kTerminalAuthFailed);
+}
+
+// Not a check of the S2 row: the registry is shared (REQ-TMS-002) and may lose the key set between
+// S1 and S2; the engine then answers as S1 would have (15) rather than send an empty key set.
+TEST(TmsRows, S2_KeySetWithdrawnAfterS1Is15) {
+  Waiting w = waiting_for(key_download(), MsgType::kHsAuthAnswer);
+  for (auto& [key, t] : w.estate->registry.terminals) t.key_sets.clear();
+  expect_delivery_fails(w, w.pending, ResponseCode::kUnknownKeySet);
+}
+
+// A key set entry that the registry holds inconsistently (key length not its slot's) is a local
+// failure, 96, and no KEY_MESSAGE leaves.
+TEST(TmsRows, S2_KeySetEntryThatCannotBeWrappedIs96) {
+  Waiting w = waiting_for(key_download(), MsgType::kHsAuthAnswer, [](sim::Estate& e) {
+    for (auto& [key, t] : e.registry.terminals) {
+      for (auto& [id, entries] : t.key_sets) entries.back().key = crypto::SecretBytes(Bytes(15, 0x11));
+    }
+  });
+  expect_delivery_fails(w, w.pending, ResponseCode::kInternalError);
+}
+
+// ---- S3 (REQ-DL-011, REQ-TMS-020 to REQ-TMS-022) -----------------------------------------------
+
+TEST(TmsRows, S3_HonestAnnounceIsConfirmedWithTheVendorsOffers) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgAnnounce);
+  const session::Output out = w.run->to_tms(w.pending);
+  EXPECT_EQ(w.run->tms.state(), State::S_SERVING);
+  ASSERT_EQ(out.send.size(), 1u);
+  auto confirm = codec::parse_pkg_confirm(*w.run->keys.open(false, out.send[0]));
+  ASSERT_TRUE(confirm.ok());
+  ASSERT_EQ(confirm->offers.size(), 1u);
+  EXPECT_EQ(confirm->offers[0], w.estate->vendor().packages[0].offer);
+  EXPECT_EQ(w.run->keys.envelope(false, out.send[0])->seq, 0u);  // REQ-DL-002
+}
+
+TEST(TmsRows, S3_EnvelopeChecksInOrder) {
+  struct Case {
+    ResponseCode code;
+    std::function<Bytes(const Waiting&)> body;
+  };
+  const Case cases[] = {
+      {ResponseCode::kUnsupportedVersion, [](const Waiting& w) { Bytes b = w.pending; b[1] = 2; return b; }},
+      {ResponseCode::kMacFailed, [](const Waiting& w) { Bytes b = w.pending; b[66] ^= 1; return b; }},
+      {ResponseCode::kMacFailed, [](const Waiting& w) { Bytes b = w.pending; b[63] ^= 1; return b; }},
+      {ResponseCode::kMalformed, [](const Waiting& w) { Bytes b = w.pending; b.pop_back(); return b; }},
+      {ResponseCode::kIdentityMismatch,
+       [](const Waiting& w) {
+         return w.run->keys.seal(true, MsgType::kPkgAnnounce, 0, *w.run->keys.open(true, w.pending),
+                                 someone_else(w.estate->terminal_config.id));
+       }},
+      {ResponseCode::kSequenceError,
+       [](const Waiting& w) {
+         return w.run->keys.seal(true, MsgType::kPkgAnnounce, 1, *w.run->keys.open(true, w.pending));
+       }},
+      {ResponseCode::kMacFailed,
+       [](const Waiting& w) { return w.run->keys.seal_unpadded(true, MsgType::kPkgAnnounce, 0, Bytes(32, 0x00)); }},
+      {ResponseCode::kMalformed, [](const Waiting& w) { return w.run->keys.reseal(true, w.pending, Bytes{0x00}); }},
+  };
+  for (Profile p : kAllProfiles) {
+    for (const Case& c : cases) {
+      Waiting w = waiting_for(program_download(p), MsgType::kPkgAnnounce);
+      SCOPED_TRACE(std::string(name(p)) + " " + std::string(name(c.code)));
+      expect_delivery_fails(w, c.body(w), c.code);
+    }
+  }
+}
+
+TEST(TmsRows, S3_VendorInterfaceFailureIs96) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgAnnounce);
+  w.estate->vendor().fail = true;
+  expect_delivery_fails(w, w.pending, ResponseCode::kInternalError);  // REQ-TMS-022
+}
+
+TEST(TmsRows, S3_NoInterfaceForTheVendorIs96) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgAnnounce);
+  w.estate->vendors.vendors.clear();
+  expect_delivery_fails(w, w.pending, ResponseCode::kInternalError);  // REQ-TMS-020
+}
+
+// REQ-DL-011: newer than announced, this vendor and model, CHUNK_SIZE within MAX_CHUNK, only the
+// highest version per (KIND, NAME), at most 8, in the interface's order.
+TEST(TmsRows, S3_OffersFollowReqDl011) {
+  auto o = program_download();
+  o.packages = {};
+  Waiting w = waiting_for(o, MsgType::kPkgAnnounce, [](sim::Estate& e) {
+    e.terminal_config.max_chunk = 2048;
+    e.package_store.packages[{codec::PackageKind::kApplication, "PAYAPP"}] = {1, Bytes{1}};
+    e.package_store.packages[{codec::PackageKind::kParameters, "PARAMS"}] = {4, Bytes{1}};
+    auto add = [&e](codec::PackageKind kind, std::string name, std::uint32_t version, std::uint16_t chunk,
+                    codec::Identity id) {
+      e.vendor().packages.push_back(sim::make_package(kind, name, id, version, Bytes(300, 0x42), chunk,
+                                                      e.vendor_private_key.view(), e.vendor_rng));
+    };
+    const codec::Identity me = e.terminal_config.id;
+    codec::Identity other_model = me;
+    other_model.model_id = "POS-Z9";
+    add(codec::PackageKind::kApplication, "PAYAPP", 2, 1024, me);       // offered, then replaced by v3
+    add(codec::PackageKind::kParameters, "PARAMS", 4, 1024, me);        // not newer
+    add(codec::PackageKind::kDataFile, "LOGO", 1, 1024, other_model);   // another model
+    add(codec::PackageKind::kDataFile, "BIG", 1, 4096, me);             // above MAX_CHUNK
+    add(codec::PackageKind::kApplication, "PAYAPP", 3, 1024, me);       // the highest
+    add(codec::PackageKind::kApplication, "PAYAPP", 1, 1024, me);       // older again
+    for (int i = 0; i < 9; ++i) add(codec::PackageKind::kDataFile, "F" + std::to_string(i), 1, 512, me);
+  });
+  const session::Output out = w.run->to_tms(w.pending);
+  auto confirm = codec::parse_pkg_confirm(*w.run->keys.open(false, out.send.at(0)));
+  ASSERT_TRUE(confirm.ok());
+  std::vector<std::string> offered;
+  for (const auto& offer : confirm->offers) {
+    offered.push_back(offer.manifest.name + " v" + std::to_string(offer.manifest.version));
+  }
+  EXPECT_EQ(offered, (std::vector<std::string>{"PAYAPP v3", "F0 v1", "F1 v1", "F2 v1", "F3 v1", "F4 v1", "F5 v1",
+                                               "F6 v1"}));
+}
+
+TEST(TmsRows, S3_NothingNewerIsConfirmedWithCountZero) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgAnnounce, [](sim::Estate& e) {
+    e.package_store.packages[{codec::PackageKind::kApplication, "PAYAPP"}] = {2, Bytes{1}};
+  });
+  const session::Output out = w.run->to_tms(w.pending);
+  auto confirm = codec::parse_pkg_confirm(*w.run->keys.open(false, out.send.at(0)));
+  ASSERT_TRUE(confirm.ok());
+  EXPECT_TRUE(confirm->offers.empty());
+  EXPECT_EQ(w.run->tms.state(), State::S_SERVING);
+}
+
+// ---- S4 (REQ-DL-022, REQ-SEC-010) --------------------------------------------------------------
+
+std::uint32_t seq_of(const Waiting& w) { return w.run->keys.envelope(true, w.pending)->seq; }
+
+Bytes frame_request(const Waiting& w, codec::FrameRequest q, std::uint32_t seq) {
+  return w.run->keys.seal(true, MsgType::kFrameRequest, seq, codec::serialize(q));
+}
+
+TEST(TmsRows, S4_HonestRequestIsServedThroughTheVendorInterface) {
+  Waiting w = waiting_for(program_download(), MsgType::kFrameRequest);
+  const session::Output out = w.run->to_tms(w.pending);
+  EXPECT_EQ(w.run->tms.state(), State::S_SERVING);
+  EXPECT_EQ(w.run->tms.frames_served(), 1u);
+  auto r = codec::parse_frame_response(*w.run->keys.open(false, out.send.at(0)));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->section, Section::kFit);
+  EXPECT_EQ(r->data, w.estate->vendor().packages[0].fit);
+}
+
+TEST(TmsRows, S4_PkgIndexNotOfferedIs16) {
+  Waiting w = waiting_for(program_download(), MsgType::kFrameRequest);
+  expect_delivery_fails(w, frame_request(w, {1, Section::kFit, 0}, seq_of(w)), ResponseCode::kPackageNotOffered);
+}
+
+TEST(TmsRows, S4_PieceOutOfRangeIs17) {
+  const codec::FrameRequest beyond[] = {{0, Section::kFit, 1}, {0, Section::kData, 3}};
+  for (const codec::FrameRequest& q : beyond) {
+    Waiting w = waiting_for(program_download(), MsgType::kFrameRequest);  // 1 FIT piece, 3 DATA pieces
+    expect_delivery_fails(w, frame_request(w, q, seq_of(w)), ResponseCode::kPieceOutOfRange);
+  }
+}
+
+TEST(TmsRows, S4_PkgIndexIsCheckedBeforeThePiece) {
+  Waiting w = waiting_for(program_download(), MsgType::kFrameRequest);
+  expect_delivery_fails(w, frame_request(w, {5, Section::kData, 99}, seq_of(w)), ResponseCode::kPackageNotOffered);
+}
+
+// REQ-SEC-010: the pieces offered (1 FIT + 3 DATA) plus 16 requests, then 24.
+TEST(TmsRows, S4_FrameBudgetIs24) {
+  Waiting w = waiting_for(program_download(), MsgType::kFrameRequest);
+  std::uint32_t seq = seq_of(w);
+  for (int i = 0; i < 20; ++i) {
+    const session::Output out = w.run->to_tms(frame_request(w, {0, Section::kData, 2}, seq++));
+    ASSERT_EQ(out.send.size(), 1u) << i;
+    ASSERT_EQ(w.run->tms.state(), State::S_SERVING);
+  }
+  expect_delivery_fails(w, frame_request(w, {0, Section::kData, 2}, seq), ResponseCode::kResourceLimit);
+  EXPECT_EQ(w.run->tms.frames_served(), 20u);
+}
+
+TEST(TmsRows, S4_VendorInterfaceFailureIs96) {
+  Waiting w = waiting_for(program_download(), MsgType::kFrameRequest);
+  w.estate->vendor().fail = true;
+  expect_delivery_fails(w, w.pending, ResponseCode::kInternalError);  // REQ-TMS-022
+}
+
+TEST(TmsRows, S4_VendorPieceOfTheWrongLengthIs96) {
+  Waiting w = waiting_for(program_download(), MsgType::kFrameRequest);
+  w.estate->vendor().packages[0].fit.pop_back();
+  expect_delivery_fails(w, w.pending, ResponseCode::kInternalError);
+}
+
+TEST(TmsRows, S4_ReplayedRequestIs14) {
+  Waiting w = waiting_for(program_download(), MsgType::kFrameRequest);
+  w.run->to_tms(w.pending);
+  expect_delivery_fails(w, w.pending, ResponseCode::kSequenceError);  // REQ-DL-002
+}
+
+TEST(TmsRows, S4_EnvelopeAndPayloadChecks) {
+  {
+    Waiting w = waiting_for(program_download(), MsgType::kFrameRequest);
+    w.pending.back() ^= 0x01;
+    expect_delivery_fails(w, w.pending, ResponseCode::kMacFailed);
+  }
+  {
+    Waiting w = waiting_for(program_download(), MsgType::kFrameRequest);
+    expect_delivery_fails(w, w.run->keys.reseal(true, w.pending, Bytes{0, 3, 0, 0, 0, 0}),
+                          ResponseCode::kMalformed);  // SECTION 0x03 (REQ-MSG-100)
+  }
+}
+
+// ---- S5 / S6 (REQ-DL-032, REQ-KEY-023, REQ-TMS-005) --------------------------------------------
+
+TEST(TmsRows, S5_SessionEndIsAckedAndAudited) {
+  Waiting w = waiting_for(program_download(), MsgType::kSessionEnd);
+  const session::Output out = w.run->to_tms(w.pending);
+  EXPECT_EQ(w.run->tms.state(), State::S_DONE);
+  EXPECT_TRUE(out.close);
+  auto ack = codec::parse_session_end(*w.run->keys.open(false, out.send.at(0)));
+  ASSERT_TRUE(ack.ok());
+  EXPECT_EQ(ack->result, ResponseCode::kSuccess);
+  ASSERT_EQ(w.estate->audit.records.size(), 1u);
+  const AuditRecord& a = w.estate->audit.records[0];
+  EXPECT_EQ(a.id, w.estate->terminal_config.id);
+  EXPECT_EQ(a.trans, std::optional(TransCode::kProgramDownload));
+  EXPECT_EQ(a.profile, std::optional(Profile::kAes128));
+  EXPECT_EQ(a.outcome, std::optional(ResponseCode::kSuccess));
+  EXPECT_EQ(a.terminal_result, std::optional(ResponseCode::kSuccess));
+  EXPECT_EQ(a.offered, (std::vector<std::string>{"A PAYAPP v2"}));
+}
+
+TEST(TmsRows, S5_TheTerminalsFailureResultIsAuditedAndAcked) {
+  Waiting w = waiting_for(program_download(), MsgType::kSessionEnd,
+                          [](sim::Estate& e) { e.package_store.fail_apply = true; });
+  const session::Output out = w.run->to_tms(w.pending);
+  EXPECT_EQ(w.run->tms.state(), State::S_DONE);
+  EXPECT_EQ(codec::parse_session_end(*w.run->keys.open(false, out.send.at(0)))->result, ResponseCode::kSuccess);
+  EXPECT_EQ(w.estate->audit.records.at(0).terminal_result, std::optional(ResponseCode::kApplyFailed));
+}
+
+TEST(TmsRows, S5_EnvelopeAndPayloadChecks) {
+  {
+    Waiting w = waiting_for(program_download(), MsgType::kSessionEnd);
+    w.pending[64] ^= 0x01;
+    expect_delivery_fails(w, w.pending, ResponseCode::kMacFailed);
+  }
+  {
+    Waiting w = waiting_for(program_download(), MsgType::kSessionEnd);
+    expect_delivery_fails(w, w.run->keys.reseal(true, w.pending, Bytes{'9'}), ResponseCode::kMalformed);
+  }
+}
+
+TEST(TmsRows, S6_KeyDownloadSessionEndIsAckedAndAudited) {
+  Waiting w = waiting_for(key_download(), MsgType::kSessionEnd);
+  const session::Output out = w.run->to_tms(w.pending);
+  EXPECT_EQ(w.run->tms.state(), State::S_DONE);
+  EXPECT_TRUE(out.close);
+  EXPECT_EQ(codec::parse_session_end(*w.run->keys.open(false, out.send.at(0)))->result, ResponseCode::kSuccess);
+  EXPECT_EQ(w.estate->audit.records.at(0).terminal_result, std::optional(ResponseCode::kSuccess));
+  EXPECT_TRUE(w.estate->audit.records.at(0).offered.empty());
+  // REQ-KEY-023: the key set is recorded as delivered on the terminal's SESSION_END 00 only.
+  const auto& id = w.estate->terminal_config.id;
+  EXPECT_EQ(w.estate->registry.terminals.at({id.vendor_id, id.model_id, id.serial_no}).delivered_key_sets,
+            std::vector<std::string>{w.estate->key_set_id});
+}
+
+TEST(TmsRows, S6_EnvelopeSeqErrorIs14) {
+  Waiting w = waiting_for(key_download(), MsgType::kSessionEnd);
+  const Bytes payload = *w.run->keys.open(true, w.pending);
+  expect_delivery_fails(w, w.run->keys.seal(true, MsgType::kSessionEnd, 3, payload), ResponseCode::kSequenceError);
+}
+
+// ---- S7-S12: every non-final state -------------------------------------------------------------
+
+struct NonFinal {
+  State state;
+  bool key_download;
+  MsgType next;                  // the message the honest terminal sends next
+  std::vector<MsgType> listed;   // the RX_ events the table lists for the state
+};
+const NonFinal kNonFinal[] = {
+    {State::S_IDLE, false, MsgType::kHsRequest, {MsgType::kHsRequest}},
+    {State::S_WAIT_AUTH_ANSWER, false, MsgType::kHsAuthAnswer, {MsgType::kHsAuthAnswer}},
+    {State::S_WAIT_SESSION_END, true, MsgType::kSessionEnd, {MsgType::kSessionEnd}},
+    {State::S_WAIT_PKG_ANNOUNCE, false, MsgType::kPkgAnnounce, {MsgType::kPkgAnnounce}},
+    {State::S_SERVING, false, MsgType::kFrameRequest, {MsgType::kFrameRequest, MsgType::kSessionEnd}},
+};
+
+Waiting in_state(const NonFinal& s) {
+  Waiting w = waiting_for(s.key_download ? key_download() : program_download(), s.next);
+  EXPECT_EQ(w.run->tms.state(), s.state);
+  return w;
+}
+
+void expect_silent_failure(const session::Output& out, const Waiting& w, std::optional<ResponseCode> code) {
+  EXPECT_TRUE(out.send.empty());  // REQ-ERR-003
+  EXPECT_TRUE(out.close);
+  EXPECT_EQ(w.run->tms.state(), State::S_FAILED);
+  ASSERT_TRUE(w.run->tms.failure().has_value());
+  EXPECT_EQ(w.run->tms.failure()->code, code);
+  EXPECT_FALSE(w.run->tms.failure()->sent_abort);
+  ASSERT_EQ(w.estate->audit.records.size(), 1u);  // REQ-TMS-005
+  EXPECT_EQ(w.estate->audit.records[0].outcome, code);
+}
+
+TEST(TmsRows, S7_AbortEndsEveryNonFinalStateWithTheReceivedCode) {
+  for (const NonFinal& s : kNonFinal) {
+    Waiting w = in_state(s);
+    expect_silent_failure(w.run->to_tms(sim::rows::abort_body(ResponseCode::kTmsAuthFailed)), w,
+                          ResponseCode::kTmsAuthFailed);
+  }
+}
+
+TEST(TmsRows, S7_DefectiveAbortCountsAs01) {
+  for (const Bytes& defective : sim::rows::defective_aborts()) {
+    Waiting w = in_state(kNonFinal[4]);
+    expect_silent_failure(w.run->to_tms(defective), w, ResponseCode::kMalformed);  // REQ-ERR-005
+  }
+}
+
+TEST(TmsRows, S8_TimeoutInEveryNonFinalStateIs23) {
+  for (const NonFinal& s : kNonFinal) {
+    Waiting w = in_state(s);
+    expect_abort(w.run->tms.timeout(), w.run->tms, *w.estate, ResponseCode::kTimeout);  // REQ-HS-033
+  }
+}
+
+TEST(TmsRows, S9_ConnectionLostInEveryNonFinalStateIsAudited) {
+  for (const NonFinal& s : kNonFinal) {
+    Waiting w = in_state(s);
+    expect_silent_failure(w.run->tms.connection_lost(), w, std::nullopt);
+  }
+}
+
+TEST(TmsRows, S10_MessageNotListedForTheStateIs02) {
+  for (const NonFinal& s : kNonFinal) {
+    for (MsgType t : sim::rows::kAllTypes) {
+      if (t == MsgType::kAbort || std::find(s.listed.begin(), s.listed.end(), t) != s.listed.end()) continue;
+      Waiting w = in_state(s);
+      SCOPED_TRACE(std::string(name(s.state)) + " <- " + std::string(name(t)));
+      expect_delivery_fails(w, sim::rows::body_of_type(t), ResponseCode::kUnexpectedMessage);
+    }
+  }
+}
+
+TEST(TmsRows, S11_MalformedBodyIs01) {
+  const Bytes bodies[] = {Bytes{}, Bytes{0x13}, Bytes{0x00, 0x01, 0x30, 0x30}, Bytes{0x17, 0x01}, Bytes{0x80, 0x01}};
+  for (const NonFinal& s : kNonFinal) {
+    for (const Bytes& b : bodies) {
+      Waiting w = in_state(s);
+      expect_delivery_fails(w, b, ResponseCode::kMalformed);  // REQ-MSG-001
+    }
+  }
+}
+
+TEST(TmsRows, S12_EventsAfterTheEndChangeNothing) {
+  for (bool done : {true, false}) {
+    Waiting w = waiting_for(program_download(), done ? MsgType::kSessionEnd : MsgType::kPkgAnnounce);
+    if (done) w.run->to_tms(w.pending);
+    else w.run->tms.timeout();
+    const State final_state = w.run->tms.state();
+    ASSERT_EQ(final_state, done ? State::S_DONE : State::S_FAILED);
+    const std::size_t records = w.estate->audit.records.size();
+    std::vector<std::function<session::Output(Session&)>> events = {
+        [](Session& s) { return s.timeout(); },
+        [](Session& s) { return s.connection_lost(); },
+        [](Session& s) { return s.receive(Bytes{0x01}); },
+        [](Session& s) { return s.receive(sim::rows::abort_body(ResponseCode::kTimeout)); },
+    };
+    for (MsgType type : sim::rows::kAllTypes) {
+      events.push_back([type](Session& s) { return s.receive(sim::rows::body_of_type(type)); });
+    }
+    for (const auto& event : events) {
+      const session::Output out = event(w.run->tms);
+      EXPECT_TRUE(out.send.empty());
+      EXPECT_FALSE(out.close);
+      EXPECT_EQ(w.run->tms.state(), final_state);
+    }
+    EXPECT_EQ(w.estate->audit.records.size(), records);
+  }
+}
+
+TEST(TmsRows, NamesFollowTheSpec) {
+  const State states[] = {State::S_IDLE, State::S_WAIT_AUTH_ANSWER, State::S_WAIT_SESSION_END,
+                          State::S_WAIT_PKG_ANNOUNCE, State::S_SERVING, State::S_DONE, State::S_FAILED};
+  for (State s : states) EXPECT_EQ(name(s).substr(0, 2), "S_");
+  EXPECT_EQ(name(State::S_WAIT_PKG_ANNOUNCE), "S_WAIT_PKG_ANNOUNCE");
+  const Event events[] = {Event::RX_HS_REQUEST, Event::RX_HS_AUTH_ANSWER, Event::RX_PKG_ANNOUNCE,
+                          Event::RX_FRAME_REQUEST, Event::RX_SESSION_END, Event::RX_ABORT, Event::RX_UNEXPECTED,
+                          Event::RX_MALFORMED, Event::TIMEOUT, Event::CONN_LOST};
+  for (Event e : events) EXPECT_NE(name(e), "?");
+  EXPECT_EQ(name(Event::RX_FRAME_REQUEST), "RX_FRAME_REQUEST");
+  EXPECT_EQ(classify(Bytes{0x13, 0x01}), Event::RX_FRAME_REQUEST);
+  EXPECT_EQ(classify(Bytes{0x14, 0x01}), Event::RX_UNEXPECTED);  // FRAME_RESPONSE: only a TMS sends it
+  EXPECT_EQ(classify(Bytes{0x99, 0x01}), Event::RX_MALFORMED);
+}
+
+}  // namespace
+}  // namespace tmsproto::tms
