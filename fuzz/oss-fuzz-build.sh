@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# OSS-Fuzz build script (https://google.github.io/oss-fuzz/getting-started/new-project-guide/):
+# builds every fuzz target of fuzz/CMakeLists.txt with $CC/$CXX, $CFLAGS/$CXXFLAGS (which carry the
+# sanitizer) and $LIB_FUZZING_ENGINE, and puts into $OUT each <name>_fuzzer with its .dict, .options
+# and <name>_fuzzer_seed_corpus.zip (fuzz/corpus/<name>/ plus fuzz/regressions/<name>/).
+# The project's Dockerfile installs: cmake pkg-config python3 libtomcrypt-dev libtommath-dev.
+# libtomcrypt comes from the distribution, uninstrumented: fine for ASan/UBSan, not for MSan.
+set -euo pipefail
+: "${CC:?}" "${CXX:?}" "${OUT:?}" "${LIB_FUZZING_ENGINE:?}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="${WORK:-$(mktemp -d)}/tmsproto-oss-fuzz"
+
+cmake -S "$root" -B "$work" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
+  -DCMAKE_C_FLAGS="${CFLAGS:-}" -DCMAKE_CXX_FLAGS="${CXXFLAGS:-}" \
+  -DTMSPROTO_TESTS=OFF -DTMSPROTO_FUZZ=OFF -DTMSPROTO_FUZZ_ENGINE="$LIB_FUZZING_ENGINE"
+
+mapfile -t targets < <(sed -n 's/^[[:space:]]*tmsproto_add_fuzzer(\([a-z0-9_]*\)).*/\1/p' "$root/fuzz/CMakeLists.txt")
+cmake --build "$work" -j"$(nproc)" --target "${targets[@]/%/_fuzzer}"
+
+mkdir -p "$OUT"
+for t in "${targets[@]}"; do
+  cp "$work/fuzz/${t}_fuzzer" "$OUT/"
+  for extra in dict options; do
+    if [[ -f "$root/fuzz/${t}_fuzzer.$extra" ]]; then cp "$root/fuzz/${t}_fuzzer.$extra" "$OUT/"; fi
+  done
+  python3 - "$OUT/${t}_fuzzer_seed_corpus.zip" "$root/fuzz/corpus/$t" "$root/fuzz/regressions/$t" <<'PY'
+import pathlib, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    for folder in map(pathlib.Path, sys.argv[2:]):
+        if folder.is_dir():
+            for f in sorted(p for p in folder.rglob("*") if p.is_file()):
+                z.write(f, f"{folder.parent.name}_{f.relative_to(folder).as_posix().replace('/', '_')}")
+PY
+done
+echo "oss-fuzz-build: ${#targets[@]} targets in $OUT"

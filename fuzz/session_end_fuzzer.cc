@@ -1,0 +1,33 @@
+// The SESSION_END / SESSION_END_ACK payload (spec/03-messages.md section 3.8), as it is after the envelope is
+// opened, from arbitrary octets. RESULT is any code of the table, 00 included.
+// Checks REQ-MSG-002 (every length checked, nothing past the body, no trailing octets),
+// REQ-MSG-003 (what parses re-serialises octet for octet) and REQ-MSG-004 (the error carries the
+// code the spec assigns to the failing field, never 00).
+#include <cstddef>
+#include <cstdint>
+
+#include "codec/download_payloads.h"
+#include "fuzz_common.h"
+
+namespace {
+
+using namespace tmsproto;
+using tmsproto::fuzz::check_canonical;
+using tmsproto::fuzz::check_error;
+using tmsproto::fuzz::check_no_slack;
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const ByteView in(data, size);
+  auto m = codec::parse_session_end(in);
+  if (!m.ok()) {
+    // REQ-MSG-071: a payload that does not parse is malformed (01), whatever the field.
+    check_error(m.error(), {ResponseCode::kMalformed});
+    return 0;
+  }
+  FUZZ_CHECK(size == 2);
+  check_canonical(in, codec::serialize(*m));
+  check_no_slack(in, [](ByteView b) { return codec::parse_session_end(b); });
+  return 0;
+}

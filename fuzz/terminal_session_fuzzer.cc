@@ -1,0 +1,159 @@
+// The terminal engine (spec/09-terminal-states.md) against a fuzzed TMS. The input picks an estate
+// (profile, transaction, operator, seed) and then a sequence of steps: the honest TMS's next
+// message, a mutated honest message, arbitrary octets, a replay, an honest message out of order,
+// TIMEOUT, CONN_LOST, CANCEL or a second START (session_fuzz.h). Checked after every step:
+//  - REQ-TERM-001: the state is one of section 9.1's, T_DONE and T_FAILED are final and the
+//    engine says nothing after them (T18); the connection is closed only with the session ended;
+//  - REQ-TERM-002, REQ-KEY-020, REQ-SEC-001: keys are stored only when the KEY_MESSAGE delivered
+//    was the honest TMS's, octet for octet, and (outside LEGACY, whose TAC covers T_DATA alone)
+//    the handshake moves on only with the honest HS_AUTH_REQUEST (REQ-HS-022);
+//  - REQ-TERM-002, REQ-DL-001: a package is applied only when every PKG_CONFIRM and
+//    FRAME_RESPONSE delivered so far was an honest one;
+//  - REQ-MSG-003: everything the terminal sends parses and re-serialises to itself.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "session_fuzz.h"
+#include "terminal/session.h"
+
+namespace {
+
+using namespace tmsproto;
+using fuzz::ByteConsumer;
+using fuzz::Fixture;
+using fuzz::Op;
+using terminal::State;
+
+bool final_state(State s) { return s == State::T_DONE || s == State::T_FAILED; }
+
+void check_state(const terminal::Session& s) {
+  switch (s.state()) {  // REQ-TERM-001: one of section 9.1's states, nothing else
+    case State::T_IDLE:
+    case State::T_WAIT_AUTH_REQUEST:
+    case State::T_WAIT_KEY_MESSAGE:
+    case State::T_WAIT_PKG_CONFIRM:
+    case State::T_WAIT_FRAME:
+    case State::T_WAIT_END_ACK:
+    case State::T_DONE:
+      FUZZ_CHECK(!s.failure().has_value());
+      return;
+    case State::T_FAILED:
+      FUZZ_CHECK(s.failure().has_value());
+      return;
+  }
+  FUZZ_CHECK(false && "state outside the enum");
+}
+
+// Once per estate: the honest TMS's messages alone drive a fresh engine through the recorded
+// session, sending what the recording says (REQ-TERM-003). This also proves Fixture::reset().
+void check_honest_replay(Fixture& f) {
+  f.reset();
+  sim::Estate& e = *f.estate;
+  terminal::Session s(e.terminal_config, e.terminal_ports());
+  std::vector<Bytes> sent = s.start(e.command()).send;
+  for (const Bytes& b : f.sent_by(false)) {
+    if (final_state(s.state())) break;
+    for (Bytes& out : s.receive(b).send) sent.push_back(std::move(out));
+  }
+  FUZZ_CHECK(sent == f.sent_by(true));
+  FUZZ_CHECK(s.state() == f.honest_result.terminal_state);
+  FUZZ_CHECK(s.keys_installed() == f.honest_result.keys_installed);
+  FUZZ_CHECK(s.packages_applied() == f.honest_result.packages_applied);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  ByteConsumer in(data, size);
+  // The terminal runs PBKDF2 (REQ-OPR-002) whenever an operator is named, which costs more than
+  // everything else of a session together; a program download is fuzzed unattended and a key
+  // download, which needs an operator (REQ-OPR-005), attended.
+  std::uint8_t config = in.u8();
+  config = (config & 4u) != 0 ? static_cast<std::uint8_t>(config | 8u) : static_cast<std::uint8_t>(config & ~8u);
+  Fixture& f = fuzz::fixture(config);
+  static std::vector<bool> verified(32, false);
+  if (!verified[fuzz::config_key(config)]) {
+    check_honest_replay(f);
+    verified[fuzz::config_key(config)] = true;
+  }
+  f.reset();
+  sim::Estate& e = *f.estate;
+  const Profile profile = e.terminal_config.profile;
+  const std::vector<Bytes> peer = f.sent_by(false);  // what the honest TMS sent, in order
+  const auto honest_key_message = f.first_of(MsgType::kKeyMessage);
+  const auto honest_auth_request = f.first_of(MsgType::kHsAuthRequest);
+
+  terminal::Session s(e.terminal_config, e.terminal_ports());
+  session::Output first = s.start(e.command());
+  fuzz::check_sent(first.send, first.close, profile);
+  check_state(s);
+
+  std::size_t cursor = 0;              // next honest message
+  std::vector<Bytes> delivered;        // every body delivered, in order
+  bool dishonest_download = false;     // a non-honest PKG_CONFIRM or FRAME_RESPONSE was delivered
+  for (std::size_t step = 0; step < fuzz::kMaxSteps && !in.empty(); ++step) {
+    const State before = s.state();
+    const bool keys_before = s.keys_installed();
+    const std::size_t applied_before = s.packages_applied();
+    std::optional<Bytes> body;
+    session::Output out;
+    switch (fuzz::op_from_octet(in.u8())) {
+      case Op::kHonestNext:
+        if (cursor < peer.size()) body = peer[cursor++];
+        break;
+      case Op::kMutatedHonest: {
+        if (peer.empty()) break;
+        const std::size_t i = in.u8() % (peer.size() + 1);
+        const std::size_t pick = i == peer.size() ? std::min(cursor, peer.size() - 1) : i;
+        if (pick == cursor) ++cursor;
+        body = fuzz::mutate(peer[pick], in);
+        break;
+      }
+      case Op::kArbitrary: body = in.bytes(in.u16() % (kMaxBody + 16)); break;
+      case Op::kReplay:
+        if (!delivered.empty()) body = delivered[in.u8() % delivered.size()];
+        break;
+      case Op::kHonestAt:
+        if (!peer.empty()) body = peer[in.u8() % peer.size()];
+        break;
+      case Op::kTimeout: out = s.timeout(); break;
+      case Op::kConnLost: out = s.connection_lost(); break;
+      case Op::kCancel: out = s.cancel(); break;
+      case Op::kStartAgain: out = s.start(e.command()); break;  // T16: refused locally
+    }
+    if (body) {
+      out = s.receive(*body);
+      delivered.push_back(*body);
+      if (!body->empty() && (body->front() == static_cast<std::uint8_t>(MsgType::kPkgConfirm) ||
+                             body->front() == static_cast<std::uint8_t>(MsgType::kFrameResponse))) {
+        dishonest_download = dishonest_download || !f.is_honest(*body);
+      }
+    }
+
+    check_state(s);
+    fuzz::check_sent(out.send, out.close, profile);
+    if (final_state(before)) {  // T18: nothing after the end
+      FUZZ_CHECK(s.state() == before);
+      FUZZ_CHECK(out.send.empty() && !out.close);
+    }
+    if (out.close) FUZZ_CHECK(final_state(s.state()));
+    // REQ-HS-022, REQ-SEC-004: outside LEGACY, TAC_1 covers the whole HS_AUTH_REQUEST.
+    if (before == State::T_WAIT_AUTH_REQUEST && s.state() == State::T_WAIT_KEY_MESSAGE &&
+        profile != Profile::kLegacy) {
+      FUZZ_CHECK(body && honest_auth_request && *body == *honest_auth_request);
+    }
+    // REQ-TERM-002, REQ-KEY-020: no key stored without the authenticated KEY_MESSAGE.
+    FUZZ_CHECK(!keys_before || s.keys_installed());
+    if (!keys_before && s.keys_installed()) {
+      FUZZ_CHECK(body && honest_key_message && *body == *honest_key_message);
+    }
+    // REQ-TERM-002: no package applied from anything but the honest TMS's envelopes.
+    FUZZ_CHECK(s.packages_applied() >= applied_before);
+    if (s.packages_applied() > applied_before) {
+      FUZZ_CHECK(body.has_value());
+      FUZZ_CHECK(!dishonest_download);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,149 @@
+// One TMS session engine (spec/10-tms-states.md) against a fuzzed terminal. The input picks an
+// estate (profile, transaction, operator, seed) and then a sequence of steps: the honest
+// terminal's next message, a mutated honest message, arbitrary octets, a replay, an honest message
+// out of order, TIMEOUT or CONN_LOST (session_fuzz.h). Checked after every step:
+//  - REQ-TMS-001: the state is one of section 10.1's, S_DONE and S_FAILED are final and the
+//    engine says nothing after them (S12); the connection is closed only with the session ended;
+//  - REQ-TMS-004, REQ-HS-031, REQ-SEC-001: a KEY_MESSAGE is generated only in the step that
+//    delivered the honest terminal's HS_AUTH_ANSWER, octet for octet, and only once;
+//  - REQ-TMS-005: exactly one audit record once the session has ended, none before;
+//  - frames are served only after the key message (REQ-TMS-004: the download keys come with it);
+//  - REQ-MSG-003: everything the TMS sends parses and re-serialises to itself.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "session_fuzz.h"
+#include "tms/session.h"
+
+namespace {
+
+using namespace tmsproto;
+using fuzz::ByteConsumer;
+using fuzz::Fixture;
+using fuzz::Op;
+using tms::State;
+
+bool final_state(State s) { return s == State::S_DONE || s == State::S_FAILED; }
+
+void check_state(const tms::Session& s) {
+  switch (s.state()) {  // REQ-TMS-001: one of section 10.1's states, nothing else
+    case State::S_IDLE:
+    case State::S_WAIT_AUTH_ANSWER:
+    case State::S_WAIT_SESSION_END:
+    case State::S_WAIT_PKG_ANNOUNCE:
+    case State::S_SERVING:
+    case State::S_DONE:
+      FUZZ_CHECK(!s.failure().has_value());
+      return;
+    case State::S_FAILED:
+      FUZZ_CHECK(s.failure().has_value());
+      return;
+  }
+  FUZZ_CHECK(false && "state outside the enum");
+}
+
+std::size_t key_messages_in(const std::vector<Bytes>& sent) {
+  std::size_t n = 0;
+  for (const Bytes& b : sent) n += !b.empty() && b[0] == static_cast<std::uint8_t>(MsgType::kKeyMessage);
+  return n;
+}
+
+// Once per estate: the honest terminal's messages alone drive a fresh engine through the recorded
+// session, sending what the recording says (REQ-TMS-003). This also proves Fixture::reset().
+void check_honest_replay(Fixture& f) {
+  f.reset();
+  sim::Estate& e = *f.estate;
+  tms::Session s(e.tms_config, e.tms_ports());
+  std::vector<Bytes> sent;
+  for (const Bytes& b : f.sent_by(true)) {
+    if (final_state(s.state())) break;
+    for (Bytes& out : s.receive(b).send) sent.push_back(std::move(out));
+  }
+  FUZZ_CHECK(sent == f.sent_by(false));
+  FUZZ_CHECK(s.key_message_sent() == f.honest_result.key_message_sent);
+  FUZZ_CHECK(s.frames_served() == f.honest_result.frames_served);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  ByteConsumer in(data, size);
+  const std::uint8_t config = in.u8();
+  Fixture& f = fuzz::fixture(config);
+  static std::vector<bool> verified(32, false);
+  if (!verified[fuzz::config_key(config)]) {
+    check_honest_replay(f);
+    verified[fuzz::config_key(config)] = true;
+  }
+  f.reset();
+  sim::Estate& e = *f.estate;
+  const Profile profile = e.options.profile;
+  const std::vector<Bytes> peer = f.sent_by(true);  // what the honest terminal sent, in order
+  const auto honest_auth_answer = f.first_of(MsgType::kHsAuthAnswer);
+
+  tms::Session s(e.tms_config, e.tms_ports());
+  check_state(s);
+
+  std::size_t cursor = 0;
+  std::vector<Bytes> delivered;
+  for (std::size_t step = 0; step < fuzz::kMaxSteps && !in.empty(); ++step) {
+    const State before = s.state();
+    const bool key_message_before = s.key_message_sent();
+    const std::size_t served_before = s.frames_served();
+    std::optional<Bytes> body;
+    session::Output out;
+    switch (fuzz::op_from_octet(in.u8())) {
+      case Op::kHonestNext:
+      case Op::kCancel:      // the TMS has no CANCEL
+      case Op::kStartAgain:  // nor START
+        if (cursor < peer.size()) body = peer[cursor++];
+        break;
+      case Op::kMutatedHonest: {
+        if (peer.empty()) break;
+        const std::size_t i = in.u8() % (peer.size() + 1);
+        const std::size_t pick = i == peer.size() ? std::min(cursor, peer.size() - 1) : i;
+        if (pick == cursor) ++cursor;
+        body = fuzz::mutate(peer[pick], in);
+        break;
+      }
+      case Op::kArbitrary: body = in.bytes(in.u16() % (kMaxBody + 16)); break;
+      case Op::kReplay:
+        if (!delivered.empty()) body = delivered[in.u8() % delivered.size()];
+        break;
+      case Op::kHonestAt:
+        if (!peer.empty()) body = peer[in.u8() % peer.size()];
+        break;
+      case Op::kTimeout: out = s.timeout(); break;
+      case Op::kConnLost: out = s.connection_lost(); break;
+    }
+    if (body) {
+      out = s.receive(*body);
+      delivered.push_back(*body);
+    }
+
+    check_state(s);
+    // S1 answers with the registry's profile, so every message checks against the estate's.
+    fuzz::check_sent(out.send, out.close, profile);
+    if (final_state(before)) {  // S12: nothing after the end
+      FUZZ_CHECK(s.state() == before);
+      FUZZ_CHECK(out.send.empty() && !out.close);
+    }
+    if (out.close) FUZZ_CHECK(final_state(s.state()));
+    // REQ-TMS-005: one audit record per session, written when it ends.
+    FUZZ_CHECK(e.audit.records.size() == (final_state(s.state()) ? 1u : 0u));
+    // REQ-TMS-004, REQ-HS-031: key ciphertext only in S2, only for the authenticated answer.
+    FUZZ_CHECK(!key_message_before || s.key_message_sent());
+    const std::size_t key_messages = key_messages_in(out.send);
+    if (!key_message_before && s.key_message_sent()) {
+      FUZZ_CHECK(before == State::S_WAIT_AUTH_ANSWER);
+      FUZZ_CHECK(body && honest_auth_answer && *body == *honest_auth_answer);
+      FUZZ_CHECK(key_messages == 1);
+    } else {
+      FUZZ_CHECK(key_messages == 0);
+    }
+    FUZZ_CHECK(s.frames_served() >= served_before);
+    if (s.frames_served() > 0) FUZZ_CHECK(s.key_message_sent());
+  }
+  return 0;
+}
