@@ -37,6 +37,19 @@ TEST(Analyser, ReportsWhyABodyDoesNotParse) {
   EXPECT_TRUE(describe(Bytes{0x42}, std::nullopt).error.has_value());
 }
 
+// Checks REQ-SEC-013, REQ-CRYPTO-020: a LEGACY session is flagged insecure wherever it is shown.
+TEST(Analyser, LegacyProfileIsFlaggedInsecure) {
+  codec::HsAuthRequest m;
+  m.id = {"VEND0001", "POS-X1", "SN1"};
+  m.profile = Profile::kLegacy;
+  m.s_data = {{1, 2, 3, 4, 5, 6, 7, 8}, {2026, 11, 26, 16, 0, 0}};
+  m.dwk1 = Bytes(8, 0x11);
+  m.tac1 = Bytes(4, 0x22);
+  const Description d = describe(codec::serialize(m), std::nullopt);
+  ASSERT_NE(find(d, "PROFILE"), nullptr);
+  EXPECT_NE(find(d, "PROFILE")->value.find("INSECURE"), std::string::npos);
+}
+
 TEST(Analyser, AbortShowsItsCodeByName) {
   const Description d = describe(codec::serialize(codec::Abort{ResponseCode::kReplay}), std::nullopt);
   EXPECT_EQ(find(d, "RC")->value, "10 REPLAY");

@@ -114,6 +114,7 @@ SlotRule dsk_rule(Profile p) {
                   key_length(p)};
 }
 
+// REQ-SEC-002: DWK travels only wrapped under the DMK.
 Result<Bytes, ResponseCode> wrap_dwk(Profile p, ByteView dmk, ByteView dwk, crypto::RandomSource& rng) {
   if (p == Profile::kLegacy) return internal(crypto::ecb_encrypt(Cipher::kDes, dmk, dwk));  // REQ-CRYPTO-022
   auto block = keyblock::wrap(dmk, header_for(p, dsk_rule(p)), dwk, rng);  // REQ-CRYPTO-031
@@ -139,7 +140,7 @@ Result<SecretBytes, ResponseCode> recover_dwk(Profile p, ByteView dmk, ByteView 
   return std::move(unwrapped->key);
 }
 
-// REQ-CRYPTO-030
+// REQ-CRYPTO-030; one label per purpose (REQ-SEC-012).
 Result<HandshakeKeys, ResponseCode> derive_handshake_keys(Profile p, SecretBytes dwk,
                                                           const codec::AuthData& t_data,
                                                           const codec::AuthData& s_data) {

@@ -7,6 +7,7 @@
 
 #include "common/hex.h"
 #include "crypto/random.h"
+#include "profile/envelope_crypto.h"
 
 namespace tmsproto::profile {
 namespace {
@@ -52,6 +53,21 @@ TEST(DerivedKeys, MatchAnIndependentKbkdf) {
             "6e9f9cbdd84f12b5059ebf184fe3b6bef6fbc6b806bf93533fd530db0bd22922");
   EXPECT_EQ(to_hex(keys(Profile::kTdes, H("0123456789abcdeffedcba9876543210")).k_mac.view()),
             "51687e7adb0fc724bd0a98be128239da");
+}
+
+// Checks REQ-SEC-012: one key per purpose, each from its own label.
+TEST(DerivedKeys, EachPurposeHasItsOwnKey) {
+  for (Profile p : {Profile::kTdes, Profile::kAes128, Profile::kAes256}) {
+    crypto::DeterministicRandom rng(13);
+    const SecretBytes dwk = generate_key(p, rng);
+    const HandshakeKeys k = keys(p, dwk.view());
+    const SecretBytes dsk = generate_key(p, rng);
+    auto dl = derive_download_keys(p, dsk.view(), kTData, kSData);
+    ASSERT_TRUE(dl.ok());
+    const ByteView all[] = {dwk.view(), k.k_mac.view(), k.k_kek.view(), dsk.view(), dl->enc.view(), dl->mac.view()};
+    for (std::size_t i = 0; i < std::size(all); ++i)
+      for (std::size_t j = i + 1; j < std::size(all); ++j) EXPECT_FALSE(crypto::ct_equal(all[i], all[j])) << name(p);
+  }
 }
 
 // OPV = PBKDF2-HMAC-SHA256("1234", "TMSP-OPV" || 03 || "VEND0001" || "OP01    ", 10000, 32), from

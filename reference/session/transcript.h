@@ -1,5 +1,5 @@
 // The handshake transcript of spec/04-handshake.md section 4.1, kept as the exact bodies that
-// travelled (REQ-HS-001).
+// travelled (REQ-HS-001); every cryptogram outside LEGACY covers it (REQ-SEC-004).
 #pragma once
 
 #include "common/bytes.h"

@@ -45,19 +45,20 @@ std::unique_ptr<Estate> make_estate(const EstateOptions& options) {
   tc.vendor_public_key = vendor_key->public_key;
   e->vendor_private_key = vendor_key->private_key.clone();
 
-  // The TMS's registry: the same DMK, the key set, the operator (REQ-OPR-002).
-  MemoryRegistry::Terminal t;
-  t.record.profile = p;
-  t.record.dmk = tc.dmk.clone();
-  t.record.legacy_enabled = p == Profile::kLegacy;
+  // The TMS's registry: the same DMK (registered under REQ-KEY-001), the key set, the operator
+  // (REQ-OPR-002).
+  tms::TerminalRecord record;
+  record.profile = p;
+  record.dmk = tc.dmk.clone();
+  record.legacy_enabled = p == Profile::kLegacy;
+  (void)e->registry.register_terminal(tc.id, std::move(record));  // the first terminal: never a duplicate
   std::vector<tms::KeySetEntry> keys;
   for (const auto& [slot, rule] : tc.slots) {
     crypto::SecretBytes k(rule.key_length);
     rng.fill(k.mutable_view());
     keys.push_back({slot, rule, std::move(k)});
   }
-  t.key_sets[e->key_set_id] = std::move(keys);
-  e->registry.terminals[{tc.id.vendor_id, tc.id.model_id, tc.id.serial_no}] = std::move(t);
+  e->registry.terminals.at({tc.id.vendor_id, tc.id.model_id, tc.id.serial_no}).key_sets[e->key_set_id] = std::move(keys);
   const std::string& pw = e->operator_password;
   auto opv = profile::operator_verifier(Bytes(pw.begin(), pw.end()), p, tc.id.vendor_id, e->operator_id);
   e->registry.operators.push_back({tc.id.vendor_id, e->operator_id, p, std::move(opv).value(), true});

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
+
 #include "crypto/secret.h"
 #include "sim/loopback.h"
 
@@ -40,6 +42,7 @@ rc::Gen<EstateOptions> gen_options() {
       rc::gen::set(&EstateOptions::seed, rc::gen::arbitrary<std::uint64_t>()));
 }
 
+// Checks REQ-HS-003, REQ-KEY-011, REQ-KEY-012, REQ-TERM-001, REQ-TMS-001.
 RC_GTEST_PROP(HonestSession, AlwaysCompletesWithExactlyThePackagesAndKeys, ()) {
   EstateOptions options = *gen_options();
   // A key download needs an operator (REQ-OPR-005).
@@ -84,6 +87,70 @@ TEST(HonestSession, ASecondRunOffersNothingBecauseTheVersionIsInstalled) {
   const RunResult again = run_session(*estate);
   EXPECT_EQ(again.terminal_state, terminal::State::T_DONE);
   EXPECT_EQ(again.frames_served, 0u);  // REQ-DL-011, REQ-SEC-007
+}
+
+bool contains(ByteView haystack, ByteView needle) {
+  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) != haystack.end();
+}
+
+// Checks REQ-KEY-002, REQ-KEY-004, REQ-SEC-002.
+TEST(HonestSession, NoKeyEverTravelsInClear) {
+  for (Profile p : {Profile::kLegacy, Profile::kTdes, Profile::kAes128, Profile::kAes256}) {
+    for (TransCode trans : {TransCode::kKeyDownload, TransCode::kProgramDownload}) {
+      EstateOptions options;
+      options.profile = p;
+      options.trans = trans;
+      auto estate = make_estate(options);
+      const RunResult r = run_session(*estate);
+      ASSERT_EQ(r.terminal_state, terminal::State::T_DONE) << name(p);
+      for (const Delivered& m : r.messages) {
+        EXPECT_FALSE(contains(m.body, estate->terminal_config.dmk.view())) << name(p);
+        for (const auto& k : estate->key_set()) EXPECT_FALSE(contains(m.body, k.key.view())) << name(p);
+      }
+    }
+  }
+}
+
+// Checks REQ-KEY-024: both engines release every session key when the session ends, however it
+// ends.
+TEST(HonestSession, SessionKeysAreReleasedWhenTheSessionEnds) {
+  for (std::size_t cut_after : {std::size_t{1}, std::size_t{3}, std::size_t{5}, std::size_t{1000}}) {
+    auto estate = make_estate(EstateOptions{});
+    terminal::Session term(estate->terminal_config, estate->terminal_ports());
+    tms::Session server(estate->tms_config, estate->tms_ports());
+    std::vector<std::pair<bool, Bytes>> queue;
+    for (auto& b : term.start(estate->command()).send) queue.emplace_back(true, std::move(b));
+    std::size_t delivered = 0;
+    while (!queue.empty() && delivered < cut_after) {
+      auto [from_terminal, body] = std::move(queue.front());
+      queue.erase(queue.begin());
+      ++delivered;
+      auto out = from_terminal ? server.receive(body) : term.receive(body);
+      for (auto& b : out.send) queue.emplace_back(!from_terminal, std::move(b));
+    }
+    if (delivered == cut_after) {
+      term.connection_lost();
+      server.connection_lost();
+    }
+    EXPECT_FALSE(term.holds_session_keys()) << cut_after;
+    EXPECT_FALSE(server.holds_session_keys()) << cut_after;
+  }
+}
+
+// Checks REQ-KEY-026, REQ-KEY-023: a key download repeated after the first completed replaces the
+// same slots with the same keys, and the TMS records each confirmed delivery.
+TEST(HonestSession, RepeatedKeyDownloadReplacesTheSameSlots) {
+  EstateOptions options;
+  options.trans = TransCode::kKeyDownload;
+  auto estate = make_estate(options);
+  ASSERT_EQ(run_session(*estate).terminal_state, terminal::State::T_DONE);
+  ASSERT_EQ(run_session(*estate).terminal_state, terminal::State::T_DONE);
+  EXPECT_EQ(estate->key_store.slots.size(), estate->key_set().size());
+  for (const auto& k : estate->key_set()) {
+    EXPECT_TRUE(crypto::ct_equal(estate->key_store.slots.at(k.slot).view(), k.key.view()));
+  }
+  const auto& id = estate->terminal_config.id;
+  EXPECT_EQ(estate->registry.terminals.at({id.vendor_id, id.model_id, id.serial_no}).delivered_key_sets.size(), 2u);
 }
 
 }  // namespace

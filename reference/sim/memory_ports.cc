@@ -13,7 +13,8 @@ Result<void, ResponseCode> MemoryKeyStore::install(const std::vector<terminal::D
     fail_next = false;
     return fail(ResponseCode::kKeyStorageFailed);
   }
-  for (const auto& k : keys) slots[k.slot] = k.key.clone();  // all or none: nothing can fail here
+  // All or none: nothing can fail here; a slot installed again is replaced (REQ-KEY-026).
+  for (const auto& k : keys) slots[k.slot] = k.key.clone();
   return {};
 }
 
@@ -74,7 +75,7 @@ Result<void, ResponseCode> MemoryPackageStore::apply(const codec::Manifest& m, c
   if (it == staging_.end()) return fail(ResponseCode::kApplyFailed);
   Installed next{m.version, {}};
   for (const auto& [index, piece] : it->second.pieces) next.content.insert(next.content.end(), piece.begin(), piece.end());
-  packages[{m.kind, m.name}] = std::move(next);  // one assignment: old or new, never a mix
+  packages[{m.kind, m.name}] = std::move(next);  // one assignment: old or new, never a mix (REQ-SEC-009)
   staging_.erase(it);
   return {};
 }
@@ -109,6 +110,26 @@ const crypto::SecretBytes* MemoryRegistry::operator_verifier(const std::string& 
     }
   }
   return nullptr;
+}
+
+Result<void, tms::RegistrationError> MemoryRegistry::register_terminal(const codec::Identity& id,
+                                                                     tms::TerminalRecord record) {
+  std::vector<Bytes> registered;
+  for (const auto& [key, t] : terminals) registered.push_back(t.dmk_check_value);
+  auto kcv = tms::check_dmk_unique(record.profile, record.dmk.view(), registered);
+  if (!kcv.ok()) return fail(kcv.error());
+  Terminal& t = terminals[{id.vendor_id, id.model_id, id.serial_no}];
+  t.record = std::move(record);
+  t.dmk_check_value = std::move(kcv).value();
+  return {};
+}
+
+std::vector<tms::EstateLine> MemoryRegistry::estate_report() const {
+  std::vector<tms::EstateLine> out;
+  for (const auto& [key, t] : terminals) {
+    out.push_back({{std::get<0>(key), std::get<1>(key), std::get<2>(key)}, t.record.profile, t.dmk_check_value});
+  }
+  return out;
 }
 
 void MemoryRegistry::key_set_delivered(const codec::Identity& id, const std::string& key_set_id) {

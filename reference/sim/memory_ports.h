@@ -13,6 +13,7 @@
 
 #include "terminal/ports.h"
 #include "tms/ports.h"
+#include "tms/registration.h"
 
 namespace tmsproto::sim {
 
@@ -61,6 +62,7 @@ class MemoryRegistry final : public tms::Registry {
     std::map<std::string, std::vector<tms::KeySetEntry>> key_sets;
     bool unattended_allowed = true;
     std::vector<std::string> delivered_key_sets;  // REQ-KEY-023
+    Bytes dmk_check_value;
   };
   struct Operator {
     std::string vendor_id;
@@ -74,6 +76,9 @@ class MemoryRegistry final : public tms::Registry {
   const crypto::SecretBytes* operator_verifier(const std::string& vendor_id, const std::string& operator_id,
                                                Profile p, TransCode trans) override;
   bool unattended_allowed(const codec::Identity& id) override;
+  // REQ-KEY-001: registers a terminal unless its DMK's check value is already registered.
+  Result<void, tms::RegistrationError> register_terminal(const codec::Identity& id, tms::TerminalRecord record);
+  std::vector<tms::EstateLine> estate_report() const;  // REQ-KEY-005
   void key_set_delivered(const codec::Identity& id, const std::string& key_set_id) override;
 
   std::map<std::tuple<std::string, std::string, std::string>, Terminal> terminals;  // vendor, model, serial

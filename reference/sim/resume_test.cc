@@ -78,6 +78,7 @@ Traffic read_traffic(const Estate& estate, const std::vector<Delivered>& message
   return t;
 }
 
+// Checks REQ-SEC-008, REQ-DL-020.
 RC_GTEST_PROP(Resume, CutSessionsFinishWithThePackagesAndNoDataPieceTwice, ()) {
   const EstateOptions options = *gen_options();
   // One to three sessions cut after a message of their choosing, then sessions run to the end.

@@ -33,6 +33,7 @@ void apply(Change c, Bytes& body, std::size_t where, int bit) {
   }
 }
 
+// Checks REQ-SEC-004, REQ-TERM-002, REQ-TMS-004.
 RC_GTEST_PROP(TamperedSession, AnyChangeInTransitFailsCleanly, ()) {
   const EstateOptions options = *gen_small_options();
   const std::size_t honest_count = run_session(*make_estate(options)).messages.size();
@@ -68,6 +69,7 @@ RC_GTEST_PROP(TamperedSession, AnyChangeInTransitFailsCleanly, ()) {
 }
 
 // REQ-SEC-005: outside LEGACY, changing the offer in transit is caught by the terminal's TAC check.
+// Checks REQ-SEC-005.
 TEST(TamperedSession, ChangedOfferIsCaughtByTheTranscriptBinding) {
   for (Profile p : {Profile::kTdes, Profile::kAes128, Profile::kAes256}) {
     EstateOptions options;

@@ -43,8 +43,9 @@ void Session::t5_t6_pkg_confirm(ByteView body) {
   auto payload = open_envelope(body);
   if (!payload) return;
   auto confirm = codec::parse_pkg_confirm(*payload);
-  if (!confirm.ok()) return fail_with(confirm.error().code);  // [01]
+  if (!confirm.ok()) return fail_with(confirm.error().code);  // [01] REQ-MSG-071
   for (const codec::Offer& offer : confirm->offers) {
+    // REQ-SEC-006: packages are authenticated end to end by their vendor, whatever the TMS does.
     const Bytes manifest = codec::serialize(offer.manifest);
     if (!crypto::ecdsa_p256_verify(config_.vendor_public_key, manifest, offer.signature).ok()) {
       return fail_with(ResponseCode::kSignatureInvalid);  // [19]
@@ -74,12 +75,13 @@ void Session::t5_t6_pkg_confirm(ByteView body) {
   if (auto next = next_request()) {  // T5
     request(*next);
     state_ = State::T_WAIT_FRAME;
-  } else {  // T6
+  } else {  // T6 (REQ-DL-033: nothing to fetch, COUNT 0 included, ends at once)
     apply_and_end();
   }
 }
 
 // REQ-DL-021: offers in order; the FIT first, then DATA pieces not held, each in increasing order.
+// REQ-SEC-008: a resume starts only from pieces staged after verification against the signed FIT.
 std::optional<Session::Pending> Session::next_request() {
   for (std::size_t i = 0; i < offers_.size(); ++i) {
     OfferState& s = offers_[i];
@@ -104,7 +106,7 @@ void Session::t7_t8_frame_response(ByteView body) {
   auto payload = open_envelope(body);
   if (!payload) return;
   auto r = codec::parse_frame_response(*payload);
-  if (!r.ok()) return fail_with(r.error().code);  // [01]
+  if (!r.ok()) return fail_with(r.error().code);  // [01] REQ-MSG-071
   if (r->pkg_index != pending_.pkg || r->section != pending_.section || r->piece != pending_.piece) {
     return fail_with(ResponseCode::kMalformed);  // [01] not the outstanding request
   }
@@ -139,7 +141,8 @@ void Session::t7_t8_frame_response(ByteView body) {
 }
 
 // Rows T6 and T8: whole-package digests, then atomic apply in PKG_INDEX order (REQ-DL-030); a
-// failure here is reported in SESSION_END, authenticated, not in ABORT (REQ-ERR-002).
+// failure here is reported in SESSION_END, authenticated, not in ABORT (REQ-ERR-002). Packages are
+// applied only here, after every check of the rows (REQ-TERM-002).
 void Session::apply_and_end() {
   // Every package's digest before any apply: REQ-DL-030 checks them all, then applies, so a bad
   // package later in PKG_INDEX order leaves the earlier ones unapplied too.

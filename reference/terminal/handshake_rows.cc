@@ -15,10 +15,12 @@ void Session::t1_start(StartCommand command) {
   codec::HsRequest m;
   m.id = config_.id;
   m.trans = command.trans;
-  m.offered_profiles = offer_bit(config_.profile);  // one DMK, one profile (REQ-HS-011)
+  // One DMK, one profile (REQ-HS-011); an AES terminal offers AES (REQ-CRYPTO-019), and an offer
+  // of exactly one profile leaves nothing to strip (REQ-SEC-005).
+  m.offered_profiles = offer_bit(config_.profile);
   m.operator_id = command.operator_id;
   m.key_set_id = command.trans == TransCode::kKeyDownload ? command.key_set_id : std::string();
-  ports_.rng.fill(m.t_data.random);  // fresh T_RAND per session
+  ports_.rng.fill(m.t_data.random);  // fresh T_RAND per session (REQ-SEC-003)
   m.t_data.time = ports_.clock.now_utc();
   // The engine refuses locally what it may not send: a LEGACY DMK not enabled (REQ-CRYPTO-020),
   // or a command whose fields break the message rules.
@@ -57,7 +59,8 @@ void Session::t2_auth_request(ByteView body) {
   auto tac0 = profile::tac(p, *keys, t_data_, transcript_.th_tac(tac_prefix));
   if (!tac0.ok()) return fail_with(tac0.error());
   note("TAC_0", *tac0, "REQ-HS-021");
-  if (!crypto::ct_equal(*tac0, m->tac1)) return fail_with(ResponseCode::kTmsAuthFailed);  // [11] REQ-HS-022
+  // REQ-HS-022, REQ-SEC-001: the TMS is authenticated only by a TAC over this session's own T_DATA.
+  if (!crypto::ct_equal(*tac0, m->tac1)) return fail_with(ResponseCode::kTmsAuthFailed);  // [11]
   transcript_.hs_auth_request.assign(body.begin(), body.end());
 
   codec::HsAuthAnswer answer;
@@ -112,6 +115,7 @@ void Session::t3_t4_key_message(ByteView body) {
     delivered.push_back({e.slot, std::move(key).value()});
   }
   if (command_->trans == TransCode::kKeyDownload) {
+    // REQ-TERM-002: keys are stored only here, after every check of T3.
     auto stored = ports_.keys.install(delivered);  // all or none (REQ-KEY-022)
     if (!stored.ok()) return fail_with(ResponseCode::kKeyStorageFailed);  // [21]
     keys_installed_ = true;

@@ -23,7 +23,7 @@ namespace tmsproto::terminal {
 struct Config {
   codec::Identity id;
   Profile profile = Profile::kAes128;   // the algorithm of the DMK (REQ-HS-011)
-  crypto::SecretBytes dmk;              // REQ-KEY-004: never leaves the engine
+  crypto::SecretBytes dmk;              // REQ-KEY-002, REQ-KEY-004: never sent, never leaves the engine
   bool legacy_enabled = false;          // REQ-CRYPTO-020
   Bytes vendor_public_key;              // ECDSA P-256, 65 octets (REQ-DL-010)
   std::map<std::uint8_t, profile::SlotRule> slots;  // REQ-KEY-025
@@ -42,7 +42,9 @@ struct DeliveredKey {
   crypto::SecretBytes key;
 };
 
-// The secure unit. install() stores all keys or none (REQ-KEY-022).
+// The secure unit. install() stores all keys or none (REQ-KEY-022), and a key installed again into
+// the same slot replaces the old one, so a repeated key download reconciles the two sides
+// (REQ-KEY-026).
 class KeyStore {
  public:
   virtual ~KeyStore() = default;
@@ -67,7 +69,7 @@ class PackageStore {
   virtual std::optional<Bytes> read_piece(const ManifestId& id, std::uint32_t index) = 0;
   virtual void discard(const ManifestId& id) = 0;
   // Atomically replaces the installed package by the staged one and records its VERSION
-  // (REQ-DL-030, REQ-DL-031); on failure the old version stays.
+  // (REQ-DL-030, REQ-DL-031); on failure the old version stays (REQ-SEC-009).
   virtual Result<void, ResponseCode> apply(const codec::Manifest& m, const ManifestId& id) = 0;
 };
 

@@ -101,20 +101,16 @@ void Session::t10_to_t18_generic(Event e, ByteView body) {
     return;
   }
   switch (e) {
-    case Event::RX_ABORT: {  // T10
+    case Event::RX_ABORT: {  // T10: nothing further is stored or applied (REQ-ERR-003)
       auto abort = codec::parse_abort(body);
       // REQ-ERR-005: a defective ABORT counts as 01.
       const ResponseCode code = abort.ok() ? abort->code : ResponseCode::kMalformed;
-      state_ = State::T_FAILED;
-      failure_ = Failure{code, false};
-      out_.close = true;
+      end_failed(Failure{code, false});
       return;
     }
-    case Event::TIMEOUT: fail_with(ResponseCode::kTimeout); return;    // T11
-    case Event::CONN_LOST:                                              // T12
-      state_ = State::T_FAILED;
-      failure_ = Failure{std::nullopt, false};
-      out_.close = true;
+    case Event::TIMEOUT: fail_with(ResponseCode::kTimeout); return;    // T11, REQ-HS-033
+    case Event::CONN_LOST:  // T12: staged pieces and installed packages stay (REQ-DL-034)
+      end_failed(Failure{std::nullopt, false});
       return;
     case Event::CANCEL: fail_with(ResponseCode::kCancelled); return;    // T13
     case Event::RX_MALFORMED: fail_with(ResponseCode::kMalformed); return;  // T15
@@ -123,12 +119,17 @@ void Session::t10_to_t18_generic(Event e, ByteView body) {
   }
 }
 
+// REQ-ERR-002, REQ-ERR-004: the code and nothing else goes on the wire.
 void Session::fail_with(ResponseCode code) {
   send(codec::serialize(codec::Abort{code}));
+  end_failed(Failure{code, true});
+}
+
+void Session::end_failed(Failure why) {
   out_.close = true;
   state_ = State::T_FAILED;
-  failure_ = Failure{code, true};
-  hs_keys_.reset();  // REQ-KEY-024: session keys die with the session
+  failure_ = why;
+  hs_keys_.reset();  // REQ-KEY-024: session keys die with the session, whatever the outcome
   channel_.reset();
 }
 

@@ -82,6 +82,9 @@ class Session {
   // What the terminal installed in this session (for the edge's log and for tests).
   bool keys_installed() const { return keys_installed_; }
   std::size_t packages_applied() const { return packages_applied_; }
+  // Whether the engine still holds session keys (DWK, K_MAC, K_KEK, the download keys); false
+  // once the session has ended, whatever the outcome (REQ-KEY-024).
+  bool holds_session_keys() const { return hs_keys_.has_value() || channel_.has_value(); }
 
  private:
   // One offer of PKG_CONFIRM being fetched.
@@ -111,6 +114,7 @@ class Session {
 
   // Helpers that keep the rows short.
   void fail_with(ResponseCode code);                 // REQ-ERR-002
+  void end_failed(Failure why);                      // T_FAILED, keys released
   void send(Bytes body) { out_.send.push_back(std::move(body)); }
   void note(std::string what, ByteView value, std::string_view req);
   bool send_sealed(MsgType type, ByteView payload);  // REQ-DL-001

@@ -65,6 +65,7 @@ codec::Identity someone_else(codec::Identity id) {
 
 // ---- T1 ----------------------------------------------------------------------------------------
 
+// Checks REQ-HS-002, REQ-HS-004, REQ-CRYPTO-019.
 TEST(TerminalRows, T1_StartSendsHsRequestWithFreshTData) {
   auto e = sim::make_estate(key_download());
   Lockstep run(*e);
@@ -229,6 +230,7 @@ TEST(TerminalRows, T2_Dwk1WithAnotherKeyBlockHeaderIs11) {
 }
 
 // REQ-HS-022, REQ-HS-024: no HS_AUTH_ANSWER, no SAC_1, only ABORT 11.
+// Checks REQ-SEC-001, REQ-HS-024.
 TEST(TerminalRows, T2_TacMismatchIs11AndNothingElseIsSent) {
   for (Profile p : kAllProfiles) {
     Waiting w = waiting_for(program_download(p), MsgType::kHsAuthRequest);
@@ -432,6 +434,7 @@ TEST(TerminalRows, T5_EnvelopeBadVersionIs03) {
   expect_delivery_fails(w, w.pending, ResponseCode::kUnsupportedVersion);
 }
 
+// Checks REQ-DL-001, REQ-MSG-070.
 TEST(TerminalRows, T5_EnvelopeMacMismatchIs13) {
   for (Profile p : kAllProfiles) {
     Waiting w = waiting_for(program_download(p), MsgType::kPkgConfirm);
@@ -475,11 +478,13 @@ TEST(TerminalRows, T5_EnvelopeSeqErrorIs14) {
                         ResponseCode::kSequenceError);  // REQ-DL-002
 }
 
+// Checks REQ-MSG-071.
 TEST(TerminalRows, T5_PayloadThatDoesNotParseIs01) {
   Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm);
   expect_delivery_fails(w, w.run->keys.reseal(false, w.pending, Bytes{0x09}), ResponseCode::kMalformed);
 }
 
+// Checks REQ-SEC-006, REQ-DL-010.
 TEST(TerminalRows, T5_SignatureInvalidIs19) {
   Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm);
   codec::Offer o = w.estate->vendor().packages[0].offer;
@@ -560,6 +565,7 @@ TEST(TerminalRows, T5_ChecksEachOfferInTheTablesOrder) {
   }
 }
 
+// Checks REQ-DL-033.
 TEST(TerminalRows, T6_CountZeroEndsWithSessionEnd00) {
   auto o = program_download();
   o.packages = {};
@@ -663,6 +669,7 @@ TEST(TerminalRows, T7_FitOfSeveralPiecesIsCheckedWhenComplete) {
   EXPECT_FALSE(w.estate->package_store.staged_fit(manifest_id(*w.estate)).has_value());
 }
 
+// Checks REQ-SEC-006, REQ-DL-023.
 TEST(TerminalRows, T7_DataPieceDigestMismatchIs18AndNothingIsStaged) {
   Waiting w = waiting_for(program_download(), MsgType::kFrameResponse);
   w.run->to_terminal(w.pending);  // the FIT
@@ -738,6 +745,7 @@ TEST(TerminalRows, T8_EveryPackageDigestIsCheckedBeforeAnyIsApplied) {
   EXPECT_EQ(run.terminal.failure()->code, std::optional(ResponseCode::kIntegrityFailed));
 }
 
+// Checks REQ-SEC-009, REQ-DL-030.
 TEST(TerminalRows, T8_ApplyFailureEndsWithSessionEnd22ThenFailed22) {
   auto e = sim::make_estate(program_download());
   e->package_store.packages[{codec::PackageKind::kApplication, "PAYAPP"}] = {1, Bytes{7, 7}};
@@ -817,6 +825,7 @@ TEST(TerminalRows, T10_DefectiveAbortCountsAs01) {
 }
 
 // REQ-ERR-003: after an ABORT nothing is stored, not even a valid KEY_MESSAGE arriving later.
+// Checks REQ-ERR-003.
 TEST(TerminalRows, T10_NothingIsStoredAfterAnAbort) {
   Waiting w = waiting_for(key_download(), MsgType::kKeyMessage);
   w.run->to_terminal(sim::rows::abort_body(ResponseCode::kTimeout));
@@ -826,6 +835,7 @@ TEST(TerminalRows, T10_NothingIsStoredAfterAnAbort) {
   EXPECT_TRUE(w.estate->key_store.slots.empty());
 }
 
+// Checks REQ-HS-033.
 TEST(TerminalRows, T11_TimeoutInEveryWaitStateIs23) {
   for (const WaitState& s : kWaitStates) {
     Waiting w = in_state(s);
@@ -841,6 +851,7 @@ TEST(TerminalRows, T12_ConnectionLostInEveryWaitStateFailsSilently) {
 }
 
 // REQ-DL-034: staged pieces survive a lost connection.
+// Checks REQ-DL-034, REQ-DL-024.
 TEST(TerminalRows, T12_ConnectionLostKeepsTheStagedPieces) {
   Waiting w = waiting_for(program_download(), MsgType::kFrameResponse);
   w.run->to_terminal(w.pending);                                // FIT

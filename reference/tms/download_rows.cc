@@ -67,7 +67,7 @@ void Session::s3_pkg_announce(ByteView body) {
   auto payload = open_envelope(body);
   if (!payload) return;
   auto announce = codec::parse_pkg_announce(*payload);
-  if (!announce.ok()) return fail_with(announce.error().code);  // [01]
+  if (!announce.ok()) return fail_with(announce.error().code);  // [01] REQ-MSG-071
   vendor_ = ports_.vendors.find(request_.id.vendor_id);  // one interface per vendor database
   if (vendor_ == nullptr) return fail_with(ResponseCode::kInternalError);  // [96]
   auto candidates = vendor_->offers(request_.id.model_id, request_.id.serial_no, announce->installed);
@@ -88,7 +88,7 @@ void Session::s4_frame_request(ByteView body) {
   auto payload = open_envelope(body);
   if (!payload) return;
   auto q = codec::parse_frame_request(*payload);
-  if (!q.ok()) return fail_with(q.error().code);  // [01]
+  if (!q.ok()) return fail_with(q.error().code);  // [01] REQ-MSG-071
   if (q->pkg_index >= offers_.size()) return fail_with(ResponseCode::kPackageNotOffered);  // [16]
   const codec::Manifest& m = offers_[q->pkg_index].manifest;
   if (q->piece >= session::piece_count(m, q->section)) return fail_with(ResponseCode::kPieceOutOfRange);  // [17]

@@ -20,7 +20,8 @@ void Session::s1_hs_request(ByteView body) {
   auto record = ports_.registry.lookup(m->id);
   if (!record.ok()) return fail_with(record.error());  // [04/05/06]
   const TerminalRecord& terminal = **record;
-  // REQ-HS-011: the DMK's algorithm fixes the profile; it must be offered, and LEGACY enabled.
+  // REQ-HS-011, REQ-SEC-005: the DMK's algorithm fixes the profile, so there is nothing to
+  // negotiate down; it must be offered, and LEGACY enabled.
   const Profile p = terminal.profile;
   if ((m->offered_profiles & offer_bit(p)) == 0 || (p == Profile::kLegacy && !terminal.legacy_enabled)) {
     return fail_with(ResponseCode::kNoAcceptableProfile);  // [08]
@@ -30,6 +31,7 @@ void Session::s1_hs_request(ByteView body) {
   const codec::DateTime now = ports_.clock.now_utc();
   const std::int64_t skew = codec::seconds_since_2000(m->t_data.time) - codec::seconds_since_2000(now);
   if (std::llabs(skew) > config_.freshness_window_s) return fail_with(ResponseCode::kStaleDatetime);  // [09]
+  // REQ-SEC-003: a replayed HS_REQUEST fails before any key is made.
   if (ports_.replay.seen_before(m->id.serial_no, m->t_data.random, codec::seconds_since_2000(now))) {
     return fail_with(ResponseCode::kReplay);  // [10] REQ-HS-013
   }
@@ -85,6 +87,7 @@ void Session::s2_auth_answer(ByteView body) {
     sac0 = std::move(computed).value();
   }
   note("SAC_0", sac0, "REQ-HS-031");
+  // REQ-SEC-001: the terminal is authenticated only by a SAC over this session's own S_DATA.
   if (!crypto::ct_equal(sac0, m->sac1)) return fail_with(ResponseCode::kTerminalAuthFailed);  // [12]
 
   // [25] REQ-OPR-004, REQ-OPR-005: every operator failure is the same code.
@@ -137,6 +140,7 @@ void Session::s2_auth_answer(ByteView body) {
   hs_keys_.reset();
   send(std::move(out));
   key_message_sent_ = true;  // REQ-TMS-004: only here, after every check of S2
+  // REQ-HS-003: the transaction code alone decides the flow.
   state_ = request_.trans == TransCode::kKeyDownload ? State::S_WAIT_SESSION_END : State::S_WAIT_PKG_ANNOUNCE;
 }
 

@@ -82,7 +82,7 @@ session::Output Session::dispatch(Event e, ByteView body) {
 void Session::s7_to_s12_generic(Event e, ByteView body) {
   if (state_ == State::S_DONE || state_ == State::S_FAILED) return;  // S12
   switch (e) {
-    case Event::RX_ABORT: {  // S7
+    case Event::RX_ABORT: {  // S7 (REQ-ERR-003)
       auto abort = codec::parse_abort(body);
       const ResponseCode code = abort.ok() ? abort->code : ResponseCode::kMalformed;  // REQ-ERR-005
       out_.close = true;
@@ -91,7 +91,7 @@ void Session::s7_to_s12_generic(Event e, ByteView body) {
       finish(code);
       return;
     }
-    case Event::TIMEOUT: fail_with(ResponseCode::kTimeout); return;  // S8
+    case Event::TIMEOUT: fail_with(ResponseCode::kTimeout); return;  // S8, REQ-HS-033
     case Event::CONN_LOST:                                           // S9
       out_.close = true;
       state_ = State::S_FAILED;
@@ -103,6 +103,7 @@ void Session::s7_to_s12_generic(Event e, ByteView body) {
   }
 }
 
+// REQ-ERR-002, REQ-ERR-004: the code and nothing else goes on the wire.
 void Session::fail_with(ResponseCode code) {
   send(codec::serialize(codec::Abort{code}));
   out_.close = true;

@@ -76,6 +76,8 @@ class Session {
   const std::optional<Failure>& failure() const { return failure_; }
   bool key_message_sent() const { return key_message_sent_; }
   std::size_t frames_served() const { return frames_served_; }
+  // Whether the engine still holds session keys; false once the session has ended (REQ-KEY-024).
+  bool holds_session_keys() const { return hs_keys_.has_value() || channel_.has_value(); }
 
  private:
   session::Output dispatch(Event e, ByteView body);

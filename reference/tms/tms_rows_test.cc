@@ -168,6 +168,7 @@ TEST(TmsRows, S1_StaleDatetimeIs09) {
   EXPECT_EQ(edge.run->tms.state(), State::S_WAIT_AUTH_ANSWER);
 }
 
+// Checks REQ-SEC-003, REQ-HS-013.
 TEST(TmsRows, S1_ReplayIs10) {
   Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
   w.run->to_tms(w.pending);
@@ -269,6 +270,7 @@ TEST(TmsRows, S2_WrongIdentityIs26) {
   expect_delivery_fails(w, codec::serialize(*m), ResponseCode::kIdentityMismatch);  // REQ-HS-030
 }
 
+// Checks REQ-SEC-001, REQ-HS-031.
 TEST(TmsRows, S2_SacMismatchIs12AndNoKeyIsMade) {
   for (Profile p : kAllProfiles) {
     Waiting w = waiting_for(key_download(p), MsgType::kHsAuthAnswer);
@@ -451,6 +453,7 @@ Bytes frame_request(const Waiting& w, codec::FrameRequest q, std::uint32_t seq) 
   return w.run->keys.seal(true, MsgType::kFrameRequest, seq, codec::serialize(q));
 }
 
+// Checks REQ-TMS-021, REQ-DL-022.
 TEST(TmsRows, S4_HonestRequestIsServedThroughTheVendorInterface) {
   Waiting w = waiting_for(program_download(), MsgType::kFrameRequest);
   const session::Output out = w.run->to_tms(w.pending);
@@ -633,6 +636,7 @@ TEST(TmsRows, S7_DefectiveAbortCountsAs01) {
   }
 }
 
+// Checks REQ-HS-033.
 TEST(TmsRows, S8_TimeoutInEveryNonFinalStateIs23) {
   for (const NonFinal& s : kNonFinal) {
     Waiting w = in_state(s);
