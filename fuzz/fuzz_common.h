@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <initializer_list>
+#include <optional>
+#include <type_traits>
 
 #include "codec/parse_error.h"
 #include "common/bytes.h"
@@ -73,6 +75,26 @@ void check_no_slack(ByteView in, Parse parse) {
   auto longer_parsed = parse(ByteView(longer));
   FUZZ_CHECK(!longer_parsed.ok());
   FUZZ_CHECK(longer_parsed.error().code == ResponseCode::kMalformed);
+}
+
+}  // namespace tmsproto::fuzz
+
+namespace tmsproto::fuzz {
+
+// The check every parser target makes (REQ-MSG-002, REQ-MSG-003, REQ-MSG-004): when `in` parses,
+// it re-serialises to itself and one octet less or more fails; when it does not, the error carries
+// one of the codes `allowed`. Returns the parsed message, for the target's own checks.
+template <class Parse>
+auto parsed_canonically(ByteView in, Parse parse, std::initializer_list<ResponseCode> allowed)
+    -> std::optional<std::decay_t<decltype(*parse(in))>> {
+  auto m = parse(in);
+  if (!m.ok()) {
+    check_error(m.error(), allowed);
+    return std::nullopt;
+  }
+  check_canonical(in, serialize(*m));
+  check_no_slack(in, parse);
+  return std::move(*m);
 }
 
 }  // namespace tmsproto::fuzz

@@ -11,25 +11,18 @@
 namespace {
 
 using namespace tmsproto;
-using tmsproto::fuzz::check_canonical;
-using tmsproto::fuzz::check_error;
-using tmsproto::fuzz::check_no_slack;
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const ByteView in(data, size);
-  auto m = codec::parse_hs_auth_request(in);
-  if (!m.ok()) {
-    // REQ-MSG-040: an unknown PROFILE is 08; VERSION is 03 (REQ-MSG-013).
-    check_error(m.error(), {ResponseCode::kMalformed, ResponseCode::kUnsupportedVersion,
+  // REQ-MSG-040: an unknown PROFILE is 08; VERSION is 03 (REQ-MSG-013).
+  const auto m = fuzz::parsed_canonically(in, [](ByteView b) { return codec::parse_hs_auth_request(b); },
+                                          {ResponseCode::kMalformed, ResponseCode::kUnsupportedVersion,
                             ResponseCode::kNoAcceptableProfile});
-    return 0;
-  }
+  if (!m) return 0;
   FUZZ_CHECK(m->dwk1.size() == dwk1_length(m->profile));  // REQ-MSG-042
   FUZZ_CHECK(m->tac1.size() == mac_length(m->profile));
   FUZZ_CHECK(size == codec::kHsAuthRequestDwk1Offset + m->dwk1.size() + m->tac1.size());
-  check_canonical(in, codec::serialize(*m));
-  check_no_slack(in, [](ByteView b) { return codec::parse_hs_auth_request(b); });
   return 0;
 }

@@ -12,24 +12,17 @@
 namespace {
 
 using namespace tmsproto;
-using tmsproto::fuzz::check_canonical;
-using tmsproto::fuzz::check_error;
-using tmsproto::fuzz::check_no_slack;
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const ByteView in(data, size);
-  auto m = codec::parse_pkg_confirm(in);
-  if (!m.ok()) {
-    // REQ-MSG-071: a payload that does not parse is malformed (01), whatever the field.
-    check_error(m.error(), {ResponseCode::kMalformed});
-    return 0;
-  }
+  // REQ-MSG-071: a payload that does not parse is malformed (01), whatever the field.
+  const auto m = fuzz::parsed_canonically(in, [](ByteView b) { return codec::parse_pkg_confirm(b); },
+                                          {ResponseCode::kMalformed});
+  if (!m) return 0;
   FUZZ_CHECK(m->offers.size() <= codec::kMaxOffers);
   // Each offer's MANIFEST is a MANIFEST on its own: the octets the terminal verifies (REQ-DL-010).
   for (const auto& o : m->offers) FUZZ_CHECK(codec::parse_manifest(codec::serialize(o.manifest)).ok());
-  check_canonical(in, codec::serialize(*m));
-  check_no_slack(in, [](ByteView b) { return codec::parse_pkg_confirm(b); });
   return 0;
 }
