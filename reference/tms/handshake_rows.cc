@@ -18,7 +18,14 @@ void Session::s1_hs_request(ByteView body) {
   audit_.id = m->id;
   audit_.trans = m->trans;
   auto record = ports_.registry.lookup(m->id);
-  if (!record.ok()) return fail_with(record.error());  // [04/05/06]
+  if (!record.ok()) {
+    // [04/05/06]; a registry that answers any other code is a fault of the TMS, not of the
+    // terminal: REQ-HS-010 allows only these three codes here, and REQ-MSG-110 no 00.
+    const ResponseCode c = record.error();
+    const bool allowed = c == ResponseCode::kUnknownVendor || c == ResponseCode::kUnknownModel ||
+                         c == ResponseCode::kUnknownTerminal;
+    return fail_with(allowed ? c : ResponseCode::kInternalError);
+  }
   const TerminalRecord& terminal = **record;
   // REQ-HS-011, REQ-SEC-005: the DMK's algorithm fixes the profile, so there is nothing to
   // negotiate down; it must be offered, and LEGACY enabled.
@@ -76,6 +83,13 @@ void Session::s2_auth_answer(ByteView body) {
   const Profile p = profile_;
   auto m = codec::parse_hs_auth_answer(body, p);
   if (!m.ok()) return fail_with(m.error().code);                               // [03/01]
+  // REQ-OPR-001, spec/03-messages.md 3.6: without an operator the proof is all 0x00; this is a
+  // rule of the body, so it fails as 01 before any check of the state table's later columns.
+  const bool unattended = request_.operator_id.empty();
+  if (unattended && !std::all_of(m->operator_proof.begin(), m->operator_proof.end(),
+                                 [](std::uint8_t b) { return b == 0; })) {
+    return fail_with(ResponseCode::kMalformed);  // [01]
+  }
   if (m->id != request_.id) return fail_with(ResponseCode::kIdentityMismatch);  // [26]
   const ByteView sac_prefix = body.first(body.size() - mac_length(p));
   Bytes sac0;
@@ -91,10 +105,7 @@ void Session::s2_auth_answer(ByteView body) {
   if (!crypto::ct_equal(sac0, m->sac1)) return fail_with(ResponseCode::kTerminalAuthFailed);  // [12]
 
   // [25] REQ-OPR-004, REQ-OPR-005: every operator failure is the same code.
-  if (request_.operator_id.empty()) {
-    const bool zero = std::all_of(m->operator_proof.begin(), m->operator_proof.end(),
-                                  [](std::uint8_t b) { return b == 0; });
-    if (!zero) return fail_with(ResponseCode::kMalformed);  // REQ-OPR-001
+  if (unattended) {
     if (request_.trans == TransCode::kKeyDownload || !ports_.registry.unattended_allowed(request_.id)) {
       return fail_with(ResponseCode::kOperatorAuthFailed);
     }
@@ -108,6 +119,13 @@ void Session::s2_auth_answer(ByteView body) {
   }
   transcript_.hs_auth_answer.assign(body.begin(), body.end());
 
+  // REQ-KEY-013: the key set may have been withdrawn since S1; checked before any key is wrapped.
+  const std::vector<KeySetEntry>* set = nullptr;
+  if (request_.trans == TransCode::kKeyDownload) {
+    set = ports_.registry.key_set(request_.id, request_.key_set_id);
+    if (set == nullptr) return fail_with(ResponseCode::kUnknownKeySet);  // [15]
+  }
+
   // REQ-KEY-010: the DSK in slot 0, then the key set for a key download.
   const crypto::SecretBytes dsk = profile::generate_key(p, ports_.rng);
   codec::KeyMessage km;
@@ -118,9 +136,7 @@ void Session::s2_auth_answer(ByteView body) {
   auto dsk_kcv = profile::key_check_value(dsk_rule.algorithm, dsk.view());
   if (!dsk_block.ok() || !dsk_kcv.ok()) return fail_with(ResponseCode::kInternalError);
   km.entries.push_back({codec::kDskSlot, std::move(dsk_kcv).value(), std::move(dsk_block).value()});
-  if (request_.trans == TransCode::kKeyDownload) {
-    const auto* set = ports_.registry.key_set(request_.id, request_.key_set_id);
-    if (set == nullptr) return fail_with(ResponseCode::kUnknownKeySet);
+  if (set != nullptr) {
     for (const KeySetEntry& k : *set) {
       auto block = profile::wrap_key(p, *hs_keys_, k.rule, k.key.view(), ports_.rng);  // REQ-KEY-011
       auto kcv = profile::key_check_value(k.rule.algorithm, k.key.view());

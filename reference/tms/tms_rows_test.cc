@@ -140,6 +140,39 @@ TEST(TmsRows, S1_UnknownSerialIs06) {
                         ResponseCode::kUnknownTerminal);
 }
 
+// A vendor's registry that answers a code REQ-HS-010 does not give this step (00, or any code
+// other than 04/05/06) is the TMS's own fault: 96, never that code on the wire (REQ-MSG-110).
+class RegistryAnswering final : public Registry {
+ public:
+  RegistryAnswering(Registry& real, ResponseCode code) : real_(real), code_(code) {}
+  Result<const TerminalRecord*, ResponseCode> lookup(const codec::Identity&) override { return fail(code_); }
+  const std::vector<KeySetEntry>* key_set(const codec::Identity& id, const std::string& key_set_id) override {
+    return real_.key_set(id, key_set_id);
+  }
+  const crypto::SecretBytes* operator_verifier(const std::string& vendor_id, const std::string& operator_id,
+                                               Profile p, TransCode trans) override {
+    return real_.operator_verifier(vendor_id, operator_id, p, trans);
+  }
+  bool unattended_allowed(const codec::Identity& id) override { return real_.unattended_allowed(id); }
+  void key_set_delivered(const codec::Identity& id, const std::string& key_set_id) override {
+    real_.key_set_delivered(id, key_set_id);
+  }
+
+ private:
+  Registry& real_;
+  ResponseCode code_;
+};
+
+TEST(TmsRows, S1_RegistryAnsweringACodeNotOfThisStepIs96) {
+  for (ResponseCode code : {ResponseCode::kSuccess, ResponseCode::kTerminalAuthFailed, ResponseCode::kReplay}) {
+    Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
+    RegistryAnswering registry(w.estate->registry, code);
+    tms::Ports ports = w.estate->tms_ports();
+    Session server(w.estate->tms_config, {ports.clock, ports.rng, registry, ports.replay, ports.vendors, ports.audit});
+    expect_abort(server.receive(w.pending), server, *w.estate, ResponseCode::kInternalError);
+  }
+}
+
 TEST(TmsRows, S1_ProfileOfTheDmkNotOfferedIs08) {
   const std::uint8_t offers[] = {offer_bit(Profile::kTdes), offer_bit(Profile::kAes256), offer_bit(Profile::kLegacy)};
   for (std::uint8_t offer : offers) {
@@ -314,6 +347,19 @@ TEST(TmsRows, S2_NonZeroProofWhenUnattendedIs01) {
   }
 }
 
+// The all-zero proof without an operator is a rule of the body (spec/03-messages.md 3.6), so it
+// is checked with the body, before identity [26] and SAC [12] (row S2's order).
+TEST(TmsRows, S2_NonZeroProofWhenUnattendedIs01BeforeIdentityAndSac) {
+  for (Profile p : kAllProfiles) {
+    Waiting w = waiting_for(program_download(p), MsgType::kHsAuthAnswer);
+    auto m = codec::parse_hs_auth_answer(w.pending, p);
+    ASSERT_TRUE(m.ok());
+    m->operator_proof[0] = 0x01;
+    m->id = someone_else(m->id);
+    expect_delivery_fails(w, codec::serialize(*m), ResponseCode::kMalformed);  // SAC_1 left stale
+  }
+}
+
 TEST(TmsRows, S2_SacIsCheckedBeforeTheOperator) {
   Waiting w = waiting_for(key_download(), MsgType::kHsAuthAnswer,
                           [](sim::Estate& e) { e.operator_password = "4321"; });
@@ -321,8 +367,9 @@ TEST(TmsRows, S2_SacIsCheckedBeforeTheOperator) {
   expect_delivery_fails(w, w.pending, ResponseCode::kTerminalAuthFailed);
 }
 
-// Not a check of the S2 row: the registry is shared (REQ-TMS-002) and may lose the key set between
-// S1 and S2; the engine then answers as S1 would have (15) rather than send an empty key set.
+// Row S2's "key set still registered [15]": the registry is shared (REQ-TMS-002) and may lose the
+// key set between S1 and S2; the engine then answers as S1 would have rather than send an empty
+// key set, and it checks this before it wraps any key.
 TEST(TmsRows, S2_KeySetWithdrawnAfterS1Is15) {
   Waiting w = waiting_for(key_download(), MsgType::kHsAuthAnswer);
   for (auto& [key, t] : w.estate->registry.terminals) t.key_sets.clear();
