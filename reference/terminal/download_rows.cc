@@ -162,6 +162,8 @@ void Session::apply_and_end() {
       return end_with(ResponseCode::kIntegrityFailed);
     }
   }
+  // REQ-DL-031: apply() records the new VERSION as installed for (KIND, NAME); then SESSION_END
+  // carries the outcome, and the connection closes on SESSION_END_ACK (T9).
   for (const OfferState& s : offers_) {
     if (!ports_.packages.apply(s.manifest, s.id).ok()) return end_with(ResponseCode::kApplyFailed);
     ++packages_applied_;
@@ -175,7 +177,7 @@ void Session::end_with(ResponseCode result) {
   state_ = State::T_WAIT_END_ACK;
 }
 
-// T9.
+// T9 — REQ-DL-031: close on SESSION_END_ACK.
 void Session::t9_end_ack(ByteView body) {
   auto payload = open_envelope(body);
   if (!payload) return;

@@ -43,7 +43,7 @@ void Session::t1_start(StartCommand command) {
   state_ = State::T_WAIT_AUTH_REQUEST;
 }
 
-// T2 — REQ-HS-020 to REQ-HS-023, REQ-OPR-003.
+// T2 — REQ-HS-020, REQ-HS-021, REQ-HS-022, REQ-HS-023, REQ-HS-024, REQ-OPR-003.
 void Session::t2_auth_request(ByteView body) {
   auto m = codec::parse_hs_auth_request(body);
   if (!m.ok()) return fail_with(m.error().code);                       // [03/08/01]
@@ -60,6 +60,7 @@ void Session::t2_auth_request(ByteView body) {
   if (!tac0.ok()) return fail_with(tac0.error());
   note("TAC_0", *tac0, "REQ-HS-021");
   // REQ-HS-022, REQ-SEC-001: the TMS is authenticated only by a TAC over this session's own T_DATA.
+  // REQ-HS-024: on a mismatch ABORT 11 is all that is sent; no SAC_1 is computed, nothing stored.
   if (!crypto::ct_equal(*tac0, m->tac1)) return fail_with(ResponseCode::kTmsAuthFailed);  // [11]
   transcript_.hs_auth_request.assign(body.begin(), body.end());
 
@@ -77,7 +78,7 @@ void Session::t2_auth_request(ByteView body) {
   answer.sac1.assign(mac_length(p), 0x00);
   Bytes out = codec::serialize(answer);
   const ByteView sac_prefix = ByteView(out).first(out.size() - mac_length(p));
-  auto sac1 = profile::sac(p, *keys, s_data_, transcript_.th_sac(sac_prefix));
+  auto sac1 = profile::sac(p, *keys, s_data_, transcript_.th_sac(sac_prefix));  // REQ-HS-023
   if (!sac1.ok()) return fail_with(sac1.error());
   note("SAC_1", *sac1, "REQ-HS-023");
   std::copy(sac1->begin(), sac1->end(), out.end() - static_cast<std::ptrdiff_t>(mac_length(p)));

@@ -5,6 +5,7 @@
 
 #include "codec/abort_message.h"
 #include "codec/download_payloads.h"
+#include "codec/header.h"
 #include "codec/handshake_messages.h"
 #include "codec/key_message.h"
 #include "crypto/digest.h"
@@ -133,7 +134,10 @@ TEST(TerminalRows, T1_CommandBreakingTheMessageRulesIsRefusedLocally) {
 
 // ---- T2 (REQ-HS-020 to REQ-HS-024) -----------------------------------------------------------
 
-TEST(TerminalRows, T2_HonestAuthRequestIsAnsweredWithSac1) {
+// Checks REQ-HS-021 (TAC_0 over the terminal's own T_DATA equals the TMS's TAC_1, or no answer
+// would come) and REQ-HS-023 (the answer's fields, and a SAC_1 equal to the one recomputed from
+// the estate's DMK over the transcript, which the TMS then accepts).
+TEST(TerminalRows, T2_HonestAuthRequestIsAnsweredWithTheSac1TheTmsExpects) {
   for (Profile p : kAllProfiles) {
     Waiting w = waiting_for(program_download(p), MsgType::kHsAuthRequest);
     const session::Output out = w.run->to_terminal(w.pending);
@@ -141,8 +145,12 @@ TEST(TerminalRows, T2_HonestAuthRequestIsAnsweredWithSac1) {
     auto answer = codec::parse_hs_auth_answer(out.send[0], p);
     ASSERT_TRUE(answer.ok());
     EXPECT_EQ(answer->operator_proof, Bytes(mac_length(p), 0x00));  // unattended: REQ-OPR-001
+    EXPECT_EQ(w.run->keys.with_sac(*answer), out.send[0]) << name(p);  // SAC_1, REQ-CRYPTO-024/033
     EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_KEY_MESSAGE);
     EXPECT_FALSE(out.close);
+    const session::Output reply = w.run->to_tms(out.send[0]);
+    ASSERT_EQ(reply.send.size(), 1u) << name(p);
+    EXPECT_EQ(codec::peek_type(reply.send[0]).value(), MsgType::kKeyMessage) << name(p);
   }
 }
 
