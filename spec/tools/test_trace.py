@@ -156,6 +156,18 @@ class TraceTest(unittest.TestCase):
         self.assertIn("warning: REQ-HS-001 (MUST) has no implementation", result.stdout)
         self.assertIn("| implementation |", gaps_section(self.repo.report()))
 
+    def test_analyser_sim_and_vector_tools_do_not_implement(self):
+        # Naming a requirement beside a field, in a stand-in port or in a vector generator is not
+        # implementing it: with the real code gone, the gap shows.
+        (self.repo.root / "reference/terminal/handshake.cc").write_text("int handshake();\n",
+                                                                        encoding="utf-8")
+        for path in ("reference/analyser/describe.cc", "reference/sim/memory_ports.cc",
+                     "reference/vectors/tools/make.cc"):
+            self.repo.write(path, "// Serial number first (REQ-HS-001).\nint f();\n")
+        result = self.repo.run()
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("| implementation |", gaps_section(self.repo.report()))
+
     def test_test_name_is_credited_through_its_body(self):
         self.repo.write("reference/terminal/handshake_test.cc",
                         TEST_FILE.replace(" (REQ-HS-001)", "").replace(
