@@ -446,9 +446,10 @@ def generate_handshake() -> dict:
          "the 0x01 bits are DES parity bits and ignored)", "WrongKey"),
         (dict(valid["tdes"], tac1=flip(valid["tdes"]["tac1"])), "tcId 2 with the last bit of TAC_1 flipped",
          "ModifiedCryptogram"),
-        (dict(valid["tdes"], hsRequest=flip(valid["tdes"]["hsRequest"], 0x01, 60)),
-         "tcId 2 with OFFERED_PROFILES in HS_REQUEST changed from 0x02 to 0x03 (LEGACY added): the transcript "
-         "binding of TAC_1 must notice (REQ-CRYPTO-032, REQ-SEC-005)", "ModifiedTranscript"),
+        (dict(valid["tdes"], hsRequest=flip(valid["tdes"]["hsRequest"], 0x04, 60)),
+         "tcId 2 with OFFERED_PROFILES in HS_REQUEST changed from 0x02 to 0x06 (AES128 added; still a well-formed "
+         "offer under REQ-MSG-031): the transcript binding of TAC_1 must notice (REQ-CRYPTO-032, REQ-SEC-005)",
+         "ModifiedTranscript"),
         (dict(valid["aes128"], dmk=flip(valid["aes128"]["dmk"])), "tcId 3 under a wrong DMK: DWK_1 does not unwrap",
          "WrongKey"),
         (dict(valid["aes128"], kMac=flip(valid["aes128"]["kMac"])), "tcId 3 with the last bit of K_MAC flipped",
