@@ -9,11 +9,7 @@
 #include "codec/download_payloads.h"
 #include "fuzz_common.h"
 
-namespace {
-
 using namespace tmsproto;
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const ByteView in(data, size);

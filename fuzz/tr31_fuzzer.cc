@@ -15,6 +15,7 @@
 
 #include "common/hex.h"
 #include "crypto/random.h"
+#include "fuzz_common.h"
 #include "keyblock/tr31.h"
 
 namespace {
@@ -22,14 +23,6 @@ namespace {
 using tmsproto::Bytes;
 using tmsproto::ByteView;
 namespace kb = tmsproto::keyblock;
-
-#define FUZZ_CHECK(cond)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                           \
-    }                                                                         \
-  } while (0)
 
 Bytes hex(std::string_view s) { return tmsproto::from_hex(s).value(); }
 
