@@ -127,8 +127,11 @@ Result<OptionalBlock, Tr31Error> read_optional_block(Reader& r) {
     if (!long_len || !all_of(*long_len, is_upper_hex)) return fail(Tr31Error::kBadOptionalBlock);
     total = hex_value(*long_len);
     overhead = kLongBlockOverhead;
-    // Non-canonical (a short form would do): refused so that a block has one spelling.
-    if (total <= kMaxShortBlockLength) return fail(Tr31Error::kBadOptionalBlock);
+    if (total < overhead) return fail(Tr31Error::kBadOptionalBlock);
+    // Non-canonical when the same data fits the short form, which is what serialise_header
+    // writes: refused so that a block has one spelling. (The test is on the data's size, not on
+    // the extended total, which counts six more characters of overhead.)
+    if (kShortBlockOverhead + (total - overhead) <= kMaxShortBlockLength) return fail(Tr31Error::kBadOptionalBlock);
   }
   if (total < overhead) return fail(Tr31Error::kBadOptionalBlock);
   const auto data = r.take(total - overhead);

@@ -145,6 +145,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadHeader{"block data not printable", sized("B0000P0TE00E0100KS05\x03" "000"), Tr31Error::kBadOptionalBlock},
         BadHeader{"extended length of length not 02", sized("B0000P0TE00E0100KS0001FF"), Tr31Error::kBadOptionalBlock},
         BadHeader{"extended length non-canonical", sized("B0000P0TE00E0100KS0002000A00"), Tr31Error::kBadOptionalBlock},
+        // Found by tr31_fuzzer: a total of 256 passed the old "total > 255" test although its 246
+        // characters of data fit the short form (length 250), so serialise gave another header.
+        BadHeader{"extended length whose data fits the short form",
+                  sized("B0000P0TE00E0100KS00020100" + std::string(246, 'P')), Tr31Error::kBadOptionalBlock},
         BadHeader{"extended length below overhead", sized("B0000P0TE00E0100KS00020009"), Tr31Error::kBadOptionalBlock},
         BadHeader{"duplicate block ID", sized("B0000P0TE00E0200KS04KS04"), Tr31Error::kBadOptionalBlock},
         BadHeader{"PB not last", sized("B0000P0TE00E0200PB04KS04"), Tr31Error::kBadPadding},
