@@ -335,28 +335,20 @@ TEST(TmsRows, S2_UnattendedProgramDownloadNotAllowedIs25) {
   expect_delivery_fails(w, w.pending, ResponseCode::kOperatorAuthFailed);  // REQ-OPR-005
 }
 
-// REQ-OPR-001: unattended, OPERATOR_PROOF must be all 0x00; anything else is 01, even with a
-// correct SAC_1 over it.
-TEST(TmsRows, S2_NonZeroProofWhenUnattendedIs01) {
-  for (Profile p : kAllProfiles) {
-    Waiting w = waiting_for(program_download(p), MsgType::kHsAuthAnswer);
-    auto m = codec::parse_hs_auth_answer(w.pending, p);
-    ASSERT_TRUE(m.ok());
-    m->operator_proof[0] = 0x01;
-    expect_delivery_fails(w, w.run->keys.with_sac(*m), ResponseCode::kMalformed);
-  }
-}
-
-// The all-zero proof without an operator is a rule of the body (spec/03-messages.md 3.6), so it
-// is checked with the body, before identity [26] and SAC [12] (row S2's order).
+// REQ-OPR-001: unattended, OPERATOR_PROOF must be all 0x00; anything else is 01. It is a rule of
+// the body (spec/03-messages.md 3.6), so it is checked with the body: before identity [26] and SAC
+// [12] in row S2's order, and whether or not SAC_1 was recomputed over the changed proof.
 TEST(TmsRows, S2_NonZeroProofWhenUnattendedIs01BeforeIdentityAndSac) {
   for (Profile p : kAllProfiles) {
-    Waiting w = waiting_for(program_download(p), MsgType::kHsAuthAnswer);
-    auto m = codec::parse_hs_auth_answer(w.pending, p);
-    ASSERT_TRUE(m.ok());
-    m->operator_proof[0] = 0x01;
-    m->id = someone_else(m->id);
-    expect_delivery_fails(w, codec::serialize(*m), ResponseCode::kMalformed);  // SAC_1 left stale
+    for (const bool resealed : {true, false}) {
+      Waiting w = waiting_for(program_download(p), MsgType::kHsAuthAnswer);
+      auto m = codec::parse_hs_auth_answer(w.pending, p);
+      ASSERT_TRUE(m.ok());
+      m->operator_proof[0] = 0x01;
+      if (!resealed) m->id = someone_else(m->id);  // and SAC_1 left stale
+      const Bytes body = resealed ? w.run->keys.with_sac(*m) : codec::serialize(*m);
+      expect_delivery_fails(w, body, ResponseCode::kMalformed);
+    }
   }
 }
 
