@@ -5,8 +5,8 @@
 
 #include "codec/abort_message.h"
 #include "codec/download_payloads.h"
-#include "codec/header.h"
 #include "codec/handshake_messages.h"
+#include "codec/header.h"
 #include "codec/key_message.h"
 #include "crypto/digest.h"
 #include "crypto/secret.h"
