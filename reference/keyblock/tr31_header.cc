@@ -127,16 +127,15 @@ Result<OptionalBlock, Tr31Error> read_optional_block(Reader& r) {
     if (!long_len || !all_of(*long_len, is_upper_hex)) return fail(Tr31Error::kBadOptionalBlock);
     total = hex_value(*long_len);
     overhead = kLongBlockOverhead;
-    if (total < overhead) return fail(Tr31Error::kBadOptionalBlock);
-    // Non-canonical when the same data fits the short form, which is what serialise_header
-    // writes: refused so that a block has one spelling. (The test is on the data's size, not on
-    // the extended total, which counts six more characters of overhead.)
-    if (kShortBlockOverhead + (total - overhead) <= kMaxShortBlockLength) return fail(Tr31Error::kBadOptionalBlock);
   }
   if (total < overhead) return fail(Tr31Error::kBadOptionalBlock);
   const auto data = r.take(total - overhead);
   if (!data || !valid_block_data(*data)) return fail(Tr31Error::kBadOptionalBlock);
-  return OptionalBlock{std::string(*id), std::string(*data)};
+  OptionalBlock block{std::string(*id), std::string(*data)};
+  // One spelling per block: the length form must be the one serialise_header writes (an extended
+  // form whose data fits the short form is refused), so that parse(serialise(h)) == h exactly.
+  if (encoded_block_length(block) != total) return fail(Tr31Error::kBadOptionalBlock);
+  return block;
 }
 
 // Rules for the list of optional blocks, shared by parser and validator.
