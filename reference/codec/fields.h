@@ -45,6 +45,9 @@ Parsed<AuthData> read_auth_data(Reader& r, std::string_view field);
 void write_auth_data(Writer& w, const AuthData& d);
 Bytes encode(const AuthData& d);
 
+// OPV_SALT of HS_AUTH_REQUEST (REQ-OPR-002): 16 octets chosen per operator at enrolment.
+using OperatorSalt = std::array<std::uint8_t, 16>;
+
 // REQ-MSG-012: two ASCII digits from the response-code table.
 Parsed<ResponseCode> read_response_code(Reader& r, std::string_view field);
 void write_response_code(Writer& w, ResponseCode code);

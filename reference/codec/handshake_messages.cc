@@ -1,5 +1,7 @@
 #include "codec/handshake_messages.h"
 
+#include <algorithm>
+
 #include "common/try.h"
 
 namespace tmsproto::codec {
@@ -93,6 +95,14 @@ Parsed<HsAuthRequest> parse_hs_auth_request(ByteView body) {
   if (stage != kAuthStageRequest) return malformed("AUTH_STAGE");
   TMS_CHECK(expect_success_code(r, "SRC"));
   TMS_TRY(m.s_data, read_auth_data(r, "S_DATA"));
+  TMS_TRY(ByteView salt, r.bytes(m.opv_salt.size(), "OPV_SALT"));
+  std::copy(salt.begin(), salt.end(), m.opv_salt.begin());
+  TMS_TRY(m.opv_iterations, r.u32("OPV_ITERATIONS"));
+  // REQ-MSG-043: both zero (unattended), or a cost in range with any salt.
+  const bool unattended = m.opv_iterations == 0 &&
+                          std::all_of(m.opv_salt.begin(), m.opv_salt.end(), [](std::uint8_t b) { return b == 0; });
+  const bool in_range = m.opv_iterations >= kMinOpvIterations && m.opv_iterations <= kMaxOpvIterations;
+  if (!unattended && !in_range) return malformed("OPV_ITERATIONS");
   TMS_TRY(std::uint16_t dwk1_len, r.u16("DWK_1_LEN"));
   if (dwk1_len != dwk1_length(m.profile)) return malformed("DWK_1_LEN");  // REQ-MSG-042
   TMS_TRY(ByteView dwk1, r.bytes(dwk1_len, "DWK_1"));
@@ -110,6 +120,8 @@ Bytes serialize(const HsAuthRequest& m) {
   w.u8(kAuthStageRequest);
   write_response_code(w, ResponseCode::kSuccess);
   write_auth_data(w, m.s_data);
+  w.bytes(m.opv_salt);
+  w.u32(m.opv_iterations);
   w.u16(static_cast<std::uint16_t>(m.dwk1.size()));
   w.bytes(m.dwk1);
   w.bytes(m.tac1);

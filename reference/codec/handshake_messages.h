@@ -29,12 +29,16 @@ struct HsAuthRequest {
   Identity id;
   Profile profile = Profile::kAes128;  // TMS工作密钥加密方式
   AuthData s_data;
-  Bytes dwk1;  // LEGACY: E_DES(DMK, DWK); others: TR-31 key block (ASCII)
+  OperatorSalt opv_salt{};            // REQ-OPR-002; zero when unattended (REQ-OPR-001)
+  std::uint32_t opv_iterations = 0;   // REQ-MSG-043: 0, or kMinOpvIterations..kMaxOpvIterations
+  Bytes dwk1;  // LEGACY: E_DES(DMK, DWK); others: TR-31 key block (ASCII) bound to the session
   Bytes tac1;
   bool operator==(const HsAuthRequest&) const = default;
 };
 // Offset of DWK_1 and of TAC_1: TH_TAC ends where TAC_1 starts (spec/04-handshake.md 4.1).
-inline constexpr std::size_t kHsAuthRequestDwk1Offset = 79;
+inline constexpr std::size_t kHsAuthRequestDwk1Offset = 99;
+inline constexpr std::uint32_t kMinOpvIterations = 100000;    // REQ-MSG-043, REQ-OPR-002
+inline constexpr std::uint32_t kMaxOpvIterations = 10000000;
 
 // HS_AUTH_ANSWER (应答认证数据报文, table 4). AUTH_STAGE 0x02, RETURN_CODE "00" and
 // TERM_AUTH_RESULT 0x00 are implied.

@@ -7,6 +7,7 @@
 #include "crypto/kdf.h"
 #include "crypto/mac.h"
 #include "crypto/padding.h"
+#include "crypto/digest.h"
 #include "crypto/pbkdf2.h"
 #include "keyblock/tr31.h"
 
@@ -14,8 +15,6 @@ namespace tmsproto::profile {
 namespace {
 
 using crypto::Cipher;
-
-constexpr std::uint32_t kOpvIterations = 10000;  // REQ-OPR-002
 
 Bytes ascii(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
@@ -53,6 +52,34 @@ keyblock::Tr31Header header_for(Profile p, const SlotRule& rule) {
   h.key_version = "00";
   h.exportability = 'N';
   return h;
+}
+
+// REQ-CRYPTO-031: the session-binding block "10" holds the binding as upper-case hex; the PB block
+// that add_padding_block appends brings the header to a whole number of cipher blocks.
+constexpr std::string_view kBindingBlockId = "10";
+
+std::string upper_hex(ByteView bytes) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  for (std::uint8_t b : bytes) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 0x0f]);
+  }
+  return out;
+}
+
+// A TR-31 block of a 16-character header around a key of `key_length` octets whose key data has the
+// minimum padding: 2 length octets + key, up to a whole cipher block; the MAC is one block long.
+std::size_t unmasked_block_length(Profile p, std::size_t key_length) {
+  const std::size_t bs = keyblock::cipher_block_size(tr31_version(p));
+  const std::size_t key_data = (2 + key_length + bs - 1) / bs * bs;
+  return 16 + 2 * key_data + 2 * bs;
+}
+
+keyblock::Tr31Header dwk1_header(Profile p, const SessionBinding& binding) {
+  keyblock::Tr31Header h = header_for(p, dsk_rule(p));
+  h.optional_blocks.push_back({std::string(kBindingBlockId), upper_hex(binding)});
+  return keyblock::add_padding_block(std::move(h));
 }
 
 std::optional<Cipher> cipher_of_algorithm(char algorithm) {
@@ -114,15 +141,36 @@ SlotRule dsk_rule(Profile p) {
                   key_length(p)};
 }
 
+unsigned security_strength(char algorithm, std::size_t key_length) {
+  switch (algorithm) {
+    case 'D': return key_length == 8 ? 56 : 0;
+    case 'T': return key_length == 16 ? 80 : (key_length == 24 ? 112 : 0);
+    case 'A': return key_length == 16 || key_length == 24 || key_length == 32 ? static_cast<unsigned>(8 * key_length) : 0;
+    default: return 0;
+  }
+}
+
+bool can_deliver(Profile p, const SlotRule& rule) {
+  if (p == Profile::kLegacy || rule.algorithm == 'D') return false;  // REQ-CRYPTO-025, REQ-CRYPTO-017
+  const unsigned strength = security_strength(rule.algorithm, rule.key_length);
+  // REQ-KEY-014: K_KEK has the strength of the profile's own key (dsk_rule: same algorithm, length).
+  const SlotRule kek = dsk_rule(p);
+  return strength != 0 && strength <= security_strength(kek.algorithm, kek.key_length);
+}
+
+SessionBinding session_binding(ByteView hs_request_body) { return crypto::sha256(hs_request_body); }
+
 // REQ-SEC-002: DWK travels only wrapped under the DMK.
-Result<Bytes, ResponseCode> wrap_dwk(Profile p, ByteView dmk, ByteView dwk, crypto::RandomSource& rng) {
+Result<Bytes, ResponseCode> wrap_dwk(Profile p, ByteView dmk, ByteView dwk, const SessionBinding& binding,
+                                     crypto::RandomSource& rng) {
   if (p == Profile::kLegacy) return internal(crypto::ecb_encrypt(Cipher::kDes, dmk, dwk));  // REQ-CRYPTO-022
-  auto block = keyblock::wrap(dmk, header_for(p, dsk_rule(p)), dwk, rng);  // REQ-CRYPTO-031
+  auto block = keyblock::wrap(dmk, dwk1_header(p, binding), dwk, rng);  // REQ-CRYPTO-031, REQ-HS-017
   if (!block.ok()) return fail(ResponseCode::kInternalError);
   return ascii(*block);
 }
 
-Result<SecretBytes, ResponseCode> recover_dwk(Profile p, ByteView dmk, ByteView dwk1) {
+Result<SecretBytes, ResponseCode> recover_dwk(Profile p, ByteView dmk, ByteView dwk1,
+                                              const SessionBinding& binding) {
   if (p == Profile::kLegacy) {  // REQ-CRYPTO-022, errata E-1: decryption, not encryption
     auto dwk = crypto::ecb_decrypt(Cipher::kDes, dmk, dwk1);
     if (!dwk.ok() || dwk->size() != key_length(p)) return fail(ResponseCode::kTmsAuthFailed);
@@ -130,13 +178,12 @@ Result<SecretBytes, ResponseCode> recover_dwk(Profile p, ByteView dmk, ByteView 
     crypto::secure_wipe(*dwk);
     return out;
   }
-  // REQ-CRYPTO-031: exactly the profile's header, then the authenticated unwrap.
-  const std::string_view want = session_key_block_header(p);
-  if (dwk1.size() < want.size() || !std::equal(want.begin(), want.end(), dwk1.begin())) {
-    return fail(ResponseCode::kTmsAuthFailed);
-  }
   auto unwrapped = keyblock::unwrap(dmk, std::string_view(reinterpret_cast<const char*>(dwk1.data()), dwk1.size()));
   if (!unwrapped.ok() || unwrapped->key.size() != key_length(p)) return fail(ResponseCode::kTmsAuthFailed);
+  // REQ-CRYPTO-031: exactly the profile's header; REQ-HS-025: its binding block is this session's.
+  // Both are read from the authenticated header, so a DWK_1 of another session, validly MACed
+  // under the DMK, fails here (REQ-SEC-014).
+  if (unwrapped->header != dwk1_header(p, binding)) return fail(ResponseCode::kTmsAuthFailed);
   return std::move(unwrapped->key);
 }
 
@@ -176,8 +223,7 @@ Result<Bytes, ResponseCode> operator_proof(Profile p, const HandshakeKeys& k, By
                                            const codec::AuthData& s_data) {
   Bytes msg = label_then("OPR1", opv);
   msg = concat(msg, context_of(t_data, s_data));
-  const SecretBytes& key = p == Profile::kLegacy ? k.dwk : k.k_mac;
-  auto proof = mac_p(p, key.view(), msg);
+  auto proof = mac_p(p, k.k_mac.view(), msg);  // LEGACY has no operator (REQ-CRYPTO-025)
   crypto::secure_wipe(msg);  // it holds OPV
   return proof;
 }
@@ -189,16 +235,17 @@ Result<Bytes, ResponseCode> key_mac(Profile p, const HandshakeKeys& k, ByteView 
   return mac_p(p, k.k_mac.view(), label_then("KEYM", th_key));
 }
 
-// REQ-OPR-002: salt "TMSP-OPV" || PROFILE || VENDOR_ID || OPERATOR_ID, text fields 0x20-filled.
-Result<SecretBytes, ResponseCode> operator_verifier(ByteView password, Profile p,
-                                                    std::string_view vendor_id,
-                                                    std::string_view operator_id) {
+// REQ-OPR-002: salt "TMSP-OPV" || VENDOR_ID || OPERATOR_ID || OPV_SALT, text fields 0x20-filled.
+Result<SecretBytes, ResponseCode> operator_verifier(ByteView password, std::string_view vendor_id,
+                                                    std::string_view operator_id,
+                                                    const codec::OperatorSalt& opv_salt,
+                                                    std::uint32_t iterations) {
   codec::Writer salt;
   salt.bytes(ascii("TMSP-OPV"));
-  salt.u8(static_cast<std::uint8_t>(p));
   codec::write_text(salt, vendor_id, kVendorIdWidth);
   codec::write_text(salt, operator_id, kOperatorIdWidth);
-  return internal(crypto::pbkdf2_hmac_sha256(password, salt.view(), kOpvIterations, 32));
+  salt.bytes(opv_salt);
+  return internal(crypto::pbkdf2_hmac_sha256(password, salt.view(), iterations, 32));
 }
 
 // REQ-CRYPTO-009, REQ-CRYPTO-037
@@ -241,6 +288,12 @@ Result<SecretBytes, ResponseCode> unwrap_key(Profile p, const HandshakeKeys& k, 
         k.k_kek.view(), std::string_view(reinterpret_cast<const char*>(key_block.data()), key_block.size()),
         expect);
     if (!unwrapped.ok()) return fail(ResponseCode::kIntegrityFailed);
+    // REQ-CRYPTO-035: the whole header is fixed (key version 00, key context 0, no optional
+    // block), and the key length is not masked, so the block has exactly the unmasked length.
+    if (unwrapped->header != header_for(p, rule) ||
+        key_block.size() != unmasked_block_length(p, unwrapped->key.size())) {
+      return fail(ResponseCode::kIntegrityFailed);
+    }
     key = std::move(unwrapped->key);
   }
   if (key.size() != rule.key_length) return fail(ResponseCode::kIntegrityFailed);

@@ -12,6 +12,7 @@
 #include "common/bytes.h"
 #include "common/result.h"
 #include "crypto/block_cipher.h"
+#include "crypto/digest.h"
 #include "crypto/random.h"
 #include "crypto/secret.h"
 #include "protocol/constants.h"
@@ -31,12 +32,19 @@ Result<Bytes, ResponseCode> mac_p(Profile p, ByteView key, ByteView msg);
 // and TDES keys (REQ-CRYPTO-018).
 SecretBytes generate_key(Profile p, crypto::RandomSource& rng);
 
-// REQ-CRYPTO-022 / REQ-CRYPTO-031: DWK_1 from DWK under DMK.
-Result<Bytes, ResponseCode> wrap_dwk(Profile p, ByteView dmk, ByteView dwk, crypto::RandomSource& rng);
-// The terminal's recovery of DWK; any failure, the header included, is 11 (REQ-HS-020).
-Result<SecretBytes, ResponseCode> recover_dwk(Profile p, ByteView dmk, ByteView dwk1);
+// REQ-HS-017: what binds DWK_1 to its session, SHA-256 of the HS_REQUEST body.
+using SessionBinding = crypto::Sha256Digest;
+SessionBinding session_binding(ByteView hs_request_body);
 
-// The exact TR-31 header text of DWK_1 and of the DSK's key block (REQ-CRYPTO-031, REQ-CRYPTO-035).
+// REQ-CRYPTO-022 / REQ-CRYPTO-031: DWK_1 from DWK under DMK, bound to the session outside LEGACY.
+Result<Bytes, ResponseCode> wrap_dwk(Profile p, ByteView dmk, ByteView dwk, const SessionBinding& binding,
+                                     crypto::RandomSource& rng);
+// The terminal's recovery of DWK; any failure, the header and the binding included, is 11
+// (REQ-HS-020, REQ-HS-025).
+Result<SecretBytes, ResponseCode> recover_dwk(Profile p, ByteView dmk, ByteView dwk1,
+                                              const SessionBinding& binding);
+
+// The exact TR-31 header text of the DSK's key block (REQ-CRYPTO-035).
 std::string_view session_key_block_header(Profile p);
 
 // REQ-CRYPTO-030: the handshake keys. In LEGACY both are DWK itself (the patent's single key).
@@ -63,10 +71,11 @@ Result<Bytes, ResponseCode> operator_proof(Profile p, const HandshakeKeys& k, By
 Result<Bytes, ResponseCode> key_mac(Profile p, const HandshakeKeys& k, ByteView key_message_prefix,
                                     ByteView th_key);
 
-// REQ-OPR-002: OPV from the operator's password.
-Result<SecretBytes, ResponseCode> operator_verifier(ByteView password, Profile p,
-                                                    std::string_view vendor_id,
-                                                    std::string_view operator_id);
+// REQ-OPR-002: OPV from the operator's password, salt and iteration count.
+Result<SecretBytes, ResponseCode> operator_verifier(ByteView password, std::string_view vendor_id,
+                                                    std::string_view operator_id,
+                                                    const codec::OperatorSalt& salt,
+                                                    std::uint32_t iterations);
 
 // REQ-CRYPTO-009 / REQ-CRYPTO-037: the key check value of a key of `algorithm` (TR-31 letters
 // 'D' DES, 'T' TDES, 'A' AES): 3 octets for DES and TDES, 5 for AES.
@@ -81,6 +90,13 @@ struct SlotRule {
   std::size_t key_length = 16;
 };
 SlotRule dsk_rule(Profile p);
+
+// REQ-KEY-014: NIST SP 800-57 security strength in bits of a key of `algorithm` and
+// `key_length` octets (DES 56, 2-key TDES 80, 3-key TDES 112, AES 128/192/256); 0 when no such key.
+unsigned security_strength(char algorithm, std::size_t key_length);
+// REQ-KEY-014, REQ-CRYPTO-017, REQ-CRYPTO-025: whether the profile can deliver a key of this slot
+// rule — never in LEGACY, never single DES, and never a key stronger than the profile's K_KEK.
+bool can_deliver(Profile p, const SlotRule& rule);
 
 // REQ-CRYPTO-035: one key into a KEY_BLOCK (LEGACY: DES-ECB under DWK; others TR-31 under K_KEK).
 Result<Bytes, ResponseCode> wrap_key(Profile p, const HandshakeKeys& k, const SlotRule& rule,

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <cctype>
 #include <string>
+#include <utility>
 
 #include "common/hex.h"
 #include "crypto/random.h"
@@ -29,10 +31,11 @@ TEST(LegacyProfile, WorkedExampleOfTheSpec) {
   const Bytes dmk = H("0123456789abcdef");
   const Bytes dwk = H("133457799bbcdff1");
   crypto::DeterministicRandom rng(1);
-  auto dwk1 = wrap_dwk(Profile::kLegacy, dmk, dwk, rng);
+  const SessionBinding no_binding{};  // LEGACY's DWK_1 is a bare DES block (REQ-SEC-013)
+  auto dwk1 = wrap_dwk(Profile::kLegacy, dmk, dwk, no_binding, rng);
   ASSERT_TRUE(dwk1.ok());
   EXPECT_EQ(to_hex(*dwk1), "901da09f8ac703b0");
-  auto recovered = recover_dwk(Profile::kLegacy, dmk, *dwk1);
+  auto recovered = recover_dwk(Profile::kLegacy, dmk, *dwk1, no_binding);
   ASSERT_TRUE(recovered.ok());
   EXPECT_EQ(to_hex(recovered->view()), "133457799bbcdff1");
   const HandshakeKeys k = keys(Profile::kLegacy, dwk);
@@ -70,41 +73,81 @@ TEST(DerivedKeys, EachPurposeHasItsOwnKey) {
   }
 }
 
-// OPV = PBKDF2-HMAC-SHA256("1234", "TMSP-OPV" || 03 || "VEND0001" || "OP01    ", 10000, 32), from
-// `openssl kdf -keylen 32 -kdfopt digest:SHA256 -kdfopt pass:1234
-//  -kdfopt hexsalt:544d53502d4f50560356454e44303030314f50303120202020 -kdfopt iter:10000 PBKDF2`.
-// Checks REQ-OPR-002.
+// OPV = PBKDF2-HMAC-SHA256("1234", "TMSP-OPV" || "VEND0001" || "OP01    " || 000102...0f, 100000,
+// 32), from `openssl kdf -keylen 32 -kdfopt digest:SHA256 -kdfopt pass:1234 -kdfopt
+// hexsalt:544d53502d4f505656454e44303030314f50303120202020000102030405060708090a0b0c0d0e0f
+// -kdfopt iter:100000 PBKDF2`. Checks REQ-OPR-002.
 TEST(OperatorVerifier, MatchesAnIndependentPbkdf2) {
-  auto opv = operator_verifier(ascii("1234"), Profile::kAes128, "VEND0001", "OP01");
+  codec::OperatorSalt salt{};
+  for (std::size_t i = 0; i < salt.size(); ++i) salt[i] = static_cast<std::uint8_t>(i);
+  auto opv = operator_verifier(ascii("1234"), "VEND0001", "OP01", salt, 100000);
   ASSERT_TRUE(opv.ok());
-  EXPECT_EQ(to_hex(opv->view()), "c4b0697c7514a5ce31e618b3a541939c8f326c19c714c6a54fd104ecfa6ded4e");
+  EXPECT_EQ(to_hex(opv->view()), "efc66fdb832419bc3d90b37aaa26c0579984ff0e9f9555ede532be3ad7a196ae");
 }
 
-// Checks REQ-CRYPTO-031.
+// Checks REQ-CRYPTO-031, REQ-HS-017: the header, the binding block with the digest in upper-case
+// hex, and the padding block, character for character as the spec writes them.
 TEST(SessionKeyBlocks, Dwk1CarriesExactlyTheSpecHeader) {
-  for (Profile p : {Profile::kTdes, Profile::kAes128, Profile::kAes256}) {
+  const Bytes hs_request = ascii("any HS_REQUEST body");
+  const SessionBinding binding = session_binding(hs_request);
+  std::string digest_hex = to_hex(binding);
+  for (char& c : digest_hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const std::pair<Profile, std::string> want[] = {
+      {Profile::kTdes, "B0152B3TX00N0200" "1044" + digest_hex + "PB04"},
+      {Profile::kAes128, "D0192B3AX00N0200" "1044" + digest_hex + "PB0C00000000"},
+      {Profile::kAes256, "D0224B3AX00N0200" "1044" + digest_hex + "PB0C00000000"},
+  };
+  for (const auto& [p, header] : want) {
     crypto::DeterministicRandom rng(7);
     const SecretBytes dmk = generate_key(p, rng);
     const SecretBytes dwk = generate_key(p, rng);
-    auto dwk1 = wrap_dwk(p, dmk.view(), dwk.view(), rng);
+    auto dwk1 = wrap_dwk(p, dmk.view(), dwk.view(), binding, rng);
     ASSERT_TRUE(dwk1.ok()) << name(p);
     ASSERT_EQ(dwk1->size(), dwk1_length(p));
-    EXPECT_EQ(std::string(dwk1->begin(), dwk1->begin() + 16), session_key_block_header(p));
-    auto back = recover_dwk(p, dmk.view(), *dwk1);
+    EXPECT_EQ(std::string(dwk1->begin(), dwk1->begin() + static_cast<std::ptrdiff_t>(header.size())), header);
+    auto back = recover_dwk(p, dmk.view(), *dwk1, binding);
     ASSERT_TRUE(back.ok());
     EXPECT_TRUE(crypto::ct_equal(back->view(), dwk.view()));
   }
 }
 
-TEST(SessionKeyBlocks, WrongDmkOrAlteredHeaderIsTmsAuthFailed) {
+// Checks REQ-HS-020, REQ-HS-025, REQ-SEC-014: a wrong DMK, an altered header, and a DWK_1 validly
+// made under the right DMK for another session (the review's attack) are all 11.
+TEST(SessionKeyBlocks, WrongDmkAlteredHeaderOrAnotherSessionsBindingIsTmsAuthFailed) {
   const Profile p = Profile::kAes128;
   crypto::DeterministicRandom rng(8);
   const SecretBytes dmk = generate_key(p, rng);
   const SecretBytes other = generate_key(p, rng);
-  Bytes dwk1 = *wrap_dwk(p, dmk.view(), generate_key(p, rng).view(), rng);
-  EXPECT_EQ(recover_dwk(p, other.view(), dwk1).error(), ResponseCode::kTmsAuthFailed);
+  const SessionBinding binding = session_binding(ascii("this session"));
+  Bytes dwk1 = *wrap_dwk(p, dmk.view(), generate_key(p, rng).view(), binding, rng);
+  EXPECT_TRUE(recover_dwk(p, dmk.view(), dwk1, binding).ok());
+  EXPECT_EQ(recover_dwk(p, other.view(), dwk1, binding).error(), ResponseCode::kTmsAuthFailed);
+  EXPECT_EQ(recover_dwk(p, dmk.view(), dwk1, session_binding(ascii("a later session"))).error(),
+            ResponseCode::kTmsAuthFailed);
   dwk1[5] = 'K';  // key usage B3 -> K3
-  EXPECT_EQ(recover_dwk(p, dmk.view(), dwk1).error(), ResponseCode::kTmsAuthFailed);
+  EXPECT_EQ(recover_dwk(p, dmk.view(), dwk1, binding).error(), ResponseCode::kTmsAuthFailed);
+}
+
+// Checks REQ-KEY-014 with the strengths of NIST SP 800-57 Part 1 Table 2: TDES delivers 2-key
+// TDES only; AES128 adds 3-key TDES and AES-128; AES256 every TDES and AES key; nothing in LEGACY
+// and no single DES anywhere.
+TEST(KeyStrength, NoProfileDeliversAKeyStrongerThanItsKek) {
+  const SlotRule des{"P0", 'D', 'E', 8}, tdes2{"P0", 'T', 'E', 16}, tdes3{"P0", 'T', 'E', 24},
+      aes128{"P0", 'A', 'E', 16}, aes192{"P0", 'A', 'E', 24}, aes256{"P0", 'A', 'E', 32};
+  EXPECT_FALSE(can_deliver(Profile::kLegacy, tdes2));
+  EXPECT_FALSE(can_deliver(Profile::kTdes, des));
+  EXPECT_TRUE(can_deliver(Profile::kTdes, tdes2));
+  EXPECT_FALSE(can_deliver(Profile::kTdes, tdes3));
+  EXPECT_FALSE(can_deliver(Profile::kTdes, aes128));
+  EXPECT_TRUE(can_deliver(Profile::kAes128, tdes3));
+  EXPECT_TRUE(can_deliver(Profile::kAes128, aes128));
+  EXPECT_FALSE(can_deliver(Profile::kAes128, aes192));
+  EXPECT_TRUE(can_deliver(Profile::kAes256, aes256));
+  EXPECT_TRUE(can_deliver(Profile::kAes256, tdes3));
+  EXPECT_FALSE(can_deliver(Profile::kAes256, des));
+  EXPECT_EQ(security_strength('T', 16), 80u);
+  EXPECT_EQ(security_strength('T', 24), 112u);
+  EXPECT_EQ(security_strength('A', 20), 0u);
 }
 
 // Checks REQ-CRYPTO-018.

@@ -104,9 +104,9 @@ std::size_t block_length(Profile profile) {
 std::size_t dwk1_length(Profile profile) {
   switch (profile) {
     case Profile::kLegacy: return 8;
-    case Profile::kTdes: return 80;
-    case Profile::kAes128: return 112;
-    case Profile::kAes256: return 144;
+    case Profile::kTdes: return 152;
+    case Profile::kAes128: return 192;
+    case Profile::kAes256: return 224;
   }
   return 0;
 }

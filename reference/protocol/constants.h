@@ -45,7 +45,7 @@ std::uint8_t offer_bit(Profile profile);        // REQ-MSG-040: 1 << (code - 1)
 std::size_t mac_length(Profile profile);        // REQ-CRYPTO-021: 4, 8, 16, 16
 std::size_t key_length(Profile profile);        // DMK, DWK, DSK: 8, 16, 16, 32
 std::size_t block_length(Profile profile);      // 8, 8, 16, 16
-std::size_t dwk1_length(Profile profile);       // REQ-MSG-042: 8, 80, 112, 144
+std::size_t dwk1_length(Profile profile);       // REQ-MSG-042: 8, 152, 192, 224
 
 // REQ-MSG-030.
 enum class TransCode : std::uint8_t { kKeyDownload = 1, kProgramDownload = 2 };

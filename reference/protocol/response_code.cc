@@ -10,7 +10,7 @@ std::string_view name(ResponseCode code) {
     case ResponseCode::kUnsupportedVersion: return "UNSUPPORTED_VERSION";
     case ResponseCode::kUnknownVendor: return "UNKNOWN_VENDOR";
     case ResponseCode::kUnknownModel: return "UNKNOWN_MODEL";
-    case ResponseCode::kUnknownTerminal: return "UNKNOWN_TERMINAL";
+    case ResponseCode::kTerminalNotServed: return "TERMINAL_NOT_SERVED";
     case ResponseCode::kUnsupportedTransaction: return "UNSUPPORTED_TRANSACTION";
     case ResponseCode::kNoAcceptableProfile: return "NO_ACCEPTABLE_PROFILE";
     case ResponseCode::kStaleDatetime: return "STALE_DATETIME";

@@ -16,9 +16,18 @@ terminal::StartCommand Estate::command() const {
   return c;
 }
 
-const std::vector<tms::KeySetEntry>& Estate::key_set() {
+const std::vector<tms::KeySetSlot>& Estate::key_set() {
   const auto& id = terminal_config.id;
   return registry.terminals.at({id.vendor_id, id.model_id, id.serial_no}).key_sets.at(key_set_id);
+}
+
+std::vector<tms::EstateLine> Estate::estate_report() const {
+  std::vector<tms::EstateLine> out;
+  for (const auto& [key, t] : registry.terminals) {
+    const codec::Identity id{std::get<0>(key), std::get<1>(key), std::get<2>(key)};
+    out.push_back({id, t.record.profile, custody.dmk_check_value(id)});
+  }
+  return out;
 }
 
 std::unique_ptr<Estate> make_estate(const EstateOptions& options) {
@@ -29,6 +38,13 @@ std::unique_ptr<Estate> make_estate(const EstateOptions& options) {
   e->vendor_rng = crypto::DeterministicRandom(options.seed * 3 + 3);
   const Profile p = options.profile;
   crypto::DeterministicRandom& rng = e->vendor_rng;
+  // REQ-CRYPTO-025: a LEGACY session is unattended, whatever the options ask.
+  if (p == Profile::kLegacy) e->options.with_operator = false;
+  crypto::SecretBytes decoy_key(32), fingerprint_key(32);
+  rng.fill(decoy_key.mutable_view());
+  rng.fill(fingerprint_key.mutable_view());
+  e->registry = MemoryRegistry(std::move(decoy_key));
+  e->custody = custody::SoftwareCustody(std::move(fingerprint_key));
 
   // The device, as installed (REQ-KEY-001, REQ-KEY-004, REQ-KEY-025).
   terminal::Config& tc = e->terminal_config;
@@ -45,23 +61,25 @@ std::unique_ptr<Estate> make_estate(const EstateOptions& options) {
   tc.vendor_public_key = vendor_key->public_key;
   e->vendor_private_key = vendor_key->private_key.clone();
 
-  // The TMS's registry: the same DMK (registered under REQ-KEY-001), the key set, the operator
-  // (REQ-OPR-002).
-  tms::TerminalRecord record;
-  record.profile = p;
-  record.dmk = tc.dmk.clone();
-  record.legacy_enabled = p == Profile::kLegacy;
-  (void)e->registry.register_terminal(tc.id, std::move(record));  // the first terminal: never a duplicate
-  std::vector<tms::KeySetEntry> keys;
-  for (const auto& [slot, rule] : tc.slots) {
-    crypto::SecretBytes k(rule.key_length);
-    rng.fill(k.mutable_view());
-    keys.push_back({slot, rule, std::move(k)});
+  // The TMS: the same DMK in its key custody (registered under REQ-KEY-001, REQ-KEY-006), the
+  // terminal and its key set in the registry (REQ-KEY-014: none in LEGACY, which cannot deliver
+  // keys), the operator (REQ-OPR-002).
+  (void)e->custody.add_dmk(tc.id, p, tc.dmk.clone());  // the first terminal: never a duplicate
+  e->registry.terminals[{tc.id.vendor_id, tc.id.model_id, tc.id.serial_no}].record =
+      tms::TerminalRecord{p, p == Profile::kLegacy};
+  if (p != Profile::kLegacy) {
+    std::vector<tms::KeySetSlot> slots;
+    for (const auto& [slot, rule] : tc.slots) {
+      crypto::SecretBytes k(rule.key_length);
+      rng.fill(k.mutable_view());
+      (void)e->custody.add_key_set_key(tc.id, e->key_set_id, {slot, rule}, k.clone());
+      e->key_set_keys.push_back(std::move(k));
+      slots.push_back({slot, rule});
+    }
+    (void)e->registry.register_key_set(tc.id, e->key_set_id, std::move(slots));
   }
-  e->registry.terminals.at({tc.id.vendor_id, tc.id.model_id, tc.id.serial_no}).key_sets[e->key_set_id] = std::move(keys);
   const std::string& pw = e->operator_password;
-  auto opv = profile::operator_verifier(Bytes(pw.begin(), pw.end()), p, tc.id.vendor_id, e->operator_id);
-  e->registry.operators.push_back({tc.id.vendor_id, e->operator_id, p, std::move(opv).value(), true});
+  e->registry.enrol_operator(tc.id.vendor_id, e->operator_id, Bytes(pw.begin(), pw.end()), rng);
 
   // The vendor's database behind its standard interface.
   MemoryVendor& vendor = e->vendors.vendors[tc.id.vendor_id];

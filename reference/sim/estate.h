@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "crypto/random.h"
+#include "custody/software_custody.h"
 #include "session/clock.h"
 #include "sim/memory_ports.h"
 #include "terminal/session.h"
@@ -51,18 +52,22 @@ struct Estate {
   // The vendor's signing key: tests sign manifests a vendor would not (REQ-DL-010's failures).
   crypto::SecretBytes vendor_private_key;
 
-  // The TMS and what it reaches.
+  // The TMS and what it reaches; make_estate gives the registry and the custody their estate keys.
   tms::Config tms_config;
-  MemoryRegistry registry;
+  MemoryRegistry registry{crypto::SecretBytes(32)};
+  custody::SoftwareCustody custody{crypto::SecretBytes(32)};
   MemoryReplayCache replay;
   MemoryVendorDirectory vendors;
   MemoryAuditLog audit;
 
   terminal::StartCommand command() const;
   terminal::Ports terminal_ports() { return {clock, terminal_rng, key_store, package_store}; }
-  tms::Ports tms_ports() { return {clock, tms_rng, registry, replay, vendors, audit}; }
+  tms::Ports tms_ports() { return {clock, tms_rng, registry, custody, replay, vendors, audit}; }
   MemoryVendor& vendor() { return vendors.vendors.at(terminal_config.id.vendor_id); }
-  const std::vector<tms::KeySetEntry>& key_set();
+  const std::vector<tms::KeySetSlot>& key_set();
+  // The keys of key_set(), in slot order, as the terminal should receive them (test oracle).
+  std::vector<crypto::SecretBytes> key_set_keys;
+  std::vector<tms::EstateLine> estate_report() const;  // REQ-KEY-005
 };
 
 std::unique_ptr<Estate> make_estate(const EstateOptions& options);

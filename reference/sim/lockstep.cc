@@ -41,7 +41,8 @@ void SessionKeys::observe(bool from_terminal, ByteView body) {
       if (!m.ok()) return;
       s_data_ = m->s_data;
       transcript_.hs_auth_request.assign(body.begin(), body.end());
-      auto dwk = profile::recover_dwk(profile_, dmk_.view(), m->dwk1);
+      auto dwk = profile::recover_dwk(profile_, dmk_.view(), m->dwk1,
+                                      profile::session_binding(transcript_.hs_request));
       if (!dwk.ok()) return;
       auto keys = profile::derive_handshake_keys(profile_, std::move(dwk).value(), t_data_, s_data_);
       if (keys.ok()) hs_ = std::move(keys).value();

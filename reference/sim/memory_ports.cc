@@ -91,45 +91,52 @@ Result<const tms::TerminalRecord*, ResponseCode> MemoryRegistry::lookup(const co
   }
   if (!vendor) return fail(ResponseCode::kUnknownVendor);
   if (!model) return fail(ResponseCode::kUnknownModel);
-  return fail(ResponseCode::kUnknownTerminal);
+  return fail(ResponseCode::kTerminalNotServed);
 }
 
-const std::vector<tms::KeySetEntry>* MemoryRegistry::key_set(const codec::Identity& id, const std::string& key_set_id) {
+const std::vector<tms::KeySetSlot>* MemoryRegistry::key_set(const codec::Identity& id, const std::string& key_set_id) {
   auto t = terminals.find({id.vendor_id, id.model_id, id.serial_no});
   if (t == terminals.end()) return nullptr;
   auto k = t->second.key_sets.find(key_set_id);
   return k == t->second.key_sets.end() ? nullptr : &k->second;
 }
 
-const crypto::SecretBytes* MemoryRegistry::operator_verifier(const std::string& vendor_id, const std::string& operator_id,
-                                                             Profile p, TransCode trans) {
+tms::OperatorRecord MemoryRegistry::operator_record(const std::string& vendor_id, const std::string& operator_id,
+                                                    TransCode trans) {
   for (const auto& o : operators) {
-    if (o.vendor_id == vendor_id && o.operator_id == operator_id && o.profile == p &&
-        (trans != TransCode::kKeyDownload || o.may_download_keys)) {
-      return &o.opv;
-    }
+    if (o.vendor_id != vendor_id || o.operator_id != operator_id) continue;
+    tms::OperatorRecord r{o.salt, o.iterations, std::nullopt, o.lock};
+    if (trans != TransCode::kKeyDownload || o.may_download_keys) r.opv = o.opv.clone();  // REQ-OPR-004
+    return r;
   }
-  return nullptr;
+  // REQ-OPR-007: an ID nobody enrolled gets a salt of the same shape as an enrolled one's.
+  auto decoy = tms::decoy_operator_salt(decoy_key_.view(), vendor_id, operator_id);
+  return tms::OperatorRecord{decoy.ok() ? *decoy : codec::OperatorSalt{}, enrolment_iterations, std::nullopt, {}};
 }
 
-Result<void, tms::RegistrationError> MemoryRegistry::register_terminal(const codec::Identity& id,
-                                                                     tms::TerminalRecord record) {
-  std::vector<Bytes> registered;
-  for (const auto& [key, t] : terminals) registered.push_back(t.dmk_check_value);
-  auto kcv = tms::check_dmk_unique(record.profile, record.dmk.view(), registered);
-  if (!kcv.ok()) return fail(kcv.error());
-  Terminal& t = terminals[{id.vendor_id, id.model_id, id.serial_no}];
-  t.record = std::move(record);
-  t.dmk_check_value = std::move(kcv).value();
+void MemoryRegistry::set_operator_lock(const std::string& vendor_id, const std::string& operator_id,
+                                       const tms::OperatorLock& lock) {
+  for (auto& o : operators) {
+    if (o.vendor_id == vendor_id && o.operator_id == operator_id) o.lock = lock;
+  }
+}
+
+Result<void, tms::RegistrationError> MemoryRegistry::register_key_set(const codec::Identity& id,
+                                                                    const std::string& key_set_id,
+                                                                    std::vector<tms::KeySetSlot> slots) {
+  Terminal& t = terminals.at({id.vendor_id, id.model_id, id.serial_no});
+  auto ok = tms::check_key_set(t.record.profile, slots);  // REQ-KEY-014
+  if (!ok.ok()) return ok;
+  t.key_sets[key_set_id] = std::move(slots);
   return {};
 }
 
-std::vector<tms::EstateLine> MemoryRegistry::estate_report() const {
-  std::vector<tms::EstateLine> out;
-  for (const auto& [key, t] : terminals) {
-    out.push_back({{std::get<0>(key), std::get<1>(key), std::get<2>(key)}, t.record.profile, t.dmk_check_value});
-  }
-  return out;
+void MemoryRegistry::enrol_operator(const std::string& vendor_id, const std::string& operator_id, ByteView password,
+                                    crypto::RandomSource& rng, bool may_download_keys) {
+  Operator o{vendor_id, operator_id, {}, enrolment_iterations, {}, may_download_keys, {}};
+  rng.fill(o.salt);  // REQ-OPR-002: a fresh salt per operator
+  o.opv = std::move(profile::operator_verifier(password, vendor_id, operator_id, o.salt, o.iterations)).value();
+  operators.push_back(std::move(o));
 }
 
 void MemoryRegistry::key_set_delivered(const codec::Identity& id, const std::string& key_set_id) {
@@ -142,9 +149,17 @@ bool MemoryRegistry::unattended_allowed(const codec::Identity& id) {
   return t != terminals.end() && t->second.unattended_allowed;
 }
 
-bool MemoryReplayCache::seen_before(const std::string& serial_no, const std::array<std::uint8_t, 8>& t_rand,
-                                    std::int64_t /*now_seconds*/) {
-  return !seen_.insert({serial_no, t_rand}).second;
+tms::ReplayVerdict MemoryReplayCache::remember(const codec::Identity& id, const std::array<std::uint8_t, 8>& t_rand,
+                                               std::int64_t expires_s, std::int64_t now_s) {
+  const Key key{id.vendor_id, id.model_id, id.serial_no, t_rand};
+  const auto found = seen_.find(key);
+  if (found != seen_.end() && now_s <= found->second) return tms::ReplayVerdict::kSeen;  // REQ-HS-013
+  if (found == seen_.end() && seen_.size() >= capacity_) {
+    std::erase_if(seen_, [now_s](const auto& entry) { return now_s > entry.second; });  // only what may go
+    if (seen_.size() >= capacity_) return tms::ReplayVerdict::kFull;  // REQ-HS-019: never forget early
+  }
+  seen_[key] = expires_s;
+  return tms::ReplayVerdict::kFresh;
 }
 
 Result<std::vector<codec::Offer>, ResponseCode> MemoryVendor::offers(const std::string& /*model_id*/,

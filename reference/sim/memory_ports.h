@@ -11,6 +11,8 @@
 #include <tuple>
 #include <vector>
 
+#include "codec/handshake_messages.h"
+#include "crypto/random.h"
 #include "terminal/ports.h"
 #include "tms/ports.h"
 #include "tms/registration.h"
@@ -59,39 +61,57 @@ class MemoryRegistry final : public tms::Registry {
  public:
   struct Terminal {
     tms::TerminalRecord record;
-    std::map<std::string, std::vector<tms::KeySetEntry>> key_sets;
+    std::map<std::string, std::vector<tms::KeySetSlot>> key_sets;
     bool unattended_allowed = true;
     std::vector<std::string> delivered_key_sets;  // REQ-KEY-023
-    Bytes dmk_check_value;
   };
   struct Operator {
     std::string vendor_id;
     std::string operator_id;
-    Profile profile{};
+    codec::OperatorSalt salt{};
+    std::uint32_t iterations = 0;
     crypto::SecretBytes opv;
     bool may_download_keys = true;
+    tms::OperatorLock lock;
   };
+  // `decoy_key`: the estate's 32-octet AES key for decoy salts (REQ-OPR-007).
+  explicit MemoryRegistry(crypto::SecretBytes decoy_key) : decoy_key_(std::move(decoy_key)) {}
+
   Result<const tms::TerminalRecord*, ResponseCode> lookup(const codec::Identity& id) override;
-  const std::vector<tms::KeySetEntry>* key_set(const codec::Identity& id, const std::string& key_set_id) override;
-  const crypto::SecretBytes* operator_verifier(const std::string& vendor_id, const std::string& operator_id,
-                                               Profile p, TransCode trans) override;
+  const std::vector<tms::KeySetSlot>* key_set(const codec::Identity& id, const std::string& key_set_id) override;
+  tms::OperatorRecord operator_record(const std::string& vendor_id, const std::string& operator_id,
+                                     TransCode trans) override;
+  void set_operator_lock(const std::string& vendor_id, const std::string& operator_id,
+                         const tms::OperatorLock& lock) override;
   bool unattended_allowed(const codec::Identity& id) override;
-  // REQ-KEY-001: registers a terminal unless its DMK's check value is already registered.
-  Result<void, tms::RegistrationError> register_terminal(const codec::Identity& id, tms::TerminalRecord record);
-  std::vector<tms::EstateLine> estate_report() const;  // REQ-KEY-005
   void key_set_delivered(const codec::Identity& id, const std::string& key_set_id) override;
+  // REQ-KEY-014: registers a key set only when the terminal's profile can deliver every slot.
+  Result<void, tms::RegistrationError> register_key_set(const codec::Identity& id, const std::string& key_set_id,
+                                                        std::vector<tms::KeySetSlot> slots);
+  // REQ-OPR-002: enrols an operator with a fresh salt from `rng` and the estate's iteration count.
+  void enrol_operator(const std::string& vendor_id, const std::string& operator_id, ByteView password,
+                      crypto::RandomSource& rng, bool may_download_keys = true);
 
   std::map<std::tuple<std::string, std::string, std::string>, Terminal> terminals;  // vendor, model, serial
   std::vector<Operator> operators;
-};
-
-class MemoryReplayCache final : public tms::ReplayCache {
- public:
-  bool seen_before(const std::string& serial_no, const std::array<std::uint8_t, 8>& t_rand,
-                   std::int64_t now_seconds) override;
+  std::uint32_t enrolment_iterations = codec::kMinOpvIterations;  // REQ-OPR-002
 
  private:
-  std::set<std::pair<std::string, std::array<std::uint8_t, 8>>> seen_;
+  crypto::SecretBytes decoy_key_;
+};
+
+// REQ-HS-013, REQ-HS-019: expires entries at T_TIME + window and holds at most `capacity`.
+class MemoryReplayCache final : public tms::ReplayCache {
+ public:
+  explicit MemoryReplayCache(std::size_t capacity = 100000) : capacity_(capacity) {}
+  tms::ReplayVerdict remember(const codec::Identity& id, const std::array<std::uint8_t, 8>& t_rand,
+                              std::int64_t expires_s, std::int64_t now_s) override;
+  std::size_t size() const { return seen_.size(); }
+
+ private:
+  using Key = std::tuple<std::string, std::string, std::string, std::array<std::uint8_t, 8>>;
+  std::size_t capacity_;
+  std::map<Key, std::int64_t> seen_;  // -> expiry
 };
 
 // One vendor's dynamic database behind the standard interface.

@@ -66,6 +66,12 @@ void Session::t5_t6_pkg_confirm(ByteView body) {
     s.id = crypto::sha256(codec::serialize(offer.manifest));
     ports_.packages.keep_only(s.manifest, s.id);  // REQ-DL-020
     if (auto fit = ports_.packages.staged_fit(s.id)) {
+      // REQ-DL-025: storage may have changed since the FIT was staged; every later piece is
+      // checked against it, so it is checked against the signed FIT_DIGEST first.
+      if (!crypto::ct_equal(crypto::sha256(*fit), s.manifest.fit_digest)) {
+        ports_.packages.discard(s.id);
+        return fail_with(ResponseCode::kIntegrityFailed);  // [18]
+      }
       s.fit = std::move(*fit);
       s.fit_ready = true;
     }

@@ -24,7 +24,10 @@ void Session::t1_start(StartCommand command) {
   m.t_data.time = ports_.clock.now_utc();
   // The engine refuses locally what it may not send: a LEGACY DMK not enabled (REQ-CRYPTO-020),
   // or a command whose fields break the message rules.
-  const bool legacy_ok = config_.profile != Profile::kLegacy || config_.legacy_enabled;
+  // REQ-CRYPTO-025: a LEGACY session is an unattended program download, nothing else.
+  const bool legacy_ok = config_.profile != Profile::kLegacy ||
+                         (config_.legacy_enabled && command.trans == TransCode::kProgramDownload &&
+                          command.operator_id.empty());
   const bool key_set_ok = command.trans != TransCode::kKeyDownload ||
                           codec::valid_text(command.key_set_id, kKeySetIdWidth, codec::CharSet::kAn,
                                             codec::Emptiness::kRequired);
@@ -50,7 +53,9 @@ void Session::t2_auth_request(ByteView body) {
   if (m->id != config_.id) return fail_with(ResponseCode::kIdentityMismatch);  // [26]
   if ((offered_ & offer_bit(m->profile)) == 0) return fail_with(ResponseCode::kNoAcceptableProfile);  // [08]
   const Profile p = m->profile;
-  auto dwk = profile::recover_dwk(p, config_.dmk.view(), m->dwk1);     // [11]
+  // REQ-HS-025: DWK_1 must be bound to the HS_REQUEST this terminal sent in this session.
+  auto dwk = profile::recover_dwk(p, config_.dmk.view(), m->dwk1,
+                                  profile::session_binding(transcript_.hs_request));  // [11]
   if (!dwk.ok()) return fail_with(dwk.error());
   s_data_ = m->s_data;
   auto keys = profile::derive_handshake_keys(p, std::move(dwk).value(), t_data_, s_data_);
@@ -62,14 +67,19 @@ void Session::t2_auth_request(ByteView body) {
   // REQ-HS-022, REQ-SEC-001: the TMS is authenticated only by a TAC over this session's own T_DATA.
   // REQ-HS-024: on a mismatch ABORT 11 is all that is sent; no SAC_1 is computed, nothing stored.
   if (!crypto::ct_equal(*tac0, m->tac1)) return fail_with(ResponseCode::kTmsAuthFailed);  // [11]
+  // REQ-HS-026: the operator's cost is zero exactly when this session has no operator.
+  const bool attended = !command_->operator_id.empty();
+  if ((m->opv_iterations != 0) != attended) return fail_with(ResponseCode::kMalformed);  // [01]
   transcript_.hs_auth_request.assign(body.begin(), body.end());
 
   codec::HsAuthAnswer answer;
   answer.id = config_.id;
   answer.operator_proof.assign(mac_length(p), 0x00);  // REQ-OPR-001: zero when unattended
-  if (!command_->operator_id.empty()) {
-    auto opv = profile::operator_verifier(command_->operator_password.view(), p, config_.id.vendor_id,
-                                          command_->operator_id);
+  if (attended) {
+    // REQ-OPR-002: the salt and cost the TMS sent, authenticated by TAC_1 just now.
+    auto opv = profile::operator_verifier(command_->operator_password.view(), config_.id.vendor_id,
+                                          command_->operator_id, m->opv_salt, m->opv_iterations);
+    command_->operator_password = crypto::SecretBytes();  // REQ-KEY-024: the password is used up
     if (!opv.ok()) return fail_with(opv.error());
     auto proof = profile::operator_proof(p, *keys, opv->view(), t_data_, s_data_);
     if (!proof.ok()) return fail_with(proof.error());
@@ -110,6 +120,8 @@ void Session::t3_t4_key_message(ByteView body) {
     const auto& e = m->entries[i];
     const auto rule = config_.slots.find(e.slot);
     if (rule == config_.slots.end()) return fail_with(ResponseCode::kIntegrityFailed);  // REQ-KEY-025
+    // REQ-KEY-014: a key stronger than the K_KEK it came under is refused, whatever its MAC says.
+    if (!profile::can_deliver(p, rule->second)) return fail_with(ResponseCode::kIntegrityFailed);  // [18]
     auto key = profile::unwrap_key(p, *hs_keys_, rule->second, e.key_block, e.kcv);
     if (!key.ok()) return fail_with(key.error());
     note("KCV(slot " + std::to_string(e.slot) + ")", e.kcv, "REQ-KEY-021");

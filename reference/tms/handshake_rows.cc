@@ -6,11 +6,19 @@
 #include "codec/handshake_messages.h"
 #include "codec/key_message.h"
 #include "crypto/secret.h"
+#include "tms/operator_lock.h"
 #include "tms/session.h"
 
 namespace tmsproto::tms {
 
-// S1 — REQ-HS-010 in its order, then REQ-HS-014 to REQ-HS-016.
+// REQ-HS-018: before SAC_1 has matched every identity failure is 06 on the wire; the audit
+// record keeps what it stood for.
+void Session::not_served(ResponseCode reason) {
+  audit_.not_served_reason = reason;
+  fail_with(ResponseCode::kTerminalNotServed);
+}
+
+// S1 — REQ-HS-010 in its order, then REQ-HS-014 to REQ-HS-017.
 void Session::s1_hs_request(ByteView body) {
   auto m = codec::parse_hs_request(body);
   if (!m.ok()) return fail_with(m.error().code);  // [03/07/01]
@@ -19,66 +27,93 @@ void Session::s1_hs_request(ByteView body) {
   audit_.trans = m->trans;
   auto record = ports_.registry.lookup(m->id);
   if (!record.ok()) {
-    // [04/05/06]; a registry that answers any other code is a fault of the TMS, not of the
-    // terminal: REQ-HS-010 allows only these three codes here, and REQ-MSG-110 no 00.
+    // [06] for 04/05/06; a registry that answers any other code is a fault of the TMS, not of
+    // the terminal: REQ-HS-010 allows only these three codes here, and REQ-MSG-110 no 00.
     const ResponseCode c = record.error();
     const bool allowed = c == ResponseCode::kUnknownVendor || c == ResponseCode::kUnknownModel ||
-                         c == ResponseCode::kUnknownTerminal;
-    return fail_with(allowed ? c : ResponseCode::kInternalError);
+                         c == ResponseCode::kTerminalNotServed;
+    return allowed ? not_served(c) : fail_with(ResponseCode::kInternalError);
   }
   const TerminalRecord& terminal = **record;
   // REQ-HS-011, REQ-SEC-005: the DMK's algorithm fixes the profile, so there is nothing to
-  // negotiate down; it must be offered, and LEGACY enabled.
+  // negotiate down; it must be offered, and LEGACY enabled and only for an unattended program
+  // download (REQ-CRYPTO-025).
   const Profile p = terminal.profile;
-  if ((m->offered_profiles & offer_bit(p)) == 0 || (p == Profile::kLegacy && !terminal.legacy_enabled)) {
-    return fail_with(ResponseCode::kNoAcceptableProfile);  // [08]
+  const bool legacy_ok = terminal.legacy_enabled && m->trans == TransCode::kProgramDownload && m->operator_id.empty();
+  if ((m->offered_profiles & offer_bit(p)) == 0 || (p == Profile::kLegacy && !legacy_ok)) {
+    return not_served(ResponseCode::kNoAcceptableProfile);  // [06] REQ-HS-018
+  }
+  if (m->trans == TransCode::kKeyDownload && ports_.registry.key_set(m->id, m->key_set_id) == nullptr) {
+    return not_served(ResponseCode::kUnknownKeySet);  // [06] REQ-KEY-013, REQ-HS-018
   }
   profile_ = p;
   audit_.profile = p;
   const codec::DateTime now = ports_.clock.now_utc();
-  const std::int64_t skew = codec::seconds_since_2000(m->t_data.time) - codec::seconds_since_2000(now);
-  if (std::llabs(skew) > config_.freshness_window_s) return fail_with(ResponseCode::kStaleDatetime);  // [09]
-  // REQ-SEC-003: a replayed HS_REQUEST fails before any key is made.
-  if (ports_.replay.seen_before(m->id.serial_no, m->t_data.random, codec::seconds_since_2000(now))) {
-    return fail_with(ResponseCode::kReplay);  // [10] REQ-HS-013
+  const std::int64_t now_s = codec::seconds_since_2000(now);
+  const std::int64_t t_time_s = codec::seconds_since_2000(m->t_data.time);
+  if (std::llabs(t_time_s - now_s) > config_.freshness_window_s) return fail_with(ResponseCode::kStaleDatetime);  // [09]
+  // REQ-SEC-003: a replayed HS_REQUEST fails before any key is made; after T_TIME + window the
+  // freshness check above refuses it, so that is when the cache may forget it (REQ-HS-013).
+  switch (ports_.replay.remember(m->id, m->t_data.random, t_time_s + config_.freshness_window_s, now_s)) {
+    case ReplayVerdict::kFresh: break;
+    case ReplayVerdict::kSeen: return fail_with(ResponseCode::kReplay);        // [10] REQ-HS-013
+    case ReplayVerdict::kFull: return fail_with(ResponseCode::kInternalError);  // [96] REQ-HS-019
   }
-  if (m->trans == TransCode::kKeyDownload && ports_.registry.key_set(m->id, m->key_set_id) == nullptr) {
-    return fail_with(ResponseCode::kUnknownKeySet);  // [15] REQ-KEY-013
-  }
-
-  crypto::SecretBytes dwk = profile::generate_key(p, ports_.rng);  // REQ-HS-014
-  ports_.rng.fill(s_data_.random);                                  // REQ-HS-015
-  s_data_.time = now;
-  auto dwk1 = profile::wrap_dwk(p, terminal.dmk.view(), dwk.view(), ports_.rng);
-  if (!dwk1.ok()) return fail_with(dwk1.error());
-  auto keys = profile::derive_handshake_keys(p, std::move(dwk), m->t_data, s_data_);
-  if (!keys.ok()) return fail_with(keys.error());
 
   codec::HsAuthRequest answer;
+  if (!m->operator_id.empty()) {  // REQ-OPR-002, REQ-OPR-007: the salt, enrolled or decoy
+    operator_ = ports_.registry.operator_record(m->id.vendor_id, m->operator_id, m->trans);
+    answer.opv_salt = operator_->salt;
+    answer.opv_iterations = operator_->iterations;
+  }
+  ports_.rng.fill(s_data_.random);  // REQ-HS-015
+  s_data_.time = now;
+  // REQ-KEY-006: DWK, DWK_1 and the handshake keys come from the custody, which keeps the DMK;
+  // REQ-HS-017: DWK_1 is bound to this HS_REQUEST as received.
+  auto issued = ports_.custody.issue_dwk(m->id, p, profile::session_binding(body), m->t_data, s_data_, ports_.rng);
+  if (!issued.ok()) return fail_with(ResponseCode::kInternalError);  // [96]
+
   answer.id = m->id;
   answer.profile = p;
   answer.s_data = s_data_;
-  answer.dwk1 = std::move(dwk1).value();
+  answer.dwk1 = std::move(issued->dwk1);
   answer.tac1.assign(mac_length(p), 0x00);
   Bytes out = codec::serialize(answer);
   transcript_.hs_request.assign(body.begin(), body.end());
   const ByteView tac_prefix = ByteView(out).first(out.size() - mac_length(p));
-  auto tac1 = profile::tac(p, *keys, m->t_data, transcript_.th_tac(tac_prefix));  // REQ-HS-016
+  const profile::HandshakeKeys& keys = issued->keys;
+  auto tac1 = profile::tac(p, keys, m->t_data, transcript_.th_tac(tac_prefix));  // REQ-HS-016
   if (!tac1.ok()) return fail_with(tac1.error());
   note("TAC_1", *tac1, "REQ-HS-016");
   std::copy(tac1->begin(), tac1->end(), out.end() - static_cast<std::ptrdiff_t>(mac_length(p)));
   if (p == Profile::kLegacy) {  // LEGACY computes SAC_0 now, as the patent's step 505 does
-    auto sac0 = profile::sac(p, *keys, s_data_, {});
+    auto sac0 = profile::sac(p, keys, s_data_, {});
     if (!sac0.ok()) return fail_with(sac0.error());
     sac0_legacy_ = std::move(sac0).value();
   }
-  hs_keys_ = std::move(keys).value();
+  hs_keys_ = std::move(issued->keys);
   transcript_.hs_auth_request = out;
   send(std::move(out));
   state_ = State::S_WAIT_AUTH_ANSWER;
 }
 
-// S2 — REQ-HS-030 to REQ-HS-032, REQ-OPR-004, REQ-OPR-005, REQ-KEY-010 to REQ-KEY-012.
+// REQ-OPR-004, REQ-OPR-006: one path for an unknown, unauthorised, locked or wrong operator —
+// a proof is computed and compared on every one of them, and only then is the outcome decided.
+bool Session::operator_check_passes(ByteView proof) {
+  static const crypto::SecretBytes kDummyOpv(Bytes(32, 0x00));  // never accepted, see `enrolled`
+  const bool enrolled = operator_->opv.has_value();
+  const crypto::SecretBytes& opv = enrolled ? *operator_->opv : kDummyOpv;
+  auto expected = profile::operator_proof(profile_, *hs_keys_, opv.view(), request_.t_data, s_data_);
+  const bool proof_ok = expected.ok() && crypto::ct_equal(*expected, proof);
+  const std::int64_t now_s = codec::seconds_since_2000(ports_.clock.now_utc());
+  const bool passes = enrolled && proof_ok && !is_locked(operator_->lock, now_s);
+  // Only sessions whose SAC_1 matched get here, so a network attacker cannot lock anyone out.
+  const OperatorLock next = passes ? OperatorLock{} : after_failure(operator_->lock, now_s);
+  if (next != operator_->lock) ports_.registry.set_operator_lock(request_.id.vendor_id, request_.operator_id, next);
+  return passes;
+}
+
+// S2 — REQ-HS-030 to REQ-HS-032, REQ-OPR-004 to REQ-OPR-006, REQ-KEY-010 to REQ-KEY-014.
 void Session::s2_auth_answer(ByteView body) {
   const Profile p = profile_;
   auto m = codec::parse_hs_auth_answer(body, p);
@@ -109,21 +144,20 @@ void Session::s2_auth_answer(ByteView body) {
     if (request_.trans == TransCode::kKeyDownload || !ports_.registry.unattended_allowed(request_.id)) {
       return fail_with(ResponseCode::kOperatorAuthFailed);
     }
-  } else {
-    const crypto::SecretBytes* opv = ports_.registry.operator_verifier(
-        request_.id.vendor_id, request_.operator_id, p, request_.trans);
-    if (opv == nullptr) return fail_with(ResponseCode::kOperatorAuthFailed);
-    auto expected = profile::operator_proof(p, *hs_keys_, opv->view(), request_.t_data, s_data_);
-    if (!expected.ok()) return fail_with(expected.error());
-    if (!crypto::ct_equal(*expected, m->operator_proof)) return fail_with(ResponseCode::kOperatorAuthFailed);
+  } else if (!operator_check_passes(m->operator_proof)) {
+    return fail_with(ResponseCode::kOperatorAuthFailed);
   }
   transcript_.hs_auth_answer.assign(body.begin(), body.end());
 
   // REQ-KEY-013: the key set may have been withdrawn since S1; checked before any key is wrapped.
-  const std::vector<KeySetEntry>* set = nullptr;
+  const std::vector<KeySetSlot>* set = nullptr;
   if (request_.trans == TransCode::kKeyDownload) {
     set = ports_.registry.key_set(request_.id, request_.key_set_id);
     if (set == nullptr) return fail_with(ResponseCode::kUnknownKeySet);  // [15]
+    // REQ-KEY-014: no key leaves wrapped under a weaker one, whatever the registry holds.
+    for (const KeySetSlot& s : *set) {
+      if (!profile::can_deliver(p, s.rule)) return fail_with(ResponseCode::kInternalError);  // [96]
+    }
   }
 
   // REQ-KEY-010: the DSK in slot 0, then the key set for a key download.
@@ -137,11 +171,11 @@ void Session::s2_auth_answer(ByteView body) {
   if (!dsk_block.ok() || !dsk_kcv.ok()) return fail_with(ResponseCode::kInternalError);
   km.entries.push_back({codec::kDskSlot, std::move(dsk_kcv).value(), std::move(dsk_block).value()});
   if (set != nullptr) {
-    for (const KeySetEntry& k : *set) {
-      auto block = profile::wrap_key(p, *hs_keys_, k.rule, k.key.view(), ports_.rng);  // REQ-KEY-011
-      auto kcv = profile::key_check_value(k.rule.algorithm, k.key.view());
-      if (!block.ok() || !kcv.ok()) return fail_with(ResponseCode::kInternalError);
-      km.entries.push_back({k.slot, std::move(kcv).value(), std::move(block).value()});
+    for (const KeySetSlot& s : *set) {
+      // REQ-KEY-006, REQ-KEY-011: the custody wraps the key; the engine never holds it in clear.
+      auto entry = ports_.custody.wrap_key_set_key(request_.id, request_.key_set_id, s, p, *hs_keys_, ports_.rng);
+      if (!entry.ok()) return fail_with(ResponseCode::kInternalError);  // [96]
+      km.entries.push_back(std::move(entry).value());
     }
   }
   km.key_mac.assign(mac_length(p), 0x00);
@@ -154,6 +188,7 @@ void Session::s2_auth_answer(ByteView body) {
   if (!dl.ok()) return fail_with(dl.error());
   channel_.emplace(p, std::move(dl).value(), request_.id, profile::Direction::kTmsToTerminal);
   hs_keys_.reset();
+  operator_.reset();  // REQ-KEY-024: the OPV goes with the handshake
   send(std::move(out));
   key_message_sent_ = true;  // REQ-TMS-004: only here, after every check of S2
   // REQ-HS-003: the transaction code alone decides the flow.

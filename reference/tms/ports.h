@@ -1,6 +1,6 @@
 // What the TMS session engine needs from the TMS around it, passed in (REQ-TMS-002,
-// REQ-TMS-003): the terminal registry, the replay cache, the vendors' standard interfaces and the
-// audit log. These are the only state shared between sessions.
+// REQ-TMS-003): the terminal registry, the key custody, the replay cache, the vendors' standard
+// interfaces and the audit log. These are the only state shared between sessions.
 #pragma once
 
 #include <array>
@@ -11,6 +11,7 @@
 
 #include "codec/download_payloads.h"
 #include "codec/header.h"
+#include "codec/key_message.h"
 #include "common/result.h"
 #include "crypto/secret.h"
 #include "profile/profile_crypto.h"
@@ -19,18 +20,35 @@
 
 namespace tmsproto::tms {
 
-// REQ-KEY-001: one DMK per device, with its algorithm (which fixes the profile, REQ-HS-011).
+// What the registry knows of a terminal: the algorithm of its DMK (which fixes the profile,
+// REQ-HS-011) and its policy. The DMK itself stays in the key custody (REQ-KEY-006).
 struct TerminalRecord {
   Profile profile = Profile::kAes128;
-  crypto::SecretBytes dmk;
   bool legacy_enabled = false;  // REQ-CRYPTO-020
 };
 
-// A key of a key set, delivered into its slot (REQ-KEY-010, REQ-KEY-025).
-struct KeySetEntry {
+// A slot of a key set (REQ-KEY-010, REQ-KEY-025); its key stays in the key custody (REQ-KEY-006).
+struct KeySetSlot {
   std::uint8_t slot = 1;
   profile::SlotRule rule;
-  crypto::SecretBytes key;
+};
+
+// REQ-OPR-006: consecutive failed operator checks and the end of the lock they earned.
+struct OperatorLock {
+  std::uint32_t consecutive_failures = 0;
+  std::int64_t locked_until_s = 0;  // seconds since 2000-01-01 UTC, the TMS's clock
+  bool operator==(const OperatorLock&) const = default;
+};
+
+// REQ-OPR-002, REQ-OPR-007: what the TMS sends for an operator ID and checks the proof against.
+// Every operator ID has one: an ID not enrolled for the vendor gets its decoy salt, so that the
+// salt tells nobody which IDs exist; `opv` is then empty, as it is for an operator not authorised
+// for the transaction (REQ-OPR-004).
+struct OperatorRecord {
+  codec::OperatorSalt salt{};
+  std::uint32_t iterations = 0;
+  std::optional<crypto::SecretBytes> opv;
+  OperatorLock lock;
 };
 
 class Registry {
@@ -39,24 +57,54 @@ class Registry {
   // 04 unknown vendor, 05 unknown model, 06 unknown terminal (REQ-HS-010).
   virtual Result<const TerminalRecord*, ResponseCode> lookup(const codec::Identity& id) = 0;
   // nullptr: the key set is not registered for that terminal (REQ-KEY-013).
-  virtual const std::vector<KeySetEntry>* key_set(const codec::Identity& id, const std::string& key_set_id) = 0;
-  // The OPV of an operator authorised for that vendor, profile and transaction; nullptr for
-  // unknown or unauthorised, which the engine does not tell apart (REQ-OPR-004).
-  virtual const crypto::SecretBytes* operator_verifier(const std::string& vendor_id,
-                                                       const std::string& operator_id, Profile p,
-                                                       TransCode trans) = 0;
+  virtual const std::vector<KeySetSlot>* key_set(const codec::Identity& id, const std::string& key_set_id) = 0;
+  // Never fails: see OperatorRecord (REQ-OPR-007).
+  virtual OperatorRecord operator_record(const std::string& vendor_id, const std::string& operator_id,
+                                         TransCode trans) = 0;
+  // REQ-OPR-006: persists the operator's lock state after a check.
+  virtual void set_operator_lock(const std::string& vendor_id, const std::string& operator_id,
+                                 const OperatorLock& lock) = 0;
   // REQ-OPR-005: whether this terminal may run an unattended program download.
   virtual bool unattended_allowed(const codec::Identity& id) = 0;
   // REQ-KEY-023: the terminal confirmed (SESSION_END 00) that it stored this key set.
   virtual void key_set_delivered(const codec::Identity& id, const std::string& key_set_id) = 0;
 };
 
-// REQ-HS-013: remembers (SERIAL_NO, T_RAND); true when already seen.
+// REQ-KEY-003, REQ-KEY-006: where the DMKs and the key sets' keys live. The engine asks it for
+// what it needs and never sees those keys; a PKCS#11 custody implements the same two calls.
+struct IssuedDwk {
+  Bytes dwk1;                     // REQ-CRYPTO-022 / REQ-CRYPTO-031, bound to the session (REQ-HS-017)
+  profile::HandshakeKeys keys;    // REQ-CRYPTO-030: derived from DWK, for this session only
+};
+class KeyCustody {
+ public:
+  virtual ~KeyCustody() = default;
+  // Draws DWK (REQ-HS-014), wraps it under the terminal's DMK and derives the handshake keys.
+  // 96 when the terminal has no DMK here or the custody fails.
+  virtual Result<IssuedDwk, ResponseCode> issue_dwk(const codec::Identity& id, Profile p,
+                                                    const profile::SessionBinding& binding,
+                                                    const codec::AuthData& t_data,
+                                                    const codec::AuthData& s_data,
+                                                    crypto::RandomSource& rng) = 0;
+  // The key-set key of `slot` wrapped for this session under K_KEK (REQ-CRYPTO-035) with its KCV
+  // (REQ-CRYPTO-037); 96 when there is no such key or it does not fit its slot rule.
+  virtual Result<codec::KeyEntry, ResponseCode> wrap_key_set_key(const codec::Identity& id,
+                                                                 const std::string& key_set_id,
+                                                                 const KeySetSlot& slot, Profile p,
+                                                                 const profile::HandshakeKeys& keys,
+                                                                 crypto::RandomSource& rng) = 0;
+};
+
+// REQ-HS-013, REQ-HS-019: remembers (VENDOR_ID, MODEL_ID, SERIAL_NO, T_RAND) until `expires_s`
+// (T_TIME + the freshness window, seconds since 2000 on the TMS's clock).
+enum class ReplayVerdict { kFresh, kSeen, kFull };
 class ReplayCache {
  public:
   virtual ~ReplayCache() = default;
-  virtual bool seen_before(const std::string& serial_no, const std::array<std::uint8_t, 8>& t_rand,
-                           std::int64_t now_seconds) = 0;
+  // kFresh: not seen, now remembered; kSeen: a repeat; kFull: no room without forgetting an entry
+  // before its time, so nothing was remembered.
+  virtual ReplayVerdict remember(const codec::Identity& id, const std::array<std::uint8_t, 8>& t_rand,
+                                 std::int64_t expires_s, std::int64_t now_s) = 0;
 };
 
 // The standard interface (标准接口) to one vendor's dynamic database (REQ-TMS-020, REQ-TMS-021).
@@ -82,6 +130,9 @@ struct AuditRecord {
   std::optional<TransCode> trans;
   std::optional<Profile> profile;
   std::optional<ResponseCode> outcome;  // nullopt: connection lost
+  // REQ-HS-018: what an outcome of 06 stood for (04 vendor, 05 model, 06 serial, 08 profile, 15 key
+  // set); the wire carried only 06.
+  std::optional<ResponseCode> not_served_reason;
   std::vector<std::string> offered;     // "KIND NAME vVERSION"
   std::optional<ResponseCode> terminal_result;
 };

@@ -1,28 +1,50 @@
-// Registering a terminal's DMK with the TMS (spec/05-keys.md section 5.1): the per-device key rule
-// and the estate report an auditor checks it with. Pure; the TMS's store calls it.
+// Registering a terminal's DMK, key sets and operators with the TMS (spec/05-keys.md section 5.1,
+// spec/04-handshake.md section 4.6): the per-device key rule, the strength rule for key sets, the
+// decoy salt, and the estate report an auditor checks them with. Pure; the TMS's store and key
+// custody call it.
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "codec/fields.h"
 #include "codec/header.h"
 #include "common/bytes.h"
 #include "common/result.h"
 #include "protocol/constants.h"
+#include "tms/ports.h"
 
 namespace tmsproto::tms {
 
 enum class RegistrationError {
-  kBadKey,        // the key's length does not fit the profile's algorithm
-  kDuplicateDmk,  // REQ-KEY-001: another terminal already has a DMK with this key check value
+  kBadKey,             // the key's length does not fit the profile's or the slot's algorithm
+  kDuplicateDmk,       // REQ-KEY-001: another terminal already has this DMK
+  kUndeliverableKey,   // REQ-KEY-014: the profile cannot deliver a key of this slot
+  kBadEstateKey,       // the estate key is not a 32-octet AES key
 };
+
+// The TR-31 algorithm letter of a profile's DMK: 'D', 'T' or 'A'.
+char dmk_algorithm(Profile p);
 
 // The DMK's key check value (REQ-CRYPTO-009): 3 octets for DES and TDES, 5 for AES.
 Result<Bytes, RegistrationError> dmk_check_value(Profile p, ByteView dmk);
 
-// REQ-KEY-001: refuses a DMK whose key check value equals one already registered.
-Result<Bytes, RegistrationError> check_dmk_unique(Profile p, ByteView dmk,
-                                                  const std::vector<Bytes>& registered_check_values);
+// REQ-KEY-001: KDF(estate key, "TMSP DMK FINGERPRINT", algorithm letter || DMK, 256).
+using DmkFingerprint = Bytes;
+Result<DmkFingerprint, RegistrationError> dmk_fingerprint(ByteView estate_key, Profile p, ByteView dmk);
+
+// REQ-KEY-001: the DMK's fingerprint, unless it equals one already registered.
+Result<DmkFingerprint, RegistrationError> check_dmk_unique(ByteView estate_key, Profile p, ByteView dmk,
+                                                           const std::vector<DmkFingerprint>& registered);
+
+// REQ-KEY-014: a key set is registered for a terminal only when its profile can deliver every slot.
+Result<void, RegistrationError> check_key_set(Profile p, const std::vector<KeySetSlot>& slots);
+
+// REQ-OPR-007: KDF(estate key, "TMSP OPV DECOY", VENDOR_ID || OPERATOR_ID, 128), text fields with
+// their 0x20 fill. The estate key must be 32 octets.
+Result<codec::OperatorSalt, RegistrationError> decoy_operator_salt(ByteView estate_key, std::string_view vendor_id,
+                                                                   std::string_view operator_id);
 
 // REQ-KEY-005: one line per terminal of the estate; never the key itself.
 struct EstateLine {

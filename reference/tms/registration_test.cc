@@ -9,42 +9,59 @@ namespace tmsproto::tms {
 namespace {
 
 Bytes H(std::string_view hex) { return *from_hex(hex); }
+const Bytes kEstateKey(32, 0x42);
 
-// Checks REQ-KEY-001: the KCV of 0123456789abcdef is d5d44f (FIPS 81 key; E(K, 0) = d5d44ff7...,
-// the published DES answer used in vectors/kcv.json); a second terminal with that DMK is refused.
-TEST(Registration, SecondTerminalWithTheSameDmkIsRefused) {
+// Checks REQ-KEY-001: the fingerprint is KDF(estate key, "TMSP DMK FINGERPRINT", 'D' || DMK, 256),
+// here recomputed independently with `openssl kdf -keylen 32 -kdfopt mac:CMAC -kdfopt
+// cipher:AES-256-CBC -kdfopt hexkey:4242...42 -kdfopt hexsalt:<label> -kdfopt
+// hexinfo:440123456789abcdef KBKDF`; a second terminal with the same DMK is refused, another is not.
+TEST(Registration, SecondTerminalWithTheSameDmkIsRefusedOnItsFingerprint) {
   const Bytes dmk = H("0123456789abcdef");
-  auto first = check_dmk_unique(Profile::kLegacy, dmk, {});
+  auto first = check_dmk_unique(kEstateKey, Profile::kLegacy, dmk, {});
   ASSERT_TRUE(first.ok());
-  EXPECT_EQ(to_hex(*first), "d5d44f");
-  EXPECT_EQ(check_dmk_unique(Profile::kLegacy, dmk, {*first}).error(), RegistrationError::kDuplicateDmk);
-  EXPECT_TRUE(check_dmk_unique(Profile::kLegacy, H("fedcba9876543210"), {*first}).ok());
+  EXPECT_EQ(to_hex(*first), "31c7dbfda667dec5b6481a8598358250da5ae2fa52f345f54187ddaadeedb711");
+  EXPECT_EQ(check_dmk_unique(kEstateKey, Profile::kLegacy, dmk, {*first}).error(), RegistrationError::kDuplicateDmk);
+  EXPECT_TRUE(check_dmk_unique(kEstateKey, Profile::kLegacy, H("fedcba9876543210"), {*first}).ok());
+  // The check value stays for people: the published d5d44f (FIPS 81 key, as in vectors/kcv.json).
+  EXPECT_EQ(to_hex(*dmk_check_value(Profile::kLegacy, dmk)), "d5d44f");
 }
 
-TEST(Registration, KeyOfTheWrongLengthIsRefused) {
-  EXPECT_EQ(check_dmk_unique(Profile::kAes128, Bytes(8, 1), {}).error(), RegistrationError::kBadKey);
-  EXPECT_EQ(check_dmk_unique(Profile::kTdes, Bytes(24, 1), {}).error(), RegistrationError::kBadKey);
+TEST(Registration, KeyOfTheWrongLengthOrAShortEstateKeyIsRefused) {
+  EXPECT_EQ(check_dmk_unique(kEstateKey, Profile::kAes128, Bytes(8, 1), {}).error(), RegistrationError::kBadKey);
+  EXPECT_EQ(check_dmk_unique(kEstateKey, Profile::kTdes, Bytes(24, 1), {}).error(), RegistrationError::kBadKey);
+  EXPECT_EQ(check_dmk_unique(Bytes(16, 1), Profile::kTdes, Bytes(16, 1), {}).error(), RegistrationError::kBadEstateKey);
+}
+
+// Checks REQ-OPR-007: the decoy salt is KDF(estate key, "TMSP OPV DECOY", VENDOR_ID || OPERATOR_ID,
+// 128), recomputed with the openssl command above (hexinfo: "VEND0001OP09    "); the same ID gets
+// the same salt every time, another ID another.
+TEST(Registration, DecoySaltIsStablePerOperatorAndMatchesAnIndependentKdf) {
+  auto salt = decoy_operator_salt(kEstateKey, "VEND0001", "OP09");
+  ASSERT_TRUE(salt.ok());
+  EXPECT_EQ(to_hex(*salt), "21f178328ec46553b20be05ada373398");
+  EXPECT_EQ(*decoy_operator_salt(kEstateKey, "VEND0001", "OP09"), *salt);
+  EXPECT_NE(*decoy_operator_salt(kEstateKey, "VEND0001", "OP10"), *salt);
+}
+
+// Checks REQ-KEY-014: a key set with a key the profile cannot deliver is not registered.
+TEST(Registration, KeySetWithAKeyTooStrongForTheProfileIsRefused) {
+  const std::vector<KeySetSlot> tdes3 = {{1, profile::SlotRule{"K0", 'T', 'B', 24}}};
+  EXPECT_EQ(check_key_set(Profile::kTdes, tdes3).error(), RegistrationError::kUndeliverableKey);
+  EXPECT_TRUE(check_key_set(Profile::kAes128, tdes3).ok());
+  EXPECT_EQ(check_key_set(Profile::kLegacy, {{1, profile::SlotRule{"K0", 'D', 'B', 8}}}).error(),
+            RegistrationError::kUndeliverableKey);
 }
 
 // Checks REQ-KEY-005: the estate report lists every terminal's KCV and algorithm, never a key.
 TEST(Registration, EstateReportListsCheckValuesNotKeys) {
   auto estate = sim::make_estate(sim::EstateOptions{});
-  const auto report = estate->registry.estate_report();
+  const auto report = estate->estate_report();
   ASSERT_EQ(report.size(), 1u);
   const std::string text = format_estate_report(report);
   EXPECT_NE(text.find(to_hex(report[0].dmk_check_value)), std::string::npos);
   EXPECT_NE(text.find("AES128"), std::string::npos);
   EXPECT_EQ(text.find(to_hex(estate->terminal_config.dmk.view())), std::string::npos);
   EXPECT_EQ(report[0].dmk_check_value.size(), 5u);
-}
-
-TEST(Registration, RegistryRefusesASharedDmk) {
-  auto estate = sim::make_estate(sim::EstateOptions{});
-  TerminalRecord copy;
-  copy.profile = estate->terminal_config.profile;
-  copy.dmk = estate->terminal_config.dmk.clone();
-  EXPECT_EQ(estate->registry.register_terminal({"VEND0001", "POS-X1", "OTHER1"}, std::move(copy)).error(),
-            RegistrationError::kDuplicateDmk);
 }
 
 }  // namespace

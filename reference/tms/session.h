@@ -54,6 +54,7 @@ struct Ports {
   session::Clock& clock;
   crypto::RandomSource& rng;
   Registry& registry;
+  KeyCustody& custody;
   ReplayCache& replay;
   VendorDirectory& vendors;
   AuditLog& audit;
@@ -91,6 +92,8 @@ class Session {
   void s7_to_s12_generic(Event e, ByteView body);
 
   void fail_with(ResponseCode code);  // REQ-ERR-002
+  void not_served(ResponseCode reason);  // REQ-HS-018
+  bool operator_check_passes(ByteView proof);  // REQ-OPR-004, REQ-OPR-006
   void finish(std::optional<ResponseCode> outcome);
   void send(Bytes body) { out_.send.push_back(std::move(body)); }
   void note(std::string what, ByteView value, std::string_view req);
@@ -111,6 +114,7 @@ class Session {
   session::Transcript transcript_;
   std::optional<profile::HandshakeKeys> hs_keys_;
   std::optional<Bytes> sac0_legacy_;  // LEGACY computes SAC_0 in S1 (REQ-HS-016)
+  std::optional<OperatorRecord> operator_;  // from S1 on, for an attended session (REQ-OPR-002)
   std::optional<session::SecureChannel> channel_;  // from the key message on (REQ-DL-001)
   VendorInterface* vendor_ = nullptr;
   std::vector<codec::Offer> offers_;

@@ -122,22 +122,30 @@ Bytes with_request(const Waiting& w, const std::function<void(codec::HsRequest&)
   return codec::serialize(*m);
 }
 
-TEST(TmsRows, S1_UnknownVendorIs04) {
-  Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
-  expect_delivery_fails(w, with_request(w, [](codec::HsRequest& m) { m.id.vendor_id = "VEND9999"; }),
-                        ResponseCode::kUnknownVendor);
+// REQ-HS-018, REQ-SEC-015: before authentication every identity failure is 06 on the wire; the
+// audit record alone says which it was.
+void expect_not_served(Waiting& w, ByteView body, ResponseCode reason) {
+  expect_delivery_fails(w, body, ResponseCode::kTerminalNotServed);
+  ASSERT_FALSE(w.estate->audit.records.empty());
+  EXPECT_EQ(w.estate->audit.records.back().not_served_reason, std::optional(reason));
 }
 
-TEST(TmsRows, S1_UnknownModelIs05) {
+TEST(TmsRows, S1_UnknownVendorIs06AndOnlyTheAuditSaysVendor) {
   Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
-  expect_delivery_fails(w, with_request(w, [](codec::HsRequest& m) { m.id.model_id = "POS-Z9"; }),
-                        ResponseCode::kUnknownModel);
+  expect_not_served(w, with_request(w, [](codec::HsRequest& m) { m.id.vendor_id = "VEND9999"; }),
+                    ResponseCode::kUnknownVendor);
+}
+
+TEST(TmsRows, S1_UnknownModelIs06AndOnlyTheAuditSaysModel) {
+  Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
+  expect_not_served(w, with_request(w, [](codec::HsRequest& m) { m.id.model_id = "POS-Z9"; }),
+                    ResponseCode::kUnknownModel);
 }
 
 TEST(TmsRows, S1_UnknownSerialIs06) {
   Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
-  expect_delivery_fails(w, with_request(w, [](codec::HsRequest& m) { m.id = someone_else(m.id); }),
-                        ResponseCode::kUnknownTerminal);
+  expect_not_served(w, with_request(w, [](codec::HsRequest& m) { m.id = someone_else(m.id); }),
+                    ResponseCode::kTerminalNotServed);
 }
 
 // A vendor's registry that answers a code REQ-HS-010 does not give this step (00, or any code
@@ -146,12 +154,16 @@ class RegistryAnswering final : public Registry {
  public:
   RegistryAnswering(Registry& real, ResponseCode code) : real_(real), code_(code) {}
   Result<const TerminalRecord*, ResponseCode> lookup(const codec::Identity&) override { return fail(code_); }
-  const std::vector<KeySetEntry>* key_set(const codec::Identity& id, const std::string& key_set_id) override {
+  const std::vector<KeySetSlot>* key_set(const codec::Identity& id, const std::string& key_set_id) override {
     return real_.key_set(id, key_set_id);
   }
-  const crypto::SecretBytes* operator_verifier(const std::string& vendor_id, const std::string& operator_id,
-                                               Profile p, TransCode trans) override {
-    return real_.operator_verifier(vendor_id, operator_id, p, trans);
+  OperatorRecord operator_record(const std::string& vendor_id, const std::string& operator_id,
+                                 TransCode trans) override {
+    return real_.operator_record(vendor_id, operator_id, trans);
+  }
+  void set_operator_lock(const std::string& vendor_id, const std::string& operator_id,
+                         const OperatorLock& lock) override {
+    real_.set_operator_lock(vendor_id, operator_id, lock);
   }
   bool unattended_allowed(const codec::Identity& id) override { return real_.unattended_allowed(id); }
   void key_set_delivered(const codec::Identity& id, const std::string& key_set_id) override {
@@ -168,24 +180,40 @@ TEST(TmsRows, S1_RegistryAnsweringACodeNotOfThisStepIs96) {
     Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
     RegistryAnswering registry(w.estate->registry, code);
     tms::Ports ports = w.estate->tms_ports();
-    Session server(w.estate->tms_config, {ports.clock, ports.rng, registry, ports.replay, ports.vendors, ports.audit});
+    Session server(w.estate->tms_config,
+                   {ports.clock, ports.rng, registry, ports.custody, ports.replay, ports.vendors, ports.audit});
     expect_abort(server.receive(w.pending), server, *w.estate, ResponseCode::kInternalError);
   }
 }
 
-TEST(TmsRows, S1_ProfileOfTheDmkNotOfferedIs08) {
+// Checks REQ-HS-011, REQ-HS-018: an offer without the DMK's profile is 06, not 08, so the wire does
+// not tell which algorithm the terminal's DMK has.
+TEST(TmsRows, S1_ProfileOfTheDmkNotOfferedIs06) {
   const std::uint8_t offers[] = {offer_bit(Profile::kTdes), offer_bit(Profile::kAes256), offer_bit(Profile::kLegacy)};
   for (std::uint8_t offer : offers) {
     Waiting fresh = waiting_for(program_download(Profile::kAes128), MsgType::kHsRequest);
-    expect_delivery_fails(fresh, with_request(fresh, [offer](codec::HsRequest& m) { m.offered_profiles = offer; }),
-                          ResponseCode::kNoAcceptableProfile);  // REQ-HS-011
+    expect_not_served(fresh, with_request(fresh, [offer](codec::HsRequest& m) { m.offered_profiles = offer; }),
+                      ResponseCode::kNoAcceptableProfile);
   }
 }
 
-TEST(TmsRows, S1_LegacyNotEnabledForTheTerminalIs08) {
+TEST(TmsRows, S1_LegacyNotEnabledForTheTerminalIs06) {
   Waiting w = waiting_for(program_download(Profile::kLegacy), MsgType::kHsRequest);
   for (auto& [key, t] : w.estate->registry.terminals) t.record.legacy_enabled = false;  // REQ-CRYPTO-020
-  expect_delivery_fails(w, w.pending, ResponseCode::kNoAcceptableProfile);
+  expect_not_served(w, w.pending, ResponseCode::kNoAcceptableProfile);
+}
+
+// Checks REQ-CRYPTO-025: LEGACY, even where enabled, is an unattended program download; a key
+// download or a named operator finds no acceptable profile, before any key is made.
+TEST(TmsRows, S1_LegacyKeyDownloadOrOperatorIs06) {
+  const std::function<void(codec::HsRequest&)> changes[] = {
+      [](codec::HsRequest& m) { m.trans = TransCode::kKeyDownload; m.key_set_id = "TMK00001"; },
+      [](codec::HsRequest& m) { m.operator_id = "OP01"; },
+  };
+  for (const auto& change : changes) {
+    Waiting w = waiting_for(program_download(Profile::kLegacy), MsgType::kHsRequest);
+    expect_not_served(w, with_request(w, change), ResponseCode::kNoAcceptableProfile);
+  }
 }
 
 TEST(TmsRows, S1_StaleDatetimeIs09) {
@@ -213,10 +241,38 @@ TEST(TmsRows, S1_ReplayIs10) {
   EXPECT_EQ(second.failure()->code, std::optional(ResponseCode::kReplay));
 }
 
-TEST(TmsRows, S1_UnknownKeySetIs15) {
+// Checks REQ-HS-013: the entry lives until T_TIME + window; the same request a second later is
+// refused by freshness (09), so the cache may have forgotten it by then.
+TEST(TmsRows, S1_ReplayIsRememberedUntilTTimePlusWindowThenStale) {
+  Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
+  w.run->to_tms(w.pending);
+  ASSERT_EQ(w.run->tms.state(), State::S_WAIT_AUTH_ANSWER);
+  w.estate->clock.set({2026, 11, 26, 16, 5, 0});  // T_TIME + 300 s: still fresh, so still remembered
+  Session at_edge(w.estate->tms_config, w.estate->tms_ports());
+  EXPECT_EQ(sim::abort_code(at_edge.receive(w.pending)), std::optional(ResponseCode::kReplay));
+  w.estate->clock.set({2026, 11, 26, 16, 5, 1});
+  Session after(w.estate->tms_config, w.estate->tms_ports());
+  EXPECT_EQ(sim::abort_code(after.receive(w.pending)), std::optional(ResponseCode::kStaleDatetime));
+}
+
+// Checks REQ-HS-019: a cache full of entries that may not be forgotten refuses with 96 and keeps
+// them; once they have expired there is room again.
+TEST(TmsRows, S1_FullReplayCacheIs96AndForgetsNothingEarly) {
+  Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
+  w.estate->replay = sim::MemoryReplayCache(1);
+  const codec::Identity other{"VEND0001", "POS-X1", "SN-OTHER"};
+  const std::int64_t now = codec::seconds_since_2000(w.estate->clock.now_utc());
+  ASSERT_EQ(w.estate->replay.remember(other, {1}, now + 300, now), ReplayVerdict::kFresh);
+  expect_delivery_fails(w, w.pending, ResponseCode::kInternalError);
+  EXPECT_EQ(w.estate->replay.remember(other, {1}, now + 300, now), ReplayVerdict::kSeen);
+  EXPECT_EQ(w.estate->replay.remember(other, {2}, now + 600, now + 301), ReplayVerdict::kFresh);
+  EXPECT_EQ(w.estate->replay.size(), 1u);
+}
+
+TEST(TmsRows, S1_UnknownKeySetIs06) {
   Waiting w = waiting_for(key_download(), MsgType::kHsRequest);
-  expect_delivery_fails(w, with_request(w, [](codec::HsRequest& m) { m.key_set_id = "NOSUCH01"; }),
-                        ResponseCode::kUnknownKeySet);  // REQ-KEY-013
+  expect_not_served(w, with_request(w, [](codec::HsRequest& m) { m.key_set_id = "NOSUCH01"; }),
+                    ResponseCode::kUnknownKeySet);  // REQ-KEY-013
 }
 
 // REQ-HS-010's order: a request failing the checks i..n together fails with check i's code.
@@ -233,11 +289,18 @@ TEST(TmsRows, S1_ChecksInTheOrderOfReqHs010) {
       {ResponseCode::kMalformed, {}, [](Bytes& b) { b[69 + 20] = 'X'; }},
       {ResponseCode::kUnknownVendor, [](codec::HsRequest& m) { m.id.vendor_id = "VEND9999"; }, {}},
       {ResponseCode::kUnknownModel, [](codec::HsRequest& m) { m.id.model_id = "POS-Z9"; }, {}},
-      {ResponseCode::kUnknownTerminal, [](codec::HsRequest& m) { m.id.serial_no = "SN-UNKNOWN"; }, {}},
+      {ResponseCode::kTerminalNotServed, [](codec::HsRequest& m) { m.id.serial_no = "SN-UNKNOWN"; }, {}},
       {ResponseCode::kNoAcceptableProfile, [](codec::HsRequest& m) { m.offered_profiles = 0x02; }, {}},
+      {ResponseCode::kUnknownKeySet, [](codec::HsRequest& m) { m.key_set_id = "NOSUCH01"; }, {}},
       {ResponseCode::kStaleDatetime, [](codec::HsRequest& m) { m.t_data.time.hour = 9; }, {}},
       {ResponseCode::kReplay, {}, {}, true},
-      {ResponseCode::kUnknownKeySet, [](codec::HsRequest& m) { m.key_set_id = "NOSUCH01"; }, {}},
+  };
+  // REQ-HS-018: the identity checks all show as 06; the audit says which failed first.
+  const auto on_the_wire = [](ResponseCode c) {
+    const bool identity = c == ResponseCode::kUnknownVendor || c == ResponseCode::kUnknownModel ||
+                          c == ResponseCode::kTerminalNotServed || c == ResponseCode::kNoAcceptableProfile ||
+                          c == ResponseCode::kUnknownKeySet;
+    return identity ? ResponseCode::kTerminalNotServed : c;
   };
   for (std::size_t first = 0; first < checks.size(); ++first) {
     Waiting w = waiting_for(key_download(), MsgType::kHsRequest);
@@ -248,13 +311,16 @@ TEST(TmsRows, S1_ChecksInTheOrderOfReqHs010) {
       if (checks[i].field) checks[i].field(*m);
       replay = replay || checks[i].replay;
     }
-    if (replay) w.estate->replay.seen_before(m->id.serial_no, m->t_data.random, 0);
+    if (replay) (void)w.estate->replay.remember(m->id, m->t_data.random, std::int64_t{1} << 40, 0);
     Bytes body = codec::serialize(*m);
     for (std::size_t i = first; i < checks.size(); ++i) {
       if (checks[i].octets) checks[i].octets(body);
     }
     SCOPED_TRACE("first failing check: " + std::string(name(checks[first].code)));
-    expect_delivery_fails(w, body, checks[first].code);
+    expect_delivery_fails(w, body, on_the_wire(checks[first].code));
+    if (on_the_wire(checks[first].code) == ResponseCode::kTerminalNotServed) {
+      EXPECT_EQ(w.estate->audit.records.back().not_served_reason, std::optional(checks[first].code));
+    }
   }
 }
 
@@ -368,12 +434,23 @@ TEST(TmsRows, S2_KeySetWithdrawnAfterS1Is15) {
   expect_delivery_fails(w, w.pending, ResponseCode::kUnknownKeySet);
 }
 
-// A key set entry that the registry holds inconsistently (key length not its slot's) is a local
-// failure, 96, and no KEY_MESSAGE leaves.
-TEST(TmsRows, S2_KeySetEntryThatCannotBeWrappedIs96) {
+// A key-set slot whose key the custody does not hold is a local failure, 96, and no KEY_MESSAGE
+// leaves (REQ-KEY-006).
+TEST(TmsRows, S2_KeySetSlotTheCustodyCannotWrapIs96) {
   Waiting w = waiting_for(key_download(), MsgType::kHsAuthAnswer, [](sim::Estate& e) {
     for (auto& [key, t] : e.registry.terminals) {
-      for (auto& [id, entries] : t.key_sets) entries.back().key = crypto::SecretBytes(Bytes(15, 0x11));
+      for (auto& [id, slots] : t.key_sets) slots.back().slot = 0x77;  // no such key in the custody
+    }
+  });
+  expect_delivery_fails(w, w.pending, ResponseCode::kInternalError);
+}
+
+// Checks REQ-KEY-014: a key set the registry came to hold although the profile cannot deliver it
+// (a 3-key TDES key under the TDES profile's 80-bit KEK) is refused before anything is wrapped.
+TEST(TmsRows, S2_KeyStrongerThanTheProfileCanDeliverIs96) {
+  Waiting w = waiting_for(key_download(Profile::kTdes), MsgType::kHsAuthAnswer, [](sim::Estate& e) {
+    for (auto& [key, t] : e.registry.terminals) {
+      for (auto& [id, slots] : t.key_sets) slots.back().rule.key_length = 24;
     }
   });
   expect_delivery_fails(w, w.pending, ResponseCode::kInternalError);

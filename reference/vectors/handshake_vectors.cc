@@ -101,25 +101,28 @@ Verdict check_tms_handshake(const json::Value& test) {
   }
 
   // DWK_1 (REQ-CRYPTO-022 / REQ-CRYPTO-031). In LEGACY it is deterministic and compared; otherwise
-  // its padding is random, so the terminal's recovery (REQ-HS-020) is what is checked: the exact
-  // header of REQ-CRYPTO-031, the authenticated unwrap under DMK, and the key.
+  // its padding is random, so the terminal's recovery (REQ-HS-020) is what is checked: the
+  // authenticated unwrap under DMK, the exact header of REQ-CRYPTO-031 with the binding to the
+  // case's hsRequest (REQ-HS-025), and the key.
+  profile::SessionBinding binding{};
   if (p == Profile::kLegacy) {
     NoRandom none;
-    auto wrapped = profile::wrap_dwk(p, dmk, dwk, none);
+    auto wrapped = profile::wrap_dwk(p, dmk, dwk, binding, none);
     if (!wrapped) return Verdict::rejected("wrap_dwk refused");
     if (Verdict v = compare_exact("dwk1", *wrapped, dwk1); !accepted(v)) return v;
   } else {
-    const std::string_view header = profile::session_key_block_header(p);
-    const Bytes want_header(header.begin(), header.end());
-    const ByteView got_header = ByteView(dwk1).first(std::min(dwk1.size(), header.size()));
-    if (Verdict v = compare_exact("dwk1 header", got_header, want_header); !accepted(v)) return v;
     if (dwk1.size() != dwk1_length(p)) {
       return Verdict::rejected("dwk1 is " + std::to_string(dwk1.size()) + " octets, the profile's DWK_1 is " +
                                std::to_string(dwk1_length(p)));
     }
+    TMSPROTO_FIELD(hs_request, hex_field(test, "hsRequest"));
+    binding = profile::session_binding(hs_request);
   }
-  auto recovered = profile::recover_dwk(p, dmk, dwk1);
-  if (!recovered) return Verdict::rejected("recover_dwk refused dwk1 under dmk (response code 11)");
+  auto recovered = profile::recover_dwk(p, dmk, dwk1, binding);
+  if (!recovered) {
+    return Verdict::rejected("recover_dwk refused dwk1 under dmk: no unwrap, another header or another "
+                             "session's binding (response code 11)");
+  }
   if (!crypto::ct_equal(recovered->view(), dwk)) return Verdict::rejected("dwk1 does not unwrap to dwk");
 
   // REQ-CRYPTO-030: K_MAC and K_KEK (in LEGACY both are DWK, and the case gives neither).
@@ -150,7 +153,13 @@ Verdict check_tms_handshake(const json::Value& test) {
       TMSPROTO_FIELD(vendor_id, string_field(test, "vendorId"));
       TMSPROTO_FIELD(operator_id, string_field(test, "operatorId"));
       TMSPROTO_FIELD(opv_expected, hex_field(test, "opv"));
-      auto opv = profile::operator_verifier(Bytes(password.begin(), password.end()), p, vendor_id, operator_id);
+      TMSPROTO_FIELD(salt_octets, hex_field(test, "opvSalt"));
+      TMSPROTO_FIELD(iterations, int_field(test, "opvIterations", codec::kMinOpvIterations, codec::kMaxOpvIterations));
+      codec::OperatorSalt salt{};
+      if (salt_octets.size() != salt.size()) return Verdict::malformed("field \"opvSalt\" must be 16 octets");
+      std::copy(salt_octets.begin(), salt_octets.end(), salt.begin());
+      auto opv = profile::operator_verifier(Bytes(password.begin(), password.end()), vendor_id, operator_id, salt,
+                                            static_cast<std::uint32_t>(iterations));
       if (!opv) return Verdict::rejected("operator_verifier refused");
       if (Verdict v = compare_exact("opv", opv->view(), opv_expected); !accepted(v)) return v;
       auto computed = profile::operator_proof(p, *keys, opv->view(), t_data, s_data);

@@ -9,6 +9,7 @@
 #include "common/hex.h"
 #include "crypto/digest.h"
 #include "crypto/secret.h"
+#include "custody/software_custody.h"
 #include "session/clock.h"
 #include "sim/memory_ports.h"
 #include "terminal/session.h"
@@ -222,6 +223,11 @@ Result<TranscriptCase, FieldError> read_transcript_case(const json::Value& test)
   if (!c.operator_id.empty()) {
     TMSPROTO_READ(password, string_field(test, "operatorPassword"));
     c.operator_password = password;
+    TMSPROTO_READ(salt, hex_field(test, "opvSalt"));
+    if (salt.size() != c.opv_salt.size()) return fail(FieldError{"field \"opvSalt\" must be 16 octets"});
+    std::copy(salt.begin(), salt.end(), c.opv_salt.begin());
+    TMSPROTO_READ(iterations, int_field(test, "opvIterations", codec::kMinOpvIterations, codec::kMaxOpvIterations));
+    c.opv_iterations = static_cast<std::uint32_t>(iterations);
     TMSPROTO_READ(opv, hex_field(test, "opv"));
     c.opv = opv;
   }
@@ -303,6 +309,8 @@ std::vector<json::Member> transcript_case_members(const TranscriptCase& c) {
   m.emplace_back("operatorId", Value::string(c.operator_id));
   if (!c.operator_id.empty()) {
     m.emplace_back("operatorPassword", Value::string(c.operator_password));
+    m.emplace_back("opvSalt", hex_value(c.opv_salt));
+    m.emplace_back("opvIterations", Value::integer(c.opv_iterations));
     m.emplace_back("opv", hex_value(c.opv));
   }
   if (c.trans == TransCode::kKeyDownload) m.emplace_back("keySetId", Value::string(c.key_set_id));
@@ -378,25 +386,40 @@ Verdict replay_terminal(const TranscriptCase& c) {
   return replay.finish(s.state() == terminal::State::T_DONE, terminal::name(s.state()));
 }
 
-// The TMS's side: its registry holds the terminal's DMK, the key set and the operator's OPV
-// (REQ-OPR-002), its vendor database the packages; it is fed the terminal's messages.
+// The TMS's side: its key custody holds the terminal's DMK and the key set's keys (REQ-KEY-006),
+// its registry the key set's slots and the operator's salt, count and OPV (REQ-OPR-002), its
+// vendor database the packages; it is fed the terminal's messages. The estate keys (decoy salts,
+// DMK fingerprints) do not show on the wire of these sessions, so any fixed value does.
 Verdict replay_tms(const TranscriptCase& c) {
-  sim::MemoryRegistry registry;
-  sim::MemoryRegistry::Terminal t;
-  t.record.profile = c.profile;
-  t.record.dmk = crypto::SecretBytes(c.dmk);
-  t.record.legacy_enabled = c.profile == Profile::kLegacy;
+  sim::MemoryRegistry registry(crypto::SecretBytes(Bytes(32, 0x00)));
+  custody::SoftwareCustody custody(crypto::SecretBytes(Bytes(32, 0x00)));
+  if (!custody.add_dmk(c.id, c.profile, crypto::SecretBytes(c.dmk)).ok()) return Verdict::rejected("dmk refused");
+  sim::MemoryRegistry::Terminal& t = registry.terminals[{c.id.vendor_id, c.id.model_id, c.id.serial_no}];
+  t.record = tms::TerminalRecord{c.profile, c.profile == Profile::kLegacy};
   if (c.trans == TransCode::kKeyDownload) {
-    auto& set = t.key_sets[c.key_set_id];
-    for (const TranscriptKey& k : c.key_set) set.push_back({k.slot, k.rule, crypto::SecretBytes(k.key)});
+    std::vector<tms::KeySetSlot> slots;
+    for (const TranscriptKey& k : c.key_set) {
+      slots.push_back({k.slot, k.rule});
+      if (!custody.add_key_set_key(c.id, c.key_set_id, slots.back(), crypto::SecretBytes(k.key)).ok()) {
+        return Verdict::rejected("keySet: a key does not fit its slot");
+      }
+    }
+    if (!registry.register_key_set(c.id, c.key_set_id, std::move(slots)).ok()) {
+      return Verdict::rejected("keySet: the profile cannot deliver one of its keys (REQ-KEY-014)");
+    }
   }
-  registry.terminals[{c.id.vendor_id, c.id.model_id, c.id.serial_no}] = std::move(t);
   if (!c.operator_id.empty()) {
     const Bytes pw(c.operator_password.begin(), c.operator_password.end());
-    auto opv = profile::operator_verifier(pw, c.profile, c.id.vendor_id, c.operator_id);
+    auto opv = profile::operator_verifier(pw, c.id.vendor_id, c.operator_id, c.opv_salt, c.opv_iterations);
     if (!opv) return Verdict::rejected("operator_verifier refused the password");
     if (Verdict v = compare_exact("opv", opv->view(), c.opv); v.kind != Verdict::Kind::kAccepted) return v;
-    registry.operators.push_back({c.id.vendor_id, c.operator_id, c.profile, std::move(opv).value(), true});
+    sim::MemoryRegistry::Operator o;
+    o.vendor_id = c.id.vendor_id;
+    o.operator_id = c.operator_id;
+    o.salt = c.opv_salt;
+    o.iterations = c.opv_iterations;
+    o.opv = std::move(opv).value();
+    registry.operators.push_back(std::move(o));
   }
   sim::MemoryVendorDirectory vendors;
   sim::MemoryVendor& vendor = vendors.vendors[c.id.vendor_id];
@@ -413,7 +436,7 @@ Verdict replay_tms(const TranscriptCase& c) {
   session::FixedClock clock(c.tms_time);
   ScriptedRandom rng(c.tms_random);
   const tms::Config config;
-  tms::Session s(config, {clock, rng, registry, replay_cache, vendors, audit});
+  tms::Session s(config, {clock, rng, registry, custody, replay_cache, vendors, audit});
 
   Replay replay(c, false, rng);
   std::optional<Verdict> problem;

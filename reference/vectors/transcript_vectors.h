@@ -50,7 +50,9 @@ struct TranscriptCase {
   Bytes dmk;
   std::string operator_id;  // empty: unattended
   std::string operator_password;
-  Bytes opv;  // REQ-OPR-002, derived from the password; empty when unattended
+  codec::OperatorSalt opv_salt{};   // REQ-OPR-002: the operator's salt, enrolled at the TMS
+  std::uint32_t opv_iterations = 0;  // and iteration count
+  Bytes opv;  // REQ-OPR-002, derived from the password, salt and count; empty when unattended
   std::string key_set_id;
   std::vector<TranscriptKey> key_set;
   Bytes vendor_public_key;

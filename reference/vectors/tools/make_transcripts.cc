@@ -52,10 +52,11 @@ sim::PackageSpec params() { return {codec::PackageKind::kParameters, "PAYPARAM",
 // The valid sessions: every profile, both transactions.
 std::vector<CaseSpec> valid_specs() {
   return {
-      {1, Profile::kLegacy, TransCode::kProgramDownload, true, {app(2)}, {},
-       "LEGACY (insecure, patent-faithful), remote program download, operator OP01"},
-      {2, Profile::kLegacy, TransCode::kKeyDownload, true, {}, {},
-       "LEGACY (insecure, patent-faithful), remote key download of key set TMK00001 (2 keys), operator OP01"},
+      {1, Profile::kLegacy, TransCode::kProgramDownload, false, {app(2)}, {},
+       "LEGACY (insecure, patent-faithful), remote program download, unattended (the only LEGACY session, "
+       "REQ-CRYPTO-025)"},
+      {2, Profile::kTdes, TransCode::kProgramDownload, false, {app(2), params()}, {},
+       "TDES, remote program download of two packages, unattended"},
       {3, Profile::kTdes, TransCode::kProgramDownload, true, {app(2)}, {},
        "TDES, remote program download, operator OP01"},
       {4, Profile::kTdes, TransCode::kKeyDownload, true, {}, {},
@@ -73,14 +74,14 @@ std::vector<CaseSpec> valid_specs() {
 }
 
 // The uses of the TMS's draws, in the order the engine makes them (tms/handshake_rows.cc):
-// S1 draws DWK (REQ-HS-014), S_RAND (REQ-HS-015), then the TR-31 padding of DWK_1
-// (REQ-CRYPTO-031); S2 draws the DSK (REQ-KEY-010), the padding of its key block and the padding
+// S1 draws S_RAND (REQ-HS-015), then the key custody draws DWK (REQ-HS-014) and the TR-31 padding
+// of DWK_1 (REQ-CRYPTO-031); S2 draws the DSK (REQ-KEY-010), the padding of its key block and the padding
 // of each delivered key's block (REQ-CRYPTO-035). LEGACY has no key blocks and so no padding.
 std::vector<std::string> tms_draw_uses(const CaseSpec& s, const std::vector<TranscriptKey>& key_set) {
   const bool tr31 = s.profile != Profile::kLegacy;
   const bool parity = s.profile == Profile::kLegacy || s.profile == Profile::kTdes;
   const std::string then_parity = parity ? " (odd parity then set, REQ-CRYPTO-018)" : "";
-  std::vector<std::string> uses = {"DWK" + then_parity, "S_RAND"};
+  std::vector<std::string> uses = {"S_RAND", "DWK" + then_parity};
   if (tr31) uses.push_back("TR-31 padding of DWK_1");
   uses.push_back("DSK" + then_parity);
   if (tr31) uses.push_back("TR-31 padding of the DSK key block (slot 0)");
@@ -117,7 +118,7 @@ TranscriptCase record(const CaseSpec& spec) {
   session::FixedClock terminal_clock(kTerminalTime), tms_clock(kTmsTime);
   RecordingRandom terminal_rng(e->terminal_rng), tms_rng(e->tms_rng);
   terminal::Session term(e->terminal_config, {terminal_clock, terminal_rng, e->key_store, e->package_store});
-  tms::Session server(e->tms_config, {tms_clock, tms_rng, e->registry, e->replay, e->vendors, e->audit});
+  tms::Session server(e->tms_config, {tms_clock, tms_rng, e->registry, e->custody, e->replay, e->vendors, e->audit});
 
   TranscriptCase c;
   std::deque<TranscriptMessage> queue;
@@ -144,12 +145,18 @@ TranscriptCase record(const CaseSpec& spec) {
   if (spec.with_operator) {
     c.operator_id = e->operator_id;
     c.operator_password = e->operator_password;
-    const auto& opv = e->registry.operators.at(0).opv;
-    c.opv = Bytes(opv.view().begin(), opv.view().end());
+    const auto& op = e->registry.operators.at(0);
+    c.opv_salt = op.salt;
+    c.opv_iterations = op.iterations;
+    c.opv = Bytes(op.opv.view().begin(), op.opv.view().end());
   }
   if (spec.trans == TransCode::kKeyDownload) {
     c.key_set_id = e->key_set_id;
-    for (const auto& k : e->key_set()) c.key_set.push_back({k.slot, k.rule, Bytes(k.key.view().begin(), k.key.view().end())});
+    const auto& slots = e->key_set();
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      const ByteView key = e->key_set_keys[i].view();
+      c.key_set.push_back({slots[i].slot, slots[i].rule, Bytes(key.begin(), key.end())});
+    }
   }
   c.vendor_public_key = e->terminal_config.vendor_public_key;
   for (const auto& p : e->vendor().packages) {
