@@ -24,18 +24,43 @@
  *    (key, transcript): a message carries its creator's id in its o field, and checking its MAC
  *    means comparing the creator's recorded transcript with the checker's own view. The attacker
  *    holds no DMK (REQ-KEY-002, REQ-KEY-004), so it never learns a DWK or DSK and cannot form a
- *    cryptogram; it can only move the ones it has seen, with the covered fields fixed. A MAC made
- *    under one profile's algorithm only verifies under that algorithm.
+ *    cryptogram; it can only move the ones it has seen, with the covered fields fixed (but see
+ *    -DDWK_LEAK below). A MAC made under one profile's algorithm only verifies under that
+ *    algorithm.
  *  - Transcript binding (REQ-HS-001, REQ-CRYPTO-032, REQ-CRYPTO-033, REQ-CRYPTO-036): TAC_1, SAC_1
  *    and KEY_MAC cover T_DATA, S_DATA, DWK_1, TRANS_CODE, OFFERED_PROFILES and PROFILE. Compiled
  *    with -DNO_PROFILE_BINDING they no longer cover OFFERED_PROFILES (the transcript binding of the
  *    offer, REQ-SEC-005, removed); the downgrade property must then fail.
  *  - The secure envelope (REQ-DL-001, REQ-DL-002): MAC under the session's DSK, then SEQ per
  *    direction, then the payload, as section 9.2 orders them.
+ *  - Session binding of DWK_1 (REQ-HS-017, REQ-HS-025): DWK_1 is a key block whose header the DMK
+ *    authenticates, and its header carries SHA-256 of the HS_REQUEST the issuing engine accepted;
+ *    the terminal refuses a DWK_1 whose digest is not that of the HS_REQUEST it sent. Symbolically,
+ *    engine c's DWK_1 is bound to (s_t[c], s_off[c], s_trans[c]), the T_DATA, OFFERED_PROFILES and
+ *    TRANS_CODE it accepted, and the attacker cannot change that binding without the DMK. Compiled
+ *    with -DNO_DWK_BINDING the terminal does not check it; property 7 must then fail.
+ *  - A leaked session key (-DDWK_LEAK, switched on by -DP_IMPERSONATION): the attacker also knows
+ *    the DWK of every DWK_1 an engine has issued (TMS memory, a core dump, a briefly compromised
+ *    terminal), from the moment it is issued. Knowledge only grows and the attacker may leave it
+ *    unused, so this attacker can do whatever one that learns some DWK at some later time can: a
+ *    property that holds against it holds against every pattern of leaks. With a DWK it takes that
+ *    engine's DWK_1 (unchanged: it still has no DMK), picks its own S_DATA and computes K_MAC, and
+ *    with it TAC_1 over the transcript of whichever terminal session it is talking to; such a
+ *    HS_AUTH_REQUEST carries v = FORGED. What it does once the terminal has accepted it (forge
+ *    KEY_MESSAGE and install keys of its choosing, test the operator's password offline against
+ *    OPERATOR_PROOF) is not modelled: property 7 is already violated at that point, and the
+ *    terminal of the model, whose peer is then the attacker (t_peer 0), waits until it times out.
+ *    DSKs and delivered keys, which a DWK would also expose, are not modelled as leaked either, so
+ *    under -DDWK_LEAK only property 7 is meaningful. -DLEAK_EARLIER_ONLY narrows the leak to the
+ *    attack the review describes (the DWK of a DWK_1 issued for an earlier session of the
+ *    terminal), for the counter-example without binding; the property is checked against the
+ *    stronger attacker.
  *
  * Abstracted or left out (each is checked elsewhere or does not bear on these properties)
  *  - Profiles: two, TDES and AES128 (model values 1 and 2, not the wire values), both transcript
- *    bound; the terminal offers both. LEGACY is off by default (REQ-CRYPTO-020) and not modelled.
+ *    bound; the terminal offers both. LEGACY is off by default (REQ-CRYPTO-020) and not modelled;
+ *    its DWK_1, a bare DES block, cannot carry the binding of REQ-HS-017, so property 7 does not
+ *    hold there (which is why the spec restricts LEGACY to unattended program downloads).
  *    The TMS picks the strongest offered profile its policy allows for the terminal. That is
  *    deliberately weaker than REQ-HS-011 (exactly one candidate, the DMK's), so that the transcript
  *    binding is checked on its own; -DSINGLE_CANDIDATE gives REQ-HS-011's policy.
@@ -64,8 +89,16 @@
  *  -DP_REPLAY     5. a replayed handshake never completes (REQ-SEC-003, REQ-HS-013)
  *  -DP_DOWNGRADE  6. a handshake completes only under the profile the TMS would choose from the
  *                    terminal's genuine offer (REQ-SEC-005); must FAIL with -DNO_PROFILE_BINDING
+ *                    -DNO_DWK_BINDING (the DWK_1 binding covers the offer too, so each of the two
+ *                    bindings alone stops the downgrade)
+ *  -DP_IMPERSONATION 7. against an attacker that knows leaked DWKs (-DDWK_LEAK), the terminal
+ *                    accepts a HS_AUTH_REQUEST (sends HS_AUTH_ANSWER) only with a DWK_1 the TMS
+ *                    issued for the HS_REQUEST this session sent: a DWK_1 of another session is
+ *                    refused, so a leaked DWK does not let anyone impersonate the TMS in a later
+ *                    session (REQ-SEC-014, REQ-HS-025, REQ-HS-017); must FAIL with -DNO_DWK_BINDING
  *  -DREACH_*      vacuity checks: a success path the properties speak about is reachable (the
- *                    assertion must FAIL)
+ *                    assertion must FAIL); REACH_FORGED_ACCEPTED (with -DDWK_LEAK): a TAC_1 the
+ *                    attacker forged is accepted, with the DWK_1 issued for that very session
  */
 
 #ifndef NSESS
@@ -95,6 +128,12 @@
 #define OFFER_BOUND(x) (x)
 #endif
 
+/* Property 7 is about an attacker that knows leaked DWKs; without them it would hold vacuously. */
+#if defined(P_IMPERSONATION) && !defined(DWK_LEAK)
+#define DWK_LEAK
+#endif
+#define FORGED  1          /* v of a HS_AUTH_REQUEST whose S_DATA and TAC_1 the attacker made */
+
 mtype:msg = { HS_REQUEST, HS_AUTH_REQUEST, HS_AUTH_ANSWER, KEY_MESSAGE, PKG_ANNOUNCE,
               PKG_CONFIRM, FRAME_REQUEST, FRAME_RESPONSE, SESSION_END, SESSION_END_ACK, ABORT };
 mtype:tstate = { T_IDLE, T_WAIT_AUTH_REQUEST, T_WAIT_KEY_MESSAGE, T_WAIT_PKG_CONFIRM,
@@ -108,7 +147,8 @@ mtype:sstate = { S_IDLE, S_WAIT_AUTH_ANSWER, S_WAIT_SESSION_END, S_WAIT_PKG_ANNO
  * Channels: the attacker delivers to each engine over a rendezvous channel. Fields:
  * type, o, p, seq, v --
  *   HS_REQUEST       o = T_DATA nonce, p = OFFERED_PROFILES, v = TRANS_CODE
- *   HS_AUTH_REQUEST  o = creating engine (its S_DATA and DWK_1; TAC_1), p = PROFILE
+ *   HS_AUTH_REQUEST  o = engine that issued the DWK_1, p = PROFILE, v = 0: S_DATA and TAC_1 are
+ *                    that engine's too; v = FORGED: the attacker's, under a leaked DWK (-DDWK_LEAK)
  *   HS_AUTH_ANSWER   o = creating terminal session (its SAC_1)
  *   KEY_MESSAGE      o = creating engine (KEY_MAC, DSK), v = TRANS_CODE
  *   envelopes        o = creator, seq = SEQ, v = payload (piece, COUNT, installed, RESULT)
@@ -123,7 +163,8 @@ byte t_trans[NSESS + 1];              /* TRANS_CODE of each session (1 = `01`, 2
 byte t_pub[NSESS + 1];                /* published: bit 0 HS_REQUEST, bit 1 HS_AUTH_ANSWER */
 #define P_HSREQ  1
 #define P_ANSWER 2
-byte t_peer[NSESS + 1];               /* engine whose DWK_1 / TAC_1 the session accepted */
+byte t_peer[NSESS + 1];               /* engine whose DWK_1 / TAC_1 the session accepted; 0 =
+                                         the attacker's TAC_1 under a leaked DWK (-DDWK_LEAK) */
 byte t_prof[NSESS + 1];               /* the PROFILE it accepted */
 byte t_ann[NSESS + 1];                /* PKG_ANNOUNCE sent: installed + 1 (SEQ 0) */
 byte t_fq[(NSESS + 1) * NPIECE];      /* FRAME_REQUEST for a piece sent: its SEQ + 1 */
@@ -197,13 +238,29 @@ hidden byte a_c, a_t, a_o, a_v;                      /* attacker */
 #define ONE(g) ((g) -> 1 : 0)
 
 /*
- * TAC_1 check (REQ-HS-021, REQ-HS-022, REQ-CRYPTO-032): the DWK_1 that unwraps under our DMK was
- * made by engine r_o, whose TH_TAC must be ours: our T_DATA and TRANS_CODE, our offer (unless the
- * binding is removed), the PROFILE we act on (the MAC's algorithm). S_DATA and DWK_1 are r_o's and
- * cannot be changed without breaking TAC_1, so the model does not let the attacker change them.
+ * DWK_1 check (REQ-HS-020, REQ-CRYPTO-031): every DWK_1 the attacker can deliver was made by an
+ * engine (r_o) under our DMK, so it unwraps; its header must be the one PROFILE requires, i.e. the
+ * engine's profile. Then the binding (REQ-HS-025): the digest in the header, of the HS_REQUEST
+ * engine r_o accepted (REQ-HS-017), must be that of the HS_REQUEST we sent -- our T_DATA, offer
+ * and TRANS_CODE. The attacker cannot change either without the DMK.
  */
-#define TAC_OK (s_t[r_o] == t_sess && s_trans[r_o] == t_trans[t_sess] && s_prof[r_o] == r_p && \
-                OFFER_BOUND(s_off[r_o] == T_OFFER))
+#define DWK1_HEADER_OK (s_prof[r_o] == r_p)
+#ifdef NO_DWK_BINDING
+#define DWK1_BOUND true
+#else
+#define DWK1_BOUND (s_t[r_o] == t_sess && s_off[r_o] == T_OFFER && s_trans[r_o] == t_trans[t_sess])
+#endif
+/*
+ * TAC_1 check (REQ-HS-021, REQ-HS-022, REQ-CRYPTO-032): TAC_1 made by engine r_o is over its
+ * TH_TAC, which must be ours: our T_DATA and TRANS_CODE, our offer (unless the binding is
+ * removed), the PROFILE we act on (the MAC's algorithm). S_DATA and DWK_1 are r_o's and cannot be
+ * changed without breaking TAC_1, so the model does not let the attacker change them. A FORGED
+ * TAC_1 was computed by the attacker, who knows the DWK, over our own transcript: it verifies
+ * whenever the MAC algorithm is PROFILE's.
+ */
+#define TAC_OK ((r_v == FORGED) -> DWK1_HEADER_OK : \
+                (s_t[r_o] == t_sess && s_trans[r_o] == t_trans[t_sess] && s_prof[r_o] == r_p && \
+                 OFFER_BOUND(s_off[r_o] == T_OFFER)))
 /* KEY_MAC (REQ-KEY-020, REQ-CRYPTO-036): under the K_MAC of the DWK we accepted, over TH_KEY. */
 #define KEY_MAC_OK (r_o == t_peer[t_sess] && s_t[r_o] == t_sess && \
                     s_trans[r_o] == t_trans[t_sess] && s_prof[r_o] == t_prof[t_sess] && \
@@ -266,17 +323,39 @@ inline t_receive() {
   :: G_T2 ->
      if
      :: (r_p & T_OFFER) == 0 -> t_state = T_FAILED     /* PROFILE not offered [08], REQ-MSG-040 */
-     :: (r_p & T_OFFER) != 0 && !TAC_OK -> t_state = T_FAILED   /* [11], REQ-HS-024 */
-     :: (r_p & T_OFFER) != 0 && TAC_OK ->
+     :: (r_p & T_OFFER) != 0 && !(DWK1_HEADER_OK && DWK1_BOUND) ->
+        t_state = T_FAILED                              /* DWK_1 header [11], REQ-HS-025 */
+     :: (r_p & T_OFFER) != 0 && DWK1_HEADER_OK && DWK1_BOUND && !TAC_OK ->
+        t_state = T_FAILED                              /* [11], REQ-HS-024 */
+     :: (r_p & T_OFFER) != 0 && DWK1_HEADER_OK && DWK1_BOUND && TAC_OK ->
 #ifdef P_REPLAY
         /* Property 5: a HS_AUTH_REQUEST made for another session is never accepted (REQ-SEC-003). */
         assert(s_t[r_o] == t_sess);
 #endif
-        t_peer[t_sess] = r_o;
+#ifdef P_IMPERSONATION
+        /* Property 7 (REQ-SEC-014, REQ-HS-025): the DWK_1 accepted is one the TMS issued
+         * (REQ-HS-017) for the HS_REQUEST this session sent, whoever made TAC_1: a DWK_1 of
+         * another session, with its leaked DWK, does not impersonate the TMS. */
+        assert((s_pub[r_o] & P_AREQ) && s_t[r_o] == t_sess && s_off[r_o] == T_OFFER &&
+               s_trans[r_o] == t_trans[t_sess]);
+#endif
+        if
+        :: r_v != FORGED ->
+           t_peer[t_sess] = r_o;
+           printf("terminal session %d: TAC_1 of engine %d accepted, PROFILE %d; sends HS_AUTH_ANSWER\n",
+                  t_sess, r_o, r_p)
+        :: r_v == FORGED ->
+           t_peer[t_sess] = 0;                          /* the attacker is the peer */
+#ifdef REACH_FORGED_ACCEPTED
+           /* vacuity check: with the binding, a forged TAC_1 still passes with the DWK_1 issued for
+            * this very request -- a leak of the running session's own DWK, which no binding stops */
+           assert(false);
+#endif
+           printf("terminal session %d: DWK_1 of engine %d with a forged TAC_1 accepted, PROFILE %d; sends HS_AUTH_ANSWER\n",
+                  t_sess, r_o, r_p)
+        fi;
         t_prof[t_sess] = r_p;
         t_pub[t_sess] = t_pub[t_sess] | P_ANSWER;       /* HS_AUTH_ANSWER with SAC_1, REQ-HS-023 */
-        printf("terminal session %d: TAC_1 of engine %d accepted, PROFILE %d; sends HS_AUTH_ANSWER\n",
-               t_sess, r_o, r_p);
         t_state = T_WAIT_KEY_MESSAGE
      fi
   :: G_T3 ->
@@ -458,6 +537,7 @@ inline s_receive(c) {
         fi;
         e_i = 0;
 #endif
+        /* DWK_1 carries the digest of this HS_REQUEST (REQ-HS-017): the binding is these fields */
         s_t[c] = e_o; s_off[c] = e_p; s_trans[c] = e_v; s_prof[c] = BEST(e_p);
         s_pub[c] = P_AREQ;                              /* HS_AUTH_REQUEST, REQ-HS-016 */
         printf("engine %d: HS_REQUEST T_DATA %d OFFERED_PROFILES %d accepted; sends HS_AUTH_REQUEST PROFILE %d\n",
@@ -560,6 +640,27 @@ proctype Tms(byte c) {
                 to_t!FRAME_RESPONSE, c, 0, s_fr[c * NPIECE + 1] - 1, 1 } \
   :: atomic { T_WAITING && s_ack[c] != 0 -> to_t!SESSION_END_ACK, c, 0, s_ack[c] - 1, 0 }
 
+/*
+ * With a leaked DWK (-DDWK_LEAK): engine c's DWK_1, unchanged, with the attacker's own S_DATA and a
+ * TAC_1 it computed over the waiting session's transcript (it has seen that session's HS_REQUEST).
+ * Only PROFILE = the engine's profile is sent: any other fails the DWK_1 header check (REQ-HS-020).
+ * -DLEAK_EARLIER_ONLY narrows the leak to the review's attacker: only DWKs of DWK_1s that the TMS
+ * issued for an earlier terminal session's own, unaltered HS_REQUEST are known.
+ */
+#ifdef LEAK_EARLIER_ONLY
+#define LEAKED(c) ((s_pub[c] & P_AREQ) && s_t[c] >= 1 && s_t[c] < t_sess && \
+                   s_off[c] == T_OFFER && s_trans[c] == t_trans[s_t[c]])
+#else
+#define LEAKED(c) (s_pub[c] & P_AREQ)
+#endif
+#ifdef DWK_LEAK
+#define FORGED_WITH_DWK_OF(c) \
+  :: atomic { t_state == T_WAIT_AUTH_REQUEST && LEAKED(c) -> \
+                to_t!HS_AUTH_REQUEST, c, s_prof[c], 0, FORGED }
+#else
+#define FORGED_WITH_DWK_OF(c)
+#endif
+
 /* Everything terminal session i published, to engine c. */
 #define FROM_SESSION(i, c) \
   :: atomic { S_NONFINAL(c) && (t_pub[i] & P_ANSWER) -> to_s[c]!HS_AUTH_ANSWER, i, 0, 0, 0 } \
@@ -583,6 +684,8 @@ end:
   do
   FROM_ENGINE(1)
   FROM_ENGINE(2)
+  FORGED_WITH_DWK_OF(1)
+  FORGED_WITH_DWK_OF(2)
   :: atomic { T_WAITING -> to_t!ABORT, 0, 0, 0, 0 }
   :: atomic { T_WAITING -> to_t!MALFORMED, 0, 0, 0, 0 }
   :: atomic { T_WAITING -> to_t!HS_REQUEST, 0, 0, 0, 0 }   /* a type only a terminal sends */
