@@ -196,12 +196,13 @@ class TraceTest(unittest.TestCase):
                 if path != "reference/terminal/handshake.cc":
                     (self.repo.root / path).unlink()
 
-    def test_analyser_sim_and_vector_tools_do_not_implement(self):
-        # Naming a requirement beside a field, in a stand-in port or in a vector generator is not
-        # implementing it, not even inside a function body: with the real code gone, the gap shows.
+    def test_analyser_sim_and_vector_code_do_not_implement(self):
+        # Naming a requirement beside a field, in a stand-in port, in a vector checker or in a vector
+        # generator is not implementing it, not even inside a function body: with the real code
+        # gone, the gap shows.
         self.repo.write("reference/terminal/handshake.cc", UNCITED_CC)
         for path in ("reference/analyser/describe.cc", "reference/sim/memory_ports.cc",
-                     "reference/vectors/tools/make.cc"):
+                     "reference/vectors/handshake_vectors.cc", "reference/vectors/tools/make.cc"):
             self.repo.write(path, "int f() {\n  return 0;  // Serial number first (REQ-HS-001).\n}\n")
         self.assert_gap("executing code")
 
