@@ -9,13 +9,17 @@ does not scan, so the deliberately undefined ID below never counts against the r
 
 from __future__ import annotations
 
+import html
 import importlib.machinery
 import importlib.util
+import os
+import re
 import subprocess
 import sys
 import tempfile
 import unittest
 from pathlib import Path
+from urllib.parse import unquote
 
 TRACE = Path(__file__).resolve().with_name("trace")
 
@@ -96,10 +100,10 @@ class Repo:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
 
-    def run(self, *extra: str) -> subprocess.CompletedProcess:
+    def run(self, *extra: str, out: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, str(TRACE), "--root", str(self.root),
-                               "--out", str(self.root / "build" / "trace"), *extra],
-                              capture_output=True, text=True, timeout=60)
+                               "--out", out or str(self.root / "build" / "trace"), *extra],
+                              capture_output=True, text=True, timeout=60, cwd=cwd)
 
     def report(self, name: str = "trace.md") -> str:
         return (self.root / "build" / "trace" / name).read_text(encoding="utf-8")
@@ -107,6 +111,19 @@ class Repo:
 
 def gaps_section(markdown: str) -> str:
     return markdown.split("\n## Gaps\n", 1)[1]
+
+
+def file_links(out: Path) -> set[str]:
+    """Every link of trace.html and trace.md that leaves the page (not a #fragment)."""
+    page = (out / "trace.html").read_text(encoding="utf-8")
+    markdown = (out / "trace.md").read_text(encoding="utf-8")
+    return set(re.findall(r'href="([^"#][^"]*)"', page)) | set(re.findall(r"\]\(([^)#][^)]*)\)", markdown))
+
+
+def link_target(out: Path, link: str) -> Path:
+    """Where a browser lands: the path part, unquoted, joined to the page's folder lexically."""
+    path = unquote(html.unescape(link).split("#", 1)[0])
+    return Path(os.path.normpath(os.path.join(os.path.abspath(out), path)))
 
 
 class TraceTest(unittest.TestCase):
@@ -323,6 +340,46 @@ class TraceTest(unittest.TestCase):
             self.assertIn(f"<th>{title}</th>", page)
         self.assertNotIn("<script", page.lower())
         self.assertTrue(page.rstrip().endswith("</html>"))
+
+
+class LinkTest(unittest.TestCase):
+    """The report's file links reach the repository's files from wherever --out puts it."""
+
+    def setUp(self):
+        self._directory = tempfile.TemporaryDirectory(prefix="trace_links_")
+        self.base = Path(self._directory.name)
+        # A space in the repository's path: links must be quoted to survive it.
+        self.repo = Repo(str(self.base / "my repo"))
+
+    def tearDown(self):
+        self._directory.cleanup()
+
+    def assert_links_resolve(self, out: Path) -> None:
+        links = file_links(out)
+        self.assertIn("reference/terminal/handshake.cc", " ".join(unquote(link) for link in links))
+        for link in sorted(links):
+            with self.subTest(link=link):
+                self.assertNotRegex(link, r"\s", "Markdown ends a link at a space: quote it")
+                self.assertTrue(link_target(out, link).is_file(), f"{link} from {out}")
+
+    def test_links_resolve_from_a_nested_out_inside_the_repo(self):
+        out = self.repo.root / "build" / "reports" / "nested" / "trace"
+        result = self.repo.run(out=str(out))
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assert_links_resolve(out)
+
+    def test_links_resolve_from_an_out_outside_the_repo(self):
+        out = self.base / "elsewhere" / "deep" / "trace"
+        result = self.repo.run(out=str(out))
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assert_links_resolve(out)
+
+    def test_links_resolve_from_a_relative_out(self):
+        # --out relative to the working folder, which is neither the repository nor the script's.
+        (self.base / "cwd").mkdir()
+        result = self.repo.run(out="../reports/trace", cwd=self.base / "cwd")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assert_links_resolve(self.base / "reports" / "trace")
 
 
 class ExecutingCodeTest(unittest.TestCase):
