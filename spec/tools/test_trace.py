@@ -44,7 +44,8 @@ def claims_file() -> str:
     parts = ["# Claims\n"]
     for number in range(1, 20):
         parts.append(f"## Claim {number} — claim text\n\n"
-                     f"- **{number}.a** The terminal identifies itself. — REQ-HS-001\n")
+                     f"- **{number}.a** The terminal identifies itself. — REQ-HS-001\n"
+                     f"  Patent: 「终端发送请求报文」 (claim {number}); description [0008].\n")
     return "\n".join(parts)
 
 
@@ -340,6 +341,16 @@ class TraceTest(unittest.TestCase):
             self.assertIn(f"<th>{title}</th>", page)
         self.assertNotIn("<script", page.lower())
         self.assertTrue(page.rstrip().endswith("</html>"))
+
+    def test_claim_elements_show_their_patent_source(self):
+        # The element's text without its IDs, and its "Patent:" continuation line beneath it.
+        result = self.repo.run()
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("**1.a** The terminal identifies itself.\n\n"
+                      "> Patent: 「终端发送请求报文」 (claim 1); description [0008].\n", self.repo.report())
+        self.assertIn("<b>1.a</b> The terminal identifies itself."
+                      '<div class="patent">Patent: 「终端发送请求报文」 (claim 1); description [0008].</div>',
+                      self.repo.report("trace.html"))
 
 
 class LinkTest(unittest.TestCase):
