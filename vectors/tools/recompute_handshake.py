@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Recompute the protocol vectors of tmsproto independently of tmsproto.
+"""Recompute the protocol vectors of tmsproto independently of tmsproto (spec revision 2).
 
-This script shares no code with tmsproto's C++ reference implementation. It uses only the
-Python 3 standard library and the `openssl` command line for the primitives:
+This script shares no code with tmsproto's C++ reference implementation and was written from
+spec/ alone. It uses only the Python 3 standard library and the `openssl` command line for the
+primitives:
 
     openssl enc -des-ecb / -des-cbc (legacy provider), -des-ede-ecb / -des-ede-cbc,
                 -aes-128-ecb / -aes-256-ecb / -aes-*-cbc, always with -nopad
@@ -13,17 +14,24 @@ Python 3 standard library and the `openssl` command line for the primitives:
 
 and builds everything else by hand from the formulas of spec/07-crypto.md (ISO/IEC 9797-1
 padding methods 1 and 2, the ANSI X9.9 and X9.19 MACs, MAC_P, the TR-31 key block of versions B
-and D, TAC_1, SAC_1, OPERATOR_PROOF, KEY_MAC, the envelope IV and MAC) and the byte layouts of
-spec/03-messages.md and spec/04-handshake.md (HS_REQUEST, HS_AUTH_REQUEST, HS_AUTH_ANSWER,
-KEY_MESSAGE, the secure envelope, TH_TAC / TH_SAC / TH_KEY). PBKDF2-HMAC-SHA256 (REQ-OPR-002) is
-hashlib's.
+and D with its optional blocks, the session-binding block of DWK_1, TAC_1, SAC_1, OPERATOR_PROOF,
+KEY_MAC, the envelope IV and MAC) and the byte layouts of spec/03-messages.md and
+spec/04-handshake.md (HS_REQUEST, HS_AUTH_REQUEST with OPV_SALT and OPV_ITERATIONS,
+HS_AUTH_ANSWER, KEY_MESSAGE, the secure envelope, TH_TAC / TH_SAC / TH_KEY). PBKDF2-HMAC-SHA256
+(REQ-OPR-002) and SHA-256 are hashlib's.
 
 Usage:
-    recompute_handshake.py --check FILE...      check TMS-HANDSHAKE and TMS-TRANSCRIPT files
-    recompute_handshake.py --generate-handshake write vectors/tms_handshake.json to stdout
-    recompute_handshake.py --self-test          the hand-made TR-31 and MACs against the published
-                                                answers of vectors/tr31.json, x9_19_mac.json,
-                                                x9_9_mac.json (run by --check as well)
+    recompute_handshake.py --check FILE...        check TMS-HANDSHAKE and TMS-TRANSCRIPT files
+    recompute_handshake.py --generate-handshake   write vectors/tms_handshake.json to stdout
+    recompute_handshake.py --synthetic-transcripts
+                                                  write to stdout a TMS-TRANSCRIPT file of sessions
+                                                  built here from the spec (not recorded from any
+                                                  engine; for comparing with recorded ones)
+    recompute_handshake.py --self-test            the hand-made TR-31 and MACs against the published
+                                                  answers of vectors/tr31.json, x9_19_mac.json,
+                                                  x9_9_mac.json, the TR-31 header rules, and the
+                                                  transcript checker against synthetic sessions
+                                                  (run by --check as well)
 
 --check prints one line per failure and a summary; the exit status is 0 only when every valid
 case reproduces and every invalid case shows at least one disagreement.
@@ -148,14 +156,33 @@ def x9_19(key: bytes, msg: bytes) -> bytes:
     return ecb("des", k1, ecb("des", k2, last, decrypt=True))
 
 
-PROFILES = {  # spec/07-crypto.md 7.2
-    "legacy": dict(code=1, alg="des", key=8, bs=8, m=4, dwk1=8),
-    "tdes": dict(code=2, alg="tdes", key=16, bs=8, m=8, dwk1=80),
-    "aes128": dict(code=3, alg="aes", key=16, bs=16, m=16, dwk1=112),
-    "aes256": dict(code=4, alg="aes", key=32, bs=16, m=16, dwk1=144),
+PROFILES = {  # spec/07-crypto.md 7.2; dwk1 = DWK_1_LEN of spec/03-messages.md 3.5
+    "legacy": dict(code=1, alg="des", key=8, bs=8, m=4, dwk1=8, version=None),
+    "tdes": dict(code=2, alg="tdes", key=16, bs=8, m=8, dwk1=152, version="B"),
+    "aes128": dict(code=3, alg="aes", key=16, bs=16, m=16, dwk1=192, version="D"),
+    "aes256": dict(code=4, alg="aes", key=32, bs=16, m=16, dwk1=224, version="D"),
 }
-HEADERS = {"tdes": "B0080B3TX00N0000", "aes128": "D0112B3AX00N0000", "aes256": "D0144B3AX00N0000"}  # REQ-CRYPTO-031
 PROFILE_BY_CODE = {v["code"]: k for k, v in PROFILES.items()}
+
+# REQ-CRYPTO-031: DWK_1's header is this fixed part, then exactly two optional blocks: the
+# session-binding block "10" "44" || H (H = SHA-256 of the HS_REQUEST body, 64 upper-case hex
+# characters, REQ-HS-017) and this padding block.
+DWK1_FIXED = {"tdes": "B0152B3TX00N0200", "aes128": "D0192B3AX00N0200", "aes256": "D0224B3AX00N0200"}
+DWK1_PB = {"tdes": "PB04", "aes128": "PB0C00000000", "aes256": "PB0C00000000"}
+BINDING_BLOCK_ID = "10"
+# REQ-CRYPTO-035: the DSK's key block keeps the plain header (no optional block).
+DSK_HEADERS = {"tdes": "B0080B3TX00N0000", "aes128": "D0112B3AX00N0000", "aes256": "D0144B3AX00N0000"}
+# REQ-KEY-014: (TR-31 algorithm letter, key length) of the keys a profile can deliver: no key
+# stronger than the profile's K_KEK (DES 56, 2-key TDES 80, 3-key TDES 112, AES-128/192/256).
+# Single DES is in no list (REQ-CRYPTO-017).
+DELIVERABLE = {
+    "legacy": set(),
+    "tdes": {("T", 16)},
+    "aes128": {("T", 16), ("T", 24), ("A", 16)},
+    "aes256": {("T", 16), ("T", 24), ("A", 16), ("A", 24), ("A", 32)},
+}
+# REQ-MSG-043 / REQ-OPR-002: the range of OPV_ITERATIONS in an attended session.
+OPV_ITERATIONS_MIN, OPV_ITERATIONS_MAX = 100000, 10000000
 
 
 def mac_p(profile: str, key: bytes, msg: bytes) -> bytes:
@@ -183,7 +210,41 @@ def odd_parity(key: bytes) -> bytes:
     return bytes(out)
 
 
-# --- TR-31 key blocks, versions B and D (ASC X9 TR 31-2018 5.3; REQ-CRYPTO-011) ----------------
+# --- TR-31 key blocks, versions B and D (ASC X9 TR 31-2018 / ANSI X9.143; REQ-CRYPTO-011) ------
+#
+# A key block is   header || hex(E(KBEK, length || key || padding)) || hex(MAC)   in ASCII, with
+#
+#   header = version (1) | key block length (4, decimal: of the whole block, in characters) |
+#            key usage (2) | algorithm (1) | mode of use (1) | key version (2) |
+#            exportability (1) | number of optional blocks (2, decimal) | key context (1) |
+#            reserved (1, "0") | the optional blocks
+#
+# and each optional block  ID (2, alphanumeric; IDs that start with a digit are proprietary) |
+# length (2 upper-case hex: of the whole optional block, ID and length included) | data
+# (printable ASCII). A block of more than 255 characters has the length "00", then the number of
+# characters of its length (2 hex, "04") and its length (4 hex). The padding block "PB" is the
+# last one and pads the header to a multiple of the cipher block (8 for B, 16 for D). The MAC
+# covers the whole header, optional blocks included, and the clear key data.
+
+TR31_VERSIONS = {"B": ("tdes", 8, 8), "D": ("aes", 16, 16)}  # cipher, block size, MAC length
+_UPPER_HEX = frozenset("0123456789ABCDEF")
+
+
+def _printable(text: str) -> bool:
+    return all(0x20 <= ord(c) <= 0x7E for c in text)
+
+
+def _hex_field(text: str, what: str) -> int:
+    if not text or any(c not in _UPPER_HEX for c in text):
+        raise ValueError(f"{what} {text!r} is not upper-case hex")
+    return int(text, 16)
+
+
+def _dec_field(text: str, what: str) -> int:
+    if not text or not (text.isascii() and text.isdigit()):
+        raise ValueError(f"{what} {text!r} is not decimal")
+    return int(text)
+
 
 def _tr31_params(version: str, kbpk: bytes) -> tuple[str, int, int, bytes]:
     if version == "B":
@@ -209,26 +270,91 @@ def tr31_binding_keys(version: str, kbpk: bytes) -> tuple[bytes, bytes]:
     return keys[0], keys[1]
 
 
-def tr31_header_length(block: str) -> int:
-    n = int(block[12:14])
-    at = 16
-    for _ in range(n):
-        at += int(block[at + 2:at + 4], 16)
-    return at
+def tr31_opt_block(block_id: str, data: str) -> str:
+    """One optional block: ID, length (short or extended form) and data."""
+    if len(block_id) != 2 or not (block_id.isascii() and block_id.isalnum()):
+        raise ValueError(f"optional block ID {block_id!r} is not two alphanumeric characters")
+    if not _printable(data):
+        raise ValueError(f"optional block {block_id} has a non-printable character")
+    if 4 + len(data) <= 0xFF:
+        return f"{block_id}{4 + len(data):02X}{data}"
+    if 10 + len(data) > 0xFFFF:
+        raise ValueError(f"optional block {block_id} is too long")
+    return f"{block_id}0004{10 + len(data):04X}{data}"
+
+
+def tr31_parse_header(block: str) -> tuple[str, list[tuple[str, str]]]:
+    """Splits off the header of a key block and parses its optional blocks by the rules above.
+    Returns (header text, [(ID, data), ...]); raises ValueError on any violation. It accepts
+    exactly one spelling of a header: upper-case hex lengths, the short length form wherever it
+    fits, no ID twice, PB only last, and a header length that is a multiple of the block size."""
+    if len(block) < 16:
+        raise ValueError("key block is shorter than the 16-character fixed header")
+    if not _printable(block):
+        raise ValueError("key block has a character outside printable ASCII")
+    version = block[0]
+    if version not in TR31_VERSIONS:
+        raise ValueError(f"key block version {version!r} is not B or D")
+    bs = TR31_VERSIONS[version][1]
+    if _dec_field(block[1:5], "key block length") != len(block):
+        raise ValueError(f"key block length field {block[1:5]} does not match its {len(block)} characters")
+    count = _dec_field(block[12:14], "number of optional blocks")
+    at, blocks = 16, []
+    for k in range(count):
+        if at + 4 > len(block):
+            raise ValueError(f"optional block {k + 1} of {count} runs past the key block")
+        block_id = block[at:at + 2]
+        if not (block_id.isascii() and block_id.isalnum()):
+            raise ValueError(f"optional block ID {block_id!r} is not alphanumeric")
+        length, head = _hex_field(block[at + 2:at + 4], f"length of optional block {block_id}"), 4
+        if length == 0:  # extended length: "00", the number of length characters, the length
+            if at + 6 > len(block):
+                raise ValueError(f"extended length of optional block {block_id} runs past the key block")
+            count_chars = _hex_field(block[at + 4:at + 6], f"length-of-length of optional block {block_id}")
+            if count_chars == 0 or at + 6 + count_chars > len(block):
+                raise ValueError(f"extended length of optional block {block_id} is bad")
+            length = _hex_field(block[at + 6:at + 6 + count_chars], f"extended length of optional block {block_id}")
+            head = 6 + count_chars
+            if length >= head and 4 + (length - head) <= 0xFF:
+                raise ValueError(f"optional block {block_id} uses the extended length form for a short block")
+        if length < head or at + length > len(block):
+            raise ValueError(f"length {length} of optional block {block_id} is bad")
+        blocks.append((block_id, block[at + head:at + length]))
+        at += length
+    ids = [i for i, _ in blocks]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"an optional block ID appears twice: {ids}")
+    if "PB" in ids[:-1]:
+        raise ValueError("the padding block PB is not the last optional block")
+    if at % bs:
+        raise ValueError(f"the header ({at} characters) is not a multiple of the {bs}-octet block")
+    return block[:at], blocks
+
+
+def tr31_header(version: str, usage: str, algorithm: str, mode: str, key_len: int,
+                blocks: list[tuple[str, str]] | tuple = (), key_version: str = "00", exportability: str = "N",
+                context: str = "0") -> str:
+    """The header of a key block holding a key of key_len octets with the minimum key-data padding
+    and the key length not masked; its length field counts the whole key block."""
+    _, bs, mlen = TR31_VERSIONS[version]
+    opt = "".join(tr31_opt_block(i, d) for i, d in blocks)
+    clear = 2 + key_len
+    clear += -clear % bs
+    total = 16 + len(opt) + 2 * clear + 2 * mlen
+    return f"{version}{total:04d}{usage}{algorithm}{mode}{key_version}{exportability}{len(blocks):02d}{context}0{opt}"
 
 
 def tr31_unwrap(kbpk: bytes, block: str) -> tuple[str, bytes, bytes]:
     """Returns (header text, key, padding); raises ValueError if the block does not verify."""
-    version = block[0]
-    alg, bs, mlen, _ = _tr31_params(version, kbpk)
-    if int(block[1:5]) != len(block):
-        raise ValueError("key block length field does not match")
-    hlen = tr31_header_length(block)
-    header, body = block[:hlen], block[hlen:]
+    header, _ = tr31_parse_header(block)
+    alg, bs, mlen, _ = _tr31_params(block[0], kbpk)
+    body = block[len(header):]
+    if len(body) <= 2 * mlen or any(c not in _UPPER_HEX for c in body):
+        raise ValueError("key block body is not upper-case hex of encrypted data and MAC")
     enc, mac = bytes.fromhex(body[: -2 * mlen]), bytes.fromhex(body[-2 * mlen:])
-    if body != body.upper() or not enc or len(enc) % bs:
-        raise ValueError("key block body is malformed")
-    kbek, kbak = tr31_binding_keys(version, kbpk)
+    if len(body[: -2 * mlen]) % 2 or not enc or len(enc) % bs:
+        raise ValueError("key block encrypted data is not whole cipher blocks")
+    kbek, kbak = tr31_binding_keys(block[0], kbpk)
     clear = cbc(alg, kbek, mac, enc, decrypt=True)  # the MAC is the IV
     if not hmac.compare_digest(cmac(alg, kbak, header.encode() + clear)[:mlen], mac):
         raise ValueError("key block MAC does not verify")
@@ -239,14 +365,23 @@ def tr31_unwrap(kbpk: bytes, block: str) -> tuple[str, bytes, bytes]:
 
 
 def tr31_wrap(kbpk: bytes, header: str, key: bytes, padding: bytes) -> str:
-    version = header[0]
-    alg, bs, mlen, _ = _tr31_params(version, kbpk)
+    """Wraps key under kbpk with the given header (optional blocks included) and key-data padding;
+    the header's length field must already count the whole block."""
+    alg, bs, mlen, _ = _tr31_params(header[0], kbpk)
     clear = (8 * len(key)).to_bytes(2, "big") + key + padding
     if len(clear) % bs:
         raise ValueError("padding does not complete the last block")
-    kbek, kbak = tr31_binding_keys(version, kbpk)
+    kbek, kbak = tr31_binding_keys(header[0], kbpk)
     mac = cmac(alg, kbak, header.encode() + clear)[:mlen]
-    return header + cbc(alg, kbek, mac, clear).hex().upper() + mac.hex().upper()
+    block = header + cbc(alg, kbek, mac, clear).hex().upper() + mac.hex().upper()
+    if tr31_parse_header(block)[0] != header:
+        raise ValueError("the header does not parse as itself")
+    return block
+
+
+def min_padding_len(version: str, key_len: int) -> int:
+    bs = TR31_VERSIONS[version][1]
+    return -(2 + key_len) % bs
 
 
 # --- the protocol's computations (spec/07-crypto.md 7.3-7.6) -----------------------------------
@@ -260,23 +395,47 @@ def handshake_keys(profile: str, dwk: bytes, t_data: bytes, s_data: bytes) -> tu
     return (kbkdf(alg, dwk, b"TMSP MAC", ctx, len(dwk)), kbkdf(alg, dwk, b"TMSP KEK", ctx, len(dwk)))
 
 
-def wrap_dwk(profile: str, dmk: bytes, dwk: bytes, padding: bytes) -> bytes:
+def binding_block(hs_request: bytes) -> str:
+    """REQ-CRYPTO-031 / REQ-HS-017: "10" "44" || SHA-256(HS_REQUEST body) in upper-case hex."""
+    return tr31_opt_block(BINDING_BLOCK_ID, hashlib.sha256(hs_request).hexdigest().upper())
+
+
+def dwk1_header(profile: str, hs_request: bytes) -> str:
+    """The exact header REQ-CRYPTO-031 requires of DWK_1 in a session whose HS_REQUEST is hs_request."""
+    return DWK1_FIXED[profile] + binding_block(hs_request) + DWK1_PB[profile]
+
+
+def wrap_dwk(profile: str, dmk: bytes, dwk: bytes, hs_request: bytes, padding: bytes) -> bytes:
     """REQ-CRYPTO-022 / REQ-CRYPTO-031."""
     if profile == "legacy":
         return ecb("des", dmk, dwk)
-    return tr31_wrap(dmk, HEADERS[profile], dwk, padding).encode()
+    return tr31_wrap(dmk, dwk1_header(profile, hs_request), dwk, padding).encode()
 
 
-def recover_dwk(profile: str, dmk: bytes, dwk1: bytes) -> tuple[bytes, bytes]:
-    """Returns (DWK, TR-31 padding); raises ValueError on any failure (ABORT 11, REQ-HS-020)."""
+def recover_dwk(profile: str, dmk: bytes, dwk1: bytes, hs_request: bytes) -> tuple[bytes, bytes]:
+    """The terminal's side (REQ-HS-020, REQ-HS-025): returns (DWK, TR-31 padding); raises
+    ValueError on any failure (ABORT 11; a DWK_1_LEN that is not the profile's is 01)."""
+    p = PROFILES[profile]
+    if len(dwk1) != p["dwk1"]:
+        raise ValueError(f"DWK_1 is {len(dwk1)} octets, not the {p['dwk1']} of the profile (REQ-MSG-042)")
     if profile == "legacy":
         return ecb("des", dmk, dwk1, decrypt=True), b""
-    text = dwk1.decode("ascii")
-    if len(dwk1) != PROFILES[profile]["dwk1"] or not text.startswith(HEADERS[profile]):
-        raise ValueError("DWK_1 does not have the profile's exact header and length (REQ-CRYPTO-031)")
-    header, key, padding = tr31_unwrap(dmk, text)
-    if header != HEADERS[profile] or len(key) != PROFILES[profile]["key"]:
-        raise ValueError("DWK_1 header or key length is wrong")
+    header, key, padding = tr31_unwrap(dmk, dwk1.decode("ascii"))  # the MAC verifies first
+    want = dwk1_header(profile, hs_request)
+    if header != want:
+        blocks = dict(tr31_parse_header(dwk1.decode("ascii"))[1])
+        bound = blocks.get(BINDING_BLOCK_ID)
+        if bound is None:
+            why = "has no session-binding block (REQ-HS-017, REQ-HS-025)"
+        elif bound.upper() == hashlib.sha256(hs_request).hexdigest().upper() and bound != bound.upper():
+            why = "has its session binding in lower-case hex (REQ-CRYPTO-031 requires upper case)"
+        elif bound.upper() != hashlib.sha256(hs_request).hexdigest().upper():
+            why = "is bound to another HS_REQUEST (REQ-HS-025, REQ-SEC-014)"
+        else:
+            why = "does not have the header of REQ-CRYPTO-031"
+        raise ValueError(f"DWK_1 {why}: header {header}, required {want}")
+    if len(key) != p["key"]:
+        raise ValueError(f"DWK_1 holds a {len(key)}-octet key, not {p['key']}")
     return key, padding
 
 
@@ -296,15 +455,33 @@ def text(value: str, width: int) -> bytes:
     return value.encode("ascii") + b" " * (width - len(value))
 
 
-def opv(password: str, profile: str, vendor_id: str, operator_id: str) -> bytes:
-    """REQ-OPR-002: PBKDF2-HMAC-SHA256, salt "TMSP-OPV" || PROFILE || VENDOR_ID || OPERATOR_ID."""
-    salt = b"TMSP-OPV" + bytes([PROFILES[profile]["code"]]) + text(vendor_id, 8) + text(operator_id, 8)
-    return hashlib.pbkdf2_hmac("sha256", password.encode("ascii"), salt, 10000, 32)
+def opv(password: str, vendor_id: str, operator_id: str, salt: bytes, iterations: int) -> bytes:
+    """REQ-OPR-002: PBKDF2-HMAC-SHA256 of the password with salt
+    "TMSP-OPV" || VENDOR_ID || OPERATOR_ID || OPV_SALT (8 + 8 + 8 + 16 octets) and OPV_ITERATIONS."""
+    if len(salt) != 16:
+        raise ValueError("OPV_SALT is not 16 octets")
+    return hashlib.pbkdf2_hmac("sha256", password.encode("ascii"),
+                               b"TMSP-OPV" + text(vendor_id, 8) + text(operator_id, 8) + salt, iterations, 32)
 
 
-def operator_proof(profile: str, dwk: bytes, k_mac: bytes, opv_: bytes, t_data: bytes, s_data: bytes) -> bytes:
-    """REQ-CRYPTO-034."""
-    return mac_p(profile, dwk if profile == "legacy" else k_mac, b"OPR1" + opv_ + t_data + s_data)
+def operator_proof(profile: str, k_mac: bytes, opv_: bytes, t_data: bytes, s_data: bytes) -> bytes:
+    """REQ-CRYPTO-034 (outside LEGACY; a LEGACY session has no operator, REQ-CRYPTO-025)."""
+    if profile == "legacy":
+        raise ValueError("a LEGACY session has no operator (REQ-CRYPTO-025)")
+    return mac_p(profile, k_mac, b"OPR1" + opv_ + t_data + s_data)
+
+
+def check_opv_fields(salt: bytes, iterations: int, attended: bool) -> None:
+    """REQ-MSG-043, REQ-HS-026, REQ-OPR-001: both zero exactly in an unattended session, else the
+    count in range."""
+    if not attended:
+        if salt != bytes(16) or iterations != 0:
+            raise Mismatch(f"unattended session with OPV_SALT {salt.hex()} and OPV_ITERATIONS {iterations}: "
+                           "both must be zero (REQ-OPR-001, REQ-HS-026)")
+        return
+    if not OPV_ITERATIONS_MIN <= iterations <= OPV_ITERATIONS_MAX:
+        raise Mismatch(f"OPV_ITERATIONS {iterations} of an attended session is outside "
+                       f"{OPV_ITERATIONS_MIN}-{OPV_ITERATIONS_MAX} (REQ-MSG-043, REQ-HS-026)")
 
 
 def key_mac(profile: str, dwk: bytes, k_mac: bytes, prefix: bytes, th_key: bytes) -> bytes:
@@ -321,6 +498,12 @@ def download_keys(profile: str, dsk: bytes, t_data: bytes, s_data: bytes) -> tup
     return (kbkdf(alg, dsk, b"TMSP DL ENC", ctx, len(dsk)), kbkdf(alg, dsk, b"TMSP DL MAC", ctx, len(dsk)))
 
 
+def envelope_iv(profile: str, k_enc: bytes, direction: bytes, seq: int) -> bytes:
+    """REQ-CRYPTO-041: E(K_DENC, DIR || zero octets || SEQ), one block."""
+    p = PROFILES[profile]
+    return ecb(p["alg"], k_enc, direction + bytes(p["bs"] - 5) + seq.to_bytes(4, "big"))
+
+
 def header(msg_type: int, vendor: str, model: str, serial: str) -> bytes:
     """spec/03-messages.md 3.3: the 58-octet common header, VERSION 0x01."""
     return bytes([msg_type, 0x01]) + text(vendor, 8) + text(model, 16) + text(serial, 32)
@@ -331,73 +514,138 @@ def bcd_time(t: str) -> bytes:
     return bytes.fromhex(t)
 
 
+def hs_request(identity: tuple[str, str, str], trans: str, offered: int, operator_id: str, key_set_id: str,
+               t_data: bytes) -> bytes:
+    """spec/03-messages.md 3.4 (116 octets); RESERVED per REQ-MSG-032."""
+    reserved = text(key_set_id, 8) + b" " * 24 if trans == "01" else b" " * 32
+    body = header(0x01, *identity) + trans.encode() + bytes([offered]) + text(operator_id, 8) + reserved + t_data
+    assert len(body) == 116
+    return body
+
+
+def hs_auth_request_prefix(identity: tuple[str, str, str], profile: str, s_data: bytes, opv_salt: bytes,
+                           opv_iterations: int, dwk1: bytes) -> bytes:
+    """spec/03-messages.md 3.5 (revision 2) up to TAC_1: HDR, PROFILE, AUTH_STAGE, SRC, S_DATA,
+    OPV_SALT (16), OPV_ITERATIONS (4, big-endian), DWK_1_LEN (2), DWK_1."""
+    return (header(0x02, *identity) + bytes([PROFILES[profile]["code"], 0x01]) + b"00" + s_data + opv_salt +
+            opv_iterations.to_bytes(4, "big") + len(dwk1).to_bytes(2, "big") + dwk1)
+
+
+def hs_auth_answer_prefix(identity: tuple[str, str, str], proof: bytes) -> bytes:
+    """spec/03-messages.md 3.6 up to SAC_1."""
+    return header(0x03, *identity) + b"\x02" + b"00" + b"\x00" + proof
+
+
+class Mismatch(Exception):
+    pass
+
+
+def expect(what: str, computed: bytes, expected: bytes) -> None:
+    if computed != expected:
+        raise Mismatch(f"{what}: recomputed {computed.hex()}, the file has {expected.hex()}")
+
+
+def _recover(profile: str, dmk: bytes, dwk1: bytes, hs_req: bytes) -> tuple[bytes, bytes]:
+    try:
+        return recover_dwk(profile, dmk, dwk1, hs_req)
+    except ValueError as e:
+        raise Mismatch(f"dwk1: {e}") from None
+
+
+def parse_hs_auth_request(auth: bytes, m: int, with_tac: bool) -> dict:
+    """The fields of HS_AUTH_REQUEST (revision 2); with_tac: the body ends with TAC_1 (else it is
+    the prefix up to TAC_1)."""
+    if len(auth) < 99:
+        raise Mismatch(f"HS_AUTH_REQUEST of {len(auth)} octets is shorter than its fixed part (99)")
+    n = int.from_bytes(auth[97:99], "big")
+    if len(auth) != 99 + n + (m if with_tac else 0):
+        raise Mismatch(f"HS_AUTH_REQUEST is {len(auth)} octets, DWK_1_LEN {n} says {99 + n + (m if with_tac else 0)}")
+    return dict(profile=auth[58], stage=auth[59], src=auth[60:62], s_data=auth[62:77], salt=auth[77:93],
+                iterations=int.from_bytes(auth[93:97], "big"), dwk1=auth[99:99 + n], tac1=auth[99 + n:])
+
+
 # --- TMS-HANDSHAKE: generating the cases -------------------------------------------------------
 
 # Inputs chosen by hand. LEGACY is the worked example of spec/07-crypto.md 7.7. For the other
-# profiles the DMK and DWK are published test keys (SP 800-67 / FIPS 197 / SP 800-38A), so that
-# nobody has to wonder where they came from, and the TR-31 padding of DWK_1, random in a session,
-# is fixed here to a visible pattern.
+# profiles the DMK and DWK are published test keys (SP 800-67 / FIPS 197 / SP 800-38A; the TDES
+# ones have odd parity, REQ-CRYPTO-018), so that nobody has to wonder where they came from, and
+# the TR-31 padding of DWK_1, random in a session, is fixed here to a visible pattern. The
+# operators' salts are visible patterns too, one per profile, and the iteration counts differ
+# per profile so that a checker that ignores OPV_ITERATIONS fails.
 T_DATA = bytes.fromhex("0102030405060708") + bcd_time("20261126160000")
 S_DATA = bytes.fromhex("1112131415161718") + bcd_time("20261126160005")
 IDENTITY = ("VEND0001", "POS-X1", "SN0001")
-OPERATOR = ("OP01", "1234")
+# (OPERATOR_ID, password, OPV_SALT, OPV_ITERATIONS) as the TMS enrolled them (REQ-OPR-002)
+OPERATORS = {
+    "tdes": ("OP01", "1234", bytes(range(0xC0, 0xD0)), 100000),
+    "aes128": ("OP01", "1234", bytes(range(0xD0, 0xE0)), 250000),
+    "aes256": ("OP01", "1234", bytes(range(0xE0, 0xF0)), 600000),
+}
 HANDSHAKE_INPUTS = {
     "tdes": dict(dmk="0123456789abcdeffedcba9876543210", dwk="133457799bbcdff10e329232ea6d0d73"),
     "aes128": dict(dmk="000102030405060708090a0b0c0d0e0f", dwk="2b7e151628aed2a6abf7158809cf4f3c"),
     "aes256": dict(dmk="000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
                    dwk="603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4"),
 }
+# The HS_REQUEST of an earlier session of the same terminal (another T_DATA), whose DWK_1 the
+# replay case presents (REQ-SEC-014).
+EARLIER_T_DATA = bytes.fromhex("f1f2f3f4f5f6f7f8") + bcd_time("20261125093000")
 # spec/07-crypto.md 7.7, transcribed (the script recomputes them and refuses to write a file that
 # disagrees).
 LEGACY_EXAMPLE = dict(dmk="0123456789abcdef", dwk="133457799bbcdff1", dwk1="901da09f8ac703b0",
                       tac1="baca22e3", sac1="082a18f4")
 
 
-def hs_request(profile: str, trans: str = "02") -> bytes:
-    """spec/03-messages.md 3.4 (116 octets)."""
-    offered = 1 << (PROFILES[profile]["code"] - 1)
-    reserved = b" " * 32  # TRANS_CODE 02 (REQ-MSG-032)
-    body = (header(0x01, *IDENTITY) + trans.encode() + bytes([offered]) + text(OPERATOR[0], 8) + reserved + T_DATA)
-    assert len(body) == 116
-    return body
+def fixed_padding(n: int) -> bytes:
+    return bytes((0xA0 + i) & 0xFF for i in range(n))
 
 
-def hs_auth_request_prefix(profile: str, dwk1: bytes) -> bytes:
-    """spec/03-messages.md 3.5 up to TAC_1."""
-    return (header(0x02, *IDENTITY) + bytes([PROFILES[profile]["code"], 0x01]) + b"00" + S_DATA +
-            len(dwk1).to_bytes(2, "big") + dwk1)
+def vector_hs_request(profile: str, operator_id: str, t_data: bytes = T_DATA) -> bytes:
+    """The HS_REQUEST of the vectors: TRANS_CODE 02, the one profile offered (REQ-MSG-034)."""
+    return hs_request(IDENTITY, "02", 1 << (PROFILES[profile]["code"] - 1), operator_id, "", t_data)
 
 
-def hs_auth_answer_prefix(proof: bytes) -> bytes:
-    """spec/03-messages.md 3.6 up to SAC_1."""
-    return header(0x03, *IDENTITY) + b"\x02" + b"00" + b"\x00" + proof
-
-
-def handshake_case(profile: str, dmk: bytes, dwk: bytes, dwk1: bytes | None = None,
-                   padding: bytes | None = None) -> dict:
+def handshake_case(profile: str, dmk: bytes, dwk: bytes, operator: tuple | None = None, *,
+                   dwk1: bytes | None = None, bound_to: bytes | None = None, wire_opv: tuple | None = None,
+                   typed_password: str | None = None) -> dict:
+    """One handshake computed as the TMS and the terminal would. operator: OPERATORS[...] or None
+    (unattended). The keyword arguments make the deviations of the invalid cases: dwk1 (a given
+    DWK_1), bound_to (bind DWK_1 to this HS_REQUEST instead of the session's), wire_opv ((salt,
+    count) sent in HS_AUTH_REQUEST instead of the enrolled ones), typed_password (the terminal's
+    operator typed this, the TMS's verifier is operator[1]'s)."""
     p = PROFILES[profile]
-    if dwk1 is None:
-        if padding is None:
-            data_len = -(-(2 + len(dwk)) // p["bs"]) * p["bs"]
-            padding = bytes((0xA0 + i) & 0xFF for i in range(data_len - 2 - len(dwk)))
-        dwk1 = wrap_dwk(profile, dmk, dwk, padding)
-    k_mac, k_kek = handshake_keys(profile, dwk, T_DATA, S_DATA)
     case = dict(profile=profile, dmk=dmk.hex(), dwk=dwk.hex(), tData=T_DATA.hex(), sData=S_DATA.hex())
     if profile == "legacy":
+        dwk1 = wrap_dwk(profile, dmk, dwk, b"", b"")
+        k_mac, _ = handshake_keys(profile, dwk, T_DATA, S_DATA)
         case.update(dwk1=dwk1.hex(), tac1=tac(profile, dwk, k_mac, T_DATA, b"").hex(),
                     sac1=sac(profile, dwk, k_mac, S_DATA, b"").hex())
         return case
-    req = hs_request(profile)
-    auth_prefix = hs_auth_request_prefix(profile, dwk1)
+    req = vector_hs_request(profile, operator[0] if operator else "")
+    if dwk1 is None:
+        dwk1 = wrap_dwk(profile, dmk, dwk, bound_to or req, fixed_padding(min_padding_len(p["version"], len(dwk))))
+    if wire_opv is not None:
+        salt, iterations = wire_opv
+    elif operator:
+        salt, iterations = operator[2], operator[3]
+    else:
+        salt, iterations = bytes(16), 0
+    auth_prefix = hs_auth_request_prefix(IDENTITY, profile, S_DATA, salt, iterations, dwk1)
+    k_mac, k_kek = handshake_keys(profile, dwk, T_DATA, S_DATA)
     tac1 = tac(profile, dwk, k_mac, T_DATA, req + auth_prefix)
-    o = opv(OPERATOR[1], profile, IDENTITY[0], OPERATOR[0])
-    proof = operator_proof(profile, dwk, k_mac, o, T_DATA, S_DATA)
-    answer_prefix = hs_auth_answer_prefix(proof)
+    if operator:
+        stored = opv(operator[1], IDENTITY[0], operator[0], operator[2], operator[3])
+        typed = stored if typed_password is None else opv(typed_password, IDENTITY[0], operator[0], salt, iterations)
+        proof = operator_proof(profile, k_mac, typed, T_DATA, S_DATA)
+    else:
+        proof = bytes(p["m"])
+    answer_prefix = hs_auth_answer_prefix(IDENTITY, proof)
     sac1 = sac(profile, dwk, k_mac, S_DATA, req + auth_prefix + tac1 + answer_prefix)
     case.update(hsRequest=req.hex(), hsAuthRequestPrefix=auth_prefix.hex(), hsAuthAnswerPrefix=answer_prefix.hex(),
-                dwk1=dwk1.decode("ascii"), kMac=k_mac.hex(), kKek=k_kek.hex(), tac1=tac1.hex(), sac1=sac1.hex(),
-                vendorId=IDENTITY[0], operatorId=OPERATOR[0], operatorPassword=OPERATOR[1], opv=o.hex(),
-                operatorProof=proof.hex())
+                dwk1=dwk1.decode("ascii"), kMac=k_mac.hex(), kKek=k_kek.hex(), tac1=tac1.hex(), sac1=sac1.hex())
+    if operator:
+        case.update(vendorId=IDENTITY[0], operatorId=operator[0], operatorPassword=operator[1],
+                    opvSalt=operator[2].hex(), opvIterations=operator[3], opv=stored.hex(), operatorProof=proof.hex())
     return case
 
 
@@ -421,135 +669,245 @@ def generate_handshake() -> dict:
         if legacy[k] != LEGACY_EXAMPLE[k]:
             raise SystemExit(f"LEGACY {k}: recomputed {legacy[k]}, spec/07-crypto.md 7.7 says {LEGACY_EXAMPLE[k]}")
     tests.append(dict(tcId=1, comment=(
-        "spec/07-crypto.md 7.7, the LEGACY worked example (computed there with the OpenSSL command line). By hand: "
+        "spec/07-crypto.md 7.7, the LEGACY worked example (computed there with the OpenSSL command line), unchanged "
+        "by revision 2: LEGACY keeps the patent's cryptograms over T_DATA and S_DATA and has no operator "
+        "(REQ-CRYPTO-025). By hand: "
         "DWK_1 = DES-ECB(DMK, DWK) (REQ-CRYPTO-022); TAC_1 = left 4 octets of the DES CBC-MAC under DWK of T_DATA "
         "padded with zeros to 16 octets (REQ-CRYPTO-006, REQ-CRYPTO-023: C0 = E(DWK, D0) = 118199c3180eeb27, "
         "C1 = E(DWK, C0 xor D1) = baca22e3f2fa9ce4); SAC_1 likewise over S_DATA (REQ-CRYPTO-024, last block "
         "082a18f4f73a2522). Each DES step can be checked against a DES known answer: DWK is the key of the "
         "published E(133457799bbcdff1, 0123456789abcdef) = 85e813540f0ab405 (FIPS 81 / SP 800-17)."),
         flags=["WorkedExample"], **legacy, result="valid"))
-    tc = 2
+    key = {p: (bytes.fromhex(HANDSHAKE_INPUTS[p]["dmk"]), bytes.fromhex(HANDSHAKE_INPUTS[p]["dwk"]))
+           for p in HANDSHAKE_INPUTS}
     valid = {}
-    for profile in ("tdes", "aes128", "aes256"):
-        inp = HANDSHAKE_INPUTS[profile]
-        case = handshake_case(profile, bytes.fromhex(inp["dmk"]), bytes.fromhex(inp["dwk"]))
+    for tc, profile in ((2, "tdes"), (3, "aes128"), (4, "aes256")):
+        op = OPERATORS[profile]
+        case = handshake_case(profile, *key[profile], op)
         valid[profile] = case
         tests.append(dict(tcId=tc, comment=(
             f"{profile.upper()} handshake (spec/07-crypto.md 7.4), recomputed by vectors/tools/recompute_handshake.py "
             "from the spec's formulas on the openssl command line. Identity VEND0001 / POS-X1 / SN0001, TRANS_CODE 02, "
-            "operator OP01 with password 1234; the TR-31 padding of DWK_1 is fixed to a0 a1 a2 ... for the example."),
+            f"operator {op[0]} with password {op[1]}, OPV_SALT {op[2].hex()} and OPV_ITERATIONS {op[3]} "
+            "(REQ-OPR-002); DWK_1 bound to hsRequest (REQ-HS-017); the TR-31 padding of DWK_1 is fixed to "
+            "a0 a1 a2 ... for the example."),
             flags=["Recomputed"], **case, result="valid"))
-        tc += 1
     invalid = [
-        (dict(legacy, sac1=flip(legacy["sac1"])), "tcId 1 with the last bit of SAC_1 flipped", "ModifiedCryptogram"),
-        (dict(legacy, dmk=flip(legacy["dmk"], 0x02)), "tcId 1 under a wrong DMK (bit 0x02 of its last octet; "
+        (5, dict(legacy, sac1=flip(legacy["sac1"])), "tcId 1 with the last bit of SAC_1 flipped", "ModifiedCryptogram"),
+        (6, dict(legacy, dmk=flip(legacy["dmk"], 0x02)), "tcId 1 under a wrong DMK (bit 0x02 of its last octet; "
          "the 0x01 bits are DES parity bits and ignored)", "WrongKey"),
-        (dict(valid["tdes"], tac1=flip(valid["tdes"]["tac1"])), "tcId 2 with the last bit of TAC_1 flipped",
+        (7, dict(valid["tdes"], tac1=flip(valid["tdes"]["tac1"])), "tcId 2 with the last bit of TAC_1 flipped",
          "ModifiedCryptogram"),
-        (dict(valid["tdes"], hsRequest=flip(valid["tdes"]["hsRequest"], 0x04, 60)),
-         "tcId 2 with OFFERED_PROFILES in HS_REQUEST changed from 0x02 to 0x06 (AES128 added; still a well-formed "
-         "offer under REQ-MSG-031): the transcript binding of TAC_1 must notice (REQ-CRYPTO-032, REQ-SEC-005)",
+        (8, dict(valid["tdes"], hsRequest=flip(valid["tdes"]["hsRequest"], 0x04, 60)),
+         "tcId 2 with OFFERED_PROFILES in HS_REQUEST changed from 0x02 to 0x06 (AES128 added; still an offer the "
+         "TMS accepts under REQ-MSG-031): the transcript binding of TAC_1 must notice (REQ-CRYPTO-032, REQ-SEC-005), "
+         "and so must the session binding of DWK_1, which holds the digest of the HS_REQUEST sent (REQ-HS-025)",
          "ModifiedTranscript"),
-        (dict(valid["aes128"], dmk=flip(valid["aes128"]["dmk"])), "tcId 3 under a wrong DMK: DWK_1 does not unwrap",
+        (9, dict(valid["aes128"], dmk=flip(valid["aes128"]["dmk"])), "tcId 3 under a wrong DMK: DWK_1 does not unwrap",
          "WrongKey"),
-        (dict(valid["aes128"], kMac=flip(valid["aes128"]["kMac"])), "tcId 3 with the last bit of K_MAC flipped",
+        (10, dict(valid["aes128"], kMac=flip(valid["aes128"]["kMac"])), "tcId 3 with the last bit of K_MAC flipped",
          "ModifiedKey"),
-        (dict(valid["aes256"], sac1=flip(valid["aes256"]["sac1"], 0x80, 0)), "tcId 4 with the first bit of SAC_1 "
+        (11, dict(valid["aes256"], sac1=flip(valid["aes256"]["sac1"], 0x80, 0)), "tcId 4 with the first bit of SAC_1 "
          "flipped", "ModifiedCryptogram"),
     ]
     # A DWK_1 whose MAC verifies but whose header is not REQ-CRYPTO-031's (key usage K0 instead of
-    # B3): the terminal must refuse it (REQ-HS-020), so the case is invalid even though the
-    # cryptograms are computed consistently.
-    inp = HANDSHAKE_INPUTS["aes256"]
-    other = tr31_wrap(bytes.fromhex(inp["dmk"]), "D0144K0AX00N0000", bytes.fromhex(inp["dwk"]),
-                      bytes((0xA0 + i) for i in range(14))).encode()
-    bad_header = handshake_case("aes256", bytes.fromhex(inp["dmk"]), bytes.fromhex(inp["dwk"]), dwk1=other)
-    invalid.append((bad_header, "AES256 with DWK_1 wrapped under the right DMK but with header D0144K0AX00N0000 "
-                    "(key usage K0): every cryptogram is consistent, but the header is not the one REQ-CRYPTO-031 "
-                    "requires", "WrongKeyBlockHeader"))
-    for case, comment, flag in invalid:
+    # B3, binding and padding blocks as required): the terminal must refuse it (REQ-HS-020), so
+    # the case is invalid even though the cryptograms are computed consistently.
+    req256 = vector_hs_request("aes256", OPERATORS["aes256"][0])
+    k0 = tr31_wrap(key["aes256"][0], dwk1_header("aes256", req256).replace("D0224B3AX", "D0224K0AX", 1),
+                   key["aes256"][1], fixed_padding(14)).encode()
+    invalid.append((12, handshake_case("aes256", *key["aes256"], OPERATORS["aes256"], dwk1=k0),
+                    "AES256 with DWK_1 wrapped under the right DMK, bound to this session, but with key usage K0 "
+                    "(header D0224K0AX00N0200...) instead of B3: every cryptogram is consistent, but the header is "
+                    "not the one REQ-CRYPTO-031 requires (REQ-HS-020)", "WrongKeyBlockHeader"))
+    for tc, case, comment, flag in invalid:
         tests.append(dict(tcId=tc, comment=comment, flags=[flag], **case, result="invalid"))
-        tc += 1
+
+    # Revision 2 additions: an unattended session, and the new rules.
+    unattended = handshake_case("aes128", *key["aes128"], None)
+    tests.append(dict(tcId=13, comment=(
+        "AES128 handshake of an unattended program download (OPERATOR_ID all 0x20): OPV_SALT and OPV_ITERATIONS "
+        "are zero in HS_AUTH_REQUEST and OPERATOR_PROOF is all 0x00 in HS_AUTH_ANSWER (REQ-OPR-001, REQ-MSG-043); "
+        "otherwise as tcId 3. No operator fields: a checker takes attended or unattended from OPERATOR_ID in "
+        "hsRequest."), flags=["Recomputed", "Unattended"], **unattended, result="valid"))
+    new_invalid = []
+    new_invalid.append((14, handshake_case("tdes", *key["tdes"], OPERATORS["tdes"], typed_password="1243"),
+                        "tcId 2 with a wrong operator password: the operator typed 1243, the TMS's verifier opv is "
+                        "that of 1234; OPERATOR_PROOF (operatorProof, the value in hsAuthAnswerPrefix) is computed "
+                        "from 1243 and SAC_1 over that answer, so only the operator check fails (REQ-OPR-003, "
+                        "REQ-OPR-004: ABORT 25)", "WrongOperatorProof"))
+    earlier = vector_hs_request("aes128", OPERATORS["aes128"][0], EARLIER_T_DATA)
+    replay = handshake_case("aes128", *key["aes128"], OPERATORS["aes128"], bound_to=earlier)
+    replay["dwk1BindingHsRequest"] = earlier.hex()
+    new_invalid.append((15, replay,
+                        "tcId 3 with the DWK_1 of an earlier session replayed (REQ-SEC-014): the key block is valid "
+                        "under the DMK and holds this DWK, but its session-binding block is SHA-256 of another "
+                        "HS_REQUEST of the same terminal (T_DATA f1f2f3f4f5f6f7f8 20261125093000..., given in the "
+                        "informative field dwk1BindingHsRequest). Whoever learnt that session's DWK can compute "
+                        "TAC_1, SAC_1 and everything else for this session, as done here; only the binding check "
+                        "of REQ-HS-025 stops it (ABORT 11)", "DWK1FromAnotherSession"))
+    rev1 = tr31_wrap(key["tdes"][0], DSK_HEADERS["tdes"], key["tdes"][1], fixed_padding(6)).encode()
+    new_invalid.append((16, handshake_case("tdes", *key["tdes"], OPERATORS["tdes"], dwk1=rev1),
+                        "tcId 2 with a revision-1 DWK_1: header B0080B3TX00N0000 without the session-binding block "
+                        "(DWK_1_LEN 80), valid under the DMK, every cryptogram consistent; revision 2 requires "
+                        "the bound header of REQ-CRYPTO-031 and DWK_1_LEN 152 (REQ-MSG-042: ABORT 01; a terminal "
+                        "that let the length pass would answer 11, REQ-HS-020)", "DWK1WithoutBinding"))
+    pb_only = tr31_wrap(key["aes256"][0], tr31_header("D", "B3", "A", "X", 32, [("PB", "0" * 76)]),
+                        key["aes256"][1], fixed_padding(14)).encode()
+    new_invalid.append((17, handshake_case("aes256", *key["aes256"], OPERATORS["aes256"], dwk1=pb_only),
+                        "tcId 4 with a DWK_1 of the right length (224) but no session-binding block: header "
+                        "D0224B3AX00N0100 with one padding block PB50 of 76 '0's in its place; valid under the DMK, "
+                        "every cryptogram consistent; the terminal must refuse it (REQ-HS-020, REQ-HS-025: ABORT 11)",
+                        "DWK1WithoutBinding"))
+    req_t = vector_hs_request("tdes", OPERATORS["tdes"][0])
+    lower = tr31_wrap(key["tdes"][0], DWK1_FIXED["tdes"] + "1044" + hashlib.sha256(req_t).hexdigest() +
+                      DWK1_PB["tdes"], key["tdes"][1], fixed_padding(6)).encode()
+    new_invalid.append((18, handshake_case("tdes", *key["tdes"], OPERATORS["tdes"], dwk1=lower),
+                        "tcId 2 with the session-binding block holding the right SHA-256 of hsRequest but in "
+                        "lower-case hex: valid under the DMK, every cryptogram consistent, but REQ-CRYPTO-031 "
+                        "requires upper case and exactly its header (one spelling, REQ-MSG-003)",
+                        "DWK1BindingNotCanonical"))
+    low_cost = OPERATORS["aes128"][:3] + (OPV_ITERATIONS_MIN - 1,)
+    new_invalid.append((19, handshake_case("aes128", *key["aes128"], low_cost),
+                        f"tcId 3 with OPV_ITERATIONS {OPV_ITERATIONS_MIN - 1}, one below the floor of REQ-MSG-043 "
+                        "and REQ-OPR-002; everything else (opv, OPERATOR_PROOF, TAC_1, SAC_1) computed consistently "
+                        "with that count: the terminal must refuse the body (ABORT 01)", "OpvIterationsOutOfRange"))
+    new_invalid.append((20, handshake_case("aes128", *key["aes128"], None,
+                                           wire_opv=(OPERATORS["aes128"][2], OPERATORS["aes128"][3])),
+                        "tcId 13 (unattended) with a non-zero OPV_SALT and OPV_ITERATIONS 250000 in "
+                        "HS_AUTH_REQUEST, TAC_1 and SAC_1 computed over them: both must be zero when HS_REQUEST "
+                        "named no operator (REQ-OPR-001, REQ-HS-026: ABORT 01 after TAC_1)", "UnattendedWithOpv"))
+    # What the terminal sees after an attacker lowered OPV_ITERATIONS in transit: the operator's
+    # fields and proof follow the count received, TAC_1 is still the TMS's (over 600000).
+    cheap = handshake_case("aes256", *key["aes256"], OPERATORS["aes256"][:3] + (100000,))
+    cheap["tac1"] = valid["aes256"]["tac1"]
+    cheap["sac1"] = sac("aes256", key["aes256"][1], bytes.fromhex(cheap["kMac"]), S_DATA,
+                        bytes.fromhex(cheap["hsRequest"] + cheap["hsAuthRequestPrefix"] + cheap["tac1"] +
+                                      cheap["hsAuthAnswerPrefix"])).hex()
+    new_invalid.append((21, cheap,
+                        "tcId 4 with OPV_ITERATIONS lowered in transit from 600000 to 100000 (an attacker making "
+                        "the operator's verifier cheaper to attack); opvIterations, opv, operatorProof and SAC_1 follow "
+                        "the count received, TAC_1 is the TMS's over 600000: the transcript binding of TAC_1 covers OPV_SALT and OPV_ITERATIONS and must "
+                        "notice (REQ-CRYPTO-032, REQ-OPR-002: ABORT 11)", "ModifiedTranscript"))
+    for tc, case, comment, flag in new_invalid:
+        tests.append(dict(tcId=tc, comment=comment, flags=[flag], **case, result="invalid"))
+    tests.sort(key=lambda t: t["tcId"])
     return {
         "schema": "tmsproto-vectors/1",
         "algorithm": "TMS-HANDSHAKE",
-        "source": ("tcId 1: spec/07-crypto.md section 7.7 (LEGACY worked example, computed with the OpenSSL 3.0 "
-                   "command line; recomputable by hand from the patent's formulas, REQ-CRYPTO-022..024, and the "
-                   "published DES known answers). tcId 2-4 and the invalid cases: computed by "
-                   "vectors/tools/recompute_handshake.py --generate-handshake (python3 standard library and the "
-                   "openssl command line only, no tmsproto code) from spec/07-crypto.md sections 7.2 and 7.4 "
-                   "(REQ-CRYPTO-010, -021, -030 to -034), spec/04-handshake.md section 4.1 (TH_TAC, TH_SAC) and "
-                   "the layouts of spec/03-messages.md sections 3.3 to 3.6."),
+        "source": ("Revision 2 of the protocol (spec/01-overview.md). tcId 1: spec/07-crypto.md section 7.7 (LEGACY "
+                   "worked example, computed with the OpenSSL 3.0 command line; recomputable by hand from the "
+                   "patent's formulas, REQ-CRYPTO-022..024, and the published DES known answers). Every other case: "
+                   "computed by vectors/tools/recompute_handshake.py --generate-handshake (python3 standard library "
+                   "and the openssl command line only, no tmsproto code) from spec/07-crypto.md sections 7.2 and "
+                   "7.4 (REQ-CRYPTO-010, -018, -021, -030 to -034), spec/04-handshake.md sections 4.1, 4.3, 4.4 "
+                   "and 4.6 (TH_TAC, TH_SAC, the session binding of DWK_1, REQ-OPR-002) and the layouts of "
+                   "spec/03-messages.md sections 3.3 to 3.6."),
         "reqs": ["REQ-CRYPTO-005", "REQ-CRYPTO-006", "REQ-CRYPTO-007", "REQ-CRYPTO-008", "REQ-CRYPTO-010",
-                 "REQ-CRYPTO-011", "REQ-CRYPTO-021", "REQ-CRYPTO-022", "REQ-CRYPTO-023", "REQ-CRYPTO-024",
-                 "REQ-CRYPTO-030", "REQ-CRYPTO-031", "REQ-CRYPTO-032", "REQ-CRYPTO-033", "REQ-CRYPTO-034",
-                 "REQ-OPR-002", "REQ-HS-001", "REQ-HS-020", "REQ-HS-021", "REQ-HS-023"],
+                 "REQ-CRYPTO-011", "REQ-CRYPTO-018", "REQ-CRYPTO-021", "REQ-CRYPTO-022", "REQ-CRYPTO-023",
+                 "REQ-CRYPTO-024", "REQ-CRYPTO-025", "REQ-CRYPTO-030", "REQ-CRYPTO-031", "REQ-CRYPTO-032",
+                 "REQ-CRYPTO-033", "REQ-CRYPTO-034", "REQ-MSG-042", "REQ-MSG-043", "REQ-OPR-001", "REQ-OPR-002",
+                 "REQ-OPR-003", "REQ-OPR-004", "REQ-HS-001", "REQ-HS-017", "REQ-HS-020", "REQ-HS-021",
+                 "REQ-HS-023", "REQ-HS-025", "REQ-HS-026", "REQ-SEC-005", "REQ-SEC-014"],
         "notes": [
             "Inputs: dmk, dwk, tData, sData (15 octets: random 8 || BCD date-time 7); for TDES/AES also hsRequest "
-            "(the HS_REQUEST body), hsAuthRequestPrefix (HS_AUTH_REQUEST up to TAC_1) and hsAuthAnswerPrefix "
-            "(HS_AUTH_ANSWER up to SAC_1). TH_TAC = hsRequest || hsAuthRequestPrefix; TH_SAC = TH_TAC || tac1 || "
-            "hsAuthAnswerPrefix.",
+            "(the HS_REQUEST body, 116 octets), hsAuthRequestPrefix (HS_AUTH_REQUEST up to TAC_1) and "
+            "hsAuthAnswerPrefix (HS_AUTH_ANSWER up to SAC_1). TH_TAC = hsRequest || hsAuthRequestPrefix; TH_SAC = "
+            "TH_TAC || tac1 || hsAuthAnswerPrefix.",
+            "Revision 2 layout of HS_AUTH_REQUEST (spec/03-messages.md 3.5): HDR 0-57, PROFILE 58, AUTH_STAGE 59, "
+            "SRC 60-61, S_DATA 62-76, OPV_SALT 77-92, OPV_ITERATIONS 93-96 (big-endian), DWK_1_LEN 97-98, DWK_1 "
+            "from 99 (152 octets TDES, 192 AES128, 224 AES256), then TAC_1.",
             "dwk1 is hex in LEGACY (E_DES(DMK, DWK)) and the TR-31 key block text otherwise. Its padding is random "
-            "in a session, so a checker unwraps it under dmk and compares the key and the exact header instead of "
-            "re-wrapping.",
-            "operatorProof (inside hsAuthAnswerPrefix) = MAC_P(K_MAC, 'OPR1' || opv || T_DATA || S_DATA), opv = "
-            "PBKDF2-HMAC-SHA256(operatorPassword, 'TMSP-OPV' || PROFILE || VENDOR_ID || OPERATOR_ID, 10000, 32) "
-            "(REQ-OPR-002, REQ-CRYPTO-034).",
+            "in a session, so a checker unwraps it under dmk, compares the key with dwk and requires exactly the "
+            "header of REQ-CRYPTO-031: B0152B3TX00N0200 / D0192B3AX00N0200 / D0224B3AX00N0200, then the "
+            "session-binding block '10' '44' || SHA-256(hsRequest) as 64 upper-case hex characters (REQ-HS-017, "
+            "REQ-HS-025), then PB04 (TDES) or PB0C00000000 (AES).",
+            "A case is attended when OPERATOR_ID in hsRequest (octets 61-68) is not all 0x20. An attended case "
+            "carries vendorId, operatorId, operatorPassword, opvSalt (hex, 16 octets), opvIterations (integer), opv "
+            "and operatorProof: opvSalt and opvIterations equal OPV_SALT and OPV_ITERATIONS in hsAuthRequestPrefix "
+            "and opvIterations is 100000-10000000 (REQ-MSG-043); opv = PBKDF2-HMAC-SHA256(operatorPassword, "
+            "'TMSP-OPV' || VENDOR_ID || OPERATOR_ID || opvSalt, opvIterations, 32) with the text fields 0x20-filled "
+            "to 8 octets (REQ-OPR-002); operatorProof = MAC_P(K_MAC, 'OPR1' || opv || T_DATA || S_DATA) "
+            "(REQ-CRYPTO-034) and equals the last m octets of hsAuthAnswerPrefix. An unattended case carries no "
+            "operator fields: OPV_SALT, OPV_ITERATIONS and OPERATOR_PROOF must be all zero (REQ-OPR-001).",
+            "The dwk of a LEGACY or TDES case has odd parity in every octet (REQ-CRYPTO-018): DWK is generated.",
+            "dwk1BindingHsRequest (tcId 15 only) is informative: the HS_REQUEST whose digest that DWK_1 carries.",
         ],
         "testGroups": [{"tests": tests}],
     }
 
 
-# --- checking ------------------------------------------------------------------------------------
+# --- checking TMS-HANDSHAKE ----------------------------------------------------------------------
 
-class Mismatch(Exception):
-    pass
-
-
-def expect(what: str, computed: bytes, expected: bytes) -> None:
-    if computed != expected:
-        raise Mismatch(f"{what}: recomputed {computed.hex()}, the file has {expected.hex()}")
+def check_parity(what: str, profile: str, key: bytes) -> None:
+    """REQ-CRYPTO-018: a generated DES / TDES key has odd parity in every octet."""
+    if PROFILES[profile]["alg"] in ("des", "tdes") and odd_parity(key) != key:
+        raise Mismatch(f"{what} {key.hex()} does not have odd parity in every octet (REQ-CRYPTO-018)")
 
 
 def check_handshake_case(t: dict) -> None:
     profile = t["profile"]
     if profile not in PROFILES:
         raise Mismatch(f"unknown profile {profile!r}")
+    p = PROFILES[profile]
+    m = p["m"]
     dmk, dwk = bytes.fromhex(t["dmk"]), bytes.fromhex(t["dwk"])
     t_data, s_data = bytes.fromhex(t["tData"]), bytes.fromhex(t["sData"])
+    check_parity("dwk", profile, dwk)
     if profile == "legacy":
         dwk1 = bytes.fromhex(t["dwk1"])
-        expect("dwk1", wrap_dwk(profile, dmk, dwk, b""), dwk1)
-    else:
-        dwk1 = t["dwk1"].encode("ascii")
-    try:
-        recovered, _ = recover_dwk(profile, dmk, dwk1)
-    except ValueError as e:
-        raise Mismatch(f"dwk1: {e}") from None
+        expect("dwk1", wrap_dwk(profile, dmk, dwk, b"", b""), dwk1)
+        recovered, _ = _recover(profile, dmk, dwk1, b"")
+        expect("key in dwk1", recovered, dwk)
+        expect("tac1", tac(profile, dwk, dwk, t_data, b""), bytes.fromhex(t["tac1"]))
+        expect("sac1", sac(profile, dwk, dwk, s_data, b""), bytes.fromhex(t["sac1"]))
+        return
+    req = bytes.fromhex(t["hsRequest"])
+    auth = bytes.fromhex(t["hsAuthRequestPrefix"])
+    answer = bytes.fromhex(t["hsAuthAnswerPrefix"])
+    dwk1 = t["dwk1"].encode("ascii")
+    tac1 = bytes.fromhex(t["tac1"])
+    # The layouts (spec/03-messages.md 3.4-3.6) at the offsets the formulas read.
+    if len(req) != 116 or req[0] != 0x01:
+        raise Mismatch("hsRequest is not a 116-octet HS_REQUEST")
+    if len(answer) != 62 + m or answer[0] != 0x03:
+        raise Mismatch(f"hsAuthAnswerPrefix is not HS_AUTH_ANSWER up to SAC_1 ({62 + m} octets)")
+    if auth[:1] != b"\x02" or auth[2:58] != req[2:58] or answer[2:58] != req[2:58]:
+        raise Mismatch("the three messages do not carry HS_REQUEST's identity")
+    expect("T_DATA in hsRequest", req[101:116], t_data)
+    f = parse_hs_auth_request(auth, m, with_tac=False)
+    if f["profile"] != p["code"] or not req[60] & (1 << (p["code"] - 1)):
+        raise Mismatch(f"PROFILE {f['profile']} is not the case's {profile}, or was not offered (REQ-MSG-040)")
+    expect("S_DATA in hsAuthRequestPrefix", f["s_data"], s_data)
+    expect("DWK_1 in hsAuthRequestPrefix", f["dwk1"], dwk1)
+    attended = req[61:69] != b" " * 8
+    check_opv_fields(f["salt"], f["iterations"], attended)
+    # DWK_1: unwrap, key, the exact header with this session's binding.
+    recovered, _ = _recover(profile, dmk, dwk1, req)
     expect("key in dwk1", recovered, dwk)
     k_mac, k_kek = handshake_keys(profile, dwk, t_data, s_data)
-    th_tac = th_sac = b""
-    tac1 = bytes.fromhex(t["tac1"])
-    if profile != "legacy":
-        expect("kMac", k_mac, bytes.fromhex(t["kMac"]))
-        expect("kKek", k_kek, bytes.fromhex(t["kKek"]))
-        req = bytes.fromhex(t["hsRequest"])
-        auth = bytes.fromhex(t["hsAuthRequestPrefix"])
-        answer = bytes.fromhex(t["hsAuthAnswerPrefix"])
-        expect("T_DATA in hsRequest", req[101:116], t_data)
-        expect("S_DATA in hsAuthRequestPrefix", auth[62:77], s_data)
-        expect("DWK_1 in hsAuthRequestPrefix", auth[79:], dwk1)
-        th_tac = req + auth
-        th_sac = th_tac + tac1 + answer
-        if "operatorProof" in t:
-            o = opv(t["operatorPassword"], profile, t["vendorId"], t["operatorId"])
-            expect("opv", o, bytes.fromhex(t["opv"]))
-            proof = operator_proof(profile, dwk, k_mac, o, t_data, s_data)
-            expect("operatorProof", proof, bytes.fromhex(t["operatorProof"]))
-            expect("OPERATOR_PROOF in hsAuthAnswerPrefix", answer[62:], proof)
-    expect("tac1", tac(profile, dwk, k_mac, t_data, th_tac), tac1)
-    expect("sac1", sac(profile, dwk, k_mac, s_data, th_sac), bytes.fromhex(t["sac1"]))
+    expect("kMac", k_mac, bytes.fromhex(t["kMac"]))
+    expect("kKek", k_kek, bytes.fromhex(t["kKek"]))
+    expect("tac1", tac(profile, dwk, k_mac, t_data, req + auth), tac1)
+    # The operator (REQ-OPR-001 to -003, REQ-CRYPTO-034).
+    if attended:
+        expect("VENDOR_ID in hsRequest vs vendorId", req[2:10], text(t["vendorId"], 8))
+        expect("OPERATOR_ID in hsRequest vs operatorId", req[61:69], text(t["operatorId"], 8))
+        expect("OPV_SALT in hsAuthRequestPrefix vs opvSalt", f["salt"], bytes.fromhex(t["opvSalt"]))
+        if f["iterations"] != t["opvIterations"]:
+            raise Mismatch(f"OPV_ITERATIONS in hsAuthRequestPrefix is {f['iterations']}, opvIterations "
+                           f"{t['opvIterations']}")
+        o = opv(t["operatorPassword"], t["vendorId"], t["operatorId"], f["salt"], f["iterations"])
+        expect("opv", o, bytes.fromhex(t["opv"]))
+        proof = operator_proof(profile, k_mac, o, t_data, s_data)
+        expect("operatorProof", proof, bytes.fromhex(t["operatorProof"]))
+        expect("OPERATOR_PROOF in hsAuthAnswerPrefix", answer[62:], proof)
+    else:
+        expect("OPERATOR_PROOF of an unattended session", answer[62:], bytes(m))
+    expect("sac1", sac(profile, dwk, k_mac, s_data, req + auth + tac1 + answer), bytes.fromhex(t["sac1"]))
 
+
+# --- checking TMS-TRANSCRIPT ---------------------------------------------------------------------
 
 ENVELOPED = {0x11, 0x12, 0x13, 0x14, 0x15, 0x16}
 
@@ -561,94 +919,158 @@ def draw(t: dict, side: str, prefix: str) -> bytes | None:
     return None
 
 
+def generated(profile: str, drawn: bytes) -> bytes:
+    """A DES / TDES key the TMS generates is its draw with odd parity set (REQ-CRYPTO-018)."""
+    return odd_parity(drawn) if PROFILES[profile]["alg"] in ("des", "tdes") else drawn
+
+
+def parse_key_message(keymsg: bytes, m: int) -> list[tuple[int, bytes, bytes]]:
+    """spec/03-messages.md 3.7: [(SLOT, KCV, KEY_BLOCK)], checking REQ-MSG-060 / -061's layout."""
+    count = keymsg[62]
+    if not 1 <= count <= 8:
+        raise Mismatch(f"KEY_COUNT {count} (REQ-MSG-060)")
+    at, entries = 63, []
+    for _ in range(count):
+        slot, kcv_len = keymsg[at], keymsg[at + 1]
+        if kcv_len not in (3, 5):
+            raise Mismatch(f"KCV_LEN {kcv_len} of slot {slot} (REQ-MSG-061)")
+        kcv_ = keymsg[at + 2:at + 2 + kcv_len]
+        blen = int.from_bytes(keymsg[at + 2 + kcv_len:at + 4 + kcv_len], "big")
+        block = keymsg[at + 4 + kcv_len:at + 4 + kcv_len + blen]
+        if not 8 <= blen <= 512 or len(block) != blen:
+            raise Mismatch(f"BLOCK_LEN {blen} of slot {slot} (REQ-MSG-061)")
+        at += 4 + kcv_len + blen
+        entries.append((slot, kcv_, block))
+    if at != len(keymsg) - m:
+        raise Mismatch("KEY_MESSAGE entries and KEY_MAC do not add up to the body")
+    slots = [s for s, _, _ in entries]
+    if slots[0] != 0 or any(b <= a for a, b in zip(slots, slots[1:])) or slots[-1] == 0xFF:
+        raise Mismatch(f"KEY_MESSAGE slots {slots}: slot 0 first, then strictly increasing below 0xFF (REQ-MSG-060)")
+    return entries
+
+
 def check_transcript_case(t: dict) -> list[str]:
-    """Recomputes the cryptograms of a recorded session and checks that the recorded randoms and
-    clocks are the ones the messages carry. Returns what was checked."""
+    """Recomputes the cryptograms of a recorded session (revision 2) and checks that the recorded
+    randoms and clocks are the ones the messages carry. Returns what was checked."""
     profile = t["profile"]
     p = PROFILES[profile]
     m, bs = p["m"], p["bs"]
     msgs = [(x["from"], bytes.fromhex(x["hex"])) for x in t["messages"]]
     kinds = [b[0] for _, b in msgs]
-    if kinds[:4] != [0x01, 0x02, 0x03, 0x04]:
+    if kinds[:4] != [0x01, 0x02, 0x03, 0x04] or [s for s, _ in msgs[:4]] != ["terminal", "tms", "terminal", "tms"]:
         raise Mismatch("the session does not start HS_REQUEST, HS_AUTH_REQUEST, HS_AUTH_ANSWER, KEY_MESSAGE")
     req, auth, answer, keymsg = (b for _, b in msgs[:4])
     dmk = bytes.fromhex(t["dmk"])
+    trans = t["trans"]
+    attended = bool(t["operatorId"])
+    identity = text(t["vendorId"], 8) + text(t["modelId"], 16) + text(t["serialNo"], 32)
     checked = []
+    # LEGACY is an unattended program download only (REQ-CRYPTO-025, REQ-HS-011).
+    if profile == "legacy" and (trans != "02" or attended):
+        raise Mismatch(f"a LEGACY session with TRANS_CODE {trans} and operator {t['operatorId']!r}: LEGACY is an "
+                       "unattended program download only (REQ-CRYPTO-025)")
     # HS_REQUEST (3.4) and the terminal's recorded T_RAND / clock.
+    if len(req) != 116:
+        raise Mismatch(f"HS_REQUEST is {len(req)} octets, not 116")
+    for name, body in (("HS_REQUEST", req), ("HS_AUTH_REQUEST", auth), ("HS_AUTH_ANSWER", answer),
+                       ("KEY_MESSAGE", keymsg)):
+        if body[1] != 0x01 or body[2:58] != identity:
+            raise Mismatch(f"{name} does not carry VERSION 01 and the case's identity (REQ-MSG-020)")
     t_data = req[101:116]
     expect("T_RAND in HS_REQUEST vs terminalRandom", t_data[:8], draw(t, "terminalRandom", "T_RAND") or b"")
     expect("T_TIME in HS_REQUEST vs terminalTime", t_data[8:], bcd_time(t["terminalTime"]))
-    expect("TRANS_CODE", req[58:60], t["trans"].encode())
-    # HS_AUTH_REQUEST (3.5).
-    if auth[58] != p["code"]:
-        raise Mismatch(f"PROFILE is {auth[58]}, the case says {profile}")
-    s_data = auth[62:77]
+    expect("TRANS_CODE", req[58:60], trans.encode())
+    if req[60] != 1 << (p["code"] - 1):
+        raise Mismatch(f"OFFERED_PROFILES {req[60]:#04x}: a terminal offers its DMK's profile only (REQ-MSG-034)")
+    expect("OPERATOR_ID in HS_REQUEST vs operatorId", req[61:69], text(t["operatorId"], 8))
+    reserved = text(t["keySetId"], 8) + b" " * 24 if trans == "01" else b" " * 32
+    expect("RESERVED of HS_REQUEST (REQ-MSG-032)", req[69:101], reserved)
+    # HS_AUTH_REQUEST (3.5, revision 2).
+    f = parse_hs_auth_request(auth, m, with_tac=True)
+    if f["profile"] != p["code"] or f["stage"] != 0x01 or f["src"] != b"00":
+        raise Mismatch(f"HS_AUTH_REQUEST PROFILE {f['profile']}, AUTH_STAGE {f['stage']}, SRC {f['src']!r}")
+    s_data = f["s_data"]
     expect("S_RAND in HS_AUTH_REQUEST vs tmsRandom", s_data[:8], draw(t, "tmsRandom", "S_RAND") or b"")
     expect("S_TIME in HS_AUTH_REQUEST vs tmsTime", s_data[8:], bcd_time(t["tmsTime"]))
-    n = int.from_bytes(auth[77:79], "big")
-    dwk1, tac1 = auth[79:79 + n], auth[79 + n:]
-    if len(tac1) != m:
-        raise Mismatch("HS_AUTH_REQUEST has the wrong length")
+    check_opv_fields(f["salt"], f["iterations"], attended)
+    if "opvSalt" in t:  # the TMS's enrolment record, when the transcript gives it
+        expect("OPV_SALT in HS_AUTH_REQUEST vs opvSalt", f["salt"], bytes.fromhex(t["opvSalt"]))
+    if "opvIterations" in t and f["iterations"] != t["opvIterations"]:
+        raise Mismatch(f"OPV_ITERATIONS in HS_AUTH_REQUEST is {f['iterations']}, opvIterations {t['opvIterations']}")
     try:
-        dwk, padding = recover_dwk(profile, dmk, dwk1)
+        dwk, padding = recover_dwk(profile, dmk, f["dwk1"], req)
     except ValueError as e:
         raise Mismatch(f"DWK_1: {e}") from None
-    drawn = draw(t, "tmsRandom", "DWK") or b""
-    expect("DWK from DWK_1 vs the DWK draw of tmsRandom", dwk,
-           odd_parity(drawn) if profile in ("legacy", "tdes") else drawn)
+    expect("DWK from DWK_1 vs the DWK draw of tmsRandom", dwk, generated(profile, draw(t, "tmsRandom", "DWK") or b""))
     if profile != "legacy":
         expect("TR-31 padding of DWK_1 vs tmsRandom", padding, draw(t, "tmsRandom", "TR-31 padding of DWK_1") or b"")
+    checked.append("DWK_1 and its session binding" if profile != "legacy" else "DWK_1")
     k_mac, k_kek = handshake_keys(profile, dwk, t_data, s_data)
     th_tac = req + auth[:-m] if profile != "legacy" else b""
-    expect("TAC_1", tac(profile, dwk, k_mac, t_data, th_tac), tac1)
+    expect("TAC_1", tac(profile, dwk, k_mac, t_data, th_tac), f["tac1"])
     checked.append("TAC_1")
     # HS_AUTH_ANSWER (3.6).
+    if len(answer) != 62 + 2 * m or answer[58:62] != b"\x0200\x00":
+        raise Mismatch("HS_AUTH_ANSWER is not AUTH_STAGE 02, RETURN_CODE 00, TERM_AUTH_RESULT 00 with two m-octet "
+                       "fields")
     proof, sac1 = answer[62:62 + m], answer[62 + m:]
-    if t["operatorId"]:
-        o = opv(t["operatorPassword"], profile, t["vendorId"], t["operatorId"])
+    if attended:
+        o = opv(t["operatorPassword"], t["vendorId"], t["operatorId"], f["salt"], f["iterations"])
         expect("opv", o, bytes.fromhex(t["opv"]))
-        expect("OPERATOR_PROOF", operator_proof(profile, dwk, k_mac, o, t_data, s_data), proof)
-        checked.append("OPERATOR_PROOF")
+        expect("OPERATOR_PROOF", operator_proof(profile, k_mac, o, t_data, s_data), proof)
+        checked.append("OPV and OPERATOR_PROOF")
     else:
         expect("OPERATOR_PROOF of an unattended session", proof, bytes(m))
     th_sac = req + auth + answer[:-m] if profile != "legacy" else b""
     expect("SAC_1", sac(profile, dwk, k_mac, s_data, th_sac), sac1)
     checked.append("SAC_1")
     # KEY_MESSAGE (3.7).
-    expect("TRANS_CODE of KEY_MESSAGE", keymsg[58:60], t["trans"].encode())
+    expect("TRANS_CODE and RETURN_CODE of KEY_MESSAGE", keymsg[58:62], trans.encode() + b"00")
     th_key = req + auth + answer + keymsg[:-m] if profile != "legacy" else b""
     expect("KEY_MAC", key_mac(profile, dwk, k_mac, keymsg[:-m], th_key), keymsg[-m:])
     checked.append("KEY_MAC")
-    at, entries = 63, []
-    for _ in range(keymsg[62]):
-        slot, kcv_len = keymsg[at], keymsg[at + 1]
-        kcv_ = keymsg[at + 2:at + 2 + kcv_len]
-        blen = int.from_bytes(keymsg[at + 2 + kcv_len:at + 4 + kcv_len], "big")
-        block = keymsg[at + 4 + kcv_len:at + 4 + kcv_len + blen]
-        at += 4 + kcv_len + blen
-        entries.append((slot, kcv_, block))
-    if at != len(keymsg) - m:
-        raise Mismatch("KEY_MESSAGE entries do not add up")
+    entries = parse_key_message(keymsg, m)
+    if (trans == "02" or profile == "legacy") and len(entries) != 1:
+        raise Mismatch(f"KEY_MESSAGE has {len(entries)} entries; a program download and a LEGACY session carry "
+                       "the DSK only (REQ-MSG-060, REQ-CRYPTO-035)")
+    slot_rules = {k["slot"]: k for k in t["keySet"]}
+    if trans == "01" and sorted(slot_rules) != [s for s, _, _ in entries[1:]]:
+        raise Mismatch(f"KEY_MESSAGE delivers slots {[s for s, _, _ in entries[1:]]}, the key set has "
+                       f"{sorted(slot_rules)} (REQ-KEY-010)")
     keys = {}
-    for slot, kcv_, block in entries:  # REQ-CRYPTO-035, REQ-CRYPTO-037
+    for slot, kcv_, block in entries:  # REQ-CRYPTO-035, REQ-CRYPTO-037, REQ-KEY-014, REQ-KEY-021
         if profile == "legacy":
-            key, pad = ecb("des", dwk, block, decrypt=True), b""
-            alg = "des" if len(key) == 8 else "tdes"
+            if len(block) != 8:
+                raise Mismatch(f"LEGACY key block of slot {slot} is {len(block)} octets, not one DES block")
+            key, alg = ecb("des", dwk, block, decrypt=True), "des"
         else:
             try:
                 hdr, key, pad = tr31_unwrap(k_kek, block.decode("ascii"))
-            except ValueError as e:
+            except (ValueError, UnicodeDecodeError) as e:
                 raise Mismatch(f"key block of slot {slot}: {e}") from None
-            alg = {"T": "tdes", "A": "aes", "D": "des"}[hdr[7]]
+            letter = hdr[7]
             if slot == 0:
-                expect("DSK key block header", hdr.encode(), HEADERS[profile].encode())
-                expect("TR-31 padding of the DSK key block vs tmsRandom", pad,
-                       draw(t, "tmsRandom", "TR-31 padding of the DSK") or b"")
+                want = DSK_HEADERS[profile]
+                if len(key) != p["key"]:
+                    raise Mismatch(f"the DSK is {len(key)} octets, not {p['key']} (REQ-KEY-010)")
+                use = "TR-31 padding of the DSK"
+            else:
+                rule = slot_rules[slot]
+                if (rule["algorithm"], len(key)) not in DELIVERABLE[profile]:
+                    raise Mismatch(f"slot {slot}: a {len(key)}-octet {rule['algorithm']} key is stronger than "
+                                   f"{profile} can deliver (REQ-KEY-014)")
+                want = tr31_header(p["version"], rule["keyUsage"], rule["algorithm"], rule["modeOfUse"], len(key))
+                use = f"TR-31 padding of the slot {slot} key block"
+            if hdr != want:
+                raise Mismatch(f"key block header of slot {slot} is {hdr}, REQ-CRYPTO-035 requires {want}")
+            drawn_pad = draw(t, "tmsRandom", use)
+            if drawn_pad is not None or slot == 0:
+                expect(f"TR-31 padding of slot {slot} vs tmsRandom", pad, drawn_pad or b"")
+            alg = {"T": "tdes", "A": "aes"}[letter]
         expect(f"KCV of slot {slot}", kcv(alg, key), kcv_)
         keys[slot] = key
     dsk = keys[0]
-    drawn = draw(t, "tmsRandom", "DSK") or b""
-    expect("DSK vs the DSK draw of tmsRandom", dsk, odd_parity(drawn) if profile in ("legacy", "tdes") else drawn)
+    expect("DSK vs the DSK draw of tmsRandom", dsk, generated(profile, draw(t, "tmsRandom", "DSK") or b""))
     for k in t["keySet"]:
         expect(f"delivered key of slot {k['slot']}", keys.get(k["slot"], b""), bytes.fromhex(k["key"]))
     checked.append("keys")
@@ -658,6 +1080,8 @@ def check_transcript_case(t: dict) -> list[str]:
     for sender, body in msgs[4:]:
         if body[0] not in ENVELOPED:
             raise Mismatch(f"message type {body[0]:#04x} in the download phase")
+        if body[2:58] != identity:
+            raise Mismatch(f"{sender} envelope SEQ {seq[sender]} does not carry the session's identity")
         d = b"T" if sender == "terminal" else b"S"
         expect(f"MAC of {sender} envelope SEQ {seq[sender]}", mac_p(profile, k_dmac, d + body[:-m]), body[-m:])
         s = int.from_bytes(body[58:62], "big")
@@ -665,8 +1089,9 @@ def check_transcript_case(t: dict) -> list[str]:
             raise Mismatch(f"{sender} SEQ {s}, expected {seq[sender]}")
         ct_len = int.from_bytes(body[62:64], "big")
         ct = body[64:64 + ct_len]
-        iv = ecb(p["alg"], k_enc, d + bytes(bs - 5) + s.to_bytes(4, "big"))
-        payload = unpad2(cbc(p["alg"], k_enc, iv, ct, decrypt=True))
+        if ct_len % bs or not ct_len or 64 + ct_len + m != len(body):
+            raise Mismatch(f"{sender} envelope SEQ {s}: CT_LEN {ct_len} does not fit the body")
+        payload = unpad2(cbc(p["alg"], k_enc, envelope_iv(profile, k_enc, d, s), ct, decrypt=True))
         if payload is None:
             raise Mismatch(f"{sender} envelope SEQ {s}: padding method 2 does not check out")
         if body[0] in (0x15, 0x16) and payload != b"00":
@@ -676,8 +1101,152 @@ def check_transcript_case(t: dict) -> list[str]:
     return checked
 
 
-def self_test() -> list[str]:
-    """The hand-made constructions against published answers already in vectors/."""
+# --- synthetic revision-2 sessions (the transcript checker's own test) ----------------------------
+
+# The P-256 base point: the public key of private key 1, a test key nobody may trust. The
+# synthetic sessions offer no package, so no signature is ever checked against it.
+P256_G = ("046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296"
+          "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5")
+
+
+def synthetic_session(tc_id: int, profile: str, trans: str, operator: tuple | None, key_set: list[dict], *,
+                      comment: str, result: str = "valid", bind_to_other: bool = False,
+                      wire_opv: tuple | None = None) -> dict:
+    """Builds a whole session as spec/ says both sides compute it, in the TMS-TRANSCRIPT format:
+    handshake, KEY_MESSAGE and a minimal download phase (a program download offers nothing:
+    PKG_ANNOUNCE COUNT 0, PKG_CONFIRM COUNT 0). Every random value is SHA-256 of the tcId and its
+    use. The keyword arguments build sessions a correct TMS would not send."""
+    p = PROFILES[profile]
+    m = p["m"]
+
+    def rnd(use: str, n: int) -> bytes:
+        out = b""
+        while len(out) < n:
+            out += hashlib.sha256(f"tmsproto synthetic {tc_id} {use} {len(out)}".encode()).digest()
+        return out[:n]
+
+    identity = ("VEND0001", "POS-X1", f"SYN{tc_id}")
+    t_time, s_time = "20261126160000", "20261126160005"
+    key_set_id = "TMK00001" if trans == "01" else ""
+    t_rand = rnd("T_RAND", 8)
+    t_data = t_rand + bcd_time(t_time)
+    operator_id = operator[0] if operator else ""
+    req = hs_request(identity, trans, 1 << (p["code"] - 1), operator_id, key_set_id, t_data)
+    dmk = generated(profile, rnd("DMK", p["key"]))
+    tms_draws = []
+
+    def tms_draw(use: str, n: int) -> bytes:
+        value = rnd(use, n)
+        tms_draws.append(dict(use=use, hex=value.hex()))
+        return value
+
+    parity_note = " (odd parity then set, REQ-CRYPTO-018)" if p["alg"] in ("des", "tdes") else ""
+    dwk = generated(profile, tms_draw("DWK" + parity_note, p["key"]))
+    s_data = tms_draw("S_RAND", 8) + bcd_time(s_time)
+    if profile == "legacy":
+        dwk1 = wrap_dwk(profile, dmk, dwk, req, b"")
+    else:
+        pad = tms_draw("TR-31 padding of DWK_1", min_padding_len(p["version"], len(dwk)))
+        other = hs_request(identity, trans, 1 << (p["code"] - 1), operator_id, key_set_id, rnd("OTHER", 8) + t_data[8:])
+        dwk1 = wrap_dwk(profile, dmk, dwk, other if bind_to_other else req, pad)
+    salt, iterations = wire_opv or ((operator[2], operator[3]) if operator else (bytes(16), 0))
+    k_mac, k_kek = handshake_keys(profile, dwk, t_data, s_data)
+    auth = hs_auth_request_prefix(identity, profile, s_data, salt, iterations, dwk1)
+    auth += tac(profile, dwk, k_mac, t_data, req + auth)
+    o = None
+    if operator:
+        o = opv(operator[1], identity[0], operator[0], operator[2], operator[3])
+        proof = (operator_proof(profile, k_mac, o, t_data, s_data) if profile != "legacy"
+                 else x9_9(dwk, b"OPR1" + o + t_data + s_data))  # revision 1's LEGACY proof
+    else:
+        proof = bytes(m)
+    answer = hs_auth_answer_prefix(identity, proof)
+    answer += sac(profile, dwk, k_mac, s_data, req + auth + answer)
+    # KEY_MESSAGE: the DSK in slot 0, then the key set (REQ-KEY-010, REQ-CRYPTO-035).
+    dsk = generated(profile, tms_draw("DSK" + parity_note, p["key"]))
+    entries = []
+    if profile == "legacy":
+        entries.append((0, kcv("des", dsk), ecb("des", dwk, dsk)))
+    else:
+        pad = tms_draw("TR-31 padding of the DSK key block (slot 0)", min_padding_len(p["version"], len(dsk)))
+        entries.append((0, kcv(p["alg"], dsk), tr31_wrap(k_kek, DSK_HEADERS[profile], dsk, pad).encode()))
+        for k in key_set:
+            key = bytes.fromhex(k["key"])
+            pad = tms_draw(f"TR-31 padding of the slot {k['slot']} key block", min_padding_len(p["version"], len(key)))
+            hdr = tr31_header(p["version"], k["keyUsage"], k["algorithm"], k["modeOfUse"], len(key))
+            alg = {"T": "tdes", "A": "aes"}[k["algorithm"]]
+            entries.append((k["slot"], kcv(alg, key), tr31_wrap(k_kek, hdr, key, pad).encode()))
+    keymsg = header(0x04, *identity) + trans.encode() + b"00" + bytes([len(entries)])
+    for slot, kcv_, block in entries:
+        keymsg += bytes([slot, len(kcv_)]) + kcv_ + len(block).to_bytes(2, "big") + block
+    keymsg += key_mac(profile, dwk, k_mac, keymsg, req + auth + answer + keymsg)
+    messages = [("terminal", "HS_REQUEST", req), ("tms", "HS_AUTH_REQUEST", auth),
+                ("terminal", "HS_AUTH_ANSWER", answer), ("tms", "KEY_MESSAGE", keymsg)]
+    # The download phase in the secure envelope (REQ-CRYPTO-040 to -042, REQ-DL-002).
+    k_enc, k_dmac = download_keys(profile, dsk, t_data, s_data)
+    seq = {"terminal": 0, "tms": 0}
+
+    def envelope(sender: str, name: str, msg_type: int, payload: bytes) -> None:
+        d = b"T" if sender == "terminal" else b"S"
+        s = seq[sender]
+        ct = cbc(p["alg"], k_enc, envelope_iv(profile, k_enc, d, s), pad2(payload, p["bs"]))
+        body = header(msg_type, *identity) + s.to_bytes(4, "big") + len(ct).to_bytes(2, "big") + ct
+        messages.append((sender, name, body + mac_p(profile, k_dmac, d + body)))
+        seq[sender] += 1
+
+    if trans == "02":
+        envelope("terminal", "PKG_ANNOUNCE", 0x11, (4096).to_bytes(2, "big") + b"\x00")
+        envelope("tms", "PKG_CONFIRM", 0x12, b"\x00")
+    envelope("terminal", "SESSION_END", 0x15, b"00")
+    envelope("tms", "SESSION_END_ACK", 0x16, b"00")
+    case = dict(tcId=tc_id, comment=comment, flags=["Synthetic"], seed=tc_id, profile=profile, trans=trans,
+                vendorId=identity[0], modelId=identity[1], serialNo=identity[2], dmk=dmk.hex(),
+                operatorId=operator_id)
+    if operator:
+        case.update(operatorPassword=operator[1], opvSalt=operator[2].hex(), opvIterations=operator[3], opv=o.hex())
+    if trans == "01":
+        case["keySetId"] = key_set_id
+    case.update(keySet=key_set, vendorPublicKey=P256_G, packages=[], installed=[], maxChunk=4096,
+                terminalTime=t_time, tmsTime=s_time, terminalRandom=[dict(use="T_RAND", hex=t_rand.hex())],
+                tmsRandom=tms_draws, messages=[dict({"from": s}, type=n, hex=b.hex()) for s, n, b in messages],
+                result=result)
+    return case
+
+
+def synthetic_sessions() -> list[dict]:
+    """Sessions of every profile and both transactions, and sessions that break one revision-2
+    rule each (all their cryptograms consistent)."""
+    tdes_keys = [dict(slot=1, keyUsage="K0", algorithm="T", modeOfUse="B", key=odd_parity(bytes(range(16))).hex()),
+                 dict(slot=2, keyUsage="P0", algorithm="T", modeOfUse="E",
+                      key=odd_parity(bytes(range(16, 32))).hex())]
+    aes256_keys = [dict(slot=1, keyUsage="K0", algorithm="A", modeOfUse="B", key=bytes(range(32, 64)).hex()),
+                   dict(slot=3, keyUsage="P0", algorithm="T", modeOfUse="E",
+                        key=odd_parity(bytes(range(64, 88))).hex())]
+    op = ("OP01", "1234", bytes(range(0x40, 0x50)), 100000)
+    return [
+        synthetic_session(101, "legacy", "02", None, [], comment="LEGACY, unattended program download"),
+        synthetic_session(102, "tdes", "01", op, tdes_keys,
+                          comment="TDES, key download of two 2-key TDES keys, operator OP01"),
+        synthetic_session(103, "aes128", "02", None, [], comment="AES128, unattended program download"),
+        synthetic_session(104, "aes256", "01", op, aes256_keys,
+                          comment="AES256, key download of an AES-256 and a 3-key TDES key, operator OP01"),
+        synthetic_session(105, "aes128", "02", op, [], comment="AES128, program download, operator OP01"),
+        synthetic_session(111, "tdes", "01", op, tdes_keys, result="invalid", bind_to_other=True,
+                          comment="as 102, DWK_1 bound to another HS_REQUEST (REQ-HS-025)"),
+        synthetic_session(112, "legacy", "02", op, [], result="invalid",
+                          comment="LEGACY with an operator (REQ-CRYPTO-025)"),
+        synthetic_session(113, "aes128", "01", op, aes256_keys[:1], result="invalid",
+                          comment="AES128 delivering an AES-256 key (REQ-KEY-014)"),
+        synthetic_session(114, "aes128", "02", op, [], result="invalid", wire_opv=(bytes(16), 0),
+                          comment="AES128 with an operator but OPV_SALT and OPV_ITERATIONS zero (REQ-HS-026)"),
+    ]
+
+
+# --- self-test -----------------------------------------------------------------------------------
+
+def self_test(with_transcripts: bool = True) -> list[str]:
+    """The hand-made constructions against published answers already in vectors/, the TR-31
+    header rules, and the transcript checker against synthetic sessions."""
     problems = []
     tr31 = json.loads((VECTORS / "tr31.json").read_text())
     for g in tr31["testGroups"]:
@@ -699,6 +1268,66 @@ def self_test() -> list[str]:
                 got = fn(bytes.fromhex(t["key"]), bytes.fromhex(t["msg"]))
                 if not got.hex().startswith(t["mac"]):
                     problems.append(f"{name} tcId {t['tcId']}: computed {got.hex()}, published {t['mac']}")
+    problems += tr31_header_self_test()
+    if with_transcripts:
+        sessions = synthetic_sessions()
+        # One flipped bit in the last octet of any message of a valid session must be noticed.
+        base = next(c for c in sessions if c["tcId"] == 103)
+        for i, msg in enumerate(base["messages"]):
+            flipped = json.loads(json.dumps(base))
+            flipped.update(tcId=f"103/{i}", comment=f"103 with the last bit of {msg['type']} flipped", result="invalid")
+            flipped["messages"][i]["hex"] = flip(msg["hex"])
+            sessions.append(flipped)
+        for case in sessions:
+            try:
+                check_transcript_case(case)
+                why = None
+            except Mismatch as e:
+                why = str(e)
+            if (why is None) != (case["result"] == "valid"):
+                problems.append(f"synthetic transcript {case['tcId']} ({case['comment']}): "
+                                f"{why or 'an invalid session showed no disagreement'}")
+    return problems
+
+
+def tr31_header_self_test() -> list[str]:
+    """The header literals of the spec follow from the TR-31 length rules, and the parser takes
+    exactly one spelling of a header."""
+    problems = []
+    h = "0" * 64
+    for profile, (version, alg, key_len) in {"tdes": ("B", "T", 16), "aes128": ("D", "A", 16),
+                                             "aes256": ("D", "A", 32)}.items():
+        built = tr31_header(version, "B3", alg, "X", key_len, [("10", h), ("PB", DWK1_PB[profile][4:])])
+        if built != DWK1_FIXED[profile] + "1044" + h + DWK1_PB[profile]:
+            problems.append(f"REQ-CRYPTO-031's {profile} DWK_1 header does not follow from TR-31: built {built}")
+        if tr31_header(version, "B3", alg, "X", key_len) != DSK_HEADERS[profile]:
+            problems.append(f"REQ-CRYPTO-035's {profile} DSK header does not follow from TR-31")
+        total = int(DWK1_FIXED[profile][1:5])
+        if total != PROFILES[profile]["dwk1"]:
+            problems.append(f"{profile}: DWK_1_LEN {PROFILES[profile]['dwk1']} of 3.5 is not the key block's {total}")
+    long_data = "A" * 300
+    if tr31_opt_block("LB", long_data) != "LB0004" + f"{310:04X}" + long_data:
+        problems.append("extended optional block length")
+    good = "B0000X0TX00N0200" + "KS08ABCD" + "PB08" + "0000"
+    bad = {
+        "PB not last": "B0000X0TX00N0200" + "PB08" + "0000" + "KS08ABCD",
+        "extended form for a short block": "B0000X0TX00N0200" + "KS00040010" + "ABCDEF" + "PB06" + "00",
+        "lower-case length": "B0000X0TX00N0100" + "KS0cABCDEFGH",
+        "a block past the end": "B0000X0TX00N0200" + "KS08ABCD",
+        "not a multiple of 8": "B0000X0TX00N0100" + "KS06AB",
+        "an ID twice": "B0000X0TX00N0200" + "KS08ABCD" + "KS08ABCD",
+    }
+    for what, hdr in [("good", good)] + list(bad.items()):
+        block = f"{hdr[0]}{len(hdr) + 48:04d}{hdr[5:]}" + "0" * 48
+        try:
+            parsed = tr31_parse_header(block)[0]
+            if what != "good":
+                problems.append(f"TR-31 header with {what} was accepted")
+            elif parsed != block[:len(hdr)]:
+                problems.append(f"TR-31 header parsed as {parsed}")
+        except ValueError as e:
+            if what == "good":
+                problems.append(f"TR-31 header refused: {e}")
     return problems
 
 
@@ -734,7 +1363,7 @@ def check_files(paths: list[str]) -> int:
                     why = None
                 except Mismatch as e:
                     why = str(e)
-                except (KeyError, ValueError, IndexError, RuntimeError) as e:
+                except (KeyError, ValueError, IndexError, TypeError, RuntimeError) as e:
                     why = f"{type(e).__name__}: {e}"
                 ok = (why is None) == (t["result"] == "valid")
                 if ok:
@@ -751,7 +1380,24 @@ def main(argv: list[str]) -> int:
     if len(argv) >= 2 and argv[0] == "--check":
         return check_files(argv[1:])
     if argv == ["--generate-handshake"]:
-        json.dump(generate_handshake(), sys.stdout, indent=2)
+        doc = generate_handshake()
+        for t in doc["testGroups"][0]["tests"]:  # refuse to write a file that does not check
+            try:
+                check_handshake_case(t)
+                why = None
+            except Mismatch as e:
+                why = str(e)
+            if (why is None) != (t["result"] == "valid"):
+                raise SystemExit(f"tcId {t['tcId']}: {why or 'an invalid case showed no disagreement'}")
+        json.dump(doc, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if argv == ["--synthetic-transcripts"]:
+        doc = {"schema": "tmsproto-vectors/1", "algorithm": "TMS-TRANSCRIPT",
+               "source": "Synthetic: built by vectors/tools/recompute_handshake.py --synthetic-transcripts from "
+                         "spec/ (revision 2), not recorded from any engine; no package is offered.",
+               "testGroups": [{"tests": synthetic_sessions()}]}
+        json.dump(doc, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
     if argv == ["--self-test"]:
