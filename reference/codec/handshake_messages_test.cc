@@ -110,9 +110,10 @@ TEST(HsAuthRequest, LengthsFollowTheProfile) {
     EXPECT_EQ(body.size(), kHsAuthRequestDwk1Offset + dwk1_length(p) + mac_length(p));
     EXPECT_EQ(*parse_hs_auth_request(body), m);
   }
-  // Spec section 3.5 totals: 91, 167, 207, 239.
-  EXPECT_EQ(kHsAuthRequestDwk1Offset + 8 + 4, 91u);
-  EXPECT_EQ(kHsAuthRequestDwk1Offset + 144 + 16, 239u);
+  // Spec section 3.5 totals: 111, 259, 307, 339.
+  EXPECT_EQ(kHsAuthRequestDwk1Offset + 8 + 4, 111u);
+  EXPECT_EQ(kHsAuthRequestDwk1Offset + 152 + 8, 259u);
+  EXPECT_EQ(kHsAuthRequestDwk1Offset + 224 + 16, 339u);
 }
 
 // Checks REQ-MSG-040.

@@ -13,9 +13,9 @@ TEST(Profile, LengthsMatchTheProfileTable) {
   EXPECT_EQ(mac_length(Profile::kAes256), 16u);
   EXPECT_EQ(key_length(Profile::kLegacy), 8u);
   EXPECT_EQ(key_length(Profile::kAes256), 32u);
-  EXPECT_EQ(dwk1_length(Profile::kTdes), 80u);
-  EXPECT_EQ(dwk1_length(Profile::kAes128), 112u);
-  EXPECT_EQ(dwk1_length(Profile::kAes256), 144u);
+  EXPECT_EQ(dwk1_length(Profile::kTdes), 152u);
+  EXPECT_EQ(dwk1_length(Profile::kAes128), 192u);
+  EXPECT_EQ(dwk1_length(Profile::kAes256), 224u);
   EXPECT_EQ(block_length(Profile::kTdes), 8u);
   EXPECT_EQ(block_length(Profile::kAes128), 16u);
 }

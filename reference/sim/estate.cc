@@ -30,6 +30,14 @@ std::vector<tms::EstateLine> Estate::estate_report() const {
   return out;
 }
 
+EstateOptions runnable(EstateOptions options) {
+  if (options.profile == Profile::kLegacy) {
+    options.trans = TransCode::kProgramDownload;
+    options.with_operator = false;
+  }
+  return options;
+}
+
 std::unique_ptr<Estate> make_estate(const EstateOptions& options) {
   auto e = std::make_unique<Estate>();
   e->options = options;

@@ -72,4 +72,8 @@ struct Estate {
 
 std::unique_ptr<Estate> make_estate(const EstateOptions& options);
 
+// REQ-CRYPTO-025: the options as a LEGACY estate can run them (an unattended program download);
+// other profiles unchanged. For generators that draw profile and transaction independently.
+EstateOptions runnable(EstateOptions options);
+
 }  // namespace tmsproto::sim

@@ -15,6 +15,8 @@ namespace tmsproto::sim::rows {
 
 inline constexpr std::array<Profile, 4> kAllProfiles = {Profile::kLegacy, Profile::kTdes, Profile::kAes128,
                                                         Profile::kAes256};
+// REQ-CRYPTO-025: LEGACY cannot run a key download (or any attended session).
+inline constexpr std::array<Profile, 3> kKeyDownloadProfiles = {Profile::kTdes, Profile::kAes128, Profile::kAes256};
 
 inline constexpr std::array<MsgType, 11> kAllTypes = {
     MsgType::kHsRequest,     MsgType::kHsAuthRequest, MsgType::kHsAuthAnswer, MsgType::kKeyMessage,

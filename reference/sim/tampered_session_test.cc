@@ -10,7 +10,12 @@
 namespace tmsproto::sim {
 namespace {
 
-rc::Gen<EstateOptions> gen_small_options() {
+rc::Gen<EstateOptions> gen_any_small_options();
+
+// REQ-CRYPTO-025: LEGACY draws run as unattended program downloads.
+rc::Gen<EstateOptions> gen_small_options() { return rc::gen::map(gen_any_small_options(), runnable); }
+
+rc::Gen<EstateOptions> gen_any_small_options() {
   return rc::gen::build<EstateOptions>(
       rc::gen::set(&EstateOptions::profile,
                    rc::gen::element(Profile::kLegacy, Profile::kTdes, Profile::kAes128, Profile::kAes256)),

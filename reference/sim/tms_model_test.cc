@@ -207,6 +207,7 @@ RC_GTEST_PROP(TmsModel, FollowsTheStateTable, ()) {
   script->options.profile = *rc::gen::element(Profile::kLegacy, Profile::kTdes, Profile::kAes128, Profile::kAes256);
   script->options.trans = *rc::gen::element(TransCode::kKeyDownload, TransCode::kProgramDownload);
   script->options.with_operator = script->options.trans == TransCode::kKeyDownload;
+  script->options = runnable(script->options);  // REQ-CRYPTO-025
   script->options.packages = {PackageSpec{codec::PackageKind::kApplication, "PAYAPP", 2,
                                           *rc::gen::inRange<std::size_t>(1, 1200), 256}};
   script->options.seed = *rc::gen::inRange<std::uint64_t>(0, 1u << 20);

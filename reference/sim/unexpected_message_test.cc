@@ -15,7 +15,12 @@
 namespace tmsproto::sim {
 namespace {
 
-rc::Gen<EstateOptions> gen_options() {
+rc::Gen<EstateOptions> gen_any_options();
+
+// REQ-CRYPTO-025: LEGACY draws run as unattended program downloads.
+rc::Gen<EstateOptions> gen_options() { return rc::gen::map(gen_any_options(), runnable); }
+
+rc::Gen<EstateOptions> gen_any_options() {
   return rc::gen::build<EstateOptions>(
       rc::gen::set(&EstateOptions::profile,
                    rc::gen::element(Profile::kLegacy, Profile::kTdes, Profile::kAes128, Profile::kAes256)),

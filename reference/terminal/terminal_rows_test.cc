@@ -19,6 +19,7 @@ namespace {
 using codec::Section;
 using sim::Lockstep;
 using sim::rows::kAllProfiles;
+using sim::rows::kKeyDownloadProfiles;
 using sim::rows::program_download;
 using sim::rows::key_download;
 using sim::PackageSpec;
@@ -250,7 +251,7 @@ TEST(TerminalRows, T2_TacMismatchIs11AndNothingElseIsSent) {
 // ---- T3: key download (REQ-KEY-020 to REQ-KEY-022, REQ-TERM-002) ------------------------------
 
 TEST(TerminalRows, T3_HonestKeyMessageStoresTheKeySetAndEnds00) {
-  for (Profile p : kAllProfiles) {
+  for (Profile p : kKeyDownloadProfiles) {
     Waiting w = waiting_for(key_download(p), MsgType::kKeyMessage);
     const session::Output out = w.run->to_terminal(w.pending);
     EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_END_ACK) << name(p);
@@ -298,7 +299,7 @@ TEST(TerminalRows, T3_TransCodeNotTheSessionsIs01) {
 }
 
 TEST(TerminalRows, T3_KeyMacMismatchIs13AndNothingIsStored) {
-  for (Profile p : kAllProfiles) {
+  for (Profile p : kKeyDownloadProfiles) {
     Waiting w = waiting_for(key_download(p), MsgType::kKeyMessage);
     w.pending.back() ^= 0x80;
     expect_delivery_fails(w, w.pending, ResponseCode::kMacFailed);
@@ -308,7 +309,7 @@ TEST(TerminalRows, T3_KeyMacMismatchIs13AndNothingIsStored) {
 
 // REQ-KEY-021: every entry is checked before anything is stored, so a bad last entry stores nothing.
 TEST(TerminalRows, T3_KcvMismatchIs18AndNothingIsStored) {
-  for (Profile p : kAllProfiles) {
+  for (Profile p : kKeyDownloadProfiles) {
     Waiting w = waiting_for(key_download(p), MsgType::kKeyMessage);
     auto m = codec::parse_key_message(w.pending, p);
     ASSERT_TRUE(m.ok());
