@@ -143,6 +143,15 @@ Verdict check_tms_handshake(const json::Value& test) {
         !accepted(v)) {
       return v;
     }
+    // REQ-MSG-043, REQ-HS-026: the operator's fields as the terminal checks them — a body rule
+    // first, then zero exactly when the request named no operator (both 01 on the wire).
+    auto request = codec::parse_hs_request(hs_request);
+    if (!request) return Verdict::malformed("field \"hsRequest\" does not parse as HS_REQUEST");
+    auto auth = codec::parse_hs_auth_request(concat(auth_request_prefix, tac1));
+    if (!auth) return Verdict::rejected("HS_AUTH_REQUEST breaks the rule of " + std::string(auth.error().field));
+    if ((auth->opv_iterations != 0) != !request->operator_id.empty()) {
+      return Verdict::rejected("OPV_ITERATIONS is not zero exactly when HS_REQUEST names no operator (01)");
+    }
     // REQ-HS-001: the transcripts are the octets as they travelled (spec/04-handshake.md 4.1).
     th_tac = concat(hs_request, auth_request_prefix);
     th_sac = concat(concat(th_tac, tac1), auth_answer_prefix);
@@ -154,12 +163,12 @@ Verdict check_tms_handshake(const json::Value& test) {
       TMSPROTO_FIELD(operator_id, string_field(test, "operatorId"));
       TMSPROTO_FIELD(opv_expected, hex_field(test, "opv"));
       TMSPROTO_FIELD(salt_octets, hex_field(test, "opvSalt"));
-      TMSPROTO_FIELD(iterations, int_field(test, "opvIterations", codec::kMinOpvIterations, codec::kMaxOpvIterations));
-      codec::OperatorSalt salt{};
-      if (salt_octets.size() != salt.size()) return Verdict::malformed("field \"opvSalt\" must be 16 octets");
-      std::copy(salt_octets.begin(), salt_octets.end(), salt.begin());
-      auto opv = profile::operator_verifier(Bytes(password.begin(), password.end()), vendor_id, operator_id, salt,
-                                            static_cast<std::uint32_t>(iterations));
+      TMSPROTO_FIELD(iterations, int_field(test, "opvIterations", 0, 0xffffffff));
+      // The case's salt and count are those HS_AUTH_REQUEST carried (REQ-OPR-002).
+      if (Verdict v = compare_exact("opvSalt", auth->opv_salt, salt_octets); !accepted(v)) return v;
+      if (iterations != auth->opv_iterations) return Verdict::rejected("opvIterations is not OPV_ITERATIONS");
+      auto opv = profile::operator_verifier(Bytes(password.begin(), password.end()), vendor_id, operator_id,
+                                            auth->opv_salt, auth->opv_iterations);
       if (!opv) return Verdict::rejected("operator_verifier refused");
       if (Verdict v = compare_exact("opv", opv->view(), opv_expected); !accepted(v)) return v;
       auto computed = profile::operator_proof(p, *keys, opv->view(), t_data, s_data);
