@@ -59,7 +59,7 @@ inline sim::EstateOptions options_from_octet(std::uint8_t c) {
   o.trans = (c & 4u) != 0 ? TransCode::kKeyDownload : TransCode::kProgramDownload;
   o.with_operator = (c & 8u) != 0;
   o.seed = (c & 16u) != 0 ? 2 : 1;
-  return o;
+  return sim::runnable(o);  // REQ-CRYPTO-025: LEGACY configurations run unattended program downloads
 }
 inline std::uint8_t config_key(std::uint8_t c) { return static_cast<std::uint8_t>(c & 31u); }
 
@@ -116,6 +116,7 @@ struct Fixture {
     e.key_store = sim::MemoryKeyStore{};
     e.package_store = sim::MemoryPackageStore{};
     e.replay = sim::MemoryReplayCache{};
+    for (auto& o : e.registry.operators) o.lock = {};  // REQ-OPR-006: failed proofs of earlier inputs
     e.audit.records.clear();
   }
 

@@ -98,6 +98,9 @@ int simulate_command(std::span<const std::string_view> args) {
       return usage_error("unknown option '" + std::string(a) + "'");
     }
   }
+  if (o.profile == Profile::kLegacy && o.trans == TransCode::kKeyDownload) {
+    return usage_error("LEGACY runs unattended program downloads only, never a key download (REQ-CRYPTO-025)");
+  }
   std::uint64_t seed = 0;
   if (o.seed) {
     seed = *o.seed;

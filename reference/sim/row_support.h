@@ -7,6 +7,7 @@
 
 #include "codec/abort_message.h"
 #include "codec/download_payloads.h"
+#include "codec/handshake_messages.h"
 #include "crypto/signature.h"
 #include "sim/estate.h"
 #include "sim/lockstep.h"
@@ -32,6 +33,20 @@ inline EstateOptions program_download(Profile p = Profile::kAes128) {
   o.with_operator = false;
   o.packages = {PackageSpec{codec::PackageKind::kApplication, "PAYAPP", 2, 2500, 1024}};
   return o;
+}
+
+// HS_AUTH_REQUEST `m` answering the terminal's `hs_request`, with TAC_1 recomputed under `dwk`
+// over the transcript (REQ-CRYPTO-032): what a TMS — or whoever holds that DWK — can send, so that
+// a test can break one rule behind a valid TAC_1.
+inline Bytes with_tac_under(Profile p, ByteView hs_request, codec::HsAuthRequest m, ByteView dwk) {
+  const codec::HsRequest request = *codec::parse_hs_request(hs_request);
+  m.tac1.assign(mac_length(p), 0x00);
+  Bytes out = codec::serialize(m);
+  auto keys = profile::derive_handshake_keys(p, crypto::SecretBytes(dwk), request.t_data, m.s_data);
+  const ByteView prefix = ByteView(out).first(out.size() - mac_length(p));
+  const Bytes tac = *profile::tac(p, *keys, request.t_data, concat(hs_request, prefix));
+  std::copy(tac.begin(), tac.end(), out.end() - static_cast<std::ptrdiff_t>(tac.size()));
+  return out;
 }
 
 inline EstateOptions key_download(Profile p = Profile::kAes128) {

@@ -115,6 +115,51 @@ TEST(TerminalRows, T1_LegacyDmkNotEnabledIsRefusedLocally) {
   EXPECT_FALSE(run.terminal.failure()->sent_abort);
 }
 
+// Checks REQ-CRYPTO-025: a LEGACY device, even with LEGACY enabled, refuses locally a key download
+// and an attended program download; nothing is sent.
+TEST(TerminalRows, T1_LegacyKeyDownloadOrOperatorIsRefusedLocally) {
+  for (bool key : {true, false}) {
+    auto e = sim::make_estate(program_download(Profile::kLegacy));
+    ASSERT_TRUE(e->terminal_config.legacy_enabled);
+    e->options.trans = key ? TransCode::kKeyDownload : TransCode::kProgramDownload;
+    e->options.with_operator = !key;
+    Lockstep run(*e);
+    const session::Output out = run.start();
+    EXPECT_TRUE(out.send.empty());
+    EXPECT_EQ(run.terminal.state(), State::T_FAILED);
+    EXPECT_EQ(run.terminal.failure()->code, std::optional(ResponseCode::kInternalError));
+  }
+}
+
+// Checks REQ-MSG-034: the offer is exactly the bit of the DMK's profile.
+TEST(TerminalRows, T1_OffersExactlyTheProfileOfItsDmk) {
+  for (Profile p : kAllProfiles) {
+    auto e = sim::make_estate(program_download(p));
+    Lockstep run(*e);
+    auto m = codec::parse_hs_request(run.start().send.at(0));
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(m->offered_profiles, offer_bit(p)) << name(p);
+  }
+}
+
+// Checks REQ-HS-026, REQ-MSG-043: behind a valid TAC_1, an operator's cost where the session has
+// no operator, or none where it has one, is 01 — and a TAC_1 that does not cover it is 11 first.
+TEST(TerminalRows, T2_OperatorCostThatDoesNotFitTheSessionIs01AfterTac) {
+  for (bool attended : {true, false}) {
+    auto e = sim::make_estate(attended ? key_download() : program_download());
+    Lockstep run(*e);
+    const Bytes request = run.start().send.at(0);
+    codec::HsAuthRequest m = *codec::parse_hs_auth_request(run.to_tms(request).send.at(0));
+    auto dwk = profile::recover_dwk(m.profile, e->terminal_config.dmk.view(), m.dwk1,
+                                    profile::session_binding(request));
+    ASSERT_TRUE(dwk.ok());
+    m.opv_iterations = attended ? 0 : codec::kMinOpvIterations;
+    m.opv_salt = attended ? codec::OperatorSalt{} : codec::OperatorSalt{1};
+    const session::Output out = run.to_terminal(sim::rows::with_tac_under(m.profile, request, m, dwk->view()));
+    expect_abort(out, run.terminal, ResponseCode::kMalformed);
+  }
+}
+
 TEST(TerminalRows, T1_CommandBreakingTheMessageRulesIsRefusedLocally) {
   const std::function<void(sim::Estate&)> breakers[] = {
       [](sim::Estate& e) { e.key_set_id = ""; },                          // KEY_SET_ID required for 01

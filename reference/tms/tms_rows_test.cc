@@ -832,5 +832,87 @@ TEST(TmsRows, NamesFollowTheSpec) {
   EXPECT_EQ(classify(Bytes{0x99, 0x01}), Event::RX_MALFORMED);
 }
 
+// ---- Operators (REQ-OPR-002, REQ-OPR-004, REQ-OPR-006, REQ-OPR-007, REQ-SEC-015) ---------------
+
+// One whole attended key download with the password the terminal's operator types.
+tms::State attended_session(sim::Estate& e, const std::string& password) {
+  e.operator_password = password;
+  Lockstep run(e);
+  run.start();
+  run.drain();
+  return run.tms.state();
+}
+
+// Checks REQ-OPR-006: from the 5th consecutive failure the operator is locked for 15 minutes,
+// doubled with each further failure; while locked even the right password gets 25; after the lock
+// the right password passes and the count starts again.
+TEST(TmsRows, S2_ConsecutiveWrongProofsLockTheOperatorWithBackOff) {
+  auto e = sim::make_estate(key_download());
+  const std::int64_t t0 = codec::seconds_since_2000(e->clock.now_utc());
+  const std::int64_t want_lock_end[] = {0, 0, 0, 0, t0 + 900, t0 + 1800};
+  for (std::size_t i = 0; i < std::size(want_lock_end); ++i) {
+    EXPECT_EQ(attended_session(*e, "0000"), State::S_FAILED);
+    EXPECT_EQ(e->audit.records.back().outcome, std::optional(ResponseCode::kOperatorAuthFailed));
+    EXPECT_EQ(e->registry.operators.at(0).lock.consecutive_failures, i + 1);
+    EXPECT_EQ(e->registry.operators.at(0).lock.locked_until_s, want_lock_end[i]);
+  }
+  EXPECT_EQ(attended_session(*e, "1234"), State::S_FAILED);  // locked: the right proof is 25 too
+  EXPECT_EQ(e->audit.records.back().outcome, std::optional(ResponseCode::kOperatorAuthFailed));
+  EXPECT_EQ(e->registry.operators.at(0).lock.locked_until_s, t0 + 3600);  // the 7th failure
+  e->clock.set({2026, 11, 26, 16, 59, 59});  // the lock's last second: refused, and counted
+  EXPECT_EQ(attended_session(*e, "1234"), State::S_FAILED);
+  EXPECT_EQ(e->registry.operators.at(0).lock.locked_until_s, t0 + 3599 + 7200);  // the 8th failure
+  e->clock.set({2026, 11, 26, 18, 59, 59});  // the new lock's end: no longer before it
+  EXPECT_EQ(attended_session(*e, "1234"), State::S_DONE);
+  EXPECT_EQ(e->registry.operators.at(0).lock, OperatorLock{});
+}
+
+// Checks REQ-OPR-006: the count is of proofs after SAC_1 matched; a network attacker's garbage
+// answer (SAC_1 wrong) counts nothing, so nobody without a DMK can lock an operator out.
+TEST(TmsRows, S2_FailuresBeforeSacDoNotCountTowardsTheLock) {
+  for (int i = 0; i < 6; ++i) {
+    Waiting w = waiting_for(key_download(), MsgType::kHsAuthAnswer);
+    w.pending.back() ^= 0x01;
+    expect_delivery_fails(w, w.pending, ResponseCode::kTerminalAuthFailed);
+    EXPECT_EQ(w.estate->registry.operators.at(0).lock, OperatorLock{});
+  }
+}
+
+// Checks REQ-OPR-007, REQ-SEC-015: an operator ID nobody enrolled is sent a salt of the same shape
+// and cost as an enrolled one's, the same in every session, and ends with the same 25.
+TEST(TmsRows, S1_UnknownOperatorGetsAStableDecoySaltAndThe25OfAWrongProof) {
+  std::optional<codec::HsAuthRequest> first;
+  for (int session = 0; session < 2; ++session) {
+    auto e = sim::make_estate(key_download());
+    e->operator_id = "OP99";
+    Lockstep run(*e);
+    run.start();
+    auto auth = run.until_terminal_gets(MsgType::kHsAuthRequest);
+    ASSERT_TRUE(auth.has_value());
+    auto m = codec::parse_hs_auth_request(*auth);
+    ASSERT_TRUE(m.ok());
+    const auto& enrolled = e->registry.operators.at(0);
+    EXPECT_EQ(m->opv_iterations, enrolled.iterations);
+    EXPECT_NE(m->opv_salt, enrolled.salt);
+    EXPECT_NE(m->opv_salt, codec::OperatorSalt{});
+    if (first) EXPECT_EQ(m->opv_salt, first->opv_salt);
+    first = *m;
+    run.to_terminal(*auth);
+    run.drain();
+    EXPECT_EQ(run.tms.failure()->code, std::optional(ResponseCode::kOperatorAuthFailed));
+    EXPECT_FALSE(run.tms.key_message_sent());
+  }
+}
+
+// Checks REQ-OPR-004: an operator not authorised for key downloads gets the same 25 as a wrong
+// password, after the same computation, and the failure counts towards the lock.
+TEST(TmsRows, S2_OperatorNotAuthorisedForTheTransactionIs25) {
+  auto e = sim::make_estate(key_download());
+  e->registry.operators.at(0).may_download_keys = false;
+  EXPECT_EQ(attended_session(*e, "1234"), State::S_FAILED);
+  EXPECT_EQ(e->audit.records.back().outcome, std::optional(ResponseCode::kOperatorAuthFailed));
+  EXPECT_EQ(e->registry.operators.at(0).lock.consecutive_failures, 1u);
+}
+
 }  // namespace
 }  // namespace tmsproto::tms
