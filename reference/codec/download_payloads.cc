@@ -128,14 +128,14 @@ Parsed<PkgConfirm> parse_pkg_confirm(ByteView payload) {
   if (count > kMaxOffers) return malformed("COUNT");
   for (std::uint8_t i = 0; i < count; ++i) {
     TMS_TRY(std::uint8_t index, r.u8("PKG_INDEX"));
-    if (index != i) return malformed("PKG_INDEX");
+    if (index != i) return malformed("PKG_INDEX");  // REQ-MSG-090
     Offer o;
-    TMS_TRY(o.manifest, read_manifest(r));
+    TMS_TRY(o.manifest, read_manifest(r));  // REQ-MSG-090: FORMAT, KIND, text fields, VERSION, LENGTH, CHUNK_SIZE
     TMS_TRY(o.signature, r.array<kSignatureLength>("SIGNATURE"));
     m.offers.push_back(std::move(o));
   }
   if (!unique_by(m.offers, [](const Offer& o) { return std::pair(o.manifest.kind, o.manifest.name); })) {
-    return malformed("OFFER");
+    return malformed("OFFER");  // REQ-MSG-090: no two offers share (KIND, NAME)
   }
   TMS_CHECK(r.expect_end());
   return m;

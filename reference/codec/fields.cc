@@ -46,10 +46,10 @@ Parsed<std::string> read_text(Reader& r, std::size_t width, CharSet set, Emptine
   std::size_t len = 0;
   while (len < raw.size() && raw[len] != 0x20) ++len;
   for (std::size_t i = len; i < raw.size(); ++i) {
-    if (raw[i] != 0x20) return malformed(field);
+    if (raw[i] != 0x20) return malformed(field);  // REQ-MSG-010, REQ-MSG-003
   }
   std::string value(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(len));
-  if (!valid_text(value, width, set, emptiness)) return malformed(field);
+  if (!valid_text(value, width, set, emptiness)) return malformed(field);  // REQ-MSG-010
   return value;
 }
 
@@ -76,7 +76,7 @@ Parsed<DateTime> read_datetime(Reader& r, std::string_view field) {
   DateTime t{static_cast<std::uint16_t>(century * 100 + year), static_cast<std::uint8_t>(month),
              static_cast<std::uint8_t>(day), static_cast<std::uint8_t>(hour),
              static_cast<std::uint8_t>(minute), static_cast<std::uint8_t>(second)};
-  if (!valid_datetime(t)) return malformed(field);
+  if (!valid_datetime(t)) return malformed(field);  // REQ-MSG-011
   return t;
 }
 
@@ -119,7 +119,7 @@ Bytes encode(const AuthData& d) {
 Parsed<ResponseCode> read_response_code(Reader& r, std::string_view field) {
   TMS_TRY(ByteView raw, r.bytes(2, field));
   auto code = response_code_from_ascii(static_cast<char>(raw[0]), static_cast<char>(raw[1]));
-  if (!code) return malformed(field);
+  if (!code) return malformed(field);  // REQ-MSG-012
   return *code;
 }
 

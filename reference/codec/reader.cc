@@ -3,7 +3,7 @@
 namespace tmsproto::codec {
 
 Parsed<ByteView> Reader::bytes(std::size_t n, std::string_view field) {
-  if (n > remaining()) return malformed(field);
+  if (n > remaining()) return malformed(field);  // REQ-MSG-002
   ByteView out = input_.subspan(pos_, n);
   pos_ += n;
   return out;
@@ -29,7 +29,7 @@ Parsed<std::uint32_t> Reader::u32(std::string_view field) {
 }
 
 Result<void, ParseError> Reader::expect_end(std::string_view what) {
-  if (remaining() != 0) return malformed(what);
+  if (remaining() != 0) return malformed(what);  // REQ-MSG-002
   return {};
 }
 

@@ -25,7 +25,7 @@ Bytes frame_for_serial(ByteView body) {
   f.insert(f.end(), body.begin(), body.end());
   f.push_back(kEtx);
   std::uint8_t lrc = 0;
-  for (std::size_t i = 1; i < f.size(); ++i) lrc ^= f[i];  // LEN .. ETX
+  for (std::size_t i = 1; i < f.size(); ++i) lrc ^= f[i];  // LEN .. ETX, REQ-FRAME-010
   f.push_back(lrc);
   return f;
 }
@@ -53,7 +53,7 @@ void SerialLink::transmit(Output& out) {
 // REQ-FRAME-012: resend on NAK or silence, at most three sends in all.
 void SerialLink::resend_or_lose(Output& out) {
   if (!outstanding_) return;
-  if (sends_ >= kSerialMaxSends) {
+  if (sends_ >= kSerialMaxSends) {  // REQ-FRAME-012
     lost_ = true;
     outstanding_.reset();
     queued_.clear();
@@ -75,7 +75,7 @@ SerialLink::Output SerialLink::timeout() {
 // acknowledged again but not delivered twice (REQ-FRAME-013).
 void SerialLink::on_frame(Output& out) {
   out.write.push_back(kAck);
-  if (last_acked_ && *last_acked_ == body_) return;
+  if (last_acked_ && *last_acked_ == body_) return;  // REQ-FRAME-013
   last_acked_ = body_;
   out.delivered.push_back(body_);
 }

@@ -7,7 +7,7 @@ namespace tmsproto::codec {
 
 Bytes frame_for_stream(ByteView body) {
   Writer w;
-  w.u16(static_cast<std::uint16_t>(body.size()));
+  w.u16(static_cast<std::uint16_t>(body.size()));  // REQ-FRAME-002
   w.bytes(body);
   return std::move(w).take();
 }
@@ -26,7 +26,7 @@ Parsed<std::optional<Bytes>> StreamDeframer::next() {
     buffer_.clear();
     return malformed("LEN");
   }
-  if (buffer_.size() < 2 + len) return std::optional<Bytes>{};
+  if (buffer_.size() < 2 + len) return std::optional<Bytes>{};  // REQ-FRAME-003
   Bytes body(buffer_.begin() + 2, buffer_.begin() + 2 + static_cast<std::ptrdiff_t>(len));
   buffer_.erase(buffer_.begin(), buffer_.begin() + 2 + static_cast<std::ptrdiff_t>(len));
   return std::optional<Bytes>{std::move(body)};

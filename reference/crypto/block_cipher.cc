@@ -48,7 +48,7 @@ Result<Bytes, CryptoError> cbc(Cipher c, ByteView key, ByteView iv, ByteView dat
   if (!valid_key_length(c, key.size())) return fail(CryptoError::kBadKeyLength);
   const std::size_t n = block_size(c);
   if (iv.size() != n) return fail(CryptoError::kBadIvLength);
-  if (data.size() % n != 0) return fail(CryptoError::kBadDataLength);
+  if (data.size() % n != 0) return fail(CryptoError::kBadDataLength);  // REQ-CRYPTO-004
   ltc::ensure_ready();
   ltc::KeySchedule ks(c, key);
   if (!ks.ok()) return fail(CryptoError::kLibraryError);

@@ -22,13 +22,13 @@ void Sha256::update(ByteView data) {
   // a total length beyond 2^64 bits, which a process cannot reach.
   if (data.empty()) return;
   if (!state_) state_ = std::make_unique<State>();  // a moved-from object starts afresh
-  (void)sha256_process(&state_->md, data.data(), data.size());
+  (void)sha256_process(&state_->md, data.data(), data.size());  // REQ-CRYPTO-012
 }
 
 Sha256Digest Sha256::finish() {
   if (!state_) state_ = std::make_unique<State>();  // a moved-from object starts afresh
   Sha256Digest out{};
-  (void)sha256_done(&state_->md, out.data());
+  (void)sha256_done(&state_->md, out.data());  // REQ-CRYPTO-012
   sha256_init(&state_->md);
   return out;
 }

@@ -50,7 +50,7 @@ Result<SecretBytes, CryptoError> kbkdf_ctr_cmac(Cipher c, ByteView key_in,
   const std::span<std::uint8_t> k_block(k_i.data(), h);
   for (std::uint64_t i = 1; i <= blocks; ++i) {
     for (std::size_t b = 0; b < counter_bytes; ++b) {
-      counter[b] = static_cast<std::uint8_t>(i >> (8 * (counter_bytes - 1 - b)));
+      counter[b] = static_cast<std::uint8_t>(i >> (8 * (counter_bytes - 1 - b)));  // REQ-CRYPTO-010
     }
     if (!cmac3(cipher, key_in, data_before_counter, ByteView(counter.data(), counter_bytes),
                data_after_counter, k_block)) {
@@ -79,7 +79,7 @@ Result<SecretBytes, CryptoError> kdf_ctr_cmac(Cipher c, ByteView key_in, ByteVie
   fixed.push_back(0x00);
   fixed.insert(fixed.end(), context.begin(), context.end());
   for (int shift = 24; shift >= 0; shift -= 8) fixed.push_back(static_cast<std::uint8_t>(bits >> shift));
-  return kbkdf_ctr_cmac(c, key_in, {}, fixed, 4, out_len);
+  return kbkdf_ctr_cmac(c, key_in, {}, fixed, 4, out_len);  // REQ-CRYPTO-010
 }
 
 }  // namespace tmsproto::crypto

@@ -180,7 +180,7 @@ Result<void, CryptoError> ecdsa_p256_verify(ByteView public_key, ByteView messag
   const Sha256Digest hash = sha256(message);
   int stat = 0;
   // libtomcrypt rejects r or s outside [1, n-1] with CRYPT_INVALID_PACKET before any arithmetic.
-  const int err = ecc_verify_hash_rfc7518(signature.data(), signature.size(), hash.data(),
+  const int err = ecc_verify_hash_rfc7518(signature.data(), signature.size(), hash.data(),  // REQ-CRYPTO-013
                                           hash.size(), &stat, key.get());
   if (err == CRYPT_OK) {
     return stat == 1 ? Result<void, CryptoError>{} : fail(CryptoError::kBadSignature);
@@ -210,7 +210,7 @@ Result<Bytes, CryptoError> ecdsa_p256_sign(ByteView private_key, ByteView messag
   Bytes sig(kP256SignatureSize);
   unsigned long sig_len = sig.size();
   if (err == CRYPT_OK) {
-    err = ecc_sign_hash_rfc7518(hash.data(), hash.size(), sig.data(), &sig_len, &prng, wprng,
+    err = ecc_sign_hash_rfc7518(hash.data(), hash.size(), sig.data(), &sig_len, &prng, wprng,  // REQ-CRYPTO-013
                                 key.get());
   }
   chacha20_prng_done(&prng);

@@ -14,10 +14,10 @@ Bytes ascii(std::string_view s) { return Bytes(s.begin(), s.end()); }
 // REQ-CRYPTO-041: IV = E(K_DENC, DIR || 0x00.. || SEQ).
 Result<Bytes, ResponseCode> iv_for(Profile p, const DownloadKeys& k, Direction dir, std::uint32_t seq) {
   Bytes block(block_length(p), 0x00);
-  block[0] = static_cast<std::uint8_t>(dir);
+  block[0] = static_cast<std::uint8_t>(dir);  // REQ-CRYPTO-041
   for (int i = 0; i < 4; ++i) block[block.size() - 4 + static_cast<std::size_t>(i)] =
       static_cast<std::uint8_t>(seq >> (24 - 8 * i));
-  auto iv = crypto::ecb_encrypt(cipher_of(p), k.enc.view(), block);
+  auto iv = crypto::ecb_encrypt(cipher_of(p), k.enc.view(), block);  // REQ-CRYPTO-041
   if (!iv.ok()) return fail(ResponseCode::kInternalError);
   return std::move(iv).value();
 }
@@ -26,9 +26,9 @@ Result<Bytes, ResponseCode> iv_for(Profile p, const DownloadKeys& k, Direction d
 Result<Bytes, ResponseCode> envelope_mac(Profile p, const DownloadKeys& k, Direction dir, ByteView prefix) {
   Bytes input;
   input.reserve(prefix.size() + 1);
-  input.push_back(static_cast<std::uint8_t>(dir));
+  input.push_back(static_cast<std::uint8_t>(dir));  // REQ-CRYPTO-042
   input.insert(input.end(), prefix.begin(), prefix.end());
-  return mac_p(p, k.mac.view(), input);
+  return mac_p(p, k.mac.view(), input);  // REQ-CRYPTO-042
 }
 
 }  // namespace

@@ -14,11 +14,18 @@
 
 namespace tmsproto::session {
 
+// The most ciphertext blocks one side may seal in the TDES profile in one session, 2^20 blocks
+// (8 MiB), spec/07-crypto.md REQ-CRYPTO-026.
+inline constexpr std::uint64_t kTdesMaxSealedBlocks = std::uint64_t{1} << 20;
+
 class SecureChannel {
  public:
-  SecureChannel(Profile p, profile::DownloadKeys keys, codec::Identity id, profile::Direction sending);
+  // `tdes_block_limit` is the bound of REQ-CRYPTO-026; only tests pass anything but the default.
+  SecureChannel(Profile p, profile::DownloadKeys keys, codec::Identity id, profile::Direction sending,
+                std::uint64_t tdes_block_limit = kTdesMaxSealedBlocks);
 
-  // The envelope body for `payload`, with this side's next SEQ.
+  // The envelope body for `payload`, with this side's next SEQ; in the TDES profile 24
+  // (RESOURCE_LIMIT) instead when its ciphertext would take this side past the block limit.
   Result<Bytes, ResponseCode> seal(MsgType type, ByteView payload);
   // The payload of a received envelope: body [03/13/01], MAC [13], identity [26], SEQ [14],
   // padding [13] — the MAC before anything an unauthenticated sender could learn from
@@ -33,6 +40,8 @@ class SecureChannel {
   profile::Direction receiving_;
   std::uint32_t tx_seq_ = 0;
   std::uint32_t rx_seq_ = 0;
+  std::uint64_t tdes_block_limit_;
+  std::uint64_t sealed_blocks_ = 0;  // ciphertext blocks this side has sealed so far
 };
 
 }  // namespace tmsproto::session

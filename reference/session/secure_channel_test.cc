@@ -19,13 +19,13 @@ struct Pair {
   SecureChannel tms;
 };
 
-Pair make_pair_of_channels(Profile p) {
+Pair make_pair_of_channels(Profile p, std::uint64_t tdes_block_limit = kTdesMaxSealedBlocks) {
   crypto::DeterministicRandom rng(11);
   const auto dsk = profile::generate_key(p, rng);
   auto a = profile::derive_download_keys(p, dsk.view(), kT, kS);
   auto b = profile::derive_download_keys(p, dsk.view(), kT, kS);
-  return {SecureChannel(p, std::move(a).value(), kId, Direction::kTerminalToTms),
-          SecureChannel(p, std::move(b).value(), kId, Direction::kTmsToTerminal)};
+  return {SecureChannel(p, std::move(a).value(), kId, Direction::kTerminalToTms, tdes_block_limit),
+          SecureChannel(p, std::move(b).value(), kId, Direction::kTmsToTerminal, tdes_block_limit)};
 }
 
 TEST(SecureChannel, CarriesPayloadsBothWaysInOrder) {
@@ -61,6 +61,61 @@ TEST(SecureChannel, ForeignEnvelopeIsAMacFailure) {
                          std::move(profile::derive_download_keys(Profile::kAes256, other.view(), kT, kS)).value(),
                          codec::Identity{"VEND0002", "POS-X1", "SN9"}, Direction::kTerminalToTms);
   EXPECT_EQ(tms.open(*stranger.seal(MsgType::kFrameRequest, Bytes{1})).error(), ResponseCode::kMacFailed);
+}
+
+// REQ-CRYPTO-026: the bound is 2^20 cipher blocks of 8 octets, i.e. 8 MiB of CT per direction.
+TEST(SecureChannel, TdesDefaultBoundIsEightMebibytesOfCiphertext) {
+  EXPECT_EQ(kTdesMaxSealedBlocks * 8, std::uint64_t{8} * 1024 * 1024);
+}
+
+// REQ-CRYPTO-026: in TDES a sender counts the CT blocks it sealed (padding included) and answers
+// 24 for the envelope that would take it past the bound; the other direction keeps its own count.
+TEST(SecureChannel, TdesSenderStopsAtTheCiphertextBlockBound) {
+  auto [terminal, tms] = make_pair_of_channels(Profile::kTdes, 5);
+  // 15 octets pad to 16: two blocks of CT. 16 octets pad to 24: three blocks.
+  const Bytes fifteen(15, 0xA5), sixteen(16, 0x5A);
+  auto first = terminal.seal(MsgType::kFrameRequest, fifteen);
+  ASSERT_TRUE(first.ok());
+  crypto::DeterministicRandom rng(11);  // the key make_pair_of_channels draws
+  const auto dsk = profile::generate_key(Profile::kTdes, rng);
+  auto keys = profile::derive_download_keys(Profile::kTdes, dsk.view(), kT, kS);
+  ASSERT_TRUE(keys.ok());
+  auto env = profile::verify(Profile::kTdes, *keys, Direction::kTerminalToTms, *first);
+  ASSERT_TRUE(env.ok());
+  EXPECT_EQ(env->ct.size(), 16u);
+  ASSERT_TRUE(tms.open(*first).ok());
+  // 2 sealed + 3 would be 5 = the bound: allowed.
+  auto second = terminal.seal(MsgType::kFrameRequest, sixteen);
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(tms.open(*second).ok());
+  // Even an empty payload is one more block of CT: refused with 24, and nothing is sealed.
+  auto third = terminal.seal(MsgType::kFrameRequest, Bytes{});
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error(), ResponseCode::kResourceLimit);
+  // The TMS's direction has its own count: it has sealed nothing yet.
+  auto down = tms.seal(MsgType::kFrameResponse, fifteen);
+  ASSERT_TRUE(down.ok());
+  EXPECT_TRUE(terminal.open(*down).ok());
+}
+
+// REQ-CRYPTO-026: an envelope alone larger than the bound is refused before it is sealed.
+TEST(SecureChannel, TdesRefusesAnEnvelopeLargerThanTheBound) {
+  auto [terminal, tms] = make_pair_of_channels(Profile::kTdes, 2);
+  EXPECT_EQ(terminal.seal(MsgType::kFrameRequest, Bytes(16, 1)).error(), ResponseCode::kResourceLimit);
+  EXPECT_TRUE(terminal.seal(MsgType::kFrameRequest, Bytes(15, 1)).ok());
+  (void)tms;
+}
+
+// REQ-CRYPTO-026 bounds the TDES profile only: the AES profiles (128-bit blocks) seal on past it.
+TEST(SecureChannel, AesProfilesHaveNoBlockBound) {
+  for (Profile p : {Profile::kAes128, Profile::kAes256}) {
+    auto [terminal, tms] = make_pair_of_channels(p, 2);
+    for (int i = 0; i < 10; ++i) {
+      auto sealed = terminal.seal(MsgType::kFrameRequest, Bytes(40, static_cast<std::uint8_t>(i)));
+      ASSERT_TRUE(sealed.ok()) << "profile " << static_cast<int>(p) << " envelope " << i;
+      EXPECT_TRUE(tms.open(*sealed).ok());
+    }
+  }
 }
 
 }  // namespace

@@ -17,9 +17,9 @@ using session::piece_count;
 using session::piece_length;
 
 bool Session::send_sealed(MsgType type, ByteView payload) {
-  auto body = channel_->seal(type, payload);
+  auto body = channel_->seal(type, payload);  // REQ-DL-001
   if (!body.ok()) {
-    fail_with(body.error());
+    fail_with(body.error());  // ABORT with the seal error, 24 at the TDES bound (REQ-CRYPTO-026)
     return false;
   }
   send(std::move(body).value());
@@ -30,7 +30,7 @@ bool Session::send_sealed(MsgType type, ByteView payload) {
 // Section 9.2's envelope checks, in order (session::SecureChannel::open); the caller parses the
 // payload [01].
 std::optional<Bytes> Session::open_envelope(ByteView body) {
-  auto payload = channel_->open(body);
+  auto payload = channel_->open(body);  // REQ-DL-001
   if (!payload.ok()) {
     fail_with(payload.error());
     return std::nullopt;
@@ -89,15 +89,15 @@ void Session::t5_t6_pkg_confirm(ByteView body) {
 // REQ-DL-021: offers in order; the FIT first, then DATA pieces not held, each in increasing order.
 // REQ-SEC-008: a resume starts only from pieces staged after verification against the signed FIT.
 std::optional<Session::Pending> Session::next_request() {
-  for (std::size_t i = 0; i < offers_.size(); ++i) {
+  for (std::size_t i = 0; i < offers_.size(); ++i) {  // REQ-DL-021: offers in PKG_INDEX order
     OfferState& s = offers_[i];
     const auto pkg = static_cast<std::uint8_t>(i);
-    if (!s.fit_ready) {
+    if (!s.fit_ready) {  // REQ-DL-021: the FIT first
       return Pending{pkg, Section::kFit, static_cast<std::uint32_t>(s.fit.size() / s.manifest.chunk_size)};
     }
     const std::uint32_t n = data_piece_count(s.manifest);
-    while (s.next_data < n && ports_.packages.has_piece(s.id, s.next_data)) ++s.next_data;  // resume
-    if (s.next_data < n) return Pending{pkg, Section::kData, s.next_data};
+    while (s.next_data < n && ports_.packages.has_piece(s.id, s.next_data)) ++s.next_data;  // resume, REQ-SEC-008
+    if (s.next_data < n) return Pending{pkg, Section::kData, s.next_data};  // REQ-DL-021
   }
   return std::nullopt;
 }

@@ -78,7 +78,7 @@ session::Output Session::cancel() { return dispatch(Event::CANCEL, {}); }
 // REQ-TERM-001: every (state, event) pair goes to exactly one row.
 session::Output Session::dispatch(Event e, ByteView body) {
   out_ = {};
-  if (state_ == State::T_WAIT_AUTH_REQUEST && e == Event::RX_HS_AUTH_REQUEST) {
+  if (state_ == State::T_WAIT_AUTH_REQUEST && e == Event::RX_HS_AUTH_REQUEST) {  // REQ-TERM-001
     t2_auth_request(body);
   } else if (state_ == State::T_WAIT_KEY_MESSAGE && e == Event::RX_KEY_MESSAGE) {
     t3_t4_key_message(body);
@@ -89,13 +89,13 @@ session::Output Session::dispatch(Event e, ByteView body) {
   } else if (state_ == State::T_WAIT_END_ACK && e == Event::RX_SESSION_END_ACK) {
     t9_end_ack(body);
   } else {
-    t10_to_t18_generic(e, body);
+    t10_to_t18_generic(e, body);  // REQ-TERM-001: every other pair, T10 to T18
   }
   return std::move(out_);
 }
 
 void Session::t10_to_t18_generic(Event e, ByteView body) {
-  if (state_ == State::T_DONE || state_ == State::T_FAILED) return;  // T18
+  if (state_ == State::T_DONE || state_ == State::T_FAILED) return;  // T18, REQ-ERR-002
   if (state_ == State::T_IDLE) {                                       // T17: refused locally
     out_.refused = ResponseCode::kUnexpectedMessage;
     return;
@@ -121,12 +121,12 @@ void Session::t10_to_t18_generic(Event e, ByteView body) {
 
 // REQ-ERR-002, REQ-ERR-004: the code and nothing else goes on the wire.
 void Session::fail_with(ResponseCode code) {
-  send(codec::serialize(codec::Abort{code}));
+  send(codec::serialize(codec::Abort{code}));  // REQ-ERR-002, REQ-ERR-004: ABORT carries the code only
   end_failed(Failure{code, true});
 }
 
 void Session::end_failed(Failure why) {
-  out_.close = true;
+  out_.close = true;  // REQ-ERR-002: close; T_FAILED sends nothing more (T18)
   state_ = State::T_FAILED;
   failure_ = why;
   hs_keys_.reset();  // REQ-KEY-024: session keys die with the session, whatever the outcome

@@ -12,9 +12,9 @@ namespace tmsproto::tms {
 using codec::Section;
 
 bool Session::send_sealed(MsgType type, ByteView payload) {
-  auto body = channel_->seal(type, payload);
+  auto body = channel_->seal(type, payload);  // REQ-DL-001
   if (!body.ok()) {
-    fail_with(body.error());
+    fail_with(body.error());  // ABORT with the seal error, 24 at the TDES bound (REQ-CRYPTO-026)
     return false;
   }
   send(std::move(body).value());
@@ -24,7 +24,7 @@ bool Session::send_sealed(MsgType type, ByteView payload) {
 
 // Envelope checks in the order of section 9.2 (session::SecureChannel::open).
 std::optional<Bytes> Session::open_envelope(ByteView body) {
-  auto payload = channel_->open(body);
+  auto payload = channel_->open(body);  // REQ-DL-001
   if (!payload.ok()) {
     fail_with(payload.error());
     return std::nullopt;
@@ -45,13 +45,13 @@ std::vector<codec::Offer> select_offers(const std::vector<codec::Offer>& candida
     const auto& m = o.manifest;
     const auto key = std::make_pair(m.kind, m.name);
     const auto it = installed.find(key);
-    if (it != installed.end() && m.version <= it->second) continue;
-    if (m.vendor_id != id.vendor_id || m.model_id != id.model_id) continue;
-    if (m.chunk_size > announce.max_chunk) continue;
+    if (it != installed.end() && m.version <= it->second) continue;  // REQ-DL-011
+    if (m.vendor_id != id.vendor_id || m.model_id != id.model_id) continue;  // REQ-DL-011
+    if (m.chunk_size > announce.max_chunk) continue;  // REQ-DL-011
     bool replaced = false;
     for (auto& c : chosen) {
       if (c.manifest.kind == m.kind && c.manifest.name == m.name) {
-        if (m.version > c.manifest.version) c = o;
+        if (m.version > c.manifest.version) c = o;  // REQ-DL-011: the highest version
         replaced = true;
       }
     }
@@ -68,9 +68,9 @@ void Session::s3_pkg_announce(ByteView body) {
   if (!payload) return;
   auto announce = codec::parse_pkg_announce(*payload);
   if (!announce.ok()) return fail_with(announce.error().code);  // [01] REQ-MSG-071
-  vendor_ = ports_.vendors.find(request_.id.vendor_id);  // one interface per vendor database
+  vendor_ = ports_.vendors.find(request_.id.vendor_id);  // one interface per vendor database, REQ-TMS-020
   if (vendor_ == nullptr) return fail_with(ResponseCode::kInternalError);  // [96]
-  auto candidates = vendor_->offers(request_.id.model_id, request_.id.serial_no, announce->installed);
+  auto candidates = vendor_->offers(request_.id.model_id, request_.id.serial_no, announce->installed);  // REQ-TMS-020, REQ-TMS-021
   if (!candidates.ok()) return fail_with(ResponseCode::kInternalError);  // [96] REQ-TMS-022
   offers_ = select_offers(*candidates, *announce, request_.id);
   frame_budget_ = 16;  // REQ-SEC-010: the pieces offered, FIT included, plus 16
@@ -89,16 +89,16 @@ void Session::s4_frame_request(ByteView body) {
   if (!payload) return;
   auto q = codec::parse_frame_request(*payload);
   if (!q.ok()) return fail_with(q.error().code);  // [01] REQ-MSG-071
-  if (q->pkg_index >= offers_.size()) return fail_with(ResponseCode::kPackageNotOffered);  // [16]
+  if (q->pkg_index >= offers_.size()) return fail_with(ResponseCode::kPackageNotOffered);  // [16], REQ-DL-022
   const codec::Manifest& m = offers_[q->pkg_index].manifest;
-  if (q->piece >= session::piece_count(m, q->section)) return fail_with(ResponseCode::kPieceOutOfRange);  // [17]
+  if (q->piece >= session::piece_count(m, q->section)) return fail_with(ResponseCode::kPieceOutOfRange);  // [17], REQ-DL-022
   if (frame_budget_ == 0) return fail_with(ResponseCode::kResourceLimit);  // [24]
   --frame_budget_;
-  auto data = vendor_->piece(m, q->section, q->piece);  // through the standard interface
+  auto data = vendor_->piece(m, q->section, q->piece);  // through the standard interface, REQ-DL-022, REQ-TMS-021
   if (!data.ok() || data->size() != session::piece_length(m, q->section, q->piece)) {
     return fail_with(ResponseCode::kInternalError);  // [96]
   }
-  codec::FrameResponse r{q->pkg_index, q->section, q->piece, std::move(data).value()};
+  codec::FrameResponse r{q->pkg_index, q->section, q->piece, std::move(data).value()};  // REQ-DL-022
   if (!send_sealed(MsgType::kFrameResponse, codec::serialize(r))) return;
   ++frames_served_;
 }
@@ -109,11 +109,11 @@ void Session::s5_s6_session_end(ByteView body) {
   if (!payload) return;
   auto end = codec::parse_session_end(*payload);
   if (!end.ok()) return fail_with(end.error().code);  // [01]
-  audit_.terminal_result = end->result;
+  audit_.terminal_result = end->result;  // REQ-DL-032
   if (state_ == State::S_WAIT_SESSION_END && end->result == ResponseCode::kSuccess) {
     ports_.registry.key_set_delivered(request_.id, request_.key_set_id);  // S6, REQ-KEY-023
   }
-  if (!send_sealed(MsgType::kSessionEndAck, codec::serialize(codec::SessionEnd{ResponseCode::kSuccess}))) return;
+  if (!send_sealed(MsgType::kSessionEndAck, codec::serialize(codec::SessionEnd{ResponseCode::kSuccess}))) return;  // REQ-DL-032
   out_.close = true;
   state_ = State::S_DONE;
   finish(ResponseCode::kSuccess);

@@ -62,7 +62,7 @@ session::Output Session::connection_lost() { return dispatch(Event::CONN_LOST, {
 // REQ-TMS-001: every (state, event) pair goes to exactly one row.
 session::Output Session::dispatch(Event e, ByteView body) {
   out_ = {};
-  if (state_ == State::S_IDLE && e == Event::RX_HS_REQUEST) {
+  if (state_ == State::S_IDLE && e == Event::RX_HS_REQUEST) {  // REQ-TMS-001
     s1_hs_request(body);
   } else if (state_ == State::S_WAIT_AUTH_ANSWER && e == Event::RX_HS_AUTH_ANSWER) {
     s2_auth_answer(body);
@@ -74,13 +74,13 @@ session::Output Session::dispatch(Event e, ByteView body) {
              e == Event::RX_SESSION_END) {
     s5_s6_session_end(body);
   } else {
-    s7_to_s12_generic(e, body);
+    s7_to_s12_generic(e, body);  // REQ-TMS-001: every other pair, S7 to S12
   }
   return std::move(out_);
 }
 
 void Session::s7_to_s12_generic(Event e, ByteView body) {
-  if (state_ == State::S_DONE || state_ == State::S_FAILED) return;  // S12
+  if (state_ == State::S_DONE || state_ == State::S_FAILED) return;  // S12, REQ-ERR-002
   switch (e) {
     case Event::RX_ABORT: {  // S7 (REQ-ERR-003)
       auto abort = codec::parse_abort(body);
@@ -105,7 +105,7 @@ void Session::s7_to_s12_generic(Event e, ByteView body) {
 
 // REQ-ERR-002, REQ-ERR-004: the code and nothing else goes on the wire.
 void Session::fail_with(ResponseCode code) {
-  send(codec::serialize(codec::Abort{code}));
+  send(codec::serialize(codec::Abort{code}));  // REQ-ERR-002, REQ-ERR-004: ABORT carries the code only
   out_.close = true;
   state_ = State::S_FAILED;
   failure_ = Failure{code, true};
@@ -118,7 +118,7 @@ void Session::finish(std::optional<ResponseCode> outcome) {
   hs_keys_.reset();
   channel_.reset();
   audit_.outcome = outcome;
-  ports_.audit.record(audit_);
+  ports_.audit.record(audit_);  // REQ-TMS-005
 }
 
 void Session::note(std::string what, ByteView value, std::string_view req) {
