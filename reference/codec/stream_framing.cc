@@ -27,6 +27,7 @@ Parsed<std::optional<Bytes>> StreamDeframer::next() {
     return malformed("LEN");
   }
   if (buffer_.size() < 2 + len) return std::optional<Bytes>{};  // REQ-FRAME-003
+  // REQ-FRAME-020: the body goes up whole and unexamined; every body rule is the protocol layer's.
   Bytes body(buffer_.begin() + 2, buffer_.begin() + 2 + static_cast<std::ptrdiff_t>(len));
   buffer_.erase(buffer_.begin(), buffer_.begin() + 2 + static_cast<std::ptrdiff_t>(len));
   return std::optional<Bytes>{std::move(body)};

@@ -24,8 +24,10 @@ class StreamDeframer {
   // (REQ-FRAME-001). After an error the deframer stays failed.
   Parsed<std::optional<Bytes>> next();
 
-  // REQ-FRAME-004: octets of an unfinished frame at end of stream mean the connection was lost.
-  bool has_partial_frame() const { return !buffer_.empty(); }
+  // Octets of an unfinished frame at end of stream mean the connection was lost.
+  bool has_partial_frame() const {
+    return !buffer_.empty();  // REQ-FRAME-004: the edge then reports CONN_LOST, not a message
+  }
 
  private:
   Bytes buffer_;

@@ -26,7 +26,7 @@ Result<void, tms::RegistrationError> SoftwareCustody::add_key_set_key(const code
 Bytes SoftwareCustody::dmk_check_value(const codec::Identity& id) const {
   const auto it = dmks_.find(key_of(id));
   if (it == dmks_.end()) return {};
-  auto kcv = tms::dmk_check_value(it->second.profile, it->second.key.view());
+  auto kcv = tms::dmk_check_value(it->second.profile, it->second.key.view());  // REQ-KEY-005
   return kcv.ok() ? std::move(kcv).value() : Bytes{};
 }
 

@@ -86,5 +86,21 @@ TEST(SoftwareCustody, WrapsOnlyTheKeysItHolds) {
             ResponseCode::kInternalError);
 }
 
+// Checks REQ-HS-014: a new DWK of the profile's length for every DWK_1 the custody issues.
+TEST(SoftwareCustody, EveryIssueDrawsANewDwkOfTheProfilesLength) {
+  for (Profile p : {Profile::kLegacy, Profile::kTdes, Profile::kAes128, Profile::kAes256}) {
+    SoftwareCustody custody = make_custody();
+    crypto::DeterministicRandom rng(11);
+    ASSERT_TRUE(custody.add_dmk(kTerminal, p, profile::generate_key(p, rng)).ok());
+    const auto binding = profile::session_binding(Bytes{0x07});
+    auto first = custody.issue_dwk(kTerminal, p, binding, kTData, kSData, rng);
+    auto second = custody.issue_dwk(kTerminal, p, binding, kTData, kSData, rng);
+    ASSERT_TRUE(first.ok() && second.ok());
+    EXPECT_EQ(first->keys.dwk.size(), key_length(p));
+    EXPECT_FALSE(crypto::ct_equal(first->keys.dwk.view(), second->keys.dwk.view()));
+    EXPECT_NE(first->dwk1, second->dwk1);
+  }
+}
+
 }  // namespace
 }  // namespace tmsproto::custody

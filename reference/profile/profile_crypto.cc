@@ -106,14 +106,14 @@ Cipher cipher_of(Profile p) {
 // REQ-CRYPTO-021
 Result<Bytes, ResponseCode> mac_p(Profile p, ByteView key, ByteView msg) {
   switch (p) {
-    case Profile::kLegacy: {  // REQ-CRYPTO-006: the left half of the last block
+    case Profile::kLegacy: {  // REQ-CRYPTO-021, REQ-CRYPTO-006: the left half of the last block
       TMS_TRY(Bytes full, internal(crypto::x99_mac(key, msg)));
       return Bytes(full.begin(), full.begin() + 4);
     }
-    case Profile::kTdes:  // REQ-CRYPTO-007 with padding method 2
+    case Profile::kTdes:  // REQ-CRYPTO-021, REQ-CRYPTO-007 with padding method 2
       return internal(crypto::iso9797_alg3(key, msg, crypto::Padding::kMethod2));
     case Profile::kAes128:
-    case Profile::kAes256:  // REQ-CRYPTO-008
+    case Profile::kAes256:  // REQ-CRYPTO-021, REQ-CRYPTO-008
       return internal(crypto::cmac(Cipher::kAes, key, msg));
   }
   return fail(ResponseCode::kInternalError);
@@ -198,6 +198,7 @@ Result<HandshakeKeys, ResponseCode> derive_handshake_keys(Profile p, SecretBytes
   } else {
     const Bytes context = context_of(t_data, s_data);
     const Cipher c = cipher_of(p);
+    // REQ-SEC-012: one key per purpose, each from its own label.
     TMS_TRY(k.k_mac, internal(crypto::kdf_ctr_cmac(c, dwk.view(), ascii("TMSP MAC"), context, dwk.size())));
     TMS_TRY(k.k_kek, internal(crypto::kdf_ctr_cmac(c, dwk.view(), ascii("TMSP KEK"), context, dwk.size())));
   }
@@ -223,7 +224,7 @@ Result<Bytes, ResponseCode> operator_proof(Profile p, const HandshakeKeys& k, By
                                            const codec::AuthData& s_data) {
   Bytes msg = label_then("OPR1", opv);
   msg = concat(msg, context_of(t_data, s_data));
-  auto proof = mac_p(p, k.k_mac.view(), msg);  // LEGACY has no operator (REQ-CRYPTO-025)
+  auto proof = mac_p(p, k.k_mac.view(), msg);  // REQ-CRYPTO-034; LEGACY has no operator (REQ-CRYPTO-025)
   crypto::secure_wipe(msg);  // it holds OPV
   return proof;
 }
@@ -231,8 +232,8 @@ Result<Bytes, ResponseCode> operator_proof(Profile p, const HandshakeKeys& k, By
 // REQ-CRYPTO-036
 Result<Bytes, ResponseCode> key_mac(Profile p, const HandshakeKeys& k, ByteView key_message_prefix,
                                     ByteView th_key) {
-  if (p == Profile::kLegacy) return mac_p(p, k.dwk.view(), key_message_prefix);
-  return mac_p(p, k.k_mac.view(), label_then("KEYM", th_key));
+  if (p == Profile::kLegacy) return mac_p(p, k.dwk.view(), key_message_prefix);  // REQ-CRYPTO-036
+  return mac_p(p, k.k_mac.view(), label_then("KEYM", th_key));                     // REQ-CRYPTO-036
 }
 
 // REQ-OPR-002: salt "TMSP-OPV" || VENDOR_ID || OPERATOR_ID || OPV_SALT, text fields 0x20-filled.

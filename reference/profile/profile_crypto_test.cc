@@ -195,5 +195,16 @@ RC_GTEST_PROP(DeliveredKeys, UnwrapOfWrapIsTheKeyAndAnyMismatchIs18, ()) {
   }
 }
 
+// KEY_MAC outside LEGACY is AES-CMAC(K_MAC, "KEYM" || TH_KEY); with K_MAC = 000102...0f and
+// TH_KEY = "abc" the value is from `printf 'KEYMabc' | openssl mac -cipher AES-128-CBC -macopt
+// hexkey:000102030405060708090a0b0c0d0e0f CMAC`. Checks REQ-CRYPTO-036.
+TEST(KeyMac, MatchesAnIndependentCmacOverTheLabelledTranscript) {
+  HandshakeKeys k;
+  k.k_mac = SecretBytes(H("000102030405060708090a0b0c0d0e0f"));
+  auto mac = key_mac(Profile::kAes128, k, ascii("ignored outside LEGACY"), ascii("abc"));
+  ASSERT_TRUE(mac.ok());
+  EXPECT_EQ(to_hex(*mac), "173659465ce7c1f499bb4e1096ba9cb7");
+}
+
 }  // namespace
 }  // namespace tmsproto::profile

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "codec/download_payloads.h"
+#include "crypto/digest.h"
 #include "sim/lockstep.h"
 #include "sim/loopback.h"
 #include "session/download_math.h"
@@ -78,7 +79,8 @@ Traffic read_traffic(const Estate& estate, const std::vector<Delivered>& message
   return t;
 }
 
-// Checks REQ-SEC-008, REQ-DL-020.
+// Checks REQ-SEC-008, REQ-DL-020, REQ-TERM-004: what a cut session staged survives, through the
+// package store, into the next session's new engine.
 RC_GTEST_PROP(Resume, CutSessionsFinishWithThePackagesAndNoDataPieceTwice, ()) {
   const EstateOptions options = *gen_options();
   // One to three sessions cut after a message of their choosing, then sessions run to the end.
@@ -150,6 +152,38 @@ TEST(Resume, SecondSessionRequestsOnlyThePiecesNotHeld) {
                                   {"PAYAPP", 2}, {"PAYAPP", 3}, {"PAYAPP", 4}}));
   EXPECT_EQ(second.frames_served, 3u);  // the FIT is staged too: not fetched again
   EXPECT_EQ(estate->package_store.pieces_staged, 5u);
+}
+
+// Checks REQ-DL-025: a staged FIT that changed between sessions is caught before any piece is
+// requested: ABORT 18, everything staged for that manifest discarded, and the next session starts
+// the package afresh and completes.
+TEST(Resume, StagedFitThatChangedSinceIsDiscardedWith18) {
+  EstateOptions o;
+  o.with_operator = false;
+  o.packages = {PackageSpec{codec::PackageKind::kApplication, "PAYAPP", 2, 2500, 512}};
+  auto estate = make_estate(o);
+  const RunResult first = run_session(*estate, [](std::size_t i, bool, Bytes&) {
+    return i == 12 ? Fate::kCut : Fate::kDeliver;
+  });
+  ASSERT_EQ(first.terminal_state, terminal::State::T_FAILED);
+  const terminal::ManifestId id = crypto::sha256(codec::serialize(estate->vendor().packages.at(0).offer.manifest));
+  auto fit = estate->package_store.staged_fit(id);
+  ASSERT_TRUE(fit.has_value());
+  (*fit)[0] ^= 0x01;  // the storage rotted
+  estate->package_store.stage_fit(id, *fit);
+
+  const RunResult second = run_session(*estate);
+  EXPECT_EQ(second.terminal_state, terminal::State::T_FAILED);
+  EXPECT_EQ(second.frames_served, 0u);
+  ASSERT_FALSE(estate->audit.records.empty());
+  EXPECT_EQ(estate->audit.records.back().outcome, std::optional(ResponseCode::kIntegrityFailed));
+  EXPECT_FALSE(estate->package_store.staged_fit(id).has_value());
+  EXPECT_FALSE(estate->package_store.has_piece(id, 0));
+
+  const RunResult third = run_session(*estate);
+  EXPECT_EQ(third.terminal_state, terminal::State::T_DONE);
+  EXPECT_EQ(estate->package_store.packages.at({codec::PackageKind::kApplication, "PAYAPP"}).content,
+            estate->vendor().packages.at(0).content);
 }
 
 }  // namespace

@@ -136,7 +136,7 @@ void Session::t7_t8_frame_response(ByteView body) {
     const auto digest = crypto::sha256(r->data);
     const ByteView expected = ByteView(s.fit).subspan(std::size_t{r->piece} * 32, 32);
     if (!crypto::ct_equal(digest, expected)) return fail_with(ResponseCode::kIntegrityFailed);  // [18]
-    ports_.packages.stage_piece(s.id, r->piece, r->data);  // REQ-DL-024
+    ports_.packages.stage_piece(s.id, r->piece, r->data);  // REQ-DL-024, REQ-TERM-004: persisted outside
     s.next_data = r->piece + 1;
   }
   if (auto next = next_request()) {  // T7
@@ -171,6 +171,7 @@ void Session::apply_and_end() {
   // REQ-DL-031: apply() records the new VERSION as installed for (KIND, NAME); then SESSION_END
   // carries the outcome, and the connection closes on SESSION_END_ACK (T9).
   for (const OfferState& s : offers_) {
+    // REQ-SEC-009, REQ-TERM-004: the package store applies atomically and persists the version.
     if (!ports_.packages.apply(s.manifest, s.id).ok()) return end_with(ResponseCode::kApplyFailed);
     ++packages_applied_;
   }

@@ -17,11 +17,13 @@ void Session::t1_start(StartCommand command) {
   m.trans = command.trans;
   // One DMK, one profile (REQ-HS-011); an AES terminal offers AES (REQ-CRYPTO-019), and an offer
   // of exactly one profile leaves nothing to strip (REQ-SEC-005).
-  m.offered_profiles = offer_bit(config_.profile);
+  m.offered_profiles = offer_bit(config_.profile);  // REQ-MSG-034
   m.operator_id = command.operator_id;
   m.key_set_id = command.trans == TransCode::kKeyDownload ? command.key_set_id : std::string();
-  ports_.rng.fill(m.t_data.random);  // fresh T_RAND per session (REQ-SEC-003)
-  m.t_data.time = ports_.clock.now_utc();
+  // REQ-HS-004, REQ-MSG-033, REQ-SEC-003: a fresh T_RAND per session from the injected source, so
+  // the engine stays deterministic given its inputs (REQ-TERM-003).
+  ports_.rng.fill(m.t_data.random);
+  m.t_data.time = ports_.clock.now_utc();  // REQ-MSG-033
   // The engine refuses locally what it may not send: a LEGACY DMK not enabled (REQ-CRYPTO-020),
   // or a command whose fields break the message rules.
   // REQ-CRYPTO-025: a LEGACY session is an unattended program download, nothing else.
@@ -42,7 +44,7 @@ void Session::t1_start(StartCommand command) {
   offered_ = m.offered_profiles;
   transcript_.hs_request = codec::serialize(m);
   command_ = std::move(command);
-  send(transcript_.hs_request);
+  send(transcript_.hs_request);  // REQ-HS-002: the first message of the session
   state_ = State::T_WAIT_AUTH_REQUEST;
 }
 
@@ -50,10 +52,12 @@ void Session::t1_start(StartCommand command) {
 void Session::t2_auth_request(ByteView body) {
   auto m = codec::parse_hs_auth_request(body);
   if (!m.ok()) return fail_with(m.error().code);                       // [03/08/01]
+  // REQ-HS-020 in its order; REQ-SEC-004: the session's identity on every message (REQ-MSG-020).
   if (m->id != config_.id) return fail_with(ResponseCode::kIdentityMismatch);  // [26]
   if ((offered_ & offer_bit(m->profile)) == 0) return fail_with(ResponseCode::kNoAcceptableProfile);  // [08]
   const Profile p = m->profile;
   // REQ-HS-025: DWK_1 must be bound to the HS_REQUEST this terminal sent in this session.
+  // REQ-KEY-002, REQ-KEY-004: the DMK is used here, to unwrap, and nowhere else; it is never sent.
   auto dwk = profile::recover_dwk(p, config_.dmk.view(), m->dwk1,
                                   profile::session_binding(transcript_.hs_request));  // [11]
   if (!dwk.ok()) return fail_with(dwk.error());
@@ -70,7 +74,7 @@ void Session::t2_auth_request(ByteView body) {
   // REQ-HS-026: the operator's cost is zero exactly when this session has no operator.
   const bool attended = !command_->operator_id.empty();
   if ((m->opv_iterations != 0) != attended) return fail_with(ResponseCode::kMalformed);  // [01]
-  transcript_.hs_auth_request.assign(body.begin(), body.end());
+  transcript_.hs_auth_request.assign(body.begin(), body.end());  // REQ-HS-001: the octets as received
 
   codec::HsAuthAnswer answer;
   answer.id = config_.id;
@@ -81,7 +85,7 @@ void Session::t2_auth_request(ByteView body) {
                                           command_->operator_id, m->opv_salt, m->opv_iterations);
     command_->operator_password = crypto::SecretBytes();  // REQ-KEY-024: the password is used up
     if (!opv.ok()) return fail_with(opv.error());
-    auto proof = profile::operator_proof(p, *keys, opv->view(), t_data_, s_data_);
+    auto proof = profile::operator_proof(p, *keys, opv->view(), t_data_, s_data_);  // REQ-OPR-003
     if (!proof.ok()) return fail_with(proof.error());
     answer.operator_proof = std::move(proof).value();
   }
@@ -108,6 +112,7 @@ void Session::t3_t4_key_message(ByteView body) {
   const ByteView prefix = body.first(body.size() - m->key_mac.size());
   auto mac = profile::key_mac(p, *hs_keys_, prefix, transcript_.th_key(prefix));
   if (!mac.ok()) return fail_with(mac.error());
+  // REQ-KEY-020: KEY_MAC, in constant time, before any entry is unwrapped.
   if (!crypto::ct_equal(*mac, m->key_mac)) return fail_with(ResponseCode::kMacFailed);  // [13]
 
   // Every entry unwraps and matches its slot and KCV [18] before anything is stored.

@@ -111,7 +111,9 @@ void Session::s5_s6_session_end(ByteView body) {
   if (!end.ok()) return fail_with(end.error().code);  // [01]
   audit_.terminal_result = end->result;  // REQ-DL-032
   if (state_ == State::S_WAIT_SESSION_END && end->result == ResponseCode::kSuccess) {
-    ports_.registry.key_set_delivered(request_.id, request_.key_set_id);  // S6, REQ-KEY-023
+    // S6, REQ-KEY-023; REQ-KEY-026: only on a confirmed 00, so a lost SESSION_END leaves the key
+    // set recorded as not delivered and a repeated key download reconciles the two sides.
+    ports_.registry.key_set_delivered(request_.id, request_.key_set_id);
   }
   if (!send_sealed(MsgType::kSessionEndAck, codec::serialize(codec::SessionEnd{ResponseCode::kSuccess}))) return;  // REQ-DL-032
   out_.close = true;

@@ -14,12 +14,13 @@ namespace tmsproto::tms {
 // REQ-HS-018: before SAC_1 has matched every identity failure is 06 on the wire; the audit
 // record keeps what it stood for.
 void Session::not_served(ResponseCode reason) {
-  audit_.not_served_reason = reason;
+  audit_.not_served_reason = reason;  // REQ-HS-018, REQ-SEC-015: the reason stays in the audit log
   fail_with(ResponseCode::kTerminalNotServed);
 }
 
 // S1 — REQ-HS-010 in its order, then REQ-HS-014 to REQ-HS-017.
 void Session::s1_hs_request(ByteView body) {
+  // REQ-ERR-001: the checks below run in the order of row S1, so the first failing one gives the code.
   auto m = codec::parse_hs_request(body);
   if (!m.ok()) return fail_with(m.error().code);  // [03/07/01]
   request_ = *m;
@@ -51,6 +52,7 @@ void Session::s1_hs_request(ByteView body) {
   const codec::DateTime now = ports_.clock.now_utc();
   const std::int64_t now_s = codec::seconds_since_2000(now);
   const std::int64_t t_time_s = codec::seconds_since_2000(m->t_data.time);
+  // REQ-HS-012: the freshness window, against the TMS's own clock.
   if (std::llabs(t_time_s - now_s) > config_.freshness_window_s) return fail_with(ResponseCode::kStaleDatetime);  // [09]
   // REQ-SEC-003: a replayed HS_REQUEST fails before any key is made; after T_TIME + window the
   // freshness check above refuses it, so that is when the cache may forget it (REQ-HS-013).
@@ -66,7 +68,7 @@ void Session::s1_hs_request(ByteView body) {
     answer.opv_salt = operator_->salt;
     answer.opv_iterations = operator_->iterations;
   }
-  ports_.rng.fill(s_data_.random);  // REQ-HS-015
+  ports_.rng.fill(s_data_.random);  // REQ-HS-015; REQ-TMS-003: randomness only from the port
   s_data_.time = now;
   // REQ-KEY-006: DWK, DWK_1 and the handshake keys come from the custody, which keeps the DMK;
   // REQ-HS-017: DWK_1 is bound to this HS_REQUEST as received.
@@ -79,7 +81,7 @@ void Session::s1_hs_request(ByteView body) {
   answer.dwk1 = std::move(issued->dwk1);
   answer.tac1.assign(mac_length(p), 0x00);
   Bytes out = codec::serialize(answer);
-  transcript_.hs_request.assign(body.begin(), body.end());
+  transcript_.hs_request.assign(body.begin(), body.end());  // REQ-HS-001: the octets as received
   const ByteView tac_prefix = ByteView(out).first(out.size() - mac_length(p));
   const profile::HandshakeKeys& keys = issued->keys;
   auto tac1 = profile::tac(p, keys, m->t_data, transcript_.th_tac(tac_prefix));  // REQ-HS-016
@@ -125,6 +127,7 @@ void Session::s2_auth_answer(ByteView body) {
                                  [](std::uint8_t b) { return b == 0; })) {
     return fail_with(ResponseCode::kMalformed);  // [01]
   }
+  // REQ-HS-030: body first (above), then identity, both before SAC; REQ-SEC-004: the session's identity.
   if (m->id != request_.id) return fail_with(ResponseCode::kIdentityMismatch);  // [26]
   const ByteView sac_prefix = body.first(body.size() - mac_length(p));
   Bytes sac0;

@@ -61,6 +61,7 @@ session::Output Session::connection_lost() { return dispatch(Event::CONN_LOST, {
 
 // REQ-TMS-001: every (state, event) pair goes to exactly one row.
 session::Output Session::dispatch(Event e, ByteView body) {
+  // REQ-TMS-002: everything a session changes is this engine's own, or goes through its ports.
   out_ = {};
   if (state_ == State::S_IDLE && e == Event::RX_HS_REQUEST) {  // REQ-TMS-001
     s1_hs_request(body);

@@ -64,6 +64,9 @@ codec::Identity someone_else(codec::Identity id) {
 
 // ---- S1 (REQ-HS-010 to REQ-HS-016) -------------------------------------------------------------
 
+// Checks REQ-HS-016, REQ-HS-017: the answer carries the identity, the DMK's profile, S_DATA, zero
+// operator fields (unattended), a DWK_1 that unwraps under the terminal's DMK only with this
+// request's binding, and a TAC_1 that the terminal's own computation reproduces.
 TEST(TmsRows, S1_HonestRequestIsAnsweredWithAuthRequest) {
   for (Profile p : kAllProfiles) {
     Waiting w = waiting_for(program_download(p), MsgType::kHsRequest);
@@ -74,6 +77,12 @@ TEST(TmsRows, S1_HonestRequestIsAnsweredWithAuthRequest) {
     EXPECT_EQ(m->id, w.estate->terminal_config.id);
     EXPECT_EQ(m->profile, p);                            // REQ-HS-011
     EXPECT_EQ(m->s_data.time, w.estate->clock.now_utc());  // REQ-HS-015
+    EXPECT_EQ(m->opv_iterations, 0u);
+    EXPECT_EQ(m->opv_salt, codec::OperatorSalt{});
+    auto dwk = profile::recover_dwk(p, w.estate->terminal_config.dmk.view(), m->dwk1,
+                                    profile::session_binding(w.pending));
+    ASSERT_TRUE(dwk.ok()) << name(p);
+    EXPECT_EQ(sim::rows::with_tac_under(p, w.pending, *m, dwk->view()), out.send[0]) << name(p);
     EXPECT_EQ(w.run->tms.state(), State::S_WAIT_AUTH_ANSWER);
     EXPECT_FALSE(out.close);
     EXPECT_TRUE(w.estate->audit.records.empty());
