@@ -37,6 +37,12 @@ bool unique_by(const std::vector<T>& items, Key key) {
 
 }  // namespace
 
+bool announce_order(const InstalledPackage& a, const InstalledPackage& b) {
+  const std::string ka = std::string(1, static_cast<char>(a.kind)) + a.name;
+  const std::string kb = std::string(1, static_cast<char>(b.kind)) + b.name;
+  return ka < kb;  // octet order of KIND, then of NAME as sent (its 0x20 fill sorts first)
+}
+
 Parsed<PkgAnnounce> parse_pkg_announce(ByteView payload) {
   Reader r(payload);
   PkgAnnounce m;
@@ -49,11 +55,10 @@ Parsed<PkgAnnounce> parse_pkg_announce(ByteView payload) {
     TMS_TRY(p.kind, read_kind(r));
     TMS_TRY(p.name, read_text(r, kPackageNameWidth, CharSet::kAns, Emptiness::kRequired, "NAME"));
     TMS_TRY(p.version, r.u32("VERSION"));
+    if (p.version == 0) return malformed("VERSION");  // REQ-MSG-080: only installed packages
+    // REQ-MSG-080: strictly ascending (KIND, NAME) octets, so one entry each and one order.
+    if (!m.installed.empty() && !announce_order(m.installed.back(), p)) return malformed("ENTRY");
     m.installed.push_back(std::move(p));
-  }
-  // REQ-MSG-080: one entry per (KIND, NAME).
-  if (!unique_by(m.installed, [](const InstalledPackage& p) { return std::pair(p.kind, p.name); })) {
-    return malformed("ENTRY");
   }
   TMS_CHECK(r.expect_end());
   return m;

@@ -17,7 +17,7 @@ namespace tmsproto::codec {
 enum class PackageKind : char { kApplication = 'A', kParameters = 'P', kDataFile = 'D' };
 enum class Section : std::uint8_t { kFit = 0x01, kData = 0x02 };
 
-inline constexpr std::size_t kMaxAnnounced = 16;
+inline constexpr std::size_t kMaxAnnounced = 255;  // REQ-MSG-080: COUNT is one octet
 inline constexpr std::size_t kMaxOffers = 8;
 inline constexpr std::size_t kManifestLength = 116;
 inline constexpr std::size_t kSignatureLength = 64;
@@ -88,6 +88,8 @@ struct SessionEnd {
   bool operator==(const SessionEnd&) const = default;
 };
 
+// REQ-MSG-080: whether `a` comes before `b` in PKG_ANNOUNCE: (KIND, NAME) in octet order.
+bool announce_order(const InstalledPackage& a, const InstalledPackage& b);
 Parsed<PkgAnnounce> parse_pkg_announce(ByteView payload);
 Bytes serialize(const PkgAnnounce& m);
 

@@ -73,15 +73,24 @@ TEST(PkgConfirm, DuplicateKindAndNameIsMalformed) {
 
 // REQ-MSG-080
 // Checks REQ-MSG-080.
-TEST(PkgAnnounce, EntriesAreUniqueAndKindsKnown) {
-  PkgAnnounce a{1024, {{PackageKind::kApplication, "PAYAPP", 6}, {PackageKind::kDataFile, "BINS", 0}}};
+// Checks REQ-MSG-080: installed packages only, each once, in ascending (KIND, NAME) order.
+TEST(PkgAnnounce, EntriesAreInstalledUniqueOrderedAndKindsKnown) {
+  PkgAnnounce a{1024, {{PackageKind::kApplication, "PAYAPP", 6}, {PackageKind::kApplication, "PAYAPP2", 1},
+                       {PackageKind::kDataFile, "BINS", 1}}};
   Bytes b = serialize(a);
-  ASSERT_EQ(b.size(), 3u + 2u * 21u);
+  ASSERT_EQ(b.size(), 3u + 3u * 21u);
   EXPECT_EQ(*parse_pkg_announce(b), a);
   b[3] = 'X';
   EXPECT_EQ(parse_pkg_announce(b).error().field, "KIND");
-  a.installed[1] = a.installed[0];
-  EXPECT_EQ(parse_pkg_announce(serialize(a)).error().field, "ENTRY");
+  PkgAnnounce twice = a;
+  twice.installed[1] = twice.installed[0];
+  EXPECT_EQ(parse_pkg_announce(serialize(twice)).error().field, "ENTRY");
+  PkgAnnounce swapped = a;
+  std::swap(swapped.installed[0], swapped.installed[2]);  // D before A
+  EXPECT_EQ(parse_pkg_announce(serialize(swapped)).error().field, "ENTRY");
+  PkgAnnounce none = a;
+  none.installed[2].version = 0;  // not installed: not announced
+  EXPECT_EQ(parse_pkg_announce(serialize(none)).error().field, "VERSION");
   a = PkgAnnounce{255, {}};
   EXPECT_EQ(parse_pkg_announce(serialize(a)).error().field, "MAX_CHUNK");
 }

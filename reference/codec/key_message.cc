@@ -34,7 +34,8 @@ Parsed<KeyMessage> parse_key_message(ByteView body, Profile profile) {
   TMS_TRY(std::uint8_t count, r.u8("KEY_COUNT"));
   // REQ-MSG-060: 1..8 entries; a program download carries the DSK alone.
   if (count < 1 || count > kMaxKeyEntries) return malformed("KEY_COUNT");
-  if (m.trans == TransCode::kProgramDownload && count != 1) return malformed("KEY_COUNT");
+  if (m.trans == TransCode::kProgramDownload && count != 1) return malformed("KEY_COUNT");  // REQ-MSG-060
+  if (m.trans == TransCode::kKeyDownload && count < 2) return malformed("KEY_COUNT");  // REQ-MSG-060: a key
   for (std::uint8_t i = 0; i < count; ++i) {
     TMS_TRY(KeyEntry e, read_entry(r, profile));
     // REQ-MSG-060: the DSK first and only first; then strictly increasing slots.

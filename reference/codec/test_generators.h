@@ -3,6 +3,7 @@
 
 #include <rapidcheck.h>
 
+#include <algorithm>
 #include <string>
 
 #include "codec/abort_message.h"
@@ -112,8 +113,10 @@ inline rc::Gen<KeyEntry> gen_key_entry(Profile p, std::uint8_t slot) {
 inline rc::Gen<KeyMessage> gen_key_message(Profile p) {
   return rc::gen::mapcat(rc::gen::element(TransCode::kKeyDownload, TransCode::kProgramDownload),
                          [p](TransCode trans) {
+    // REQ-MSG-060: a key download delivers 1-7 keys beside the DSK, a program download none.
+    const std::size_t extra_min = trans == TransCode::kKeyDownload ? 1 : 0;
     const std::size_t extra_max = trans == TransCode::kKeyDownload ? 7 : 0;
-    return rc::gen::mapcat(rc::gen::inRange<std::size_t>(0, extra_max + 1), [p, trans](std::size_t extra) {
+    return rc::gen::mapcat(rc::gen::inRange<std::size_t>(extra_min, extra_max + 1), [p, trans](std::size_t extra) {
       return rc::gen::mapcat(rc::gen::unique<std::vector<std::uint8_t>>(
                                  extra, rc::gen::inRange<std::uint8_t>(1, 0xff)),
                              [p, trans](std::vector<std::uint8_t> slots) {
@@ -152,16 +155,22 @@ inline rc::Gen<PackageKind> gen_kind() {
   return rc::gen::element(PackageKind::kApplication, PackageKind::kParameters, PackageKind::kDataFile);
 }
 
+// REQ-MSG-080: installed packages only (VERSION >= 1), each once, in (KIND, NAME) order.
 inline rc::Gen<PkgAnnounce> gen_pkg_announce() {
   return rc::gen::build<PkgAnnounce>(
       rc::gen::set(&PkgAnnounce::max_chunk, rc::gen::inRange<std::uint16_t>(kMinChunk, kMaxChunk + 1)),
       rc::gen::set(&PkgAnnounce::installed,
-                   rc::gen::resize(kMaxAnnounced, rc::gen::uniqueBy<std::vector<InstalledPackage>>(
-                       rc::gen::build<InstalledPackage>(
-                           rc::gen::set(&InstalledPackage::kind, gen_kind()),
-                           rc::gen::set(&InstalledPackage::name, gen_text(kPackageNameWidth, CharSet::kAns)),
-                           rc::gen::set(&InstalledPackage::version)),
-                       [](const InstalledPackage& p) { return std::pair(p.kind, p.name); }))));
+                   rc::gen::map(rc::gen::resize(64, rc::gen::uniqueBy<std::vector<InstalledPackage>>(
+                                    rc::gen::build<InstalledPackage>(
+                                        rc::gen::set(&InstalledPackage::kind, gen_kind()),
+                                        rc::gen::set(&InstalledPackage::name, gen_text(kPackageNameWidth, CharSet::kAns)),
+                                        rc::gen::set(&InstalledPackage::version,
+                                                     rc::gen::inRange<std::uint32_t>(1, 0xffffffffu))),
+                                    [](const InstalledPackage& p) { return std::pair(p.kind, p.name); })),
+                                [](std::vector<InstalledPackage> v) {
+                                  std::sort(v.begin(), v.end(), announce_order);
+                                  return v;
+                                })));
 }
 
 inline rc::Gen<Manifest> gen_manifest() {

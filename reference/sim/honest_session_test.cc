@@ -43,7 +43,7 @@ rc::Gen<EstateOptions> gen_any_options() {
                        return out;
                      });
                    })),
-      rc::gen::set(&EstateOptions::delivered_keys, rc::gen::inRange<std::size_t>(0, 4)),
+      rc::gen::set(&EstateOptions::delivered_keys, rc::gen::inRange<std::size_t>(1, 4)),  // REQ-MSG-060
       rc::gen::set(&EstateOptions::seed, rc::gen::arbitrary<std::uint64_t>()));
 }
 

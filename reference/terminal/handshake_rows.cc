@@ -149,8 +149,13 @@ void Session::t3_t4_key_message(ByteView body) {
   }
   codec::PkgAnnounce announce;  // T4
   announce.max_chunk = config_.max_chunk;
-  announce.installed = ports_.packages.installed();
-  if (announce.installed.size() > codec::kMaxAnnounced) announce.installed.resize(codec::kMaxAnnounced);
+  // REQ-MSG-080: every installed package (VERSION >= 1) in ascending (KIND, NAME) order, whatever
+  // order the store keeps them in.
+  for (codec::InstalledPackage& p : ports_.packages.installed()) {
+    if (p.version != 0) announce.installed.push_back(std::move(p));
+  }
+  std::sort(announce.installed.begin(), announce.installed.end(), codec::announce_order);
+  if (announce.installed.size() > codec::kMaxAnnounced) return fail_with(ResponseCode::kInternalError);  // [96]
   if (!send_sealed(MsgType::kPkgAnnounce, codec::serialize(announce))) return;
   state_ = State::T_WAIT_PKG_CONFIRM;
 }

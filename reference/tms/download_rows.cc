@@ -109,7 +109,13 @@ void Session::s5_s6_session_end(ByteView body) {
   if (!payload) return;
   auto end = codec::parse_session_end(*payload);
   if (!end.ok()) return fail_with(end.error().code);  // [01]
-  audit_.terminal_result = end->result;  // REQ-DL-032
+  // REQ-DL-035: a program download ends 00, 18 or 22 (REQ-DL-030); a key download 00 (REQ-KEY-022).
+  const ResponseCode r = end->result;
+  const bool key_download = state_ == State::S_WAIT_SESSION_END;
+  const bool allowed = r == ResponseCode::kSuccess ||
+                       (!key_download && (r == ResponseCode::kIntegrityFailed || r == ResponseCode::kApplyFailed));
+  if (!allowed) return fail_with(ResponseCode::kMalformed);  // [01]
+  audit_.terminal_result = r;  // REQ-DL-032
   if (state_ == State::S_WAIT_SESSION_END && end->result == ResponseCode::kSuccess) {
     // S6, REQ-KEY-023; REQ-KEY-026: only on a confirmed 00, so a lost SESSION_END leaves the key
     // set recorded as not delivered and a repeated key download reconciles the two sides.

@@ -53,6 +53,8 @@ Result<DmkFingerprint, RegistrationError> check_dmk_unique(ByteView estate_key, 
 }
 
 Result<void, RegistrationError> check_key_set(Profile p, const std::vector<KeySetSlot>& slots) {
+  // REQ-MSG-060: KEY_COUNT 2-8 for a key download, the DSK and 1-7 keys of the set.
+  if (slots.empty() || slots.size() > codec::kMaxKeyEntries - 1) return fail(RegistrationError::kKeySetSize);
   for (const KeySetSlot& s : slots) {
     if (!profile::can_deliver(p, s.rule)) return fail(RegistrationError::kUndeliverableKey);  // REQ-KEY-014
   }

@@ -22,6 +22,7 @@ enum class RegistrationError {
   kDuplicateDmk,       // REQ-KEY-001: another terminal already has this DMK
   kUndeliverableKey,   // REQ-KEY-014: the profile cannot deliver a key of this slot
   kBadEstateKey,       // the estate key is not a 32-octet AES key
+  kKeySetSize,         // REQ-MSG-060: a key set has 1 to 7 keys
 };
 
 // The TR-31 algorithm letter of a profile's DMK: 'D', 'T' or 'A'.

@@ -50,6 +50,7 @@ TEST(Registration, KeySetWithAKeyTooStrongForTheProfileIsRefused) {
   EXPECT_TRUE(check_key_set(Profile::kAes128, tdes3).ok());
   EXPECT_EQ(check_key_set(Profile::kLegacy, {{1, profile::SlotRule{"K0", 'D', 'B', 8}}}).error(),
             RegistrationError::kUndeliverableKey);
+  EXPECT_EQ(check_key_set(Profile::kAes128, {}).error(), RegistrationError::kKeySetSize);  // REQ-MSG-060
 }
 
 // Checks REQ-KEY-005: the estate report lists every terminal's KCV and algorithm, never a key.

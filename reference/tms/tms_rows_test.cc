@@ -695,6 +695,30 @@ TEST(TmsRows, S5_EnvelopeAndPayloadChecks) {
   }
 }
 
+// Checks REQ-DL-035: behind a valid envelope, a RESULT the transaction cannot end with is 01: 18
+// or 22 after a key download, any code but 00/18/22 after a program download; 18 is accepted
+// after a program download.
+TEST(TmsRows, S5_S6_SessionEndResultNotOfTheTransactionIs01) {
+  const struct {
+    bool key;
+    ResponseCode result;
+    bool accepted;
+  } cases[] = {{true, ResponseCode::kIntegrityFailed, false}, {true, ResponseCode::kApplyFailed, false},
+               {false, ResponseCode::kMacFailed, false},      {false, ResponseCode::kCancelled, false},
+               {false, ResponseCode::kIntegrityFailed, true}};
+  for (const auto& c : cases) {
+    Waiting w = waiting_for(c.key ? key_download() : program_download(), MsgType::kSessionEnd);
+    const Bytes body = w.run->keys.reseal(true, w.pending, codec::serialize(codec::SessionEnd{c.result}));
+    if (c.accepted) {
+      w.run->to_tms(body);
+      EXPECT_EQ(w.run->tms.state(), State::S_DONE);
+      EXPECT_EQ(w.estate->audit.records.at(0).terminal_result, std::optional(c.result));
+    } else {
+      expect_delivery_fails(w, body, ResponseCode::kMalformed);
+    }
+  }
+}
+
 TEST(TmsRows, S6_KeyDownloadSessionEndIsAckedAndAudited) {
   Waiting w = waiting_for(key_download(), MsgType::kSessionEnd);
   const session::Output out = w.run->to_tms(w.pending);
