@@ -337,7 +337,8 @@ int main(int argc, char** argv) {
       strings({"terminalRandom and tmsRandom list every call each side made to its random source, in order, with "
                "what it was for; a replay serves draw k to the k-th call and fails if the lengths differ or draws "
                "are left over.",
-               "The TMS draws, in order: DWK (REQ-HS-014), S_RAND (REQ-HS-015), the TR-31 padding of DWK_1 "
+               "The TMS draws, in order (spec/07-crypto.md 7.8): S_RAND (REQ-HS-015), DWK (REQ-HS-014), the "
+               "TR-31 padding of DWK_1 "
                "(not in LEGACY); then, after SAC_1 and the operator proof check out, the DSK, the TR-31 padding "
                "of the DSK's key block (not in LEGACY) and, for a key download outside LEGACY, the TR-31 padding "
                "of each delivered key's block in slot order. DES and TDES keys (LEGACY, TDES) are the drawn "
@@ -347,8 +348,9 @@ int main(int argc, char** argv) {
                "Packages: the vendor database holds each manifest, its signature and the content; the FIT is "
                "SHA-256 of each CHUNK_SIZE piece (REQ-DL-012). installed lists what the terminal had installed "
                "before the session.",
-               "opv is the operator verifier the TMS stores (REQ-OPR-002), derived from operatorPassword; it is "
-               "given so that PBKDF2 can be checked on its own."}));
+               "opv is the operator verifier the TMS stores (REQ-OPR-002), derived from operatorPassword with the "
+               "operator's opvSalt and opvIterations as enrolled at the TMS (the TMS sends both in HS_AUTH_REQUEST); "
+               "it is given so that PBKDF2 can be checked on its own."}));
   doc.emplace_back("testGroups",
                    Value::array({Value::object({{"comment", Value::string("honest sessions: every profile, both "
                                                                           "transactions")},
