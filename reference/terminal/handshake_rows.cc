@@ -10,6 +10,8 @@
 
 namespace tmsproto::terminal {
 
+constexpr std::size_t kMaxPasswordLength = 64;  // REQ-OPR-002
+
 // T1 — REQ-HS-002, REQ-HS-004, REQ-MSG-033.
 void Session::t1_start(StartCommand command) {
   codec::HsRequest m;
@@ -35,7 +37,13 @@ void Session::t1_start(StartCommand command) {
                                             codec::Emptiness::kRequired);
   const bool operator_ok = codec::valid_text(command.operator_id, kOperatorIdWidth, codec::CharSet::kAn,
                                              codec::Emptiness::kMayBeEmpty);
-  if (!legacy_ok || !key_set_ok || !operator_ok || !codec::valid_identity(config_.id)) {
+  // REQ-OPR-002: 1-64 octets of printable ASCII, refused locally before anything is derived from it.
+  const ByteView password = command.operator_password.view();
+  const bool password_ok =
+      command.operator_id.empty() ||
+      (!password.empty() && password.size() <= kMaxPasswordLength &&
+       std::all_of(password.begin(), password.end(), [](std::uint8_t c) { return c >= 0x20 && c <= 0x7e; }));
+  if (!legacy_ok || !key_set_ok || !operator_ok || !password_ok || !codec::valid_identity(config_.id)) {
     state_ = State::T_FAILED;
     failure_ = Failure{ResponseCode::kInternalError, false};
     return;

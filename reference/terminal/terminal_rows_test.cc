@@ -166,6 +166,9 @@ TEST(TerminalRows, T1_CommandBreakingTheMessageRulesIsRefusedLocally) {
       [](sim::Estate& e) { e.operator_id = "OP-1"; },                     // not AN
       [](sim::Estate& e) { e.operator_id = "OPERATOR1"; },                // longer than 8
       [](sim::Estate& e) { e.terminal_config.id.serial_no = ""; },        // identity incomplete
+      [](sim::Estate& e) { e.operator_password = ""; },                   // REQ-OPR-002: empty
+      [](sim::Estate& e) { e.operator_password = std::string(65, '1'); }, // REQ-OPR-002: over 64
+      [](sim::Estate& e) { e.operator_password = "12\t4"; },             // REQ-OPR-002: not printable
   };
   for (const auto& breaker : breakers) {
     auto e = sim::make_estate(key_download());

@@ -222,7 +222,8 @@ def odd_parity(key: bytes) -> bytes:
 # and each optional block  ID (2, alphanumeric; IDs that start with a digit are proprietary) |
 # length (2 upper-case hex: of the whole optional block, ID and length included) | data
 # (printable ASCII). A block of more than 255 characters has the length "00", then the number of
-# characters of its length (2 hex, "04") and its length (4 hex). The padding block "PB" is the
+# octets of its length (2 hex, "02": two octets, so four hex characters) and its length (4 hex),
+# as spec/13-tr31-appendix.md 13.3 writes it: "KS" "0002" "010A" for 256 data characters. The padding block "PB" is the
 # last one and pads the header to a multiple of the cipher block (8 for B, 16 for D). The MAC
 # covers the whole header, optional blocks included, and the clear key data.
 
@@ -310,7 +311,7 @@ def tr31_parse_header(block: str) -> tuple[str, list[tuple[str, str]]]:
         if length == 0:  # extended length: "00", the number of length characters, the length
             if at + 6 > len(block):
                 raise ValueError(f"extended length of optional block {block_id} runs past the key block")
-            count_chars = _hex_field(block[at + 4:at + 6], f"length-of-length of optional block {block_id}")
+            count_chars = 2 * _hex_field(block[at + 4:at + 6], f"length-of-length of optional block {block_id}")
             if count_chars == 0 or at + 6 + count_chars > len(block):
                 raise ValueError(f"extended length of optional block {block_id} is bad")
             length = _hex_field(block[at + 6:at + 6 + count_chars], f"extended length of optional block {block_id}")
@@ -1311,7 +1312,7 @@ def tr31_header_self_test() -> list[str]:
     good = "B0000X0TX00N0200" + "KS08ABCD" + "PB08" + "0000"
     bad = {
         "PB not last": "B0000X0TX00N0200" + "PB08" + "0000" + "KS08ABCD",
-        "extended form for a short block": "B0000X0TX00N0200" + "KS00040010" + "ABCDEF" + "PB06" + "00",
+        "extended form for a short block": "B0000X0TX00N0200" + "KS00020010" + "ABCDEF" + "PB06" + "00",
         "lower-case length": "B0000X0TX00N0100" + "KS0cABCDEFGH",
         "a block past the end": "B0000X0TX00N0200" + "KS08ABCD",
         "not a multiple of 8": "B0000X0TX00N0100" + "KS06AB",
