@@ -1,13 +1,15 @@
 #include "profile/profile_crypto.h"
 
+#include <algorithm>
 #include <array>
+#include <string_view>
 
 #include "common/try.h"
+#include "crypto/digest.h"
 #include "crypto/kcv.h"
 #include "crypto/kdf.h"
 #include "crypto/mac.h"
 #include "crypto/padding.h"
-#include "crypto/digest.h"
 #include "crypto/pbkdf2.h"
 #include "keyblock/tr31.h"
 
@@ -222,11 +224,15 @@ Result<Bytes, ResponseCode> sac(Profile p, const HandshakeKeys& k, const codec::
 Result<Bytes, ResponseCode> operator_proof(Profile p, const HandshakeKeys& k, ByteView opv,
                                            const codec::AuthData& t_data,
                                            const codec::AuthData& s_data) {
-  Bytes msg = label_then("OPR1", opv);
-  msg = concat(msg, context_of(t_data, s_data));
-  auto proof = mac_p(p, k.k_mac.view(), msg);  // REQ-CRYPTO-034; LEGACY has no operator (REQ-CRYPTO-025)
-  crypto::secure_wipe(msg);  // it holds OPV
-  return proof;
+  // "OPR1" || OPV || T_DATA || S_DATA, built in one buffer of its final size so that no copy of OPV
+  // is left behind by a reallocation; the buffer is wiped after use (REQ-KEY-024).
+  const Bytes context = context_of(t_data, s_data);
+  crypto::SecretBytes msg(4 + opv.size() + context.size());
+  auto out = msg.mutable_view().begin();
+  for (char c : std::string_view("OPR1")) *out++ = static_cast<std::uint8_t>(c);
+  out = std::copy(opv.begin(), opv.end(), out);
+  std::copy(context.begin(), context.end(), out);
+  return mac_p(p, k.k_mac.view(), msg.view());  // REQ-CRYPTO-034; LEGACY has no operator (REQ-CRYPTO-025)
 }
 
 // REQ-CRYPTO-036
