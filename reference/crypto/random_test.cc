@@ -17,6 +17,18 @@ TEST(OsRandom, FillsAndTwoDrawsDiffer) {
   EXPECT_NE(a, Bytes(32, 0));
 }
 
+// Checks REQ-CRYPTO-016. The generator the product takes: two instances are two independent draws
+// from the kernel, where two DeterministicRandom (test-only, tmsproto_testing) of one seed agree.
+TEST(OsRandom, TwoInstancesDiffer) {
+  OsRandom first, second;
+  Bytes a(32, 0), b(32, 0);
+  first.fill(a);
+  second.fill(b);
+  EXPECT_NE(a, b);
+  EXPECT_NE(a, Bytes(32, 0));
+  EXPECT_NE(b, Bytes(32, 0));
+}
+
 TEST(OsRandom, EmptyFillIsANoOp) {
   OsRandom rng;
   rng.fill({});
