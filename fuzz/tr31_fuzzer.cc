@@ -17,6 +17,7 @@
 #include "crypto/random.h"
 #include "fuzz_common.h"
 #include "keyblock/tr31.h"
+#include "testing/deterministic_random.h"
 
 namespace {
 

@@ -4,6 +4,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "crypto/test_util.h"
+#include "testing/deterministic_random.h"
 
 namespace tmsproto::crypto {
 namespace {

@@ -4,6 +4,7 @@
 
 #include "common/hex.h"
 #include "crypto/random.h"
+#include "testing/deterministic_random.h"
 
 namespace tmsproto::custody {
 namespace {

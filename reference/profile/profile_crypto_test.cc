@@ -10,6 +10,7 @@
 #include "common/hex.h"
 #include "crypto/random.h"
 #include "profile/envelope_crypto.h"
+#include "testing/deterministic_random.h"
 
 namespace tmsproto::profile {
 namespace {

@@ -4,6 +4,7 @@
 
 #include "crypto/random.h"
 #include "profile/profile_crypto.h"
+#include "testing/deterministic_random.h"
 
 namespace tmsproto::session {
 namespace {

@@ -13,6 +13,7 @@
 #include "session/clock.h"
 #include "sim/memory_ports.h"
 #include "terminal/session.h"
+#include "testing/deterministic_random.h"
 #include "tms/session.h"
 
 namespace tmsproto::sim {
