@@ -928,7 +928,9 @@ TEST(TmsRows, S1_UnknownOperatorGetsAStableDecoySaltAndThe25OfAWrongProof) {
     EXPECT_EQ(m->opv_iterations, enrolled.iterations);
     EXPECT_NE(m->opv_salt, enrolled.salt);
     EXPECT_NE(m->opv_salt, codec::OperatorSalt{});
-    if (first) EXPECT_EQ(m->opv_salt, first->opv_salt);
+    if (first) {
+      EXPECT_EQ(m->opv_salt, first->opv_salt);
+    }
     first = *m;
     run.to_terminal(*auth);
     run.drain();
