@@ -426,6 +426,11 @@ TEST(TerminalRows, T4_TransCodeOfAKeyDownloadIs01) {
   auto m = codec::parse_key_message(w.pending, Profile::kAes128);
   ASSERT_TRUE(m.ok());
   m->trans = TransCode::kKeyDownload;
+  // REQ-MSG-060: a key download's KEY_MESSAGE has at least 2 entries; with the DSK alone the body
+  // rule, not the row's TRANS_CODE check, would give the 01.
+  codec::KeyEntry extra = m->entries[0];
+  extra.slot = 1;
+  m->entries.push_back(extra);
   expect_delivery_fails(w, w.run->keys.with_key_mac(*m), ResponseCode::kMalformed);
 }
 
