@@ -152,6 +152,26 @@ codec::KeyEntry SessionKeys::wrap(std::uint8_t slot, const profile::SlotRule& ru
   return e;
 }
 
+codec::KeyEntry SessionKeys::wrap_tr31(std::uint8_t slot, const keyblock::Tr31Header& header, ByteView key,
+                                       const keyblock::WrapOptions& options) const {
+  crypto::DeterministicRandom rng(slot);
+  codec::KeyEntry e;
+  e.slot = slot;
+  auto block = keyblock::wrap(hs_->k_kek.view(), header, key, rng, options);
+  auto kcv = profile::key_check_value(header.algorithm, key);
+  if (block.ok()) e.key_block.assign(block->begin(), block->end());
+  if (kcv.ok()) e.kcv = std::move(kcv).value();
+  return e;
+}
+
+Bytes SessionKeys::pkg_confirm(const std::vector<codec::Offer>& offers, std::uint32_t seq) const {
+  return seal(false, MsgType::kPkgConfirm, seq, codec::serialize(codec::PkgConfirm{offers}));
+}
+
+Bytes SessionKeys::frame_response(const codec::FrameResponse& r, std::uint32_t seq) const {
+  return seal(false, MsgType::kFrameResponse, seq, codec::serialize(r));
+}
+
 Lockstep::Lockstep(Estate& e)
     : estate(e),
       terminal(e.terminal_config, e.terminal_ports()),

@@ -12,6 +12,7 @@
 #include "codec/download_payloads.h"
 #include "codec/handshake_messages.h"
 #include "codec/key_message.h"
+#include "keyblock/tr31.h"
 #include "profile/envelope_crypto.h"
 #include "profile/profile_crypto.h"
 #include "session/output.h"
@@ -53,6 +54,18 @@ class SessionKeys {
   Bytes with_key_mac(const codec::KeyMessage& m) const;
   // A key block and KCV for `key` under the session's handshake keys (REQ-CRYPTO-035).
   codec::KeyEntry wrap(std::uint8_t slot, const profile::SlotRule& rule, ByteView key) const;
+  // A key block for `key` under the session's K_KEK with ANY TR-31 header (version, usage,
+  // algorithm, mode, key version, exportability, key context, optional blocks) and any masking
+  // (keyblock::WrapOptions), with the KCV of `key` under the header's algorithm (REQ-CRYPTO-037):
+  // a correctly-MACed block that breaks exactly the REQ-CRYPTO-035 / REQ-KEY-025 rule the test
+  // chose. The block is empty if TR-31 itself cannot carry the key (e.g. longer than the KBPK).
+  codec::KeyEntry wrap_tr31(std::uint8_t slot, const keyblock::Tr31Header& header, ByteView key,
+                            const keyblock::WrapOptions& options = {}) const;
+  // Payloads the TMS sends, with any fields, sealed under the session's download keys with the SEQ
+  // given (REQ-DL-002: PKG_CONFIRM is the TMS's SEQ 0; for a FRAME_RESPONSE take the SEQ of the
+  // honest one it stands in for, envelope(false, body)->seq).
+  Bytes pkg_confirm(const std::vector<codec::Offer>& offers, std::uint32_t seq = 0) const;
+  Bytes frame_response(const codec::FrameResponse& r, std::uint32_t seq) const;
 
  private:
   Profile profile_;

@@ -73,14 +73,49 @@ inline std::array<Bytes, 5> defective_aborts() {
           Bytes{0x7f, 0x01, '1', '8', 0x00}, Bytes{0x7f, 0x01, '1'}};
 }
 
-// An offer as the estate's vendor signs it (REQ-DL-010), whatever the manifest says.
-inline codec::Offer signed_offer(const Estate& estate, const codec::Manifest& m) {
+// An offer signed with `private_key` (P-256), whatever the manifest says: the estate's vendor key
+// gives an offer that passes REQ-DL-010, any other key one that fails it with a well-formed
+// signature.
+inline codec::Offer signed_offer(ByteView private_key, const codec::Manifest& m) {
   crypto::DeterministicRandom rng(m.version);
   codec::Offer o;
   o.manifest = m;
-  auto sig = crypto::ecdsa_p256_sign(estate.vendor_private_key.view(), codec::serialize(m), rng);
+  auto sig = crypto::ecdsa_p256_sign(private_key, codec::serialize(m), rng);
   if (sig.ok()) std::copy(sig->begin(), sig->end(), o.signature.begin());
   return o;
+}
+
+// An offer as the estate's vendor signs it (REQ-DL-010), whatever the manifest says.
+inline codec::Offer signed_offer(const Estate& estate, const codec::Manifest& m) {
+  return signed_offer(estate.vendor_private_key.view(), m);
+}
+
+// An offer signed by a P-256 key that is not the vendor's (REQ-DL-010 fails, nothing else).
+inline codec::Offer offer_signed_by_another_key(const codec::Manifest& m) {
+  crypto::DeterministicRandom rng(0x0bad);
+  auto other = crypto::ecdsa_p256_generate(rng);
+  return signed_offer(other->private_key.view(), m);
+}
+
+// The TR-31 header REQ-CRYPTO-035 requires of a key delivered under `rule` (spec/13-tr31-appendix.md):
+// version by profile, usage / algorithm / mode from the slot rule, key version "00", exportability
+// 'N', key context '0', no optional block. Tests change one field of it.
+inline keyblock::Tr31Header delivered_header(Profile p, const profile::SlotRule& rule) {
+  keyblock::Tr31Header h;
+  h.version = p == Profile::kTdes ? keyblock::Tr31Version::kB : keyblock::Tr31Version::kD;
+  h.key_usage = rule.key_usage;
+  h.algorithm = rule.algorithm;
+  h.mode_of_use = rule.mode_of_use;
+  return h;
+}
+
+// The honest FRAME_RESPONSE for any piece of the estate's vendor database (package `pkg_index`
+// in the order of vendor().packages, which is the order the honest TMS offers them in).
+inline codec::FrameResponse honest_piece(Estate& estate, std::uint8_t pkg_index, codec::Section section,
+                                         std::uint32_t piece) {
+  const codec::Manifest& m = estate.vendor().packages.at(pkg_index).offer.manifest;
+  auto data = estate.vendor().piece(m, section, piece);
+  return codec::FrameResponse{pkg_index, section, piece, data.ok() ? std::move(data).value() : Bytes{}};
 }
 
 inline const codec::Manifest& first_manifest(Estate& estate) { return estate.vendor().packages.at(0).offer.manifest; }

@@ -429,6 +429,11 @@ TEST(TerminalRows, T4_TransCodeOfAKeyDownloadIs01) {
   auto m = codec::parse_key_message(w.pending, Profile::kAes128);
   ASSERT_TRUE(m.ok());
   m->trans = TransCode::kKeyDownload;
+  // REQ-MSG-060: a key download's KEY_MESSAGE has at least 2 entries; with the DSK alone the body
+  // rule, not the row's TRANS_CODE check, would give the 01.
+  codec::KeyEntry extra = m->entries[0];
+  extra.slot = 1;
+  m->entries.push_back(extra);
   expect_delivery_fails(w, w.run->keys.with_key_mac(*m), ResponseCode::kMalformed);
 }
 
@@ -1045,6 +1050,319 @@ TEST(TerminalRows, NamesFollowTheSpec) {
   EXPECT_EQ(classify(Bytes{0x12, 0x01}), Event::RX_PKG_CONFIRM);
   EXPECT_EQ(classify(Bytes{0x01, 0x01}), Event::RX_UNEXPECTED);  // HS_REQUEST: only a terminal sends it
   EXPECT_EQ(classify(Bytes{0x12}), Event::RX_MALFORMED);
+}
+
+// ---- One rule broken behind valid authentication (sim::SessionKeys::wrap_tr31, pkg_confirm,
+// frame_response): the KEY_MAC and the key block's own TR-31 MAC verify, so only the rule under
+// test can decide the code. ----------------------------------------------------------------------
+
+// The KEY_MESSAGE waiting in `w` with its last entry replaced, KEY_MAC recomputed (REQ-CRYPTO-036).
+Bytes with_last_entry(const Waiting& w, Profile p, const codec::KeyEntry& entry) {
+  auto m = codec::parse_key_message(w.pending, p);
+  EXPECT_TRUE(m.ok());
+  if (!m.ok()) return {};
+  m->entries.back() = entry;
+  return w.run->keys.with_key_mac(*m);
+}
+
+// The last delivered key of a key download rebuilt under `change(header)` around `key_length`
+// octets (0: the slot's length) with `options`; ok() says whether the block could be built.
+struct Forged {
+  Waiting w;
+  Bytes body;
+  bool ok = false;
+};
+Forged forged_last_key(Profile p, const std::function<void(keyblock::Tr31Header&)>& change,
+                       std::size_t key_length = 0, keyblock::WrapOptions options = {}) {
+  Forged f{waiting_for(key_download(p), MsgType::kKeyMessage), {}, false};
+  auto m = codec::parse_key_message(f.w.pending, p);
+  if (!m.ok()) return f;
+  const std::uint8_t slot = m->entries.back().slot;
+  const profile::SlotRule rule = f.w.estate->terminal_config.slots.at(slot);
+  keyblock::Tr31Header h = sim::rows::delivered_header(p, rule);
+  if (change) change(h);
+  const codec::KeyEntry e =
+      f.w.run->keys.wrap_tr31(slot, h, Bytes(key_length == 0 ? rule.key_length : key_length, 0x5a), options);
+  f.ok = !e.key_block.empty();
+  f.body = with_last_entry(f.w, p, e);
+  return f;
+}
+
+// The control for the tests below: the helper's block with the header REQ-CRYPTO-035 requires is
+// accepted and stored, so each test's one change is what the terminal refuses.
+TEST(TerminalRows, T3_ForgedKeyWithTheRequiredHeaderIsStored) {
+  for (Profile p : kKeyDownloadProfiles) {
+    Forged f = forged_last_key(p, {});
+    ASSERT_TRUE(f.ok) << name(p);
+    f.w.run->to_terminal(f.body);
+    EXPECT_EQ(f.w.run->terminal.state(), State::T_WAIT_END_ACK) << name(p);
+    EXPECT_TRUE(f.w.run->terminal.keys_installed()) << name(p);
+  }
+}
+
+void expect_forged_key_refused(Forged f, Profile p) {
+  ASSERT_TRUE(f.ok) << name(p);
+  expect_delivery_fails(f.w, f.body, ResponseCode::kIntegrityFailed);
+  EXPECT_TRUE(f.w.estate->key_store.slots.empty()) << name(p);  // REQ-KEY-022
+}
+
+// Checks REQ-CRYPTO-035, REQ-KEY-021: exportability must be 'N'.
+TEST(TerminalRows, T3_DeliveredKeyBlockMarkedExportableIs18) {
+  for (Profile p : kKeyDownloadProfiles) {
+    for (char e : {'E', 'S'}) {
+      expect_forged_key_refused(forged_last_key(p, [e](keyblock::Tr31Header& h) { h.exportability = e; }), p);
+    }
+  }
+}
+
+// Checks REQ-CRYPTO-035, REQ-KEY-021: key version must be "00".
+TEST(TerminalRows, T3_DeliveredKeyVersionNot00Is18) {
+  for (Profile p : kKeyDownloadProfiles) {
+    expect_forged_key_refused(forged_last_key(p, [](keyblock::Tr31Header& h) { h.key_version = "01"; }), p);
+  }
+}
+
+// Checks REQ-CRYPTO-035, REQ-KEY-021: key context must be '0'.
+TEST(TerminalRows, T3_DeliveredKeyContextNot0Is18) {
+  for (Profile p : kKeyDownloadProfiles) {
+    expect_forged_key_refused(forged_last_key(p, [](keyblock::Tr31Header& h) { h.key_context = '1'; }), p);
+  }
+}
+
+// Checks REQ-CRYPTO-035, REQ-KEY-021: no optional block (count "00") in a delivered key's header.
+TEST(TerminalRows, T3_OptionalBlockInADeliveredKeysHeaderIs18) {
+  for (Profile p : kKeyDownloadProfiles) {
+    expect_forged_key_refused(
+        forged_last_key(p, [](keyblock::Tr31Header& h) { h.optional_blocks.push_back({"KS", "ABCDEF"}); }), p);
+  }
+}
+
+// Checks REQ-CRYPTO-035, REQ-KEY-021: the key length must not be masked.
+TEST(TerminalRows, T3_MaskedKeyLengthIs18) {
+  for (Profile p : {Profile::kAes128, Profile::kAes256}) {
+    keyblock::WrapOptions masked;
+    masked.masked_key_length = 32;  // a 16-octet key padded as if it were 32
+    expect_forged_key_refused(forged_last_key(p, {}, 0, masked), p);
+  }
+}
+
+// Checks REQ-KEY-025, REQ-KEY-021: a key of another length than its slot's rule (an AES-256 key
+// where the slot wants AES-128; the K_KEK of AES256 can carry it, so the block verifies).
+TEST(TerminalRows, T3_KeyOfTheWrongLengthForItsSlotIs18) {
+  expect_forged_key_refused(forged_last_key(Profile::kAes256, {}, 32), Profile::kAes256);
+}
+
+// Checks REQ-KEY-014: the terminal's slot table holds a slot the TDES profile cannot deliver into;
+// a correctly-MACed KEY_MESSAGE that delivers into it is 18, and nothing is stored. The AES-128 key
+// (strength 128 > 80) wraps under the 2-key TDES K_KEK, so without the slot-strength check it would
+// be stored. A 3-key TDES key (112 > 80) cannot even be wrapped under a 2-key KBPK (TR-31), so its
+// case is refused by the unwrap as well.
+TEST(TerminalRows, T3_KeyStrongerThanTheProfileCanDeliverIs18) {
+  const profile::SlotRule too_strong[] = {{"P0", 'A', 'E', 16}, {"P0", 'T', 'E', 24}};
+  for (const profile::SlotRule& rule : too_strong) {
+    Waiting w = waiting_for(key_download(Profile::kTdes), MsgType::kKeyMessage,
+                            [rule](sim::Estate& e) { e.terminal_config.slots[3] = rule; });
+    auto m = codec::parse_key_message(w.pending, Profile::kTdes);
+    ASSERT_TRUE(m.ok());
+    const keyblock::Tr31Header h = sim::rows::delivered_header(Profile::kTdes, rule);
+    // The 3-key slot gets a 2-key key in its header, the longest a 2-key KBPK can carry, so that
+    // the body still parses.
+    const codec::KeyEntry e = w.run->keys.wrap_tr31(3, h, Bytes(16, 0x5a));
+    ASSERT_FALSE(e.key_block.empty());
+    m->entries.push_back(e);
+    expect_delivery_fails(w, w.run->keys.with_key_mac(*m), ResponseCode::kIntegrityFailed);
+    EXPECT_TRUE(w.estate->key_store.slots.empty());
+  }
+}
+
+// Checks REQ-MSG-100: a FRAME_RESPONSE that is an honest piece, correctly sealed, but not the one
+// requested (another SECTION, PIECE or PKG_INDEX) is 01, before its content is looked at.
+TEST(TerminalRows, T7_HonestPieceOfAnotherSectionPieceOrPackageIs01) {
+  auto o = program_download();
+  o.packages.push_back(PackageSpec{codec::PackageKind::kApplication, "OTHER", 2, 2500, 1024});
+  for (int which = 0; which < 3; ++which) {
+    Waiting w = waiting_for(o, MsgType::kFrameResponse);
+    ASSERT_EQ(response_in(w), sim::rows::honest_piece(*w.estate, 0, Section::kFit, 0));  // FIT 0 asked for
+    codec::FrameResponse other;
+    if (which == 0) other = sim::rows::honest_piece(*w.estate, 0, Section::kData, 0);  // SECTION
+    if (which == 1) other = sim::rows::honest_piece(*w.estate, 1, Section::kFit, 0);   // PKG_INDEX
+    if (which == 2) {                                                                   // PIECE
+      w.run->to_terminal(w.pending);  // the FIT; DATA 0 is asked for next
+      w.pending = *w.run->until_terminal_gets(MsgType::kFrameResponse);
+      ASSERT_EQ(response_in(w), sim::rows::honest_piece(*w.estate, 0, Section::kData, 0));
+      other = sim::rows::honest_piece(*w.estate, 0, Section::kData, 1);
+    }
+    ASSERT_FALSE(other.data.empty());
+    const std::uint32_t seq = w.run->keys.envelope(false, w.pending)->seq;
+    SCOPED_TRACE(which);
+    expect_delivery_fails(w, w.run->keys.frame_response(other, seq), ResponseCode::kMalformed);
+  }
+}
+
+// ---- Both checks fail: the first in the row's order gives the code (REQ-ERR-001) ----------------
+
+// T2: body [03] / identity [26] / PROFILE offered [08] / DWK_1 [11] / TAC_1 [11] / OPV [01]. The
+// message fails check `first` and every check after it; only the OPV check needs a valid TAC_1.
+TEST(TerminalRows, T2_ChecksInTheRowsOrder) {
+  struct Check {
+    ResponseCode code;
+    std::function<void(codec::HsAuthRequest&)> field;
+    std::function<void(Bytes&)> octets;
+  };
+  const std::vector<Check> checks = {
+      {ResponseCode::kUnsupportedVersion, {}, [](Bytes& b) { b[1] = 0x02; }},
+      {ResponseCode::kIdentityMismatch, [](codec::HsAuthRequest& m) { m.id = someone_else(m.id); }, {}},
+      {ResponseCode::kNoAcceptableProfile, [](codec::HsAuthRequest& m) { m = with_profile(m, Profile::kTdes); }, {}},
+      {ResponseCode::kTmsAuthFailed, [](codec::HsAuthRequest& m) { m.dwk1[5] ^= 0x01; }, {}},
+      {ResponseCode::kTmsAuthFailed, [](codec::HsAuthRequest& m) { m.tac1[0] ^= 0x01; }, {}},
+      {ResponseCode::kMalformed,
+       [](codec::HsAuthRequest& m) {
+         m.opv_iterations = codec::kMinOpvIterations;  // the session is unattended (REQ-HS-026)
+         m.opv_salt = codec::OperatorSalt{1};
+       },
+       {}},
+  };
+  for (std::size_t first = 0; first < checks.size(); ++first) {
+    Waiting w = waiting_for(program_download(), MsgType::kHsAuthRequest);
+    auto m = codec::parse_hs_auth_request(w.pending);
+    ASSERT_TRUE(m.ok());
+    for (std::size_t i = first; i < checks.size(); ++i) {
+      if (checks[i].field) checks[i].field(*m);
+    }
+    Bytes body = first + 1 == checks.size() ? w.run->keys.with_tac(*m) : codec::serialize(*m);
+    for (std::size_t i = first; i < checks.size(); ++i) {
+      if (checks[i].octets) checks[i].octets(body);
+    }
+    SCOPED_TRACE("first failing check: " + std::to_string(first));
+    expect_delivery_fails(w, body, checks[first].code);
+  }
+}
+
+// T3 / T4: body [03] / identity [26] / TRANS_CODE [01] / KEY_MAC [13] / entries [18] (the DSK's KCV,
+// an entry both rows have). Identity and TRANS_CODE come before the KEY_MAC in the row.
+TEST(TerminalRows, T3_T4_ChecksInTheRowsOrder) {
+  enum { kBody, kIdentity, kTrans, kMac, kEntry, kCount };
+  const ResponseCode codes[kCount] = {ResponseCode::kUnsupportedVersion, ResponseCode::kIdentityMismatch,
+                                      ResponseCode::kMalformed, ResponseCode::kMacFailed,
+                                      ResponseCode::kIntegrityFailed};
+  for (bool key : {true, false}) {
+    for (int first = kBody; first < kCount; ++first) {
+      Waiting w = waiting_for(key ? key_download() : program_download(), MsgType::kKeyMessage);
+      auto m = codec::parse_key_message(w.pending, Profile::kAes128);
+      ASSERT_TRUE(m.ok());
+      if (first <= kIdentity) m->id = someone_else(m->id);
+      if (first <= kTrans) {
+        // REQ-MSG-060 is a body rule checked against the message's own TRANS_CODE: a program
+        // download's KEY_MESSAGE carries the DSK alone, a key download's at least one key more,
+        // so that the body parses and the TRANS_CODE check decides.
+        m->trans = key ? TransCode::kProgramDownload : TransCode::kKeyDownload;
+        if (key) {
+          m->entries.resize(1);
+        } else {
+          codec::KeyEntry extra = m->entries[0];
+          extra.slot = 1;
+          m->entries.push_back(extra);
+        }
+      }
+      m->entries[0].kcv[0] ^= 0x01;  // kEntry: every case breaks it
+      Bytes body = w.run->keys.with_key_mac(*m);
+      if (first <= kMac) body.back() ^= 0x01;
+      if (first <= kBody) body[1] = 0x00;
+      SCOPED_TRACE(std::string(key ? "T3" : "T4") + " first failing check " + std::to_string(first));
+      expect_delivery_fails(w, body, codes[first]);
+    }
+  }
+}
+
+// T5, the envelope: MAC [13] / identity [26] / SEQ [14] / payload [01] (section 9.2); the payload is
+// either unparseable or a PKG_CONFIRM whose every offer fails, so that nothing after can win.
+TEST(TerminalRows, T5_EnvelopeChecksInTheirOrder) {
+  enum { kMac, kIdentity, kSeq, kPayload, kCount };
+  const ResponseCode codes[kCount] = {ResponseCode::kMacFailed, ResponseCode::kIdentityMismatch,
+                                      ResponseCode::kSequenceError, ResponseCode::kMalformed};
+  for (bool garbage : {true, false}) {
+    for (int first = kMac; first < kCount; ++first) {
+      if (!garbage && first == kPayload) continue;
+      Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm);
+      codec::Manifest bad = sim::rows::first_manifest(*w.estate);
+      bad.model_id = "OTHER01";
+      bad.version = 0;
+      bad.chunk_size = 60000;
+      const Bytes payload = garbage ? Bytes{0x09}
+                                    : codec::serialize(codec::PkgConfirm{{sim::rows::offer_signed_by_another_key(bad)}});
+      const codec::Identity id = first <= kIdentity ? someone_else(w.estate->terminal_config.id)
+                                                    : w.estate->terminal_config.id;
+      Bytes body = w.run->keys.seal(false, MsgType::kPkgConfirm, first <= kSeq ? 7 : 0, payload, id);
+      if (first <= kMac) body[body.size() - 3] ^= 0x01;
+      SCOPED_TRACE((garbage ? "garbage, " : "bad offers, ") + std::to_string(first));
+      expect_delivery_fails(w, body, codes[first]);
+    }
+  }
+}
+
+// T5, the offers behind a valid envelope: for each offer in order signature [19] / vendor and model
+// [27] / version [20] / CHUNK_SIZE [01]; only then each offer's resumed FIT against FIT_DIGEST [18].
+// Offer 0 is honest but its FIT, staged in an earlier session, does not match; offer 1 fails check
+// `first` and every later one, so its code wins over the resumed FIT's.
+TEST(TerminalRows, T5_OfferChecksThenTheResumedFitInTheRowsOrder) {
+  enum { kSignature, kModel, kVersion, kChunk, kResumedFit, kCount };
+  const ResponseCode codes[kCount] = {ResponseCode::kSignatureInvalid, ResponseCode::kManifestNotForTerminal,
+                                      ResponseCode::kRollbackRefused, ResponseCode::kMalformed,
+                                      ResponseCode::kIntegrityFailed};
+  auto o = program_download();
+  o.packages.push_back(PackageSpec{codec::PackageKind::kApplication, "OTHER", 2, 2500, 1024});
+  for (int first = kSignature; first < kCount; ++first) {
+    Waiting w = waiting_for(o, MsgType::kPkgConfirm, [](sim::Estate& e) {
+      e.terminal_config.max_chunk = 2048;
+      e.package_store.packages[{codec::PackageKind::kApplication, "OTHER"}] = {1, Bytes{9}};
+      e.package_store.stage_fit(manifest_id(e), Bytes(96, 0xee));  // PAYAPP's FIT, not its FIT_DIGEST
+    });
+    const codec::Offer good = w.estate->vendor().packages[0].offer;
+    codec::Manifest m = w.estate->vendor().packages[1].offer.manifest;
+    if (first <= kModel) m.model_id = "OTHER01";
+    if (first <= kVersion) m.version = 1;  // the installed version
+    if (first <= kChunk) m.chunk_size = 4096;
+    const codec::Offer second = first <= kSignature ? sim::rows::offer_signed_by_another_key(m)
+                                                    : sim::rows::signed_offer(*w.estate, m);
+    if (first == kResumedFit) {
+      ASSERT_EQ(second.manifest, w.estate->vendor().packages[1].offer.manifest);
+    }
+    SCOPED_TRACE("first failing check " + std::to_string(first));
+    expect_delivery_fails(w, w.run->keys.pkg_confirm({good, second}), codes[first]);
+  }
+}
+
+// T5: offers are checked in PKG_INDEX order — offer 0's CHUNK_SIZE [01] before offer 1's signature.
+TEST(TerminalRows, T5_AnEarlierOffersLastCheckWinsOverALaterOffersFirst) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm,
+                          [](sim::Estate& e) { e.terminal_config.max_chunk = 512; });
+  const codec::Offer first = w.estate->vendor().packages[0].offer;  // CHUNK_SIZE 1024 > 512
+  const codec::Offer second = sim::rows::offer_signed_by_another_key(other_package(*w.estate));
+  expect_delivery_fails(w, w.run->keys.pkg_confirm({first, second}), ResponseCode::kMalformed);
+}
+
+// T7: envelope MAC [13] / identity [26] / SEQ [14], then answers the request [01], then the piece's
+// content [18]. The response fails check `first` and every later one.
+TEST(TerminalRows, T7_ChecksInTheRowsOrder) {
+  enum { kMac, kIdentity, kSeq, kAnswers, kDigest, kCount };
+  const ResponseCode codes[kCount] = {ResponseCode::kMacFailed, ResponseCode::kIdentityMismatch,
+                                      ResponseCode::kSequenceError, ResponseCode::kMalformed,
+                                      ResponseCode::kIntegrityFailed};
+  for (int first = kMac; first < kCount; ++first) {
+    Waiting w = waiting_for(program_download(), MsgType::kFrameResponse);  // FIT 0 asked for
+    const std::uint32_t seq = w.run->keys.envelope(false, w.pending)->seq;
+    codec::FrameResponse r = first <= kAnswers ? sim::rows::honest_piece(*w.estate, 0, Section::kData, 0)
+                                               : response_in(w);
+    r.data[3] ^= 0x01;  // kDigest: every case breaks it
+    const codec::Identity id = first <= kIdentity ? someone_else(w.estate->terminal_config.id)
+                                                  : w.estate->terminal_config.id;
+    Bytes body = w.run->keys.seal(false, MsgType::kFrameResponse, first <= kSeq ? seq + 5 : seq,
+                                  codec::serialize(r), id);
+    if (first <= kMac) body.back() ^= 0x01;
+    SCOPED_TRACE("first failing check " + std::to_string(first));
+    expect_delivery_fails(w, body, codes[first]);
+    EXPECT_FALSE(w.estate->package_store.staged_fit(manifest_id(*w.estate)).has_value());
+  }
 }
 
 }  // namespace

@@ -654,6 +654,76 @@ TEST(TmsRows, S4_EnvelopeAndPayloadChecks) {
   }
 }
 
+// ---- Both checks fail: the first in the row's order gives the code (REQ-ERR-001) ----------------
+
+// S2: body [03, then 01] / identity [26] / SAC_1 [12] / operator [25] / key set still registered
+// [15] / every key deliverable (REQ-KEY-014) [96]. The answer fails check `first` and every later
+// one (the key set is both withdrawn and, in the registry's copy the custody wraps from, too strong
+// for TDES; withdrawn hides the strength, which is tested alone last).
+TEST(TmsRows, S2_ChecksInTheRowsOrder) {
+  enum { kVersion, kBody, kIdentity, kSac, kOperator, kKeySet, kDeliverable, kCount };
+  const ResponseCode codes[kCount] = {ResponseCode::kUnsupportedVersion, ResponseCode::kMalformed,
+                                      ResponseCode::kIdentityMismatch,   ResponseCode::kTerminalAuthFailed,
+                                      ResponseCode::kOperatorAuthFailed, ResponseCode::kUnknownKeySet,
+                                      ResponseCode::kInternalError};
+  const Profile p = Profile::kTdes;
+  for (int first = kVersion; first < kCount; ++first) {
+    Waiting w = waiting_for(key_download(p), MsgType::kHsAuthAnswer, [first](sim::Estate& e) {
+      if (first <= kOperator) e.operator_password = "4321";  // the terminal's proof is wrong
+      for (auto& [key, t] : e.registry.terminals) {
+        for (auto& [id, slots] : t.key_sets) slots.back().rule.key_length = 24;  // 3-key TDES
+      }
+    });
+    if (first <= kKeySet) {
+      for (auto& [key, t] : w.estate->registry.terminals) t.key_sets.clear();
+    }
+    auto m = codec::parse_hs_auth_answer(w.pending, p);
+    ASSERT_TRUE(m.ok());
+    if (first <= kIdentity) m->id = someone_else(m->id);
+    if (first <= kSac) m->sac1[0] ^= 0x01;
+    Bytes body = first <= kSac ? codec::serialize(*m) : w.pending;
+    if (first <= kBody) body.push_back(0x00);
+    if (first <= kVersion) body[1] = 0x02;
+    SCOPED_TRACE("first failing check " + std::to_string(first));
+    expect_delivery_fails(w, body, codes[first]);
+    EXPECT_FALSE(w.run->tms.key_message_sent());
+  }
+}
+
+// S4: envelope MAC [13] / identity [26] / SEQ [14] / payload [01] (section 9.2), then PKG_INDEX
+// [16] / PIECE [17] / request budget [24] (REQ-SEC-010). The request comes after the budget is
+// spent and fails check `first` and every later one; for the envelope checks its payload is either
+// unparseable or a request failing all of PKG_INDEX, PIECE and the budget.
+TEST(TmsRows, S4_ChecksInTheRowsOrder) {
+  enum { kMac, kIdentity, kSeq, kPayload, kPkgIndex, kPiece, kBudget, kCount };
+  const ResponseCode codes[kCount] = {ResponseCode::kMacFailed,         ResponseCode::kIdentityMismatch,
+                                      ResponseCode::kSequenceError,     ResponseCode::kMalformed,
+                                      ResponseCode::kPackageNotOffered, ResponseCode::kPieceOutOfRange,
+                                      ResponseCode::kResourceLimit};
+  for (bool garbage : {true, false}) {
+    for (int first = kMac; first < kCount; ++first) {
+      if (garbage && first > kPayload) continue;
+      if (!garbage && first == kPayload) continue;
+      Waiting w = waiting_for(program_download(), MsgType::kFrameRequest);
+      std::uint32_t seq = seq_of(w);
+      for (int i = 0; i < 20; ++i) {  // the 4 pieces offered plus 16 (REQ-SEC-010)
+        ASSERT_EQ(w.run->to_tms(frame_request(w, {0, Section::kData, 2}, seq++)).send.size(), 1u) << i;
+      }
+      codec::FrameRequest q{0, Section::kData, 2};
+      if (first <= kPiece) q.piece = 99;
+      if (first <= kPkgIndex) q.pkg_index = 5;
+      const Bytes payload = garbage ? Bytes{0, 3, 0, 0, 0, 0} : codec::serialize(q);  // SECTION 0x03
+      const codec::Identity id = first <= kIdentity ? someone_else(w.estate->terminal_config.id)
+                                                    : w.estate->terminal_config.id;
+      Bytes body = w.run->keys.seal(true, MsgType::kFrameRequest, first <= kSeq ? seq + 7 : seq, payload, id);
+      if (first <= kMac) body.back() ^= 0x01;
+      SCOPED_TRACE((garbage ? "garbage, " : "") + std::to_string(first));
+      expect_delivery_fails(w, body, codes[first]);
+      EXPECT_EQ(w.run->tms.frames_served(), 20u);
+    }
+  }
+}
+
 // ---- S5 / S6 (REQ-DL-032, REQ-KEY-023, REQ-TMS-005) --------------------------------------------
 
 TEST(TmsRows, S5_SessionEndIsAckedAndAudited) {
