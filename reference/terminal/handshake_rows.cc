@@ -151,8 +151,8 @@ void Session::t3_t4_key_message(ByteView body) {
   announce.max_chunk = config_.max_chunk;
   // REQ-MSG-080: every installed package (VERSION >= 1) in ascending (KIND, NAME) order, whatever
   // order the store keeps them in.
-  for (codec::InstalledPackage& p : ports_.packages.installed()) {
-    if (p.version != 0) announce.installed.push_back(std::move(p));
+  for (codec::InstalledPackage& pkg : ports_.packages.installed()) {
+    if (pkg.version != 0) announce.installed.push_back(std::move(pkg));
   }
   std::sort(announce.installed.begin(), announce.installed.end(), codec::announce_order);
   if (announce.installed.size() > codec::kMaxAnnounced) return fail_with(ResponseCode::kInternalError);  // [96]
