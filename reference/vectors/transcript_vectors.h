@@ -1,9 +1,9 @@
 // Algorithm TMS-TRANSCRIPT of vectors/README.md: one complete session, every message in order,
 // with every input that makes it deterministic (keys, identities, packages, clocks and the random
 // draws of each side). The checker replays each side on its own: a terminal::Session configured
-// from the case is fed the TMS's messages and must send exactly the terminal's messages and end in
-// T_DONE; a tms::Session is fed the terminal's messages and must send exactly the TMS's and end
-// in S_DONE. Randomness and time are injected (REQ-TERM-003, REQ-TMS-003, REQ-CRYPTO-016).
+// from the case (and its policy) is fed the TMS's messages and must send exactly the terminal's
+// messages and end as the case's `expect` says (T_DONE when absent, or T_FAILED with its code); a
+// tms::Session likewise with the terminal's messages (S_DONE / S_FAILED). Randomness and time are injected (REQ-TERM-003, REQ-TMS-003, REQ-CRYPTO-016).
 #pragma once
 
 #include <array>
