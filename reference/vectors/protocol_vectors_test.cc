@@ -141,6 +141,80 @@ TEST_F(TranscriptVectors, ATruncatedSessionDoesNotEndDone) {
   EXPECT_EQ(v.why, "terminal replay: ended in T_WAIT_END_ACK after all messages");
 }
 
+// The case with this tcId, from any group.
+TranscriptCase case_with_id(const json::Value& doc, std::int64_t id) {
+  for (const auto& g : doc.find("testGroups")->items()) {
+    for (const auto& t : g.find("tests")->items()) {
+      if (t.find("tcId")->as_int() == id) {
+        auto c = read_transcript_case(t);
+        EXPECT_TRUE(c.ok());
+        return std::move(c).value();
+      }
+    }
+  }
+  ADD_FAILURE() << "no tcId " << id;
+  return {};
+}
+
+TEST_F(TranscriptVectors, AFailingSessionReplaysWithItsExpectedOutcome) {
+  const TranscriptCase c = case_with_id(doc_, 24);  // stale T_TIME: the TMS answers ABORT 09
+  ASSERT_EQ(c.expect.code, ResponseCode::kStaleDatetime);
+  EXPECT_EQ(replay_terminal(c).kind, Verdict::Kind::kAccepted) << replay_terminal(c).why;
+  EXPECT_EQ(replay_tms(c).kind, Verdict::Kind::kAccepted) << replay_tms(c).why;
+}
+
+TEST_F(TranscriptVectors, AnotherExpectedCodeFailsBothReplays) {
+  TranscriptCase c = case_with_id(doc_, 24);
+  c.expect.code = ResponseCode::kReplay;  // the engines end with 09, the case now claims 10
+  Verdict v = replay_tms(c);
+  EXPECT_EQ(v.kind, Verdict::Kind::kRejected);
+  EXPECT_EQ(v.why, "TMS replay: ended in S_FAILED with code 09, expected code 10");
+  v = replay_terminal(c);  // the terminal received ABORT 09 (row T10)
+  EXPECT_EQ(v.kind, Verdict::Kind::kRejected);
+  EXPECT_EQ(v.why, "terminal replay: ended in T_FAILED with code 09, expected code 10");
+}
+
+TEST_F(TranscriptVectors, APolicyInputDecidesTheOutcome) {
+  TranscriptCase c = case_with_id(doc_, 25);  // T_RAND seeded in the replay cache: ABORT 10
+  ASSERT_FALSE(c.policy.replay_cache_seeded.empty());
+  c.policy.replay_cache_seeded.clear();  // without it the TMS answers HS_AUTH_REQUEST, not ABORT 10
+  EXPECT_EQ(replay_tms(c).kind, Verdict::Kind::kRejected);
+  c = case_with_id(doc_, 20);  // terminal not registered: ABORT 06
+  c.policy.terminal_registered = true;
+  EXPECT_EQ(replay_tms(c).kind, Verdict::Kind::kRejected);
+}
+
+TEST_F(TranscriptVectors, ACompleteSessionClaimedToFailIsRejected) {
+  TranscriptCase c = first_case();
+  c.expect.terminal_done = false;
+  c.expect.code = ResponseCode::kIntegrityFailed;
+  const Verdict v = replay_terminal(c);
+  EXPECT_EQ(v.kind, Verdict::Kind::kRejected);
+  EXPECT_EQ(v.why, "terminal replay: ended in T_DONE after all messages, expected T_FAILED");
+}
+
+TEST_F(TranscriptVectors, TheSideAnInjectedMessageImpersonatesStopsBeforeIt) {
+  TranscriptCase c = case_with_id(doc_, 30);  // TAC_1 flipped in transit: the terminal answers ABORT 11
+  ASSERT_TRUE(c.messages[1].injected);
+  EXPECT_EQ(replay_tms(c).kind, Verdict::Kind::kAccepted) << replay_tms(c).why;  // stops before message 1
+  EXPECT_EQ(replay_terminal(c).kind, Verdict::Kind::kAccepted) << replay_terminal(c).why;
+  c.messages[1].injected = false;  // then the TMS's own HS_AUTH_REQUEST must match it, and does not
+  const Verdict v = replay_tms(c);
+  EXPECT_EQ(v.kind, Verdict::Kind::kRejected);
+  EXPECT_EQ(v.why.rfind("TMS replay: message 1: ", 0), 0u) << v.why;
+}
+
+TEST_F(TranscriptVectors, TheExpectationMustMatchTheRecordedAbort) {
+  std::string text = read_vector_file("tms_transcript.json");
+  const std::string from = R"("code":"09","terminalState")";
+  const auto at = text.find(from);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, from.size(), R"("code":"10","terminalState")");
+  const auto lines = failure_lines("tms_transcript.json", check_text(text));
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0], "FAIL tms_transcript.json tcId 24 (TMS-TRANSCRIPT): expect: the ABORT does not carry code 10");
+}
+
 TEST_F(TranscriptVectors, MalformedCaseNamesFileAndTcId) {
   std::string text = read_vector_file("tms_transcript.json");
   const std::string from = R"("terminalTime": "20261126160000")";

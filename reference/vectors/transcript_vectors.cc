@@ -3,13 +3,16 @@
 #include "vectors/transcript_vectors.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <tuple>
 #include <optional>
 
 #include "common/hex.h"
 #include "crypto/digest.h"
 #include "crypto/secret.h"
 #include "custody/software_custody.h"
+#include "protocol/response_code.h"
 #include "session/clock.h"
 #include "sim/memory_ports.h"
 #include "terminal/session.h"
@@ -91,10 +94,120 @@ Read<std::vector<TranscriptMessage>> messages_field(const Value& test) {
     if (*from != "terminal" && *from != "tms") return fail(FieldError{where + ": \"from\" must be terminal or tms"});
     auto body = hex_field(m, "hex");
     if (!body) return fail(in(where, body.error()));
-    out.push_back({*from == "terminal", std::move(*body)});
+    bool injected = false;
+    if (const Value* inj = m.find("injected"); inj != nullptr) {
+      if (!inj->is_bool()) return fail(FieldError{where + ": \"injected\" must be true or false"});
+      injected = inj->as_bool();
+    }
+    out.push_back({*from == "terminal", std::move(*body), injected});
   }
   if (out.empty()) return fail(FieldError{"field \"messages\" is empty"});
   return out;
+}
+
+Read<bool> bool_member(const Value& v, std::string_view name, bool fallback) {
+  const Value* b = v.find(name);
+  if (b == nullptr) return fallback;
+  if (!b->is_bool()) return fail(FieldError{"field \"" + std::string(name) + "\" must be true or false"});
+  return b->as_bool();
+}
+
+// `policy` (vectors/README.md): every member optional, defaulting to the honest sessions' value.
+Read<TranscriptPolicy> policy_field(const Value& test, Profile profile) {
+  TranscriptPolicy p;
+  p.terminal_legacy_enabled = p.tms_legacy_enabled = profile == Profile::kLegacy;
+  const Value* v = test.find("policy");
+  if (v == nullptr) return p;
+  if (!v->is_object()) return fail(FieldError{"field \"policy\" must be an object"});
+  const auto err = [](const FieldError& e) { return fail(FieldError{"policy: " + e.why}); };
+  if (const Value* legacy = v->find("legacyEnabled"); legacy != nullptr) {
+    auto t = bool_member(*legacy, "terminal", p.terminal_legacy_enabled);
+    if (!t) return err(t.error());
+    auto s = bool_member(*legacy, "tms", p.tms_legacy_enabled);
+    if (!s) return err(s.error());
+    p.terminal_legacy_enabled = *t;
+    p.tms_legacy_enabled = *s;
+  }
+  for (auto [name, dest] : {std::pair{"unattendedAllowed", &p.unattended_allowed},
+                            {"terminalRegistered", &p.terminal_registered},
+                            {"keySetRegistered", &p.key_set_registered},
+                            {"operatorEnrolled", &p.operator_enrolled},
+                            {"operatorMayDownloadKeys", &p.operator_may_download_keys},
+                            {"keyStoreFails", &p.key_store_fails},
+                            {"applyFails", &p.apply_fails},
+                            {"vendorFails", &p.vendor_fails}}) {
+    auto b = bool_member(*v, name, *dest);
+    if (!b) return err(b.error());
+    *dest = *b;
+  }
+  if (v->find("freshnessWindowSeconds") != nullptr) {
+    auto w = int_field(*v, "freshnessWindowSeconds", 0, 86400);
+    if (!w) return err(w.error());
+    p.freshness_window_s = *w;
+  }
+  if (const Value* lock = v->find("operatorLock"); lock != nullptr) {
+    auto n = int_field(*lock, "consecutiveFailures", 0, 0xFFFFFFFF);
+    if (!n) return err(n.error());
+    auto until = int_field(*lock, "lockedUntil", 0, INT64_MAX);
+    if (!until) return err(until.error());
+    p.operator_failures = static_cast<std::uint32_t>(*n);
+    p.operator_locked_until_s = *until;
+  }
+  if (v->find("decoySaltKey") != nullptr) {
+    auto k = hex_field(*v, "decoySaltKey");
+    if (!k) return err(k.error());
+    if (k->size() != 32) return fail(FieldError{"policy: decoySaltKey must be 32 octets"});
+    p.decoy_salt_key = *k;
+  }
+  if (v->find("replayCacheSeeded") != nullptr) {
+    auto arr = array_field(*v, "replayCacheSeeded");
+    if (!arr) return err(arr.error());
+    for (const Value& r : (*arr)->items()) {
+      auto b = r.is_string() ? from_hex(r.as_string()) : std::nullopt;
+      if (!b || b->size() != 8) return fail(FieldError{"policy: replayCacheSeeded holds T_RANDs of 8 octets"});
+      std::array<std::uint8_t, 8> t{};
+      std::copy(b->begin(), b->end(), t.begin());
+      p.replay_cache_seeded.push_back(t);
+    }
+  }
+  return p;
+}
+
+// `expect` (vectors/README.md). Absent: the session completes (T_DONE, S_DONE).
+Read<TranscriptExpect> expect_field(const Value& test, std::size_t messages) {
+  TranscriptExpect e;
+  e.at_message = messages - 1;
+  const Value* v = test.find("expect");
+  if (v == nullptr) return e;
+  const auto err = [](const FieldError& x) { return fail(FieldError{"expect: " + x.why}); };
+  auto ends = string_field(*v, "endsBy");
+  if (!ends) return err(ends.error());
+  if (*ends == "none") e.ends_by = TranscriptExpect::EndsBy::kNone;
+  else if (*ends == "terminal") e.ends_by = TranscriptExpect::EndsBy::kTerminal;
+  else if (*ends == "tms") e.ends_by = TranscriptExpect::EndsBy::kTms;
+  else return fail(FieldError{"expect: endsBy must be terminal, tms or none"});
+  auto at = int_field(*v, "atMessage", 0, static_cast<std::int64_t>(messages) - 1);
+  if (!at) return err(at.error());
+  e.at_message = static_cast<std::size_t>(*at);
+  auto code = string_field(*v, "code");
+  if (!code) return err(code.error());
+  const auto rc = code->size() == 2 ? response_code_from_ascii((*code)[0], (*code)[1]) : std::nullopt;
+  if (!rc) return fail(FieldError{"expect: code must be a response code of spec/08-response-codes.md"});
+  e.code = *rc;
+  auto ts = string_field(*v, "terminalState");
+  if (!ts) return err(ts.error());
+  if (*ts != "T_DONE" && *ts != "T_FAILED") return fail(FieldError{"expect: terminalState must be T_DONE or T_FAILED"});
+  e.terminal_done = *ts == "T_DONE";
+  auto ss = string_field(*v, "tmsState");
+  if (!ss) return err(ss.error());
+  if (*ss != "S_DONE" && *ss != "S_FAILED") return fail(FieldError{"expect: tmsState must be S_DONE or S_FAILED"});
+  e.tms_done = *ss == "S_DONE";
+  return e;
+}
+
+std::string code_text(ResponseCode c) {
+  const auto n = static_cast<unsigned>(c);
+  return std::string{static_cast<char>('0' + n / 10), static_cast<char>('0' + n % 10)};
 }
 
 #define TMSPROTO_READ(var, reader)                 \
@@ -126,11 +239,19 @@ class Replay {
   Replay(const TranscriptCase& c, bool terminal_side, ScriptedRandom& rng)
       : c_(c), terminal_side_(terminal_side), rng_(rng) {}
 
-  // The engine's output after one input; nullopt while everything matches.
+  // The engine's output after one input; nullopt while everything matches. A recorded message
+  // marked injected in this side's name stops the replay there: the engine would have sent
+  // something else, which the transcript does not hold (vectors/README.md, "injected").
   std::optional<Verdict> take(const session::Output& out) {
     // Randomness that could not be served explains whatever the engine then sent, so it comes first.
     if (rng_.error()) return fail_here(*rng_.error());
     for (const Bytes& body : out.send) {
+      if (stopped_) return std::nullopt;
+      if (next_ < c_.messages.size() && c_.messages[next_].from_terminal == terminal_side_ &&
+          c_.messages[next_].injected) {
+        stopped_ = true;
+        return std::nullopt;
+      }
       if (next_ >= c_.messages.size() || c_.messages[next_].from_terminal != terminal_side_) {
         return fail_here("sent an extra " + message_name(body) + " (" + std::to_string(body.size()) +
                          " octets) after message " + std::to_string(next_));
@@ -146,9 +267,13 @@ class Replay {
 
   // The next recorded message must be the peer's, and is returned to be fed in.
   std::optional<ByteView> peer_message(std::optional<Verdict>& problem) {
-    if (next_ >= c_.messages.size()) return std::nullopt;
+    if (stopped_ || next_ >= c_.messages.size()) return std::nullopt;
     const TranscriptMessage& m = c_.messages[next_];
     if (m.from_terminal == terminal_side_) {
+      if (m.injected) {
+        stopped_ = true;
+        return std::nullopt;
+      }
       problem = fail_here("did not send message " + std::to_string(next_) + " (" + message_name(m.body) + ")");
       return std::nullopt;
     }
@@ -156,8 +281,23 @@ class Replay {
     return ByteView(m.body);
   }
 
-  Verdict finish(bool done, std::string_view state) {
-    if (!done) return *fail_here("ended in " + std::string(state) + " after all messages");
+  bool stopped() const { return stopped_; }
+
+  // `done`: the engine is in its DONE state; `failure`: the code it recorded when FAILED (nullopt:
+  // none, e.g. connection lost). A side that stopped before an injected message is checked only
+  // for what it sent.
+  Verdict finish(bool done, std::optional<ResponseCode> failure, std::string_view state) {
+    if (stopped_) return Verdict::accepted();
+    const TranscriptExpect& e = c_.expect;
+    const bool want_done = terminal_side_ ? e.terminal_done : e.tms_done;
+    const std::string want_state = terminal_side_ ? (want_done ? "T_DONE" : "T_FAILED") : (want_done ? "S_DONE" : "S_FAILED");
+    if (done != want_done) {
+      return *fail_here("ended in " + std::string(state) + " after all messages, expected " + want_state);
+    }
+    if (!done && failure != e.code) {  // REQ-ERR-001: exactly the code of the first failing check
+      return *fail_here("ended in " + want_state + " with code " + (failure ? code_text(*failure) : "none") +
+                        ", expected code " + code_text(e.code));
+    }
     if (!rng_.exhausted()) {
       return *fail_here("used " + std::to_string(rng_.used()) + " of the " +
                         std::to_string((terminal_side_ ? c_.terminal_random : c_.tms_random).size()) +
@@ -175,6 +315,7 @@ class Replay {
   bool terminal_side_;
   ScriptedRandom& rng_;
   std::size_t next_ = 0;
+  bool stopped_ = false;
 };
 
 // The FIT of a package (REQ-DL-012): SHA-256 of each piece of CHUNK_SIZE octets.
@@ -292,6 +433,10 @@ Result<TranscriptCase, FieldError> read_transcript_case(const json::Value& test)
   c.tms_random = std::move(tms_random);
   TMSPROTO_READ(messages, messages_field(test));
   c.messages = std::move(messages);
+  TMSPROTO_READ(policy, policy_field(test, c.profile));
+  c.policy = std::move(policy);
+  TMSPROTO_READ(expect, expect_field(test, c.messages.size()));
+  c.expect = expect;
   return c;
 }
 
@@ -345,12 +490,84 @@ std::vector<json::Member> transcript_case_members(const TranscriptCase& c) {
   m.emplace_back("tmsRandom", draws_value(c.tms_random));
   std::vector<Value> messages;
   for (const TranscriptMessage& msg : c.messages) {
-    messages.push_back(Value::object({{"from", Value::string(msg.from_terminal ? "terminal" : "tms")},
-                                      {"type", Value::string(message_name(msg.body))},
-                                      {"hex", hex_value(msg.body)}}));
+    std::vector<Member> mm = {{"from", Value::string(msg.from_terminal ? "terminal" : "tms")},
+                              {"type", Value::string(message_name(msg.body))}};
+    if (msg.injected) mm.emplace_back("injected", Value::boolean(true));
+    mm.emplace_back("hex", hex_value(msg.body));
+    messages.push_back(Value::object(std::move(mm)));
   }
   m.emplace_back("messages", Value::array(std::move(messages)));
+  const TranscriptPolicy& p = c.policy;
+  std::vector<Member> pol;
+  pol.emplace_back("legacyEnabled", Value::object({{"terminal", Value::boolean(p.terminal_legacy_enabled)},
+                                                    {"tms", Value::boolean(p.tms_legacy_enabled)}}));
+  pol.emplace_back("unattendedAllowed", Value::boolean(p.unattended_allowed));
+  pol.emplace_back("freshnessWindowSeconds", Value::integer(p.freshness_window_s));
+  pol.emplace_back("terminalRegistered", Value::boolean(p.terminal_registered));
+  if (c.trans == TransCode::kKeyDownload) pol.emplace_back("keySetRegistered", Value::boolean(p.key_set_registered));
+  if (!c.operator_id.empty()) {
+    pol.emplace_back("operatorEnrolled", Value::boolean(p.operator_enrolled));
+    pol.emplace_back("operatorMayDownloadKeys", Value::boolean(p.operator_may_download_keys));
+    pol.emplace_back("operatorLock",
+                     Value::object({{"consecutiveFailures", Value::integer(p.operator_failures)},
+                                    {"lockedUntil", Value::integer(p.operator_locked_until_s)}}));
+    pol.emplace_back("decoySaltKey", hex_value(p.decoy_salt_key));
+  }
+  std::vector<Value> seeded;
+  for (const auto& t : p.replay_cache_seeded) seeded.push_back(hex_value(t));
+  pol.emplace_back("replayCacheSeeded", Value::array(std::move(seeded)));
+  pol.emplace_back("keyStoreFails", Value::boolean(p.key_store_fails));
+  pol.emplace_back("applyFails", Value::boolean(p.apply_fails));
+  pol.emplace_back("vendorFails", Value::boolean(p.vendor_fails));
+  m.emplace_back("policy", Value::object(std::move(pol)));
+  const TranscriptExpect& e = c.expect;
+  using E = TranscriptExpect::EndsBy;
+  m.emplace_back("expect",
+                 Value::object({{"endsBy", Value::string(e.ends_by == E::kNone ? "none"
+                                                         : e.ends_by == E::kTerminal ? "terminal" : "tms")},
+                                {"atMessage", Value::integer(static_cast<std::int64_t>(e.at_message))},
+                                {"code", Value::string(code_text(e.code))},
+                                {"terminalState", Value::string(e.terminal_done ? "T_DONE" : "T_FAILED")},
+                                {"tmsState", Value::string(e.tms_done ? "S_DONE" : "S_FAILED")}}));
   return m;
+}
+
+void apply_terminal_policy(const TranscriptPolicy& p, terminal::Config& config, sim::MemoryKeyStore& keys,
+                           sim::MemoryPackageStore& store) {
+  config.legacy_enabled = p.terminal_legacy_enabled;  // REQ-CRYPTO-020
+  keys.fail_next = p.key_store_fails;                 // REQ-KEY-022
+  store.fail_apply = p.apply_fails;                   // REQ-DL-030
+}
+
+void apply_tms_policy(const TranscriptPolicy& p, const codec::Identity& id, const std::string& key_set_id,
+                      std::string_view operator_id, sim::MemoryRegistry& registry, tms::Config& config,
+                      sim::MemoryReplayCache& replay_cache, sim::MemoryVendor& vendor) {
+  // REQ-OPR-007: the decoy salts come from the policy's estate key.
+  sim::MemoryRegistry fresh{crypto::SecretBytes(p.decoy_salt_key)};
+  fresh.terminals = std::move(registry.terminals);
+  fresh.operators = std::move(registry.operators);
+  fresh.enrolment_iterations = registry.enrolment_iterations;
+  registry = std::move(fresh);
+  const auto key = std::tuple{id.vendor_id, id.model_id, id.serial_no};
+  if (auto t = registry.terminals.find(key); t != registry.terminals.end()) {
+    t->second.record.legacy_enabled = p.tms_legacy_enabled;  // REQ-CRYPTO-020
+    t->second.unattended_allowed = p.unattended_allowed;     // REQ-OPR-005
+    if (!p.key_set_registered) t->second.key_sets.erase(key_set_id);  // REQ-KEY-013
+    if (!p.terminal_registered) registry.terminals.erase(t);         // REQ-HS-018
+  }
+  for (auto& o : registry.operators) {
+    if (o.vendor_id != id.vendor_id || o.operator_id != operator_id) continue;
+    o.may_download_keys = p.operator_may_download_keys;  // REQ-OPR-004
+    o.lock = tms::OperatorLock{p.operator_failures, p.operator_locked_until_s};  // REQ-OPR-006
+  }
+  if (!p.operator_enrolled) {
+    std::erase_if(registry.operators, [&](const auto& o) { return o.vendor_id == id.vendor_id && o.operator_id == operator_id; });
+  }
+  config.freshness_window_s = p.freshness_window_s;  // REQ-HS-012
+  for (const auto& t : p.replay_cache_seeded) {      // REQ-HS-013: seen, and not yet expired
+    (void)replay_cache.remember(id, t, INT64_MAX / 2, 0);
+  }
+  vendor.fail = p.vendor_fails;  // REQ-TMS-022
 }
 
 // The terminal's side: configured as installed (REQ-KEY-001, REQ-KEY-025), started with the
@@ -360,7 +577,6 @@ Verdict replay_terminal(const TranscriptCase& c) {
   config.id = c.id;
   config.profile = c.profile;
   config.dmk = crypto::SecretBytes(c.dmk);
-  config.legacy_enabled = c.profile == Profile::kLegacy;  // REQ-CRYPTO-020: enabled for this device
   config.vendor_public_key = c.vendor_public_key;
   for (const TranscriptKey& k : c.key_set) config.slots[k.slot] = k.rule;
   config.max_chunk = c.max_chunk;
@@ -369,6 +585,7 @@ Verdict replay_terminal(const TranscriptCase& c) {
   sim::MemoryKeyStore keys;
   sim::MemoryPackageStore store;
   for (const auto& i : c.installed) store.packages[{i.kind, i.name}] = {i.version, {}};
+  apply_terminal_policy(c.policy, config, keys, store);
   terminal::Session s(config, {clock, rng, keys, store});
 
   terminal::StartCommand command;
@@ -383,7 +600,12 @@ Verdict replay_terminal(const TranscriptCase& c) {
     if (auto p = replay.take(s.receive(*body))) return *p;
   }
   if (problem) return *problem;
-  return replay.finish(s.state() == terminal::State::T_DONE, terminal::name(s.state()));
+  if (!replay.stopped() && s.state() != terminal::State::T_DONE && s.state() != terminal::State::T_FAILED) {
+    return Verdict::rejected("terminal replay: ended in " + std::string(terminal::name(s.state())) +
+                             " after all messages");
+  }
+  return replay.finish(s.state() == terminal::State::T_DONE, s.failure() ? s.failure()->code : std::nullopt,
+                       terminal::name(s.state()));
 }
 
 // The TMS's side: its key custody holds the terminal's DMK and the key set's keys (REQ-KEY-006),
@@ -435,7 +657,8 @@ Verdict replay_tms(const TranscriptCase& c) {
   sim::MemoryAuditLog audit;
   session::FixedClock clock(c.tms_time);
   ScriptedRandom rng(c.tms_random);
-  const tms::Config config;
+  tms::Config config;
+  apply_tms_policy(c.policy, c.id, c.key_set_id, c.operator_id, registry, config, replay_cache, vendor);
   tms::Session s(config, {clock, rng, registry, custody, replay_cache, vendors, audit});
 
   Replay replay(c, false, rng);
@@ -444,7 +667,11 @@ Verdict replay_tms(const TranscriptCase& c) {
     if (auto p = replay.take(s.receive(*body))) return *p;
   }
   if (problem) return *problem;
-  return replay.finish(s.state() == tms::State::S_DONE, tms::name(s.state()));
+  if (!replay.stopped() && s.state() != tms::State::S_DONE && s.state() != tms::State::S_FAILED) {
+    return Verdict::rejected("TMS replay: ended in " + std::string(tms::name(s.state())) + " after all messages");
+  }
+  return replay.finish(s.state() == tms::State::S_DONE, s.failure() ? s.failure()->code : std::nullopt,
+                       tms::name(s.state()));
 }
 
 Verdict check_tms_transcript(const json::Value& test) {
@@ -452,6 +679,26 @@ Verdict check_tms_transcript(const json::Value& test) {
   if (c.dmk.size() != key_length(c.profile)) {
     return Verdict::rejected("dmk must be " + std::to_string(key_length(c.profile)) + " octets in profile " +
                              std::string(profile_name(c.profile)));
+  }
+  // The expectation must describe the recorded messages: the failing side's ABORT is the last
+  // message and carries the code (REQ-ERR-002); a failing SESSION_END (18, 22) is the terminal's.
+  using E = TranscriptExpect::EndsBy;
+  if (c.expect.ends_by != E::kNone) {
+    const TranscriptMessage& at = c.messages[c.expect.at_message];
+    if (at.from_terminal != (c.expect.ends_by == E::kTerminal)) {
+      return Verdict::rejected("expect: message " + std::to_string(c.expect.at_message) + " is not from " +
+                               (c.expect.ends_by == E::kTerminal ? "the terminal" : "the TMS"));
+    }
+    if (at.body[0] == static_cast<std::uint8_t>(MsgType::kAbort)) {
+      if (c.expect.at_message + 1 != c.messages.size()) {
+        return Verdict::rejected("expect: a message follows the ABORT (REQ-ERR-002)");
+      }
+      if (at.body.size() != 4 || at.body[2] != code_text(c.expect.code)[0] || at.body[3] != code_text(c.expect.code)[1]) {
+        return Verdict::rejected("expect: the ABORT does not carry code " + code_text(c.expect.code));
+      }
+    }
+  } else if (c.expect.code != ResponseCode::kSuccess || !c.expect.terminal_done || !c.expect.tms_done) {
+    return Verdict::rejected("expect: endsBy none needs code 00, T_DONE and S_DONE");
   }
   if (Verdict v = replay_terminal(c); v.kind != Verdict::Kind::kAccepted) return v;
   return replay_tms(c);

@@ -1345,7 +1345,7 @@ def x9_9_full(key: bytes, msg: bytes) -> bytes:
 
 
 def check_files(paths: list[str]) -> int:
-    failures = passed = 0
+    failures = passed = not_checked = 0
     for problem in self_test():
         print(f"FAIL self-test: {problem}")
         failures += 1
@@ -1359,6 +1359,11 @@ def check_files(paths: list[str]) -> int:
             continue
         for g in doc["testGroups"]:
             for t in g["tests"]:
+                # A recorded session that ends in a failure code (expect.endsBy not "none") is not
+                # recomputed: this checker follows complete sessions only. Counted, not passed.
+                if alg == "TMS-TRANSCRIPT" and t.get("expect", {}).get("endsBy", "none") != "none":
+                    not_checked += 1
+                    continue
                 try:
                     checker(t)
                     why = None
@@ -1373,7 +1378,8 @@ def check_files(paths: list[str]) -> int:
                     failures += 1
                     print(f"FAIL {path} tcId {t['tcId']} ({alg}): "
                           f"{why if why else 'an invalid case showed no disagreement'}")
-    print(f"{passed} passed, {failures} failed")
+    print(f"{passed} passed, {failures} failed" +
+          (f", {not_checked} not checked (sessions ending in a failure code)" if not_checked else ""))
     return 0 if failures == 0 and passed > 0 else 1
 
 
