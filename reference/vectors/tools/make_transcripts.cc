@@ -256,7 +256,7 @@ std::vector<CaseSpec> failure_specs() {
                R::kManifestNotForTerminal, nullptr,
                reseal_first(MsgType::kPkgConfirm, [](Bytes pl, sim::Estate& e) { return confirm_with(pl, e, [](codec::Manifest& m) { m.model_id = "POS-Z9"; }); })});
   v.push_back({127, P::kAes256, pd, false, {app(3)}, {{codec::PackageKind::kApplication, "PAYAPP", 3}},
-               "REQ-DL-013 (rollback): PKG_CONFIRM (injected, MAC valid) offering a vendor-signed PAYAPP v3 while v3 "
+               "REQ-DL-010, REQ-SEC-007 (rollback): PKG_CONFIRM (injected, MAC valid) offering a vendor-signed PAYAPP v3 while v3 "
                "is installed (the TMS itself filters it out, REQ-DL-011): ABORT 20",
                R::kRollbackRefused, [](TranscriptPolicy&, sim::Estate& e) { e.vendor().packages.at(0).offer.manifest.version = 4; e.vendor().packages.at(0).offer = sim::rows::signed_offer(e, e.vendor().packages.at(0).offer.manifest); },
                reseal_first(MsgType::kPkgConfirm, [](Bytes pl, sim::Estate& e) { return confirm_with(pl, e, [](codec::Manifest& m) { m.version = 3; }); })});
@@ -266,14 +266,14 @@ std::vector<CaseSpec> failure_specs() {
                R::kMacFailed, nullptr,
                first(MsgType::kFrameRequest, [](Bytes b, const sim::SessionKeys&, sim::Estate&) { b.back() ^= 0x01; return b; })});
   v.push_back({129, P::kAes128, pd, false, {app(2)}, {},
-               "REQ-MSG-071: the first FRAME_REQUEST sealed with SEQ one too high (injected, MAC valid): ABORT 14",
+               "REQ-DL-002: the first FRAME_REQUEST sealed with SEQ one too high (injected, MAC valid): ABORT 14",
                R::kSequenceError, nullptr,
                first(MsgType::kFrameRequest, [](Bytes b, const sim::SessionKeys& k, sim::Estate&) {
                  auto env = k.envelope(true, b);
                  return k.seal(true, env->type, env->seq + 1, *k.open(true, b));
                })});
   v.push_back({130, P::kAes128, pd, false, {app(2)}, {},
-               "REQ-MSG-070 order: the first FRAME_REQUEST sealed under another serial number (injected, MAC valid): "
+               "REQ-MSG-020, envelope order of spec/09 9.2 (identity after MAC): the first FRAME_REQUEST sealed under another serial number (injected, MAC valid): "
                "ABORT 26",
                R::kIdentityMismatch, nullptr,
                first(MsgType::kFrameRequest, [](Bytes b, const sim::SessionKeys& k, sim::Estate& e) {
@@ -304,7 +304,7 @@ std::vector<CaseSpec> failure_specs() {
                R::kMacFailed, nullptr,
                first(MsgType::kFrameResponse, [](Bytes b, const sim::SessionKeys&, sim::Estate&) { b.back() ^= 0x01; return b; })});
   v.push_back({134, P::kAes128, pd, false, {app(2)}, {},
-               "REQ-MSG-071: the first FRAME_RESPONSE sealed with SEQ one too high (injected, MAC valid): the "
+               "REQ-DL-002: the first FRAME_RESPONSE sealed with SEQ one too high (injected, MAC valid): the "
                "terminal answers ABORT 14",
                R::kSequenceError, nullptr,
                first(MsgType::kFrameResponse, [](Bytes b, const sim::SessionKeys& k, sim::Estate&) {
@@ -312,7 +312,7 @@ std::vector<CaseSpec> failure_specs() {
                  return k.seal(false, env->type, env->seq + 1, *k.open(false, b));
                })});
   v.push_back({135, P::kAes128, pd, false, {app(2)}, {},
-               "REQ-MSG-070 order: the first FRAME_RESPONSE sealed under another serial number (injected, MAC "
+               "REQ-MSG-020, envelope order of spec/09 9.2 (identity after MAC): the first FRAME_RESPONSE sealed under another serial number (injected, MAC "
                "valid): the terminal answers ABORT 26",
                R::kIdentityMismatch, nullptr,
                first(MsgType::kFrameResponse, [](Bytes b, const sim::SessionKeys& k, sim::Estate& e) {
@@ -322,8 +322,9 @@ std::vector<CaseSpec> failure_specs() {
                  return k.seal(false, env->type, env->seq, *k.open(false, b), other);
                })});
   v.push_back({136, P::kTdes, pd, false, {app(2)}, {},
-               "REQ-DL-023: the first FRAME_RESPONSE (injected, MAC valid) with one octet of its DATA changed: the "
-               "piece does not match the FIT, ABORT 18",
+               "REQ-DL-023: the first FRAME_RESPONSE (injected, MAC valid) with one octet of its DATA changed; the "
+               "first piece fetched is the FIT's own (FIT first, REQ-DL-021), so the FIT no longer matches "
+               "FIT_DIGEST: ABORT 18",
                R::kIntegrityFailed, nullptr,
                reseal_first(MsgType::kFrameResponse, [](Bytes pl, sim::Estate&) {
                  codec::FrameResponse r = *codec::parse_frame_response(pl);
