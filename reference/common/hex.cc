@@ -3,6 +3,16 @@
 namespace tmsproto {
 namespace {
 
+std::string hex_with(ByteView bytes, const char (&digits)[17]) {
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (std::uint8_t b : bytes) {
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 0x0f]);
+  }
+  return out;
+}
+
 int nibble(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -12,16 +22,9 @@ int nibble(char c) {
 
 }  // namespace
 
-std::string to_hex(ByteView bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (std::uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 0x0f]);
-  }
-  return out;
-}
+std::string to_hex(ByteView bytes) { return hex_with(bytes, "0123456789abcdef"); }
+
+std::string to_upper_hex(ByteView bytes) { return hex_with(bytes, "0123456789ABCDEF"); }
 
 std::optional<Bytes> from_hex(std::string_view text) {
   if (text.size() % 2 != 0) return std::nullopt;

@@ -1,4 +1,5 @@
-// Lower-case hexadecimal, as used by vectors/ and by the protocol analyser output.
+// Hexadecimal: lower case as vectors/ and the protocol analyser write it, upper case as TR-31 key
+// blocks require it.
 #pragma once
 
 #include <optional>
@@ -10,6 +11,7 @@
 namespace tmsproto {
 
 std::string to_hex(ByteView bytes);
+std::string to_upper_hex(ByteView bytes);
 
 // Accepts upper or lower case; returns nullopt on an odd length or a non-hex character.
 std::optional<Bytes> from_hex(std::string_view text);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "common/hex.h"
 #include "crypto/block_cipher.h"
 #include "crypto/mac.h"
 
@@ -25,6 +26,12 @@ Cipher cipher_of(Tr31Version v) { return v == Tr31Version::kB ? Cipher::kTdes : 
 
 // The MAC on the wire is the whole CMAC block: 8 bytes for TDEA, 16 for AES.
 std::size_t mac_length(Tr31Version v) { return cipher_block_size(v); }
+
+// Length field, key and padding, to a whole number of cipher blocks.
+std::size_t key_data_length(Tr31Version v, std::size_t shown_key_length) {
+  const std::size_t bs = cipher_block_size(v);
+  return (kLengthFieldBytes + shown_key_length + bs - 1) / bs * bs;
+}
 
 bool kbpk_length_ok(Tr31Version v, std::size_t n) {
   if (v == Tr31Version::kB) return n == 16 || n == 24;  // 2-key or 3-key TDEA; never single DES
@@ -53,16 +60,6 @@ Result<void, Tr31Error> check_key_length(const Tr31Header& h, std::size_t key_le
   return {};
 }
 
-std::string upper_hex(ByteView bytes) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (std::uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 0x0F]);
-  }
-  return out;
-}
 
 int upper_nibble(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -148,6 +145,11 @@ Result<BindingKeys, Tr31Error> derive_binding_keys(Tr31Version version, ByteView
   return BindingKeys{std::move(kbek.value()), std::move(kbak.value())};
 }
 
+std::size_t block_length(const Tr31Header& header, std::size_t shown_key_length) {
+  const Tr31Version v = header.version;
+  return header_length(header) + 2 * key_data_length(v, shown_key_length) + 2 * mac_length(v);
+}
+
 Result<std::string, Tr31Error> wrap(ByteView kbpk, const Tr31Header& header_in, ByteView key,
                                     crypto::RandomSource& rng, const WrapOptions& options) {
   const Tr31Header header = add_padding_block(header_in);
@@ -161,9 +163,8 @@ Result<std::string, Tr31Error> wrap(ByteView kbpk, const Tr31Header& header_in, 
   const std::size_t shown_len = std::max(key.size(), options.masked_key_length);
   if (shown_len > kMaxKeyBytes) return fail(Tr31Error::kBadKeyLength);
 
-  const std::size_t bs = cipher_block_size(v);
-  const std::size_t data_len = (kLengthFieldBytes + shown_len + bs - 1) / bs * bs;
-  const std::size_t block_len = header_length(header) + 2 * data_len + 2 * mac_length(v);
+  const std::size_t data_len = key_data_length(v, shown_len);
+  const std::size_t block_len = block_length(header, shown_len);
   auto header_text = serialise_header(header, block_len);
   if (!header_text) return fail(header_text.error());
 
@@ -181,7 +182,7 @@ Result<std::string, Tr31Error> wrap(ByteView kbpk, const Tr31Header& header_in, 
   if (!mac) return fail(mac.error());
   auto encrypted = crypto::cbc_encrypt(cipher_of(v), keys->kbek.view(), *mac, key_data.view());
   if (!encrypted) return fail(Tr31Error::kCryptoFailure);
-  return *header_text + upper_hex(*encrypted) + upper_hex(*mac);
+  return *header_text + to_upper_hex(*encrypted) + to_upper_hex(*mac);
 }
 
 Result<Unwrapped, Tr31Error> unwrap(ByteView kbpk, std::string_view block) {

@@ -47,6 +47,10 @@ struct WrapOptions {
 Result<std::string, Tr31Error> wrap(ByteView kbpk, const Tr31Header& header, ByteView key,
                                     crypto::RandomSource& rng, const WrapOptions& options = {});
 
+// The length in characters of a key block with this header (PB block included) around a key shown
+// as `shown_key_length` octets: the unmasked length of a key, or the masked length.
+std::size_t block_length(const Tr31Header& header, std::size_t shown_key_length);
+
 // Verifies and opens a key block. Errors, in the order they are checked: the header field that is
 // malformed (see parse_header), kWrongKbpkLength, kBadLength (the key data and MAC do not have
 // the sizes the version requires), kBadEncoding (not upper-case hex), kMacMismatch, kBadKeyLength

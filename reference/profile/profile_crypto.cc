@@ -4,6 +4,7 @@
 #include <array>
 #include <string_view>
 
+#include "common/hex.h"
 #include "common/try.h"
 #include "crypto/digest.h"
 #include "crypto/kcv.h"
@@ -60,27 +61,9 @@ keyblock::Tr31Header header_for(Profile p, const SlotRule& rule) {
 // that add_padding_block appends brings the header to a whole number of cipher blocks.
 constexpr std::string_view kBindingBlockId = "10";
 
-std::string upper_hex(ByteView bytes) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  for (std::uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 0x0f]);
-  }
-  return out;
-}
-
-// A TR-31 block of a 16-character header around a key of `key_length` octets whose key data has the
-// minimum padding: 2 length octets + key, up to a whole cipher block; the MAC is one block long.
-std::size_t unmasked_block_length(Profile p, std::size_t key_length) {
-  const std::size_t bs = keyblock::cipher_block_size(tr31_version(p));
-  const std::size_t key_data = (2 + key_length + bs - 1) / bs * bs;
-  return 16 + 2 * key_data + 2 * bs;
-}
-
 keyblock::Tr31Header dwk1_header(Profile p, const SessionBinding& binding) {
   keyblock::Tr31Header h = header_for(p, dsk_rule(p));
-  h.optional_blocks.push_back({std::string(kBindingBlockId), upper_hex(binding)});
+  h.optional_blocks.push_back({std::string(kBindingBlockId), to_upper_hex(binding)});
   return keyblock::add_padding_block(std::move(h));
 }
 
@@ -298,7 +281,7 @@ Result<SecretBytes, ResponseCode> unwrap_key(Profile p, const HandshakeKeys& k, 
     // REQ-CRYPTO-035: the whole header is fixed (key version 00, key context 0, no optional
     // block), and the key length is not masked, so the block has exactly the unmasked length.
     if (unwrapped->header != header_for(p, rule) ||
-        key_block.size() != unmasked_block_length(p, unwrapped->key.size())) {
+        key_block.size() != keyblock::block_length(unwrapped->header, unwrapped->key.size())) {
       return fail(ResponseCode::kIntegrityFailed);
     }
     key = std::move(unwrapped->key);
