@@ -13,6 +13,7 @@
 
 #include "codec/abort_message.h"
 #include "codec/download_payloads.h"
+#include "codec/terminal_info.h"
 #include "codec/stream_framing.h"
 #include "session/download_math.h"
 #include "session_fuzz.h"
@@ -109,8 +110,23 @@ void add_payloads(Corpus& c, sim::Estate& e) {
   announce.max_chunk = e.terminal_config.max_chunk;
   announce.installed = e.package_store.installed();
   c.add("pkg_announce", pre, codec::serialize(announce));
+  // TERM_INFO as the terminal reports itself (REQ-DL-041), bare and with every list filled.
+  codec::TerminalInfo info;
+  info.hardware_id = e.device.device.hardware_id;
+  info.firmware_id = e.device.device.firmware_id;
+  info.bearer = e.device.device.bearer;
+  info.packages = announce.installed;
+  info.master_app = e.package_store.master_app();
+  c.add("term_info", pre, codec::serialize(info));
+  info.last_apply = {{{codec::PackageKind::kParameters, "MERCHANT", 3}, ResponseCode::kApplyFailed}};
+  info.key_slots = {{0x01, {0x12, 0x34, 0x56}}, {0x02, {0x01, 0x02, 0x03, 0x04, 0x05}}};
+  info.faults = {"PRINTER-JAM"};
+  info.other = {{0x0006, {0x01}}, {0x8001, {0xAB, 0xCD}}};
+  info.tamper = true;
+  c.add("term_info", pre, codec::serialize(info));
   sim::MemoryVendor& vendor = e.vendor();
-  auto offers = vendor.offers(e.terminal_config.id.model_id, e.terminal_config.id.serial_no, announce.installed);
+  const codec::Identity& id = e.terminal_config.id;
+  auto offers = vendor.offers(tms::OffersQuery{id.vendor_id, id.model_id, id.serial_no, announce.installed, info});
   if (!offers.ok()) return;
   codec::PkgConfirm confirm{*offers};
   c.add("pkg_confirm", pre, codec::serialize(confirm));
@@ -122,7 +138,7 @@ void add_payloads(Corpus& c, sim::Estate& e) {
       for (std::uint32_t piece = 0; piece < 2; ++piece) {
         const codec::FrameRequest q{static_cast<std::uint8_t>(i), section, piece};
         c.add("frame_request", pre, codec::serialize(q));
-        auto data = vendor.piece(m, section, piece);
+        auto data = vendor.piece(tms::PieceQuery{id.vendor_id, m, section, piece});
         if (!data.ok() || data->empty()) continue;
         c.add("frame_response", pre, codec::serialize(codec::FrameResponse{q.pkg_index, section, piece, *data}));
       }

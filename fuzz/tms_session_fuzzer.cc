@@ -30,6 +30,7 @@ void check_state(const tms::Session& s) {
   switch (s.state()) {  // REQ-TMS-001: one of section 10.1's states, nothing else
     case State::S_IDLE:
     case State::S_WAIT_AUTH_ANSWER:
+    case State::S_WAIT_TERM_INFO:
     case State::S_WAIT_SESSION_END:
     case State::S_WAIT_PKG_ANNOUNCE:
     case State::S_SERVING:

@@ -7,6 +7,7 @@
 #include "codec/envelope.h"
 #include "codec/handshake_messages.h"
 #include "codec/key_message.h"
+#include "codec/terminal_info.h"
 #include "common/hex.h"
 #include "protocol/response_code.h"
 
@@ -64,6 +65,7 @@ const char* kind(codec::PackageKind k) {
     case codec::PackageKind::kApplication: return "A (application)";
     case codec::PackageKind::kParameters: return "P (parameters)";
     case codec::PackageKind::kDataFile: return "D (data file)";
+    case codec::PackageKind::kMaster: return "M (master application)";
   }
   return "?";
 }
@@ -219,6 +221,42 @@ Description describe_payload(MsgType type, ByteView payload) {
       auto m = codec::parse_session_end(payload);
       if (failed(d, m)) return d;
       d.fields.push_back({"RESULT", code(m->result), type == MsgType::kSessionEnd ? "REQ-DL-031" : "REQ-DL-032"});
+      return d;
+    }
+    case MsgType::kTermInfo: {
+      auto m = codec::parse_terminal_info(payload);
+      if (failed(d, m)) return d;
+      d.fields.push_back({"HARDWARE_ID", quoted(m->hardware_id), "REQ-DL-041"});
+      d.fields.push_back({"FIRMWARE_ID", quoted(m->firmware_id), "REQ-DL-041"});
+      if (m->master_app) {
+        const auto& a = *m->master_app;
+        const char* state = a.state == codec::SwitchState::kSettled  ? "settled"
+                            : a.state == codec::SwitchState::kPending ? "switch pending"
+                                                                      : "fell back";
+        d.fields.push_back({"MASTER_APP", "slot " + std::to_string(a.running_slot) + " runs v" +
+                                              std::to_string(a.running_version) + ", " + state + ", other slot v" +
+                                              std::to_string(a.other_version),
+                            "REQ-DL-053"});
+      }
+      d.fields.push_back({"BEARER", std::string(name(m->bearer)), "REQ-DL-041"});
+      d.fields.push_back({"TAMPER", m->tamper ? "a tamper event recorded" : "none recorded", "REQ-DL-041"});
+      for (const auto& p : m->packages) {
+        d.fields.push_back({"PACKAGE", std::string(kind(p.kind)) + " " + quoted(p.name) + " v" + std::to_string(p.version),
+                            "REQ-DL-041"});
+      }
+      for (const auto& a : m->last_apply) {
+        d.fields.push_back({"LAST_APPLY", std::string(kind(a.package.kind)) + " " + quoted(a.package.name) + " v" +
+                                              std::to_string(a.package.version) + ": " + code(a.result),
+                            "REQ-DL-041"});
+      }
+      for (const auto& k : m->key_slots) {
+        d.fields.push_back({"KEY_SLOT " + hex_byte(k.slot), "KCV " + to_hex(k.kcv), "REQ-DL-041"});
+      }
+      for (const auto& f : m->faults) d.fields.push_back({"FAULT", quoted(f), "REQ-DL-041"});
+      for (const auto& o : m->other) {
+        d.fields.push_back({"TAG 0x" + to_hex(Bytes{static_cast<std::uint8_t>(o.tag >> 8), static_cast<std::uint8_t>(o.tag)}),
+                            std::to_string(o.value.size()) + " octets, kept as received", "REQ-MSG-123"});
+      }
       return d;
     }
     default:

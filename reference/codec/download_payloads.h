@@ -14,7 +14,8 @@
 namespace tmsproto::codec {
 
 // KIND: application program (应用程序), parameters (参数), data file (数据文件).
-enum class PackageKind : char { kApplication = 'A', kParameters = 'P', kDataFile = 'D' };
+// KIND `M` is the master application (主控应用) that runs the protocol (spec/06-download.md 6.6).
+enum class PackageKind : char { kApplication = 'A', kParameters = 'P', kDataFile = 'D', kMaster = 'M' };
 enum class Section : std::uint8_t { kFit = 0x01, kData = 0x02 };
 
 inline constexpr std::size_t kMaxAnnounced = 255;  // REQ-MSG-080: COUNT is one octet

@@ -14,6 +14,7 @@ std::optional<MsgType> msg_type_from_octet(std::uint8_t octet) {
     case MsgType::kFrameResponse:
     case MsgType::kSessionEnd:
     case MsgType::kSessionEndAck:
+    case MsgType::kTermInfo:
     case MsgType::kAbort:
       return static_cast<MsgType>(octet);
   }
@@ -32,6 +33,7 @@ std::string_view name(MsgType type) {
     case MsgType::kFrameResponse: return "FRAME_RESPONSE";
     case MsgType::kSessionEnd: return "SESSION_END";
     case MsgType::kSessionEndAck: return "SESSION_END_ACK";
+    case MsgType::kTermInfo: return "TERM_INFO";
     case MsgType::kAbort: return "ABORT";
   }
   return "UNKNOWN";
@@ -44,6 +46,7 @@ bool sent_by_terminal(MsgType type) {
     case MsgType::kPkgAnnounce:
     case MsgType::kFrameRequest:
     case MsgType::kSessionEnd:
+    case MsgType::kTermInfo:
     case MsgType::kAbort:
       return true;
     default:
@@ -55,7 +58,7 @@ bool sent_by_tms(MsgType type) { return type == MsgType::kAbort || !sent_by_term
 
 bool is_enveloped(MsgType type) {
   const auto v = static_cast<std::uint8_t>(type);
-  return v >= 0x11 && v <= 0x16;
+  return v >= 0x11 && v <= 0x17;
 }
 
 std::optional<Profile> profile_from_octet(std::uint8_t octet) {

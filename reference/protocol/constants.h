@@ -27,6 +27,7 @@ enum class MsgType : std::uint8_t {
   kFrameResponse = 0x14,
   kSessionEnd = 0x15,
   kSessionEndAck = 0x16,
+  kTermInfo = 0x17,  // 终端信息的上传 (REQ-DL-040)
   kAbort = 0x7F,
 };
 
@@ -34,7 +35,7 @@ std::optional<MsgType> msg_type_from_octet(std::uint8_t octet);
 std::string_view name(MsgType type);
 bool sent_by_terminal(MsgType type);  // ABORT is sent by both roles
 bool sent_by_tms(MsgType type);
-bool is_enveloped(MsgType type);      // section 3.8: 0x11..0x16
+bool is_enveloped(MsgType type);      // section 3.8: 0x11..0x17
 
 // The "TMS work-key encryption mode" (TMS工作密钥加密方式) field: spec/07-crypto.md section 7.2.
 enum class Profile : std::uint8_t { kLegacy = 0x01, kTdes = 0x02, kAes128 = 0x03, kAes256 = 0x04 };

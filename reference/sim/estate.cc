@@ -38,6 +38,37 @@ EstateOptions runnable(EstateOptions options) {
   return options;
 }
 
+namespace {
+
+void add_neighbour(Estate& e, const std::string& vendor_id, crypto::RandomSource& rng) {
+  const Profile p = e.options.profile;
+  const codec::Identity id{vendor_id, e.terminal_config.id.model_id, e.terminal_config.id.serial_no};
+  (void)e.custody.add_dmk(id, p, profile::generate_key(p, rng));
+  e.registry.terminals[{id.vendor_id, id.model_id, id.serial_no}].record = tms::TerminalRecord{p, p == Profile::kLegacy};
+  if (p != Profile::kLegacy) {
+    std::vector<tms::KeySetSlot> slots;
+    for (const auto& [slot, rule] : e.terminal_config.slots) {
+      crypto::SecretBytes k(rule.key_length);
+      rng.fill(k.mutable_view());
+      (void)e.custody.add_key_set_key(id, e.key_set_id, {slot, rule}, std::move(k));
+      slots.push_back({slot, rule});
+    }
+    (void)e.registry.register_key_set(id, e.key_set_id, std::move(slots));
+  }
+  const std::string pw = "other-" + vendor_id;
+  e.registry.enrol_operator(vendor_id, e.operator_id, Bytes(pw.begin(), pw.end()), rng);
+  auto key = crypto::ecdsa_p256_generate(rng);
+  MemoryVendor& db = e.vendors.vendors.emplace(vendor_id, MemoryVendor(vendor_id)).first->second;
+  for (const PackageSpec& spec : e.options.packages) {
+    Bytes content(spec.length / 2 + 1);
+    rng.fill(content);
+    db.packages.push_back(make_package(spec.kind, spec.name, id, spec.version + 1, std::move(content),
+                                       spec.chunk_size, key->private_key.view(), rng));
+  }
+}
+
+}  // namespace
+
 std::unique_ptr<Estate> make_estate(const EstateOptions& options) {
   auto e = std::make_unique<Estate>();
   e->options = options;
@@ -90,13 +121,21 @@ std::unique_ptr<Estate> make_estate(const EstateOptions& options) {
   e->registry.enrol_operator(tc.id.vendor_id, e->operator_id, Bytes(pw.begin(), pw.end()), rng);
 
   // The vendor's database behind its standard interface.
-  MemoryVendor& vendor = e->vendors.vendors[tc.id.vendor_id];
+  MemoryVendor& vendor = e->vendors.vendors.emplace(tc.id.vendor_id, MemoryVendor(tc.id.vendor_id)).first->second;
   for (const PackageSpec& spec : options.packages) {
     Bytes content(spec.length);
     rng.fill(content);
     vendor.packages.push_back(make_package(spec.kind, spec.name, tc.id, spec.version, std::move(content),
                                            spec.chunk_size, vendor_key->private_key.view(), rng));
   }
+  // The device as it reports itself (REQ-DL-041), and its master application in slot 1 (6.6).
+  if (options.master_app) e->package_store.install_master("TMSP-MASTER", 1);
+
+  // REQ-TMS-026: other vendors share the TMS, with a terminal of the same model name and serial
+  // number, the same operator ID and key-set ID, and packages of the same names at higher
+  // versions; one sorts before the terminal's vendor and one after, so that a TMS that chose a
+  // database by anything but VENDOR_ID would serve the wrong one.
+  for (const char* other : {"ACME0001", "ZETA0001"}) add_neighbour(*e, other, rng);
   return e;
 }
 

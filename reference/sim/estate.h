@@ -1,6 +1,7 @@
 // A complete in-memory estate: one terminal with its device ports, one TMS with its registry,
-// replay cache, vendor database and audit log, generated from a seed. Tests, `tmsproto simulate`
-// and the fuzzers build their sessions from it.
+// replay cache, vendor databases, report store and audit log, generated from a seed. The TMS also
+// serves two other vendors whose terminal has the same model name and serial number (REQ-TMS-026).
+// Tests, `tmsproto simulate` and the fuzzers build their sessions from it.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +33,7 @@ struct EstateOptions {
   bool with_operator = true;
   std::vector<PackageSpec> packages = {PackageSpec{}};
   std::size_t delivered_keys = 2;  // key download: keys in the key set
+  bool master_app = true;          // the terminal runs a master application of KIND M (6.6)
   std::uint64_t seed = 1;
 };
 
@@ -46,6 +48,7 @@ struct Estate {
   terminal::Config terminal_config;
   MemoryKeyStore key_store;
   MemoryPackageStore package_store;
+  MemoryDevice device;
   std::string operator_id = "OP01";
   std::string operator_password = "1234";
   std::string key_set_id = "TMK00001";
@@ -60,10 +63,11 @@ struct Estate {
   MemoryReplayCache replay;
   MemoryVendorDirectory vendors;
   MemoryAuditLog audit;
+  MemoryReports reports;
 
   terminal::StartCommand command() const;
-  terminal::Ports terminal_ports() { return {clock, terminal_rng, key_store, package_store}; }
-  tms::Ports tms_ports() { return {clock, tms_rng, registry, custody, replay, vendors, audit}; }
+  terminal::Ports terminal_ports() { return {clock, terminal_rng, key_store, package_store, device}; }
+  tms::Ports tms_ports() { return {clock, tms_rng, registry, custody, replay, vendors, audit, reports}; }
   MemoryVendor& vendor() { return vendors.vendors.at(terminal_config.id.vendor_id); }
   const std::vector<tms::KeySetSlot>& key_set();
   // The keys of key_set(), in slot order, as the terminal should receive them (test oracle).

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "crypto/digest.h"
+#include "crypto/kcv.h"
 #include "crypto/signature.h"
 #include "session/download_math.h"
 
@@ -14,8 +15,23 @@ Result<void, ResponseCode> MemoryKeyStore::install(const std::vector<terminal::D
     return fail(ResponseCode::kKeyStorageFailed);
   }
   // All or none: nothing can fail here; a slot installed again is replaced (REQ-KEY-026).
-  for (const auto& k : keys) slots[k.slot] = k.key.clone();
+  for (const auto& k : keys) {
+    slots[k.slot] = k.key.clone();
+    algorithms[k.slot] = k.algorithm;
+  }
   return {};
+}
+
+// REQ-DL-041: the KCV of each key held (REQ-CRYPTO-009: 3 octets for TDES, 5 for AES).
+std::vector<codec::HeldKey> MemoryKeyStore::held() {
+  std::vector<codec::HeldKey> out;
+  for (const auto& [slot, key] : slots) {
+    const bool aes = algorithms[slot] == 'A';
+    auto full = crypto::kcv(aes ? crypto::Cipher::kAes : crypto::Cipher::kTdes, key.view());
+    if (!full.ok()) continue;  // a key the secure unit cannot check is not reported as held
+    out.push_back({slot, Bytes(full->begin(), full->begin() + (aes ? 5 : 3))});
+  }
+  return out;
 }
 
 std::vector<codec::InstalledPackage> MemoryPackageStore::installed() {
@@ -70,14 +86,51 @@ std::optional<Bytes> MemoryPackageStore::read_piece(const terminal::ManifestId& 
 void MemoryPackageStore::discard(const terminal::ManifestId& id) { staging_.erase(id); }
 
 Result<void, ResponseCode> MemoryPackageStore::apply(const codec::Manifest& m, const terminal::ManifestId& id) {
+  codec::LastApply& attempt = applies[{m.kind, m.name}];  // REQ-DL-041: the last attempt, whatever its outcome
+  attempt = {{m.kind, m.name, m.version}, ResponseCode::kApplyFailed};
   if (fail_apply) return fail(ResponseCode::kApplyFailed);
   auto it = staging_.find(id);
   if (it == staging_.end()) return fail(ResponseCode::kApplyFailed);
   Installed next{m.version, {}};
   for (const auto& [index, piece] : it->second.pieces) next.content.insert(next.content.end(), piece.begin(), piece.end());
-  packages[{m.kind, m.name}] = std::move(next);  // one assignment: old or new, never a mix (REQ-SEC-009)
+  if (m.kind == codec::PackageKind::kMaster) {
+    // REQ-DL-050: into the slot that is not running, to start at the next start.
+    if (!master) master.emplace();
+    master->install(m.version);
+    master_name = m.name;
+    master_pending = std::move(next.content);
+  } else {
+    packages[{m.kind, m.name}] = std::move(next);  // one assignment: old or new, never a mix (REQ-SEC-009)
+  }
   staging_.erase(it);
+  attempt.result = ResponseCode::kSuccess;
   return {};
+}
+
+std::vector<codec::LastApply> MemoryPackageStore::last_apply() {
+  std::vector<codec::LastApply> out;
+  for (const auto& [key, a] : applies) out.push_back(a);
+  return out;
+}
+
+std::optional<codec::MasterApp> MemoryPackageStore::master_app() {
+  if (!master || master->running_version() == 0) return std::nullopt;
+  return master->report();
+}
+
+void MemoryPackageStore::install_master(const std::string& name, std::uint32_t version) {
+  master.emplace();
+  master->version = {version, 0};
+  master_name = name;
+  packages[{codec::PackageKind::kMaster, name}] = Installed{version, {}};
+}
+
+void MemoryPackageStore::restart(bool comes_up) {
+  if (!master) return;
+  if (master->start(comes_up)) {  // REQ-DL-051: the installed version is the one that runs
+    packages[{codec::PackageKind::kMaster, master_name}] = Installed{master->running_version(), std::move(master_pending)};
+    master_pending.clear();
+  }
 }
 
 Result<const tms::TerminalRecord*, ResponseCode> MemoryRegistry::lookup(const codec::Identity& id) {
@@ -162,30 +215,50 @@ tms::ReplayVerdict MemoryReplayCache::remember(const codec::Identity& id, const 
   return tms::ReplayVerdict::kFresh;
 }
 
-Result<std::vector<codec::Offer>, ResponseCode> MemoryVendor::offers(const std::string& /*model_id*/,
-                                                                     const std::string& /*serial_no*/,
-                                                                     const std::vector<codec::InstalledPackage>&) {
-  if (fail) return tmsproto::fail(ResponseCode::kInternalError);
+Result<std::vector<codec::Offer>, tms::VendorError> MemoryVendor::offers(const tms::OffersQuery& q) {
+  offers_calls.push_back(q);
+  if (fail) return tmsproto::fail(tms::VendorError::kUnavailable);
+  // REQ-TMS-027: only its own vendor's terminals.
+  if (q.vendor_id != vendor_id || unknown_serials.count(q.serial_no) != 0) {
+    return tmsproto::fail(tms::VendorError::kNotFound);
+  }
   std::vector<codec::Offer> out;
   for (const auto& p : packages) out.push_back(p.offer);
   return out;
 }
 
-Result<Bytes, ResponseCode> MemoryVendor::piece(const codec::Manifest& m, codec::Section section, std::uint32_t index) {
-  if (fail) return tmsproto::fail(ResponseCode::kInternalError);
+Result<Bytes, tms::VendorError> MemoryVendor::piece(const tms::PieceQuery& q) {
+  piece_calls.push_back(q);
+  if (fail) return tmsproto::fail(tms::VendorError::kUnavailable);
+  if (q.vendor_id != vendor_id) return tmsproto::fail(tms::VendorError::kNotFound);  // REQ-TMS-027
+  const codec::Manifest& m = q.manifest;
   for (const auto& p : packages) {
     if (!(p.offer.manifest == m)) continue;
-    const Bytes& src = section == codec::Section::kFit ? p.fit : p.content;
-    const std::size_t start = std::size_t{index} * m.chunk_size;
-    if (start >= src.size()) return tmsproto::fail(ResponseCode::kInternalError);
+    const Bytes& src = q.section == codec::Section::kFit ? p.fit : p.content;
+    const std::size_t start = std::size_t{q.index} * m.chunk_size;
+    if (start >= src.size()) return tmsproto::fail(tms::VendorError::kNotFound);
     // A database whose content is shorter than its manifest says returns what it has; the engine
-    // then refuses the piece (96) rather than this reading past the end.
+    // then refuses the piece (96, REQ-TMS-025) rather than this reading past the end.
     const std::size_t len =
-        std::min<std::size_t>(session::piece_length(m, section, index), src.size() - start);
+        std::min<std::size_t>(session::piece_length(m, q.section, q.index), src.size() - start);
     return Bytes(src.begin() + static_cast<std::ptrdiff_t>(start),
                  src.begin() + static_cast<std::ptrdiff_t>(start + len));
   }
-  return tmsproto::fail(ResponseCode::kInternalError);
+  return tmsproto::fail(tms::VendorError::kNotFound);
+}
+
+Result<void, ResponseCode> MemoryReports::record(const codec::Identity& id, const codec::TerminalInfo& report,
+                                                 std::int64_t received_s) {
+  if (fail) return tmsproto::fail(ResponseCode::kInternalError);
+  history.push_back({id, report, received_s});
+  return {};
+}
+
+const codec::TerminalInfo* MemoryReports::latest(const codec::Identity& id) const {
+  for (auto it = history.rbegin(); it != history.rend(); ++it) {
+    if (it->id == id) return &it->report;
+  }
+  return nullptr;
 }
 
 tms::VendorInterface* MemoryVendorDirectory::find(const std::string& vendor_id) {

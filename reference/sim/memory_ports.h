@@ -13,6 +13,7 @@
 
 #include "codec/handshake_messages.h"
 #include "crypto/random.h"
+#include "terminal/master_slots.h"
 #include "terminal/ports.h"
 #include "tms/ports.h"
 #include "tms/registration.h"
@@ -22,8 +23,17 @@ namespace tmsproto::sim {
 class MemoryKeyStore final : public terminal::KeyStore {
  public:
   Result<void, ResponseCode> install(const std::vector<terminal::DeliveredKey>& keys) override;
+  std::vector<codec::HeldKey> held() override;
   bool fail_next = false;  // to exercise REQ-KEY-022's failure path
   std::map<std::uint8_t, crypto::SecretBytes> slots;
+  std::map<std::uint8_t, char> algorithms;  // TR-31 algorithm of each slot's key
+};
+
+// The device's own account of itself (REQ-DL-041).
+class MemoryDevice final : public terminal::Device {
+ public:
+  terminal::DeviceReport report() override { return device; }
+  terminal::DeviceReport device{"SIM-POS-R1", "SIMOS-1.0", codec::Bearer::kEthernet, false, {}, {}};
 };
 
 class MemoryPackageStore final : public terminal::PackageStore {
@@ -42,10 +52,22 @@ class MemoryPackageStore final : public terminal::PackageStore {
   std::optional<Bytes> read_piece(const terminal::ManifestId& id, std::uint32_t index) override;
   void discard(const terminal::ManifestId& id) override;
   Result<void, ResponseCode> apply(const codec::Manifest& m, const terminal::ManifestId& id) override;
+  std::vector<codec::LastApply> last_apply() override;
+  std::optional<codec::MasterApp> master_app() override;
+
+  // REQ-DL-051: the device starts again; a master application waiting in the other slot runs if it
+  // comes up (`comes_up`), else the device falls back.
+  void restart(bool comes_up);
+  // Installs `version` of the master application `name` in slot 1, as the factory would.
+  void install_master(const std::string& name, std::uint32_t version);
 
   bool fail_apply = false;
   std::map<std::pair<codec::PackageKind, std::string>, Installed> packages;
   std::size_t pieces_staged = 0;  // every stage_piece call, across sessions
+  std::map<std::pair<codec::PackageKind, std::string>, codec::LastApply> applies;  // the last attempt of each
+  std::optional<terminal::MasterSlots> master;  // with a KIND M package installed
+  std::string master_name;
+  Bytes master_pending;  // the content waiting in the other slot
 
  private:
   struct Staging {
@@ -114,7 +136,9 @@ class MemoryReplayCache final : public tms::ReplayCache {
   std::map<Key, std::int64_t> seen_;  // -> expiry
 };
 
-// One vendor's dynamic database behind the standard interface.
+// One vendor's dynamic database behind the standard interface (spec/10-tms-states.md 10.5): it
+// knows only its own vendor's terminals and packages (REQ-TMS-027) and records every call made to
+// it, so that tests can show which database served, and was charged for, which terminal.
 class MemoryVendor final : public tms::VendorInterface {
  public:
   struct Package {
@@ -122,18 +146,39 @@ class MemoryVendor final : public tms::VendorInterface {
     Bytes content;
     Bytes fit;
   };
-  Result<std::vector<codec::Offer>, ResponseCode> offers(const std::string& model_id, const std::string& serial_no,
-                                                         const std::vector<codec::InstalledPackage>& installed) override;
-  Result<Bytes, ResponseCode> piece(const codec::Manifest& m, codec::Section section, std::uint32_t index) override;
+  explicit MemoryVendor(std::string own_vendor_id = {}) : vendor_id(std::move(own_vendor_id)) {}
+  std::uint32_t interface_version() const override { return version; }
+  Result<std::vector<codec::Offer>, tms::VendorError> offers(const tms::OffersQuery& q) override;
+  Result<Bytes, tms::VendorError> piece(const tms::PieceQuery& q) override;
 
+  std::string vendor_id;
   std::vector<Package> packages;
-  bool fail = false;
+  bool fail = false;                    // UNAVAILABLE
+  std::set<std::string> unknown_serials;  // offers: NOT_FOUND for these
+  std::uint32_t version = tms::kVendorInterfaceVersion;
+  std::vector<tms::OffersQuery> offers_calls;
+  std::vector<tms::PieceQuery> piece_calls;
 };
 
 class MemoryVendorDirectory final : public tms::VendorDirectory {
  public:
   tms::VendorInterface* find(const std::string& vendor_id) override;
   std::map<std::string, MemoryVendor> vendors;
+};
+
+// REQ-DL-042: every report, oldest first; the latest of a terminal is its last entry.
+class MemoryReports final : public tms::TerminalReports {
+ public:
+  struct Entry {
+    codec::Identity id;
+    codec::TerminalInfo report;
+    std::int64_t received_s = 0;
+  };
+  Result<void, ResponseCode> record(const codec::Identity& id, const codec::TerminalInfo& report,
+                                    std::int64_t received_s) override;
+  const codec::TerminalInfo* latest(const codec::Identity& id) const;
+  std::vector<Entry> history;
+  bool fail = false;
 };
 
 class MemoryAuditLog final : public tms::AuditLog {

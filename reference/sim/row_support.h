@@ -114,7 +114,7 @@ inline keyblock::Tr31Header delivered_header(Profile p, const profile::SlotRule&
 inline codec::FrameResponse honest_piece(Estate& estate, std::uint8_t pkg_index, codec::Section section,
                                          std::uint32_t piece) {
   const codec::Manifest& m = estate.vendor().packages.at(pkg_index).offer.manifest;
-  auto data = estate.vendor().piece(m, section, piece);
+  auto data = estate.vendor().piece(tms::PieceQuery{estate.vendor().vendor_id, m, section, piece});
   return codec::FrameResponse{pkg_index, section, piece, data.ok() ? std::move(data).value() : Bytes{}};
 }
 

@@ -54,8 +54,11 @@ void Session::t5_t6_pkg_confirm(ByteView body) {
     if (m.vendor_id != config_.id.vendor_id || m.model_id != config_.id.model_id) {
       return fail_with(ResponseCode::kManifestNotForTerminal);  // [27]
     }
-    if (m.version <= ports_.packages.installed_version(m.kind, m.name)) {
-      return fail_with(ResponseCode::kRollbackRefused);  // [20] REQ-SEC-007
+    if (m.kind == codec::PackageKind::kMaster && !installed_master_named(m.name)) {
+      return fail_with(ResponseCode::kManifestNotForTerminal);  // [27] REQ-DL-052: one master application
+    }
+    if (m.version <= version_floor(m)) {
+      return fail_with(ResponseCode::kRollbackRefused);  // [20] REQ-SEC-007, REQ-DL-052
     }
     if (m.chunk_size > config_.max_chunk) return fail_with(ResponseCode::kMalformed);  // [01]
   }
@@ -84,6 +87,25 @@ void Session::t5_t6_pkg_confirm(ByteView body) {
   } else {  // T6 (REQ-DL-033: nothing to fetch, COUNT 0 included, ends at once)
     apply_and_end();
   }
+}
+
+// REQ-DL-052: whether the installed master application is (KIND M, name).
+bool Session::installed_master_named(const std::string& name) {
+  for (const codec::InstalledPackage& p : ports_.packages.installed()) {
+    if (p.kind == codec::PackageKind::kMaster && p.version != 0) return p.name == name;
+  }
+  return true;  // none installed: the first master application may have any name
+}
+
+// REQ-DL-010: an offer must exceed the installed version; REQ-DL-052: for the master application
+// also a version waiting for the next start or one that failed to start.
+std::uint32_t Session::version_floor(const codec::Manifest& m) {
+  std::uint32_t floor = ports_.packages.installed_version(m.kind, m.name);
+  if (m.kind != codec::PackageKind::kMaster) return floor;
+  if (const auto master = ports_.packages.master_app(); master && master->state != codec::SwitchState::kSettled) {
+    floor = std::max(floor, master->other_version);
+  }
+  return floor;
 }
 
 // REQ-DL-021: offers in order; the FIT first, then DATA pieces not held, each in increasing order.

@@ -5,6 +5,7 @@
 #include "codec/download_payloads.h"
 #include "codec/handshake_messages.h"
 #include "codec/key_message.h"
+#include "codec/terminal_info.h"
 #include "crypto/secret.h"
 #include "terminal/session.h"
 
@@ -138,7 +139,7 @@ void Session::t3_t4_key_message(ByteView body) {
     auto key = profile::unwrap_key(p, *hs_keys_, rule->second, e.key_block, e.kcv);
     if (!key.ok()) return fail_with(key.error());
     note("KCV(slot " + std::to_string(e.slot) + ")", e.kcv, "REQ-KEY-021");
-    delivered.push_back({e.slot, std::move(key).value()});
+    delivered.push_back({e.slot, rule->second.algorithm, std::move(key).value()});
   }
   if (command_->trans == TransCode::kKeyDownload) {
     // REQ-TERM-002: keys are stored only here, after every check of T3.
@@ -151,21 +152,49 @@ void Session::t3_t4_key_message(ByteView body) {
   channel_.emplace(p, std::move(dl).value(), config_.id, profile::Direction::kTerminalToTms);
   hs_keys_.reset();  // the handshake keys have done their job (REQ-KEY-024)
 
-  if (command_->trans == TransCode::kKeyDownload) {  // T3
-    end_with(ResponseCode::kSuccess);
-    return;
-  }
-  codec::PkgAnnounce announce;  // T4
+  codec::PkgAnnounce announce;
   announce.max_chunk = config_.max_chunk;
   // REQ-MSG-080: every installed package (VERSION >= 1) in ascending (KIND, NAME) order, whatever
-  // order the store keeps them in.
+  // order the store keeps them in; TERM_INFO's PACKAGE items are the same list (REQ-DL-041).
   for (codec::InstalledPackage& installed : ports_.packages.installed()) {
     if (installed.version != 0) announce.installed.push_back(std::move(installed));
   }
   std::sort(announce.installed.begin(), announce.installed.end(), codec::announce_order);
+  auto info = report(announce.installed);
+  if (!info) return fail_with(ResponseCode::kInternalError);  // [96] REQ-DL-041: the report does not fit
+  // REQ-DL-040: TERM_INFO first (SEQ 0), then at once SESSION_END or PKG_ANNOUNCE (SEQ 1).
+  if (!send_sealed(MsgType::kTermInfo, *info)) return;
+  if (command_->trans == TransCode::kKeyDownload) {  // T3
+    end_with(ResponseCode::kSuccess);
+    return;
+  }
+  // T4. REQ-MSG-080: more than 255 installed packages are outside this version of the protocol.
   if (announce.installed.size() > codec::kMaxAnnounced) return fail_with(ResponseCode::kInternalError);  // [96]
   if (!send_sealed(MsgType::kPkgAnnounce, codec::serialize(announce))) return;
   state_ = State::T_WAIT_PKG_CONFIRM;
+}
+
+// REQ-DL-041: the terminal as it is now — its device's account of itself, the packages it
+// announces, the master application's slots, the outcome of its last applies and the KCVs of the
+// keys its secure unit holds. nullopt when that does not make a valid TERM_INFO of at most 8000
+// octets (a defect or an excess of the device, not of the peer).
+std::optional<Bytes> Session::report(const std::vector<codec::InstalledPackage>& installed) {
+  const DeviceReport device = ports_.device.report();
+  codec::TerminalInfo info;
+  info.hardware_id = device.hardware_id;
+  info.firmware_id = device.firmware_id;
+  info.bearer = device.bearer;
+  info.tamper = device.tamper;
+  info.faults = device.faults;
+  info.other = device.vendor_items;
+  info.packages = installed;
+  info.master_app = ports_.packages.master_app();
+  info.last_apply = ports_.packages.last_apply();
+  info.key_slots = ports_.keys.held();
+  Bytes payload = codec::serialize(info);
+  // REQ-MSG-120 to REQ-MSG-122: send only what a receiver accepts.
+  if (payload.size() > codec::kMaxTermInfo || !codec::parse_terminal_info(payload).ok()) return std::nullopt;
+  return payload;
 }
 
 }  // namespace tmsproto::terminal

@@ -11,6 +11,7 @@
 
 #include "codec/download_payloads.h"
 #include "codec/header.h"
+#include "codec/terminal_info.h"
 #include "common/result.h"
 #include "crypto/digest.h"
 #include "crypto/secret.h"
@@ -39,6 +40,7 @@ struct StartCommand {
 
 struct DeliveredKey {
   std::uint8_t slot = 0;
+  char algorithm = 'T';  // TR-31 algorithm of the slot (REQ-KEY-025): the secure unit's KCV needs it
   crypto::SecretBytes key;
 };
 
@@ -49,6 +51,24 @@ class KeyStore {
  public:
   virtual ~KeyStore() = default;
   virtual Result<void, ResponseCode> install(const std::vector<DeliveredKey>& keys) = 0;
+  // REQ-DL-041: every slot 0x01-0xFE holding a key, with that key's KCV (REQ-CRYPTO-009),
+  // computed inside the secure unit; the keys themselves never leave it.
+  virtual std::vector<codec::HeldKey> held() = 0;
+};
+
+// What the device says of itself in TERM_INFO (REQ-DL-041), beyond its packages and keys.
+struct DeviceReport {
+  std::string hardware_id;  // HARDWARE_ID
+  std::string firmware_id;  // FIRMWARE_ID
+  codec::Bearer bearer = codec::Bearer::kEthernet;  // the link of this session
+  bool tamper = false;      // a tamper event recorded since installation
+  std::vector<std::string> faults;
+  std::vector<codec::InfoItem> vendor_items;  // tags 0x8000-0xFFFE
+};
+class Device {
+ public:
+  virtual ~Device() = default;
+  virtual DeviceReport report() = 0;
 };
 
 // Staged pieces are keyed by SHA-256 of the MANIFEST (REQ-DL-020).
@@ -71,6 +91,11 @@ class PackageStore {
   // Atomically replaces the installed package by the staged one and records its VERSION
   // (REQ-DL-030, REQ-DL-031); on failure the old version stays (REQ-SEC-009).
   virtual Result<void, ResponseCode> apply(const codec::Manifest& m, const ManifestId& id) = 0;
+  // REQ-DL-041: the last attempted apply of each (KIND, NAME), as apply() recorded it.
+  virtual std::vector<codec::LastApply> last_apply() = 0;
+  // REQ-DL-050 to REQ-DL-053: the master application's two slots, when a KIND M package is
+  // installed; apply() of a KIND M package writes the slot that is not running and marks it.
+  virtual std::optional<codec::MasterApp> master_app() = 0;
 };
 
 }  // namespace tmsproto::terminal

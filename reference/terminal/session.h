@@ -59,6 +59,7 @@ struct Ports {
   crypto::RandomSource& rng;
   KeyStore& keys;
   PackageStore& packages;
+  Device& device;
 };
 
 // Why a session ended in T_FAILED.
@@ -122,6 +123,9 @@ class Session {
   std::optional<Pending> next_request();
   void request(const Pending& p);
   void apply_and_end();                              // rows T6 and T8
+  std::optional<Bytes> report(const std::vector<codec::InstalledPackage>& installed);  // REQ-DL-041
+  std::uint32_t version_floor(const codec::Manifest& m);  // REQ-DL-010, REQ-DL-052
+  bool installed_master_named(const std::string& name);    // REQ-DL-052
   void end_with(ResponseCode result);
 
   const Config& config_;

@@ -1,9 +1,12 @@
-// Rows S3-S6 of spec/10-tms-states.md: serving the download through the vendor's standard
+// Rows S13 and S3-S6 of spec/10-tms-states.md: serving the download through the vendor's standard
 // interface (claims 7-10, 17, 18; patent steps 516-520).
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "codec/download_payloads.h"
+#include "codec/terminal_info.h"
 #include "session/download_math.h"
 #include "tms/session.h"
 
@@ -34,19 +37,40 @@ std::optional<Bytes> Session::open_envelope(ByteView body) {
 
 namespace {
 
+// REQ-DL-052: the version an offer of KIND M must exceed — also one waiting for the terminal's next
+// start, or one that failed to start there.
+std::uint32_t master_floor(std::uint32_t installed, const codec::TerminalInfo& report) {
+  if (report.master_app && report.master_app->state != codec::SwitchState::kSettled) {
+    return std::max(installed, report.master_app->other_version);
+  }
+  return installed;
+}
+
 // REQ-DL-011: newer than installed, for this vendor and model, pieces the terminal accepts; the
-// highest version per (KIND, NAME); at most 8, in the interface's order.
+// highest version per (KIND, NAME); at most 8, in the interface's order. REQ-DL-044, REQ-DL-052:
+// the master application only under its installed name and above its floor.
 std::vector<codec::Offer> select_offers(const std::vector<codec::Offer>& candidates,
-                                        const codec::PkgAnnounce& announce, const codec::Identity& id) {
+                                        const codec::PkgAnnounce& announce, const codec::TerminalInfo& report,
+                                        const codec::Identity& id) {
   std::map<std::pair<codec::PackageKind, std::string>, std::uint32_t> installed;
-  for (const auto& p : announce.installed) installed[{p.kind, p.name}] = p.version;
+  std::optional<std::string> master_name;
+  for (const auto& p : announce.installed) {
+    installed[{p.kind, p.name}] = p.version;
+    if (p.kind == codec::PackageKind::kMaster) master_name = p.name;
+  }
   std::vector<codec::Offer> chosen;
   for (const codec::Offer& o : candidates) {
     const auto& m = o.manifest;
     const auto key = std::make_pair(m.kind, m.name);
     const auto it = installed.find(key);
-    if (it != installed.end() && m.version <= it->second) continue;  // REQ-DL-011
-    if (m.vendor_id != id.vendor_id || m.model_id != id.model_id) continue;  // REQ-DL-011
+    std::uint32_t floor = it != installed.end() ? it->second : 0;
+    if (m.kind == codec::PackageKind::kMaster) {
+      if (master_name && m.name != *master_name) continue;  // REQ-DL-052: one master application
+      floor = master_floor(floor, report);                  // REQ-DL-052
+    }
+    if (m.version <= floor) continue;  // REQ-DL-011
+    // REQ-DL-011, REQ-TMS-027: another vendor's manifest is never offered, whatever its database says.
+    if (m.vendor_id != id.vendor_id || m.model_id != id.model_id) continue;
     if (m.chunk_size > announce.max_chunk) continue;  // REQ-DL-011
     bool replaced = false;
     for (auto& c : chosen) {
@@ -62,17 +86,44 @@ std::vector<codec::Offer> select_offers(const std::vector<codec::Offer>& candida
 
 }  // namespace
 
-// S3 — REQ-DL-011, REQ-TMS-020 to REQ-TMS-022.
+// S13 — REQ-DL-040, REQ-DL-042: the terminal's information upload; nothing is answered.
+void Session::s13_term_info(ByteView body) {
+  auto payload = open_envelope(body);
+  if (!payload) return;
+  auto info = codec::parse_terminal_info(*payload);
+  if (!info.ok()) return fail_with(info.error().code);  // [01] REQ-MSG-071, REQ-MSG-120 to REQ-MSG-122
+  const auto now = codec::seconds_since_2000(ports_.clock.now_utc());
+  // REQ-DL-042: stored before the next message of the session is processed.
+  if (!ports_.reports.record(request_.id, *info, now).ok()) return fail_with(ResponseCode::kInternalError);  // [96]
+  note("TERM_INFO items stored", *payload, "REQ-DL-042");
+  report_ = std::move(info).value();
+  state_ = request_.trans == TransCode::kKeyDownload ? State::S_WAIT_SESSION_END : State::S_WAIT_PKG_ANNOUNCE;
+}
+
+// S3 — REQ-DL-011, REQ-DL-043, REQ-TMS-020 to REQ-TMS-024.
 void Session::s3_pkg_announce(ByteView body) {
   auto payload = open_envelope(body);
   if (!payload) return;
   auto announce = codec::parse_pkg_announce(*payload);
   if (!announce.ok()) return fail_with(announce.error().code);  // [01] REQ-MSG-071
+  // REQ-DL-043: one account of what the terminal has installed.
+  if (announce->installed != report_->packages) return fail_with(ResponseCode::kMalformed);  // [01]
   vendor_ = ports_.vendors.find(request_.id.vendor_id);  // one interface per vendor database, REQ-TMS-020
-  if (vendor_ == nullptr) return fail_with(ResponseCode::kInternalError);  // [96]
-  auto candidates = vendor_->offers(request_.id.model_id, request_.id.serial_no, announce->installed);  // REQ-TMS-020, REQ-TMS-021
-  if (!candidates.ok()) return fail_with(ResponseCode::kInternalError);  // [96] REQ-TMS-022
-  offers_ = select_offers(*candidates, *announce, request_.id);
+  // REQ-TMS-023: no usable interface of this vendor.
+  if (vendor_ == nullptr || vendor_->interface_version() != kVendorInterfaceVersion) {
+    return fail_with(ResponseCode::kInternalError);  // [96]
+  }
+  audit_.served_by = request_.id.vendor_id;  // REQ-TMS-026
+  ++audit_.offers_calls;
+  // REQ-TMS-024: the session's own VENDOR_ID, model, serial, installed packages and report.
+  auto candidates = vendor_->offers(tms::OffersQuery{request_.id.vendor_id, request_.id.model_id,
+                                                     request_.id.serial_no, announce->installed, *report_});
+  if (!candidates.ok()) {
+    // REQ-TMS-024: a terminal its vendor does not know is not served; an outage is 96 (REQ-TMS-022).
+    return fail_with(candidates.error() == VendorError::kNotFound ? ResponseCode::kTerminalNotServed
+                                                                  : ResponseCode::kInternalError);
+  }
+  offers_ = select_offers(*candidates, *announce, *report_, request_.id);
   frame_budget_ = 16;  // REQ-SEC-010: the pieces offered, FIT included, plus 16
   for (const auto& o : offers_) {
     frame_budget_ += session::piece_count(o.manifest, Section::kFit) + session::piece_count(o.manifest, Section::kData);
@@ -94,9 +145,11 @@ void Session::s4_frame_request(ByteView body) {
   if (q->piece >= session::piece_count(m, q->section)) return fail_with(ResponseCode::kPieceOutOfRange);  // [17], REQ-DL-022
   if (frame_budget_ == 0) return fail_with(ResponseCode::kResourceLimit);  // [24]
   --frame_budget_;
-  auto data = vendor_->piece(m, q->section, q->piece);  // through the standard interface, REQ-DL-022, REQ-TMS-021
+  ++audit_.piece_calls;  // REQ-TMS-026: charged to the session's vendor
+  // REQ-DL-022, REQ-TMS-025: through the standard interface of the session's own vendor.
+  auto data = vendor_->piece(tms::PieceQuery{request_.id.vendor_id, m, q->section, q->piece});
   if (!data.ok() || data->size() != session::piece_length(m, q->section, q->piece)) {
-    return fail_with(ResponseCode::kInternalError);  // [96]
+    return fail_with(ResponseCode::kInternalError);  // [96] REQ-TMS-025: none of it is sent
   }
   codec::FrameResponse r{q->pkg_index, q->section, q->piece, std::move(data).value()};  // REQ-DL-022
   if (!send_sealed(MsgType::kFrameResponse, codec::serialize(r))) return;

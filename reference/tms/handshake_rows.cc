@@ -195,7 +195,7 @@ void Session::s2_auth_answer(ByteView body) {
   send(std::move(out));
   key_message_sent_ = true;  // REQ-TMS-004: only here, after every check of S2
   // REQ-HS-003: the transaction code alone decides the flow.
-  state_ = request_.trans == TransCode::kKeyDownload ? State::S_WAIT_SESSION_END : State::S_WAIT_PKG_ANNOUNCE;
+  state_ = State::S_WAIT_TERM_INFO;  // REQ-DL-040: the terminal's report comes first
 }
 
 }  // namespace tmsproto::tms

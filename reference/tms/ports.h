@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "codec/download_payloads.h"
 #include "codec/header.h"
 #include "codec/key_message.h"
+#include "codec/terminal_info.h"
 #include "common/result.h"
 #include "crypto/secret.h"
 #include "profile/profile_crypto.h"
@@ -107,21 +109,57 @@ class ReplayCache {
                                  std::int64_t expires_s, std::int64_t now_s) = 0;
 };
 
-// The standard interface (标准接口) to one vendor's dynamic database (REQ-TMS-020, REQ-TMS-021).
+// The standard interface (标准接口) to one vendor's dynamic database: the contract of
+// spec/10-tms-states.md section 10.5, interface version 1 (REQ-TMS-020, REQ-TMS-021). A vendor's
+// database in another process or language implements the same three operations behind an adapter.
+inline constexpr std::uint32_t kVendorInterfaceVersion = 1;  // REQ-TMS-023
+
+enum class VendorError {
+  kUnavailable,  // cannot answer now: the session ends 96 (REQ-TMS-022)
+  kNotFound,     // offers: the terminal is unknown to this database (06); piece: package gone (96)
+};
+std::string_view name(VendorError e);
+
+struct OffersQuery {
+  std::string vendor_id;  // REQ-TMS-026, REQ-TMS-027: the vendor the call is made for
+  std::string model_id;
+  std::string serial_no;
+  std::vector<codec::InstalledPackage> installed;  // the PKG_ANNOUNCE entries
+  codec::TerminalInfo report;                      // the session's TERM_INFO (REQ-DL-044)
+};
+
+struct PieceQuery {
+  std::string vendor_id;
+  codec::Manifest manifest;  // as this database offered it
+  codec::Section section = codec::Section::kFit;
+  std::uint32_t index = 0;
+};
+
 class VendorInterface {
  public:
   virtual ~VendorInterface() = default;
-  virtual Result<std::vector<codec::Offer>, ResponseCode> offers(
-      const std::string& model_id, const std::string& serial_no,
-      const std::vector<codec::InstalledPackage>& installed) = 0;
-  virtual Result<Bytes, ResponseCode> piece(const codec::Manifest& m, codec::Section section,
-                                            std::uint32_t index) = 0;
+  virtual std::uint32_t interface_version() const = 0;
+  // Candidates in the vendor's order of preference; the TMS filters them (REQ-DL-011).
+  virtual Result<std::vector<codec::Offer>, VendorError> offers(const OffersQuery& q) = 0;
+  // The octets of one piece (REQ-DL-013).
+  virtual Result<Bytes, VendorError> piece(const PieceQuery& q) = 0;
 };
 
 class VendorDirectory {
  public:
   virtual ~VendorDirectory() = default;
-  virtual VendorInterface* find(const std::string& vendor_id) = 0;  // one per vendor database
+  // One per vendor database (REQ-TMS-020); nullptr when the vendor has none. A directory
+  // refuses, when it is configured, a database of another interface version (REQ-TMS-023).
+  virtual VendorInterface* find(const std::string& vendor_id) = 0;
+};
+
+// REQ-DL-042: the terminals' reports (TERM_INFO), the latest of each terminal and its history.
+class TerminalReports {
+ public:
+  virtual ~TerminalReports() = default;
+  // `received_s`: the TMS's time, seconds since 2000-01-01 UTC. 96 when the store fails.
+  virtual Result<void, ResponseCode> record(const codec::Identity& id, const codec::TerminalInfo& report,
+                                            std::int64_t received_s) = 0;
 };
 
 // REQ-TMS-005: one record per session, never key material.
@@ -135,6 +173,10 @@ struct AuditRecord {
   std::optional<ResponseCode> not_served_reason;
   std::vector<std::string> offered;     // "KIND NAME vVERSION"
   std::optional<ResponseCode> terminal_result;
+  // REQ-TMS-026: the vendor database that served the session, and what it was asked.
+  std::optional<std::string> served_by;
+  std::size_t offers_calls = 0;
+  std::size_t piece_calls = 0;
 };
 
 class AuditLog {

@@ -1,5 +1,5 @@
 // Dispatch and the generic rows (S7-S12) of spec/10-tms-states.md; the message rows are in
-// handshake_rows.cc (S1-S2) and download_rows.cc (S3-S6).
+// handshake_rows.cc (S1-S2) and download_rows.cc (S13, S3-S6).
 #include "tms/session.h"
 
 #include "codec/abort_message.h"
@@ -12,6 +12,7 @@ std::string_view name(State s) {
   switch (s) {
     case State::S_IDLE: return "S_IDLE";
     case State::S_WAIT_AUTH_ANSWER: return "S_WAIT_AUTH_ANSWER";
+    case State::S_WAIT_TERM_INFO: return "S_WAIT_TERM_INFO";
     case State::S_WAIT_SESSION_END: return "S_WAIT_SESSION_END";
     case State::S_WAIT_PKG_ANNOUNCE: return "S_WAIT_PKG_ANNOUNCE";
     case State::S_SERVING: return "S_SERVING";
@@ -25,6 +26,7 @@ std::string_view name(Event e) {
   switch (e) {
     case Event::RX_HS_REQUEST: return "RX_HS_REQUEST";
     case Event::RX_HS_AUTH_ANSWER: return "RX_HS_AUTH_ANSWER";
+    case Event::RX_TERM_INFO: return "RX_TERM_INFO";
     case Event::RX_PKG_ANNOUNCE: return "RX_PKG_ANNOUNCE";
     case Event::RX_FRAME_REQUEST: return "RX_FRAME_REQUEST";
     case Event::RX_SESSION_END: return "RX_SESSION_END";
@@ -37,6 +39,14 @@ std::string_view name(Event e) {
   return "?";
 }
 
+std::string_view name(VendorError e) {
+  switch (e) {
+    case VendorError::kUnavailable: return "UNAVAILABLE";
+    case VendorError::kNotFound: return "NOT_FOUND";
+  }
+  return "?";
+}
+
 // REQ-MSG-001.
 Event classify(ByteView body) {
   if (body.size() < 2) return Event::RX_MALFORMED;
@@ -45,6 +55,7 @@ Event classify(ByteView body) {
   switch (*type) {
     case MsgType::kHsRequest: return Event::RX_HS_REQUEST;
     case MsgType::kHsAuthAnswer: return Event::RX_HS_AUTH_ANSWER;
+    case MsgType::kTermInfo: return Event::RX_TERM_INFO;
     case MsgType::kPkgAnnounce: return Event::RX_PKG_ANNOUNCE;
     case MsgType::kFrameRequest: return Event::RX_FRAME_REQUEST;
     case MsgType::kSessionEnd: return Event::RX_SESSION_END;
@@ -67,6 +78,8 @@ session::Output Session::dispatch(Event e, ByteView body) {
     s1_hs_request(body);
   } else if (state_ == State::S_WAIT_AUTH_ANSWER && e == Event::RX_HS_AUTH_ANSWER) {
     s2_auth_answer(body);
+  } else if (state_ == State::S_WAIT_TERM_INFO && e == Event::RX_TERM_INFO) {
+    s13_term_info(body);
   } else if (state_ == State::S_WAIT_PKG_ANNOUNCE && e == Event::RX_PKG_ANNOUNCE) {
     s3_pkg_announce(body);
   } else if (state_ == State::S_SERVING && e == Event::RX_FRAME_REQUEST) {

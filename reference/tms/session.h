@@ -25,6 +25,7 @@ namespace tmsproto::tms {
 enum class State {
   S_IDLE,
   S_WAIT_AUTH_ANSWER,
+  S_WAIT_TERM_INFO,
   S_WAIT_SESSION_END,
   S_WAIT_PKG_ANNOUNCE,
   S_SERVING,
@@ -36,6 +37,7 @@ enum class State {
 enum class Event {
   RX_HS_REQUEST,
   RX_HS_AUTH_ANSWER,
+  RX_TERM_INFO,
   RX_PKG_ANNOUNCE,
   RX_FRAME_REQUEST,
   RX_SESSION_END,
@@ -58,6 +60,7 @@ struct Ports {
   ReplayCache& replay;
   VendorDirectory& vendors;
   AuditLog& audit;
+  TerminalReports& reports;
 };
 
 struct Failure {
@@ -86,6 +89,7 @@ class Session {
   // Rows of section 10.3.
   void s1_hs_request(ByteView body);
   void s2_auth_answer(ByteView body);
+  void s13_term_info(ByteView body);
   void s3_pkg_announce(ByteView body);
   void s4_frame_request(ByteView body);
   void s5_s6_session_end(ByteView body);
@@ -117,6 +121,7 @@ class Session {
   std::optional<OperatorRecord> operator_;  // from S1 on, for an attended session (REQ-OPR-002)
   std::optional<session::SecureChannel> channel_;  // from the key message on (REQ-DL-001)
   VendorInterface* vendor_ = nullptr;
+  std::optional<codec::TerminalInfo> report_;  // from S13 on (REQ-DL-042)
   std::vector<codec::Offer> offers_;
   std::uint64_t frame_budget_ = 0;  // REQ-SEC-010
   bool key_message_sent_ = false;

@@ -191,7 +191,8 @@ TEST(TmsRows, S1_RegistryAnsweringACodeNotOfThisStepIs96) {
     RegistryAnswering registry(w.estate->registry, code);
     tms::Ports ports = w.estate->tms_ports();
     Session server(w.estate->tms_config,
-                   {ports.clock, ports.rng, registry, ports.custody, ports.replay, ports.vendors, ports.audit});
+                   {ports.clock, ports.rng, registry, ports.custody, ports.replay, ports.vendors, ports.audit,
+                    ports.reports});
     expect_abort(server.receive(w.pending), server, *w.estate, ResponseCode::kInternalError);
   }
 }

@@ -413,7 +413,7 @@ Result<TranscriptCase, FieldError> read_transcript_case(const json::Value& test)
   for (std::size_t i = 0; i < installed->items().size(); ++i) {
     const Value& pk = installed->items()[i];
     const std::string where = "installed[" + std::to_string(i) + "]";
-    auto kind = letter_field(pk, "kind", "APD");
+    auto kind = letter_field(pk, "kind", "APDM");
     if (!kind) return fail(in(where, kind.error()));
     auto name = string_field(pk, "name");
     if (!name) return fail(in(where, name.error()));
@@ -423,6 +423,18 @@ Result<TranscriptCase, FieldError> read_transcript_case(const json::Value& test)
   }
   TMSPROTO_READ(max_chunk, int_field(test, "maxChunk", codec::kMinChunk, codec::kMaxChunk));
   c.max_chunk = static_cast<std::uint16_t>(max_chunk);
+  {
+    const Value* device = test.find("device");
+    if (device == nullptr || !device->is_object()) return fail(FieldError{"field \"device\" must be an object"});
+    TMSPROTO_READ(hardware_id, string_field(*device, "hardwareId"));
+    TMSPROTO_READ(firmware_id, string_field(*device, "firmwareId"));
+    TMSPROTO_READ(bearer, int_field(*device, "bearer", 1, 8));
+    TMSPROTO_READ(tamper, bool_member(*device, "tamper", false));
+    c.device.hardware_id = hardware_id;
+    c.device.firmware_id = firmware_id;
+    c.device.bearer = static_cast<codec::Bearer>(bearer);
+    c.device.tamper = tamper;
+  }
   TMSPROTO_READ(terminal_time, datetime_field(test, "terminalTime"));
   c.terminal_time = terminal_time;
   TMSPROTO_READ(tms_time, datetime_field(test, "tmsTime"));
@@ -484,6 +496,10 @@ std::vector<json::Member> transcript_case_members(const TranscriptCase& c) {
   }
   m.emplace_back("installed", Value::array(std::move(installed)));
   m.emplace_back("maxChunk", Value::integer(c.max_chunk));
+  m.emplace_back("device", Value::object({{"hardwareId", Value::string(c.device.hardware_id)},
+                                          {"firmwareId", Value::string(c.device.firmware_id)},
+                                          {"bearer", Value::integer(static_cast<int>(c.device.bearer))},
+                                          {"tamper", Value::boolean(c.device.tamper)}}));
   m.emplace_back("terminalTime", Value::string(datetime_text(c.terminal_time)));
   m.emplace_back("tmsTime", Value::string(datetime_text(c.tms_time)));
   m.emplace_back("terminalRandom", draws_value(c.terminal_random));
@@ -584,9 +600,14 @@ Verdict replay_terminal(const TranscriptCase& c) {
   ScriptedRandom rng(c.terminal_random);
   sim::MemoryKeyStore keys;
   sim::MemoryPackageStore store;
-  for (const auto& i : c.installed) store.packages[{i.kind, i.name}] = {i.version, {}};
+  for (const auto& i : c.installed) {
+    if (i.kind == codec::PackageKind::kMaster) store.install_master(i.name, i.version);  // slot 1, settled
+    else store.packages[{i.kind, i.name}] = {i.version, {}};
+  }
+  sim::MemoryDevice device;
+  device.device = c.device;
   apply_terminal_policy(c.policy, config, keys, store);
-  terminal::Session s(config, {clock, rng, keys, store});
+  terminal::Session s(config, {clock, rng, keys, store, device});
 
   terminal::StartCommand command;
   command.trans = c.trans;
@@ -644,7 +665,7 @@ Verdict replay_tms(const TranscriptCase& c) {
     registry.operators.push_back(std::move(o));
   }
   sim::MemoryVendorDirectory vendors;
-  sim::MemoryVendor& vendor = vendors.vendors[c.id.vendor_id];
+  sim::MemoryVendor& vendor = vendors.vendors.emplace(c.id.vendor_id, sim::MemoryVendor(c.id.vendor_id)).first->second;
   for (const TranscriptPackage& p : c.packages) {
     sim::MemoryVendor::Package pkg;
     pkg.offer.manifest = *codec::parse_manifest(p.manifest);  // parsed when the case was read
@@ -659,7 +680,8 @@ Verdict replay_tms(const TranscriptCase& c) {
   ScriptedRandom rng(c.tms_random);
   tms::Config config;
   apply_tms_policy(c.policy, c.id, c.key_set_id, c.operator_id, registry, config, replay_cache, vendor);
-  tms::Session s(config, {clock, rng, registry, custody, replay_cache, vendors, audit});
+  sim::MemoryReports reports;
+  tms::Session s(config, {clock, rng, registry, custody, replay_cache, vendors, audit, reports});
 
   Replay replay(c, false, rng);
   std::optional<Verdict> problem;

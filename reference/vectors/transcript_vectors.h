@@ -95,7 +95,8 @@ struct TranscriptCase {
   std::vector<TranscriptKey> key_set;
   Bytes vendor_public_key;
   std::vector<TranscriptPackage> packages;
-  std::vector<codec::InstalledPackage> installed;  // on the terminal before the session
+  std::vector<codec::InstalledPackage> installed;  // on the terminal before the session; KIND M runs in slot 1
+  terminal::DeviceReport device;                   // what the device reports of itself (REQ-DL-041)
   std::uint16_t max_chunk = 4096;
   codec::DateTime terminal_time;
   codec::DateTime tms_time;

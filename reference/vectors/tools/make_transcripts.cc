@@ -423,10 +423,12 @@ TranscriptCase record(const CaseSpec& spec) {
   apply_tms_policy(c.policy, e->terminal_config.id, e->key_set_id, spec.with_operator ? e->operator_id : "",
                    e->registry, e->tms_config, e->replay, e->vendor());
 
+  const std::vector<codec::InstalledPackage> installed_before = e->package_store.installed();
   session::FixedClock terminal_clock(kTerminalTime), tms_clock(spec.tms_time);
   RecordingRandom terminal_rng(e->terminal_rng), tms_rng(e->tms_rng);
-  terminal::Session term(e->terminal_config, {terminal_clock, terminal_rng, e->key_store, e->package_store});
-  tms::Session server(e->tms_config, {tms_clock, tms_rng, e->registry, e->custody, e->replay, e->vendors, e->audit});
+  terminal::Session term(e->terminal_config, {terminal_clock, terminal_rng, e->key_store, e->package_store, e->device});
+  tms::Session server(e->tms_config,
+                      {tms_clock, tms_rng, e->registry, e->custody, e->replay, e->vendors, e->audit, e->reports});
   sim::SessionKeys keys(*e);
 
   std::deque<TranscriptMessage> queue;
@@ -501,7 +503,8 @@ TranscriptCase record(const CaseSpec& spec) {
     tp.content = p.content;
     c.packages.push_back(std::move(tp));
   }
-  c.installed = spec.installed;
+  c.installed = installed_before;  // the master application of the estate included
+  c.device = e->device.device;
   c.max_chunk = e->terminal_config.max_chunk;
   c.terminal_time = kTerminalTime;
   c.tms_time = spec.tms_time;
