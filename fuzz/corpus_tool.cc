@@ -80,26 +80,33 @@ void add_messages(Corpus& c, Profile p, const sim::RunResult& r) {
 }
 
 // The stream as the receiver reads it: one seed in reads of 255 octets and, for the handshake
-// only (to stay small), one in reads of one to seven octets. Input format: stream_framing_fuzzer.cc.
+// only (to stay small), one in reads of one to seven octets; each once without a TPDU and once with
+// the terminal's TPDU on its messages and the TMS's answer to it on the TMS's (REQ-FRAME-030,
+// REQ-FRAME-034). Input format: stream_framing_fuzzer.cc (first octet: 0x00 none, 0x01 TPDU).
 void add_stream(Corpus& c, Profile p, const sim::RunResult& r) {
-  Bytes stream, handshake;
-  for (const sim::Delivered& m : r.messages) {
-    const Bytes f = codec::frame_for_stream(m.body);
-    stream.insert(stream.end(), f.begin(), f.end());
-    if (m.body[0] <= static_cast<std::uint8_t>(MsgType::kKeyMessage)) handshake.insert(handshake.end(), f.begin(), f.end());
-  }
-  auto reads = [](const Bytes& s, auto next_len) {
-    Bytes in;
-    for (std::size_t pos = 0, i = 0; pos < s.size(); ++i) {
-      const std::size_t n = std::min<std::size_t>(next_len(i), s.size() - pos);
-      in.push_back(static_cast<std::uint8_t>(n));
-      in.insert(in.end(), s.begin() + static_cast<std::ptrdiff_t>(pos), s.begin() + static_cast<std::ptrdiff_t>(pos + n));
-      pos += n;
+  const codec::Tpdu terminal_tpdu{{0x00, 0x03}, {0x00, 0x00}};
+  for (const std::uint8_t with_tpdu : {std::uint8_t{0}, std::uint8_t{1}}) {
+    Bytes stream, handshake;
+    for (const sim::Delivered& m : r.messages) {
+      const codec::Tpdu tpdu = m.from_terminal ? terminal_tpdu : terminal_tpdu.swapped();
+      const Bytes f = with_tpdu != 0 ? codec::frame_for_stream(tpdu, m.body) : codec::frame_for_stream(m.body);
+      stream.insert(stream.end(), f.begin(), f.end());
+      if (m.body[0] <= static_cast<std::uint8_t>(MsgType::kKeyMessage)) handshake.insert(handshake.end(), f.begin(), f.end());
     }
-    return in;
-  };
-  c.add("stream_framing", Corpus::prefix(p), reads(stream, [](std::size_t) { return std::size_t{255}; }));
-  c.add("stream_framing", Corpus::prefix(p), reads(handshake, [](std::size_t i) { return 1 + i % 7; }));
+    auto reads = [with_tpdu](const Bytes& s, auto next_len) {
+      Bytes in{with_tpdu};
+      for (std::size_t pos = 0, i = 0; pos < s.size(); ++i) {
+        const std::size_t n = std::min<std::size_t>(next_len(i), s.size() - pos);
+        in.push_back(static_cast<std::uint8_t>(n));
+        in.insert(in.end(), s.begin() + static_cast<std::ptrdiff_t>(pos), s.begin() + static_cast<std::ptrdiff_t>(pos + n));
+        pos += n;
+      }
+      return in;
+    };
+    const std::string pre = Corpus::prefix(p) + (with_tpdu != 0 ? "_tpdu" : "");
+    c.add("stream_framing", pre, reads(stream, [](std::size_t) { return std::size_t{255}; }));
+    c.add("stream_framing", pre, reads(handshake, [](std::size_t i) { return 1 + i % 7; }));
+  }
 }
 
 // The cleartext payloads of the download phase, as the honest engines build them from the

@@ -1,5 +1,7 @@
 #include "codec/serial_link.h"
 
+#include "codec/reader.h"
+#include "codec/writer.h"
 #include "protocol/constants.h"
 
 namespace tmsproto::codec {
@@ -13,21 +15,31 @@ int from_bcd(std::uint8_t b) {
   return hi > 9 || lo > 9 ? -1 : hi * 10 + lo;
 }
 
-}  // namespace
-
-Bytes frame_for_serial(ByteView body) {
-  const auto n = static_cast<unsigned>(body.size());
+// LEN (BCD) || content || ETX || LRC behind STX, content being the TPDU (if any) and the body.
+Bytes frame_content(ByteView tpdu, ByteView body) {
+  const auto n = static_cast<unsigned>(tpdu.size() + body.size());
   Bytes f;
-  f.reserve(body.size() + 5);
+  f.reserve(n + 5);
   f.push_back(kStx);
   f.push_back(bcd(n / 100));
   f.push_back(bcd(n % 100));
+  f.insert(f.end(), tpdu.begin(), tpdu.end());
   f.insert(f.end(), body.begin(), body.end());
   f.push_back(kEtx);
   std::uint8_t lrc = 0;
   for (std::size_t i = 1; i < f.size(); ++i) lrc ^= f[i];  // LEN .. ETX, REQ-FRAME-010
   f.push_back(lrc);
   return f;
+}
+
+}  // namespace
+
+Bytes frame_for_serial(ByteView body) { return frame_content({}, body); }
+
+Bytes frame_for_serial(const Tpdu& tpdu, ByteView body) {
+  Writer w;
+  write_tpdu(w, tpdu);  // REQ-FRAME-030: inside the frame, so the LRC covers it; LEN counts it (REQ-FRAME-032)
+  return frame_content(w.view(), body);
 }
 
 SerialLink::Output SerialLink::send(ByteView body) {
@@ -43,7 +55,10 @@ SerialLink::Output SerialLink::send(ByteView body) {
 
 void SerialLink::transmit(Output& out) {
   if (queued_.empty()) return;
-  outstanding_ = frame_for_serial(queued_.front());
+  // REQ-FRAME-033, REQ-FRAME-034: the TPDU is chosen when the frame first goes out; a resend
+  // repeats these very octets.
+  outstanding_ = tpdu_ ? frame_for_serial(tpdu_->outgoing(last_tpdu_), queued_.front())
+                       : frame_for_serial(queued_.front());
   queued_.erase(queued_.begin());
   sends_ = 1;
   out.write.insert(out.write.end(), outstanding_->begin(), outstanding_->end());
@@ -72,12 +87,26 @@ SerialLink::Output SerialLink::timeout() {
 }
 
 // REQ-FRAME-011: a good frame is acknowledged and delivered; a repeat of the last one is
-// acknowledged again but not delivered twice (REQ-FRAME-013).
+// acknowledged again but not delivered (or reported) twice (REQ-FRAME-013).
 void SerialLink::on_frame(Output& out) {
+  // REQ-FRAME-037: the LRC vouched for the frame, so it is acknowledged whatever its TPDU holds.
   out.write.push_back(kAck);
-  if (last_acked_ && *last_acked_ == body_) return;  // REQ-FRAME-013
-  last_acked_ = body_;
-  out.delivered.push_back(body_);
+  if (last_acked_ && *last_acked_ == content_) return;  // REQ-FRAME-013: TPDU and body alike
+  last_acked_ = content_;
+  if (rx_refused_) return;  // REQ-FRAME-037: after RX_MALFORMED no further body
+  Reader r(content_);
+  if (tpdu_) {
+    auto tpdu = parse_tpdu(r);
+    if (!tpdu.ok()) {  // REQ-FRAME-037: a wrong TPDU_ID is RX_MALFORMED, not a NAK
+      rx_refused_ = true;
+      out.rx_malformed = true;
+      return;
+    }
+    last_tpdu_ = *tpdu;  // REQ-FRAME-034: what the TMS's end answers to
+  }
+  // REQ-FRAME-035: the TPDU stays here; REQ-FRAME-038: without one configured, it is body.
+  auto body = r.bytes(r.remaining(), "BODY");
+  if (body.ok()) out.delivered.emplace_back(body->begin(), body->end());
 }
 
 SerialLink::Output SerialLink::receive(ByteView octets) {
@@ -94,7 +123,7 @@ SerialLink::Output SerialLink::receive(ByteView octets) {
         if (b == kStx) {
           rx_ = Rx::kLenHi;
           lrc_ = 0;
-          body_.clear();
+          content_.clear();
         } else if (b == kAck && outstanding_) {
           outstanding_.reset();
           transmit(out);
@@ -121,19 +150,21 @@ SerialLink::Output SerialLink::receive(ByteView octets) {
         len_ += static_cast<std::size_t>(v < 0 ? 0 : v);
         // REQ-FRAME-011: a length that is not BCD or outside the bounds is refused before any
         // body octet is stored.
-        if (v < 0 || len_ < kMinBody || len_ > kMaxBody) {
+        // REQ-FRAME-032: with a TPDU the bounds shift by five, so a frame too short for one is
+        // refused here.
+        if (v < 0 || len_ < min_frame_len(header()) || len_ > max_frame_len(header())) {
           out.write.push_back(kNak);
           rx_ = Rx::kHunt;
           break;
         }
-        body_.reserve(len_);
+        content_.reserve(len_);
         rx_ = Rx::kBody;
         break;
       }
       case Rx::kBody:
         lrc_ ^= b;
-        body_.push_back(b);
-        if (body_.size() == len_) rx_ = Rx::kEndOfText;
+        content_.push_back(b);
+        if (content_.size() == len_) rx_ = Rx::kEndOfText;
         break;
       case Rx::kEndOfText:
         lrc_ ^= b;
