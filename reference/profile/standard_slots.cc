@@ -35,7 +35,9 @@ const StandardSlot* find_standard_slot(std::string_view name) {
 std::optional<SlotRule> standard_slot_rule(std::uint8_t slot, char algorithm, std::size_t key_length) {
   const StandardSlot* s = find_standard_slot(slot);
   if (s == nullptr || !is_key_form(algorithm, key_length)) return std::nullopt;  // REQ-KEY-031
-  // REQ-KEY-034: the MAC key's usage follows its form (M3 for 2-key TDES, M6 otherwise).
+  // The row's usage and least-privilege mode of use at the terminal: REQ-KEY-032 (TMK K0, unwrap
+  // only), REQ-KEY-033 (PIN P0, encrypt only), REQ-KEY-035 (DATA D0, encrypt only) and REQ-KEY-034
+  // (MAC, generate and verify), whose usage follows its form: M3 for 2-key TDES, M6 otherwise.
   const bool t16 = algorithm == 'T' && key_length == 16;
   return SlotRule{std::string(t16 ? s->key_usage_t16 : s->key_usage), algorithm, s->mode_of_use, key_length};
 }
