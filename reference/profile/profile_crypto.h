@@ -88,6 +88,7 @@ struct SlotRule {
   char algorithm = 'T';   // TR-31: 'D', 'T' or 'A'
   char mode_of_use = 'N';
   std::size_t key_length = 16;
+  bool operator==(const SlotRule&) const = default;
 };
 SlotRule dsk_rule(Profile p);
 

@@ -1,7 +1,9 @@
 #include "sim/estate.h"
 
+#include "config/key_set_definition.h"
 #include "crypto/signature.h"
 #include "profile/profile_crypto.h"
+#include "profile/standard_slots.h"
 
 namespace tmsproto::sim {
 
@@ -28,6 +30,25 @@ std::vector<tms::EstateLine> Estate::estate_report() const {
     out.push_back({id, t.record.profile, custody.dmk_check_value(id)});
   }
   return out;
+}
+
+std::string key_set_definition_for(Profile p, std::size_t keys, const std::string& key_set_id) {
+  // The standard slots in registry order, then vendor slots from 0x80 (REQ-KEY-030). Keys of 16
+  // octets, the TMS's TDES or AES as the profile uses; AES256's TMK is AES-256 (REQ-KEY-037: no
+  // working key above it).
+  const char* algorithm = p == Profile::kAes128 || p == Profile::kAes256 ? "A" : "T";
+  static constexpr const char* kStandard[] = {"TMK", "PIN", "MAC", "DATA"};
+  std::string slots;
+  for (std::size_t i = 0; i < keys; ++i) {
+    const std::size_t length = i == 0 && p == Profile::kAes256 ? 32 : 16;
+    std::string slot = i < 4 ? std::string("\"") + kStandard[i] + "\""
+                             : std::to_string(profile::kFirstVendorSlot + (i - 4)) +
+                                   ", \"keyUsage\": \"K1\", \"modeOfUse\": \"D\"";
+    if (!slots.empty()) slots += ",\n";
+    slots += "    { \"slot\": " + slot + ", \"algorithm\": \"" + algorithm + "\", \"length\": " +
+             std::to_string(length) + " }";
+  }
+  return "{\n  \"format\": 1,\n  \"keySetId\": \"" + key_set_id + "\",\n  \"slots\": [\n" + slots + "\n  ]\n}\n";
 }
 
 EstateOptions runnable(EstateOptions options) {
@@ -91,10 +112,12 @@ std::unique_ptr<Estate> make_estate(const EstateOptions& options) {
   tc.profile = p;
   tc.dmk = profile::generate_key(p, rng);
   tc.legacy_enabled = p == Profile::kLegacy;
-  const bool aes = p == Profile::kAes128 || p == Profile::kAes256;
-  for (std::size_t i = 0; i < options.delivered_keys; ++i) {
-    tc.slots[static_cast<std::uint8_t>(i + 1)] =
-        profile::SlotRule{i == 0 ? "K0" : "P0", aes ? 'A' : 'T', i == 0 ? 'B' : 'E', 16};
+  // REQ-KEY-025, REQ-KEY-040: the terminal's slot table and the TMS's key set both come from one
+  // key-set definition, whose standard slots take their rules from the registry (REQ-KEY-031).
+  e->key_set_definition = key_set_definition_for(p, options.delivered_keys, e->key_set_id);
+  auto definition = config::parse_key_set_definition(e->key_set_definition);
+  if (definition.ok()) {
+    for (const tms::KeySetSlot& s : definition->slots) tc.slots[s.slot] = s.rule;
   }
   auto vendor_key = crypto::ecdsa_p256_generate(rng);
   tc.vendor_public_key = vendor_key->public_key;
@@ -106,16 +129,15 @@ std::unique_ptr<Estate> make_estate(const EstateOptions& options) {
   (void)e->custody.add_dmk(tc.id, p, tc.dmk.clone());  // the first terminal: never a duplicate
   e->registry.terminals[{tc.id.vendor_id, tc.id.model_id, tc.id.serial_no}].record =
       tms::TerminalRecord{p, p == Profile::kLegacy};
-  if (p != Profile::kLegacy) {
-    std::vector<tms::KeySetSlot> slots;
-    for (const auto& [slot, rule] : tc.slots) {
-      crypto::SecretBytes k(rule.key_length);
+  // REQ-KEY-036: registered only where the profile can deliver it, so never in LEGACY.
+  if (definition.ok() && config::check_registrable(*definition, p).ok()) {
+    for (const tms::KeySetSlot& s : definition->slots) {
+      crypto::SecretBytes k(s.rule.key_length);
       rng.fill(k.mutable_view());
-      (void)e->custody.add_key_set_key(tc.id, e->key_set_id, {slot, rule}, k.clone());
+      (void)e->custody.add_key_set_key(tc.id, e->key_set_id, s, k.clone());
       e->key_set_keys.push_back(std::move(k));
-      slots.push_back({slot, rule});
     }
-    (void)e->registry.register_key_set(tc.id, e->key_set_id, std::move(slots));
+    (void)e->registry.register_key_set(tc.id, e->key_set_id, definition->slots);
   }
   const std::string& pw = e->operator_password;
   e->registry.enrol_operator(tc.id.vendor_id, e->operator_id, Bytes(pw.begin(), pw.end()), rng);

@@ -52,6 +52,9 @@ struct Estate {
   std::string operator_id = "OP01";
   std::string operator_password = "1234";
   std::string key_set_id = "TMK00001";
+  // The key-set definition (spec/05-keys.md section 5.5) both the slot table above and the TMS's
+  // key set were made from (REQ-KEY-025, REQ-KEY-040).
+  std::string key_set_definition;
 
   // The vendor's signing key: tests sign manifests a vendor would not (REQ-DL-010's failures).
   crypto::SecretBytes vendor_private_key;
@@ -80,5 +83,9 @@ std::unique_ptr<Estate> make_estate(const EstateOptions& options);
 // REQ-CRYPTO-025: the options as a LEGACY estate can run them (an unattended program download);
 // other profiles unchanged. For generators that draw profile and transaction independently.
 EstateOptions runnable(EstateOptions options);
+
+// The estate's key-set definition: `keys` slots, the standard slots TMK, PIN, MAC, DATA first, then
+// vendor slots from 0x80 (REQ-KEY-030), of the forms profile `p` can deliver (REQ-KEY-014).
+std::string key_set_definition_for(Profile p, std::size_t keys, const std::string& key_set_id);
 
 }  // namespace tmsproto::sim

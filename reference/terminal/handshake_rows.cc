@@ -7,6 +7,7 @@
 #include "codec/key_message.h"
 #include "codec/terminal_info.h"
 #include "crypto/secret.h"
+#include "profile/standard_slots.h"
 #include "terminal/session.h"
 
 namespace tmsproto::terminal {
@@ -134,6 +135,11 @@ void Session::t3_t4_key_message(ByteView body) {
     const auto& e = m->entries[i];
     const auto rule = config_.slots.find(e.slot);
     if (rule == config_.slots.end()) return fail_with(ResponseCode::kIntegrityFailed);  // REQ-KEY-025
+    // REQ-KEY-039: the slot table's rule must be one the registry allows (REQ-KEY-030: no reserved
+    // slot; REQ-KEY-031: a standard slot's usage and mode of use), else the key is refused.
+    if (profile::check_slot_rule(e.slot, rule->second) != profile::SlotRuleCheck::kAllowed) {
+      return fail_with(ResponseCode::kIntegrityFailed);  // [18]
+    }
     // REQ-KEY-014: a key stronger than the K_KEK it came under is refused, whatever its MAC says.
     if (!profile::can_deliver(p, rule->second)) return fail_with(ResponseCode::kIntegrityFailed);  // [18]
     auto key = profile::unwrap_key(p, *hs_keys_, rule->second, e.key_block, e.kcv);

@@ -11,6 +11,7 @@
 #include "crypto/digest.h"
 #include "crypto/secret.h"
 #include "sim/loopback.h"
+#include "profile/standard_slots.h"
 #include "sim/row_support.h"
 
 namespace tmsproto::terminal {
@@ -379,7 +380,7 @@ TEST(TerminalRows, T3_UnknownSlotIs18) {
   Waiting w = waiting_for(key_download(), MsgType::kKeyMessage);
   auto m = codec::parse_key_message(w.pending, Profile::kAes128);
   ASSERT_TRUE(m.ok());
-  m->entries.back().slot = 0x40;  // not in the terminal's slot table (REQ-KEY-025)
+  m->entries.back().slot = 0x90;  // a vendor slot, not in the terminal's slot table (REQ-KEY-025)
   expect_delivery_fails(w, w.run->keys.with_key_mac(*m), ResponseCode::kIntegrityFailed);
   EXPECT_TRUE(w.estate->key_store.slots.empty());
 }
@@ -1158,7 +1159,8 @@ TEST(TerminalRows, T3_KeyOfTheWrongLengthForItsSlotIs18) {
 // be stored. A 3-key TDES key (112 > 80) cannot even be wrapped under a 2-key KBPK (TR-31), so its
 // case is refused by the unwrap as well.
 TEST(TerminalRows, T3_KeyStrongerThanTheProfileCanDeliverIs18) {
-  const profile::SlotRule too_strong[] = {{"P0", 'A', 'E', 16}, {"P0", 'T', 'E', 24}};
+  // Both are MAC-slot rules the registry allows (REQ-KEY-034), so only REQ-KEY-014 refuses them.
+  const profile::SlotRule too_strong[] = {{"M6", 'A', 'C', 16}, {"M6", 'T', 'C', 24}};
   for (const profile::SlotRule& rule : too_strong) {
     Waiting w = waiting_for(key_download(Profile::kTdes), MsgType::kKeyMessage,
                             [rule](sim::Estate& e) { e.terminal_config.slots[3] = rule; });
@@ -1170,6 +1172,31 @@ TEST(TerminalRows, T3_KeyStrongerThanTheProfileCanDeliverIs18) {
     const codec::KeyEntry e = w.run->keys.wrap_tr31(3, h, Bytes(16, 0x5a));
     ASSERT_FALSE(e.key_block.empty());
     m->entries.push_back(e);
+    expect_delivery_fails(w, w.run->keys.with_key_mac(*m), ResponseCode::kIntegrityFailed);
+    EXPECT_TRUE(w.estate->key_store.slots.empty());
+  }
+}
+
+// Checks REQ-KEY-039 with REQ-KEY-030 and REQ-KEY-031: the terminal's slot table itself holds a rule
+// the registry does not allow — a reserved slot, or the PIN slot with mode of use B (decrypt too) —
+// and a correctly-MACed KEY_MESSAGE delivers a key block whose header matches that table; the key is
+// refused with 18 and nothing is stored. Without the registry check both would be installed.
+TEST(TerminalRows, T3_KeyIntoASlotRuleTheRegistryDoesNotAllowIs18) {
+  const Profile p = Profile::kAes128;
+  struct Case { std::uint8_t slot; profile::SlotRule rule; };
+  const Case cases[] = {{0x05, {"P0", 'A', 'E', 16}}, {profile::kPinSlot, {"P0", 'A', 'B', 16}}};
+  for (const Case& c : cases) {
+    Waiting w = waiting_for(key_download(p), MsgType::kKeyMessage,
+                            [c](sim::Estate& e) { e.terminal_config.slots[c.slot] = c.rule; });
+    auto m = codec::parse_key_message(w.pending, p);
+    ASSERT_TRUE(m.ok());
+    const codec::KeyEntry e = w.run->keys.wrap_tr31(c.slot, sim::rows::delivered_header(p, c.rule), Bytes(16, 0x5a));
+    ASSERT_FALSE(e.key_block.empty());
+    if (c.slot == profile::kPinSlot) {
+      m->entries[2] = e;  // entries: the DSK, TMK, PIN
+    } else {
+      m->entries.push_back(e);  // slots 0, 1, 2, 5: still ascending (REQ-MSG-060)
+    }
     expect_delivery_fails(w, w.run->keys.with_key_mac(*m), ResponseCode::kIntegrityFailed);
     EXPECT_TRUE(w.estate->key_store.slots.empty());
   }

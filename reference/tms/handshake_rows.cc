@@ -6,6 +6,7 @@
 #include "codec/handshake_messages.h"
 #include "codec/key_message.h"
 #include "crypto/secret.h"
+#include "profile/standard_slots.h"
 #include "tms/operator_lock.h"
 #include "tms/session.h"
 
@@ -160,6 +161,10 @@ void Session::s2_auth_answer(ByteView body) {
     // REQ-KEY-014: no key leaves wrapped under a weaker one, whatever the registry holds.
     for (const KeySetSlot& s : *set) {
       if (!profile::can_deliver(p, s.rule)) return fail_with(ResponseCode::kInternalError);  // [96]
+      // REQ-KEY-039: nor a key of a slot whose rule the registry does not allow.
+      if (profile::check_slot_rule(s.slot, s.rule) != profile::SlotRuleCheck::kAllowed) {
+        return fail_with(ResponseCode::kInternalError);  // [96]
+      }
     }
   }
 

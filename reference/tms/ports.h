@@ -33,6 +33,7 @@ struct TerminalRecord {
 struct KeySetSlot {
   std::uint8_t slot = 1;
   profile::SlotRule rule;
+  bool operator==(const KeySetSlot&) const = default;
 };
 
 // REQ-OPR-006: consecutive failed operator checks and the end of the lock they earned.

@@ -7,6 +7,7 @@
 #include "crypto/kdf.h"
 #include "crypto/secret.h"
 #include "profile/profile_crypto.h"
+#include "profile/standard_slots.h"
 
 namespace tmsproto::tms {
 namespace {
@@ -55,8 +56,25 @@ Result<DmkFingerprint, RegistrationError> check_dmk_unique(ByteView estate_key, 
 Result<void, RegistrationError> check_key_set(Profile p, const std::vector<KeySetSlot>& slots) {
   // REQ-MSG-060: KEY_COUNT 2-8 for a key download, the DSK and 1-7 keys of the set.
   if (slots.empty() || slots.size() > codec::kMaxKeyEntries - 1) return fail(RegistrationError::kKeySetSize);
-  for (const KeySetSlot& s : slots) {
-    if (!profile::can_deliver(p, s.rule)) return fail(RegistrationError::kUndeliverableKey);  // REQ-KEY-014
+  const KeySetSlot* tmk = nullptr;
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    const KeySetSlot& s = slots[i];
+    // REQ-KEY-040, REQ-MSG-060: the KEY_MESSAGE carries the slots strictly ascending.
+    if (i > 0 && s.slot <= slots[i - 1].slot) return fail(RegistrationError::kSlotsNotAscending);
+    if (profile::check_slot_rule(s.slot, s.rule) != profile::SlotRuleCheck::kAllowed) {
+      return fail(RegistrationError::kSlotNotAllowed);  // REQ-KEY-030, REQ-KEY-031, REQ-KEY-038
+    }
+    if (!profile::can_deliver(p, s.rule)) return fail(RegistrationError::kUndeliverableKey);  // REQ-KEY-014, REQ-KEY-036
+    if (s.slot == profile::kTmkSlot) tmk = &s;
+  }
+  if (tmk != nullptr) {
+    const unsigned tmk_strength = profile::security_strength(tmk->rule.algorithm, tmk->rule.key_length);
+    for (const KeySetSlot& s : slots) {
+      const bool working = profile::slot_range(s.slot) == profile::SlotRange::kStandard && s.slot != profile::kTmkSlot;
+      if (working && profile::security_strength(s.rule.algorithm, s.rule.key_length) > tmk_strength) {
+        return fail(RegistrationError::kStrongerThanTmk);  // REQ-KEY-037
+      }
+    }
   }
   return {};
 }

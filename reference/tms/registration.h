@@ -23,6 +23,9 @@ enum class RegistrationError {
   kUndeliverableKey,   // REQ-KEY-014: the profile cannot deliver a key of this slot
   kBadEstateKey,       // the estate key is not a 32-octet AES key
   kKeySetSize,         // REQ-MSG-060: a key set has 1 to 7 keys
+  kSlotNotAllowed,     // REQ-KEY-030, REQ-KEY-031, REQ-KEY-038: the registry does not allow the slot's rule
+  kSlotsNotAscending,  // REQ-KEY-040, REQ-MSG-060: slots strictly ascending, each once
+  kStrongerThanTmk,    // REQ-KEY-037: a PIN, MAC or DATA key stronger than the set's TMK
 };
 
 // The TR-31 algorithm letter of a profile's DMK: 'D', 'T' or 'A'.
@@ -39,7 +42,9 @@ Result<DmkFingerprint, RegistrationError> dmk_fingerprint(ByteView estate_key, P
 Result<DmkFingerprint, RegistrationError> check_dmk_unique(ByteView estate_key, Profile p, ByteView dmk,
                                                            const std::vector<DmkFingerprint>& registered);
 
-// REQ-KEY-014: a key set is registered for a terminal only when its profile can deliver every slot.
+// REQ-KEY-036: a key set is registered for a terminal only when the registry allows every slot's
+// rule (REQ-KEY-031, REQ-KEY-038) and the terminal's profile can deliver it (REQ-KEY-014), and no
+// working key of a standard slot is stronger than the set's TMK (REQ-KEY-037).
 Result<void, RegistrationError> check_key_set(Profile p, const std::vector<KeySetSlot>& slots);
 
 // REQ-OPR-007: KDF(estate key, "TMSP OPV DECOY", VENDOR_ID || OPERATOR_ID, 128), text fields with

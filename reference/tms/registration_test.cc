@@ -43,14 +43,47 @@ TEST(Registration, DecoySaltIsStablePerOperatorAndMatchesAnIndependentKdf) {
   EXPECT_NE(*decoy_operator_salt(kEstateKey, "VEND0001", "OP10"), *salt);
 }
 
-// Checks REQ-KEY-014: a key set with a key the profile cannot deliver is not registered.
+// Checks REQ-KEY-014, REQ-KEY-036: a key set with a key the profile cannot deliver is not registered.
 TEST(Registration, KeySetWithAKeyTooStrongForTheProfileIsRefused) {
-  const std::vector<KeySetSlot> tdes3 = {{1, profile::SlotRule{"K0", 'T', 'B', 24}}};
+  const std::vector<KeySetSlot> tdes3 = {{1, profile::SlotRule{"K0", 'T', 'D', 24}}};
   EXPECT_EQ(check_key_set(Profile::kTdes, tdes3).error(), RegistrationError::kUndeliverableKey);
   EXPECT_TRUE(check_key_set(Profile::kAes128, tdes3).ok());
-  EXPECT_EQ(check_key_set(Profile::kLegacy, {{1, profile::SlotRule{"K0", 'D', 'B', 8}}}).error(),
+  EXPECT_EQ(check_key_set(Profile::kLegacy, {{1, profile::SlotRule{"K0", 'T', 'D', 16}}}).error(),
             RegistrationError::kUndeliverableKey);
   EXPECT_EQ(check_key_set(Profile::kAes128, {}).error(), RegistrationError::kKeySetSize);  // REQ-MSG-060
+}
+
+// Checks REQ-KEY-030, REQ-KEY-031, REQ-KEY-038: a slot rule the registry does not allow is not
+// registered, however deliverable its key: single DES, a standard slot with another mode of use, a
+// reserved slot, a vendor usage TR-31 cannot express.
+TEST(Registration, KeySetWithASlotRuleTheRegistryDoesNotAllowIsRefused) {
+  const std::vector<std::vector<KeySetSlot>> refused = {
+      {{1, profile::SlotRule{"K0", 'D', 'D', 8}}},
+      {{2, profile::SlotRule{"P0", 'A', 'B', 16}}},
+      {{0x05, profile::SlotRule{"P0", 'A', 'E', 16}}},
+      {{0x80, profile::SlotRule{"k1", 'A', 'D', 16}}}};
+  for (const auto& set : refused) {
+    EXPECT_EQ(check_key_set(Profile::kAes256, set).error(), RegistrationError::kSlotNotAllowed);
+  }
+  EXPECT_TRUE(check_key_set(Profile::kAes256, {{0x80, profile::SlotRule{"K1", 'A', 'D', 16}}}).ok());
+}
+
+// Checks REQ-KEY-040 with REQ-MSG-060: the slots of a registered key set are strictly ascending.
+TEST(Registration, KeySetWithSlotsOutOfOrderOrTwiceIsRefused) {
+  const KeySetSlot tmk{1, profile::SlotRule{"K0", 'A', 'D', 16}}, pin{2, profile::SlotRule{"P0", 'A', 'E', 16}};
+  EXPECT_TRUE(check_key_set(Profile::kAes128, {tmk, pin}).ok());
+  EXPECT_EQ(check_key_set(Profile::kAes128, {pin, tmk}).error(), RegistrationError::kSlotsNotAscending);
+  EXPECT_EQ(check_key_set(Profile::kAes128, {tmk, tmk}).error(), RegistrationError::kSlotsNotAscending);
+}
+
+// Checks REQ-KEY-037: no PIN, MAC or DATA key stronger than the set's TMK; vendor keys are not held
+// to it, and a set without a TMK has no such bound.
+TEST(Registration, WorkingKeyStrongerThanTheTmkIsRefused) {
+  const KeySetSlot tmk_tdes{1, profile::SlotRule{"K0", 'T', 'D', 16}};
+  const KeySetSlot mac_aes{3, profile::SlotRule{"M6", 'A', 'C', 16}};
+  EXPECT_EQ(check_key_set(Profile::kAes128, {tmk_tdes, mac_aes}).error(), RegistrationError::kStrongerThanTmk);
+  EXPECT_TRUE(check_key_set(Profile::kAes128, {tmk_tdes, {0x80, profile::SlotRule{"K1", 'A', 'D', 16}}}).ok());
+  EXPECT_TRUE(check_key_set(Profile::kAes128, {mac_aes}).ok());
 }
 
 // Checks REQ-KEY-005: the estate report lists every terminal's KCV and algorithm, never a key.

@@ -3,6 +3,9 @@
 // engine; messages it would not send are forged with the estate's keys (sim::Lockstep).
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <vector>
+
 #include "codec/abort_message.h"
 #include "codec/download_payloads.h"
 #include "codec/handshake_messages.h"
@@ -451,7 +454,9 @@ TEST(TmsRows, S2_KeySetWithdrawnAfterS1Is15) {
 TEST(TmsRows, S2_KeySetSlotTheCustodyCannotWrapIs96) {
   Waiting w = waiting_for(key_download(), MsgType::kHsAuthAnswer, [](sim::Estate& e) {
     for (auto& [key, t] : e.registry.terminals) {
-      for (auto& [id, slots] : t.key_sets) slots.back().slot = 0x77;  // no such key in the custody
+      for (auto& [id, slots] : t.key_sets) {
+        slots.back() = {0x90, {"K1", 'A', 'D', 16}};  // a vendor slot the registry allows, no key in the custody
+      }
     }
   });
   expect_delivery_fails(w, w.pending, ResponseCode::kInternalError);
@@ -466,6 +471,27 @@ TEST(TmsRows, S2_KeyStrongerThanTheProfileCanDeliverIs96) {
     }
   });
   expect_delivery_fails(w, w.pending, ResponseCode::kInternalError);
+}
+
+// Checks REQ-KEY-039: a key set the registry came to hold with a slot rule the registry of standard
+// slots does not allow (the PIN key with mode of use B, a reserved slot) is refused before anything
+// is wrapped, although the custody holds the key and the profile could deliver it.
+TEST(TmsRows, S2_KeySetSlotRuleTheRegistryDoesNotAllowIs96) {
+  for (const auto& change : std::vector<std::function<void(KeySetSlot&)>>{
+           [](KeySetSlot& s) { s.rule.mode_of_use = 'B'; }, [](KeySetSlot& s) { s.slot = 0x05; }}) {
+    Waiting w = waiting_for(key_download(), MsgType::kHsAuthAnswer, [&change](sim::Estate& e) {
+      for (auto& [key, t] : e.registry.terminals) {
+        for (auto& [id, slots] : t.key_sets) {
+          KeySetSlot changed = slots.back();
+          change(changed);
+          crypto::SecretBytes k(changed.rule.key_length);
+          (void)e.custody.add_key_set_key(e.terminal_config.id, id, changed, std::move(k));
+          slots.back() = changed;
+        }
+      }
+    });
+    expect_delivery_fails(w, w.pending, ResponseCode::kInternalError);
+  }
 }
 
 // ---- S3 (REQ-DL-011, REQ-TMS-020 to REQ-TMS-022) -----------------------------------------------
