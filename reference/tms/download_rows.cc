@@ -34,10 +34,12 @@ std::optional<Bytes> Session::open_envelope(ByteView body) {
 
 namespace {
 
-// REQ-DL-011: newer than installed, for this vendor and model, pieces the terminal accepts; the
-// highest version per (KIND, NAME); at most 8, in the interface's order.
+// REQ-DL-011: newer than installed, for this vendor and model (and, FORMAT 0x02, this serial and
+// not expired), pieces the terminal accepts; the highest version per (KIND, NAME); at most 8, in
+// the interface's order. `valid_until_s`: the TMS's clock plus the freshness window (REQ-DL-065).
 std::vector<codec::Offer> select_offers(const std::vector<codec::Offer>& candidates,
-                                        const codec::PkgAnnounce& announce, const codec::Identity& id) {
+                                        const codec::PkgAnnounce& announce, const codec::Identity& id,
+                                        std::int64_t valid_until_s) {
   std::map<std::pair<codec::PackageKind, std::string>, std::uint32_t> installed;
   for (const auto& p : announce.installed) installed[{p.kind, p.name}] = p.version;
   std::vector<codec::Offer> chosen;
@@ -48,6 +50,8 @@ std::vector<codec::Offer> select_offers(const std::vector<codec::Offer>& candida
     if (it != installed.end() && m.version <= it->second) continue;  // REQ-DL-011
     if (m.vendor_id != id.vendor_id || m.model_id != id.model_id) continue;  // REQ-DL-011
     if (m.chunk_size > announce.max_chunk) continue;  // REQ-DL-011
+    if (m.scope && !codec::targets(*m.scope, id.serial_no)) continue;  // REQ-DL-011: another terminal's
+    if (m.scope && codec::seconds_since_2000(m.scope->not_after) < valid_until_s) continue;  // REQ-DL-065
     bool replaced = false;
     for (auto& c : chosen) {
       if (c.manifest.kind == m.kind && c.manifest.name == m.name) {
@@ -72,7 +76,9 @@ void Session::s3_pkg_announce(ByteView body) {
   if (vendor_ == nullptr) return fail_with(ResponseCode::kInternalError);  // [96]
   auto candidates = vendor_->offers(request_.id.model_id, request_.id.serial_no, announce->installed);  // REQ-TMS-020, REQ-TMS-021
   if (!candidates.ok()) return fail_with(ResponseCode::kInternalError);  // [96] REQ-TMS-022
-  offers_ = select_offers(*candidates, *announce, request_.id);
+  // REQ-DL-065: a terminal that passed REQ-HS-012 has a clock at most one window ahead of ours.
+  const std::int64_t valid_until_s = codec::seconds_since_2000(ports_.clock.now_utc()) + config_.freshness_window_s;
+  offers_ = select_offers(*candidates, *announce, request_.id, valid_until_s);
   frame_budget_ = 16;  // REQ-SEC-010: the pieces offered, FIT included, plus 16
   for (const auto& o : offers_) {
     frame_budget_ += session::piece_count(o.manifest, Section::kFit) + session::piece_count(o.manifest, Section::kData);
