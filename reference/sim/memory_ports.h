@@ -114,7 +114,8 @@ class MemoryReplayCache final : public tms::ReplayCache {
   std::map<Key, std::int64_t> seen_;  // -> expiry
 };
 
-// One vendor's dynamic database behind the standard interface.
+// One vendor's dynamic database behind the standard interface. It may hold FORMAT 0x02 packages
+// of any terminal or signer and returns every package as a candidate: the TMS filters (REQ-DL-011).
 class MemoryVendor final : public tms::VendorInterface {
  public:
   struct Package {
@@ -142,9 +143,13 @@ class MemoryAuditLog final : public tms::AuditLog {
   std::vector<tms::AuditRecord> records;
 };
 
-// A package as its vendor publishes it: manifest signed, FIT computed (REQ-DL-012).
+// A package as its signer publishes it: manifest signed, FIT computed (REQ-DL-012). Without `scope`
+// a FORMAT 0x01 manifest signed by the vendor; with it a FORMAT 0x02 manifest (REQ-MSG-092) signed
+// by the pinned signer scope->signer_id names, e.g. an acquirer's per-terminal parameter file,
+// which the vendor's database holds like any other (REQ-DL-066).
 MemoryVendor::Package make_package(codec::PackageKind kind, const std::string& name, const codec::Identity& id,
                                    std::uint32_t version, Bytes content, std::uint16_t chunk_size,
-                                   ByteView vendor_private_key, crypto::RandomSource& rng);
+                                   ByteView signer_private_key, crypto::RandomSource& rng,
+                                   std::optional<codec::ManifestScope> scope = std::nullopt);
 
 }  // namespace tmsproto::sim
