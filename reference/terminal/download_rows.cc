@@ -44,7 +44,7 @@ namespace {
 // SIGNER_ID names for FORMAT 0x02 when that signer may sign the KIND — or nullptr when none may.
 const Bytes* signer_key(const Config& config, const codec::Manifest& m) {
   if (!m.scope) return &config.vendor_public_key;
-  const auto it = config.signers.find(m.scope->signer_id);
+  const auto it = config.signers.find(m.scope->signer_id);  // REQ-DL-060: pinned at installation
   if (it == config.signers.end()) return nullptr;  // REQ-DL-061: SIGNER_ID not pinned
   const auto& kinds = it->second.kinds;
   if (std::find(kinds.begin(), kinds.end(), m.kind) == kinds.end()) return nullptr;  // REQ-DL-061: KIND not allowed

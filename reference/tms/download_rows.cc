@@ -74,7 +74,8 @@ void Session::s3_pkg_announce(ByteView body) {
   if (!announce.ok()) return fail_with(announce.error().code);  // [01] REQ-MSG-071
   vendor_ = ports_.vendors.find(request_.id.vendor_id);  // one interface per vendor database, REQ-TMS-020
   if (vendor_ == nullptr) return fail_with(ResponseCode::kInternalError);  // [96]
-  auto candidates = vendor_->offers(request_.id.model_id, request_.id.serial_no, announce->installed);  // REQ-TMS-020, REQ-TMS-021
+  // REQ-DL-066: FORMAT 0x02 files too come only through this vendor's one interface.
+  auto candidates = vendor_->offers(request_.id.model_id, request_.id.serial_no, announce->installed);  // REQ-TMS-020, REQ-TMS-021, REQ-DL-066
   if (!candidates.ok()) return fail_with(ResponseCode::kInternalError);  // [96] REQ-TMS-022
   // REQ-DL-065: a terminal that passed REQ-HS-012 has a clock at most one window ahead of ours.
   const std::int64_t valid_until_s = codec::seconds_since_2000(ports_.clock.now_utc()) + config_.freshness_window_s;
