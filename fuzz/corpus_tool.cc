@@ -197,6 +197,15 @@ int main(int argc, char** argv) {
     }
     add_session_seeds(c, config);
   }
+  // A FORMAT 0x02 parameter file of the estate's acquirer for this terminal beside the vendor's
+  // program (REQ-MSG-092): PKG_CONFIRM with both FORMATs, MANIFEST_LEN 116 and 164.
+  {
+    sim::EstateOptions o;
+    o.packages.push_back(sim::PackageSpec{codec::PackageKind::kParameters, "MERCHANT", 1, 600, 256, true});
+    auto estate = sim::make_estate(o);
+    add_payloads(c, *estate);
+    add_messages(c, estate->options.profile, sim::run_session(*estate));
+  }
   // Every ABORT code, every SESSION_END RESULT.
   for (ResponseCode code : kAllResponseCodes) {
     if (code != ResponseCode::kSuccess) c.add("abort", "all", codec::serialize(codec::Abort{code}));

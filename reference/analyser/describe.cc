@@ -63,6 +63,7 @@ void header(Description& d, const codec::Identity& id) {
 const char* kind(codec::PackageKind k) {
   switch (k) {
     case codec::PackageKind::kApplication: return "A (application)";
+    case codec::PackageKind::kMaster: return "M (master application)";
     case codec::PackageKind::kParameters: return "P (parameters)";
     case codec::PackageKind::kDataFile: return "D (data file)";
     case codec::PackageKind::kMaster: return "M (master application)";
@@ -193,6 +194,13 @@ Description describe_payload(MsgType type, ByteView payload) {
                             std::string(kind(mf.kind)) + " " + quoted(mf.name) + " v" + std::to_string(mf.version) + ", " +
                                 std::to_string(mf.length) + " octets in pieces of " + std::to_string(mf.chunk_size),
                             "REQ-DL-011"});
+        if (mf.scope) {  // FORMAT 0x02 (REQ-MSG-092)
+          std::string targets = mf.scope->targets.empty() ? "(every terminal of the model)" : "";
+          for (const auto& t : mf.scope->targets) targets += (targets.empty() ? "" : " ") + quoted(t);
+          d.fields.push_back({"  FORMAT", "0x02, SIGNER_ID " + quoted(mf.scope->signer_id), "REQ-DL-061"});
+          d.fields.push_back({"  NOT_AFTER", datetime(mf.scope->not_after), "REQ-DL-063"});
+          d.fields.push_back({"  TARGET", targets, "REQ-DL-062"});
+        }
         d.fields.push_back({"  PKG_DIGEST", to_hex(mf.pkg_digest), "REQ-DL-030"});
         d.fields.push_back({"  FIT_DIGEST", to_hex(mf.fit_digest), "REQ-DL-012"});
         d.fields.push_back({"  SIGNATURE", to_hex(m->offers[i].signature), "REQ-DL-010"});

@@ -1,5 +1,7 @@
 #include "codec/download_payloads.h"
 
+#include <algorithm>
+
 #include "common/try.h"
 #include "protocol/constants.h"
 
@@ -10,6 +12,7 @@ Parsed<PackageKind> read_kind(Reader& r) {
   TMS_TRY(std::uint8_t k, r.u8("KIND"));
   switch (k) {
     case 'A': return PackageKind::kApplication;
+    case 'M': return PackageKind::kMaster;
     case 'P': return PackageKind::kParameters;
     case 'D': return PackageKind::kDataFile;
     default: return malformed("KIND");
@@ -78,10 +81,27 @@ Bytes serialize(const PkgAnnounce& m) {
 
 namespace {
 
+// REQ-MSG-091, REQ-MSG-092: FORMAT 0x02's fields after FIT_DIGEST, in table order.
+Parsed<ManifestScope> read_scope(Reader& r) {
+  ManifestScope s;
+  TMS_TRY(s.signer_id, read_text(r, kVendorIdWidth, CharSet::kAn, Emptiness::kRequired, "SIGNER_ID"));
+  TMS_TRY(s.not_after, read_datetime(r, "NOT_AFTER"));
+  TMS_TRY(std::uint8_t count, r.u8("TARGET_COUNT"));
+  if (count > kMaxTargets) return malformed("TARGET_COUNT");  // REQ-MSG-092
+  for (std::uint8_t i = 0; i < count; ++i) {
+    TMS_TRY(std::string serial, read_text(r, kSerialNoWidth, CharSet::kAns, Emptiness::kRequired, "TARGET"));
+    // REQ-MSG-092: strictly ascending. ANS characters sort above the 0x20 fill, so the order of the
+    // values equals the octet order of the 32-octet fields as sent.
+    if (!s.targets.empty() && !(s.targets.back() < serial)) return malformed("TARGET");
+    s.targets.push_back(std::move(serial));
+  }
+  return s;
+}
+
 Parsed<Manifest> read_manifest(Reader& r) {
   Manifest m;
   TMS_TRY(std::uint8_t format, r.u8("FORMAT"));
-  if (format != 0x01) return malformed("FORMAT");
+  if (format != kFormatVendor && format != kFormatScoped) return malformed("FORMAT");  // REQ-MSG-090
   TMS_TRY(m.kind, read_kind(r));
   TMS_TRY(m.name, read_text(r, kPackageNameWidth, CharSet::kAns, Emptiness::kRequired, "NAME"));
   TMS_TRY(m.vendor_id, read_text(r, kVendorIdWidth, CharSet::kAn, Emptiness::kRequired, "VENDOR_ID"));
@@ -94,11 +114,14 @@ Parsed<Manifest> read_manifest(Reader& r) {
   if (!power_of_two_chunk(m.chunk_size)) return malformed("CHUNK_SIZE");
   TMS_TRY(m.pkg_digest, r.array<32>("PKG_DIGEST"));
   TMS_TRY(m.fit_digest, r.array<32>("FIT_DIGEST"));
+  if (format == kFormatScoped) {
+    TMS_TRY(m.scope, read_scope(r));
+  }
   return m;
 }
 
 void write_manifest(Writer& w, const Manifest& m) {
-  w.u8(0x01);
+  w.u8(m.format());
   w.u8(static_cast<std::uint8_t>(m.kind));
   write_text(w, m.name, kPackageNameWidth);
   write_text(w, m.vendor_id, kVendorIdWidth);
@@ -108,6 +131,16 @@ void write_manifest(Writer& w, const Manifest& m) {
   w.u16(m.chunk_size);
   w.bytes(m.pkg_digest);
   w.bytes(m.fit_digest);
+  if (m.scope) {
+    write_text(w, m.scope->signer_id, kVendorIdWidth);
+    write_datetime(w, m.scope->not_after);
+    w.u8(static_cast<std::uint8_t>(m.scope->targets.size()));
+    for (const std::string& serial : m.scope->targets) write_text(w, serial, kSerialNoWidth);
+  }
+}
+
+std::size_t manifest_length(const Manifest& m) {
+  return m.scope ? kScopedManifestBaseLength + 32 * m.scope->targets.size() : kManifestLength;
 }
 
 }  // namespace
@@ -125,6 +158,11 @@ Bytes serialize(const Manifest& m) {
   return std::move(w).take();
 }
 
+bool targets(const ManifestScope& scope, const std::string& serial) {
+  return scope.targets.empty() ||
+         std::find(scope.targets.begin(), scope.targets.end(), serial) != scope.targets.end();
+}
+
 // REQ-MSG-090.
 Parsed<PkgConfirm> parse_pkg_confirm(ByteView payload) {
   Reader r(payload);
@@ -134,8 +172,18 @@ Parsed<PkgConfirm> parse_pkg_confirm(ByteView payload) {
   for (std::uint8_t i = 0; i < count; ++i) {
     TMS_TRY(std::uint8_t index, r.u8("PKG_INDEX"));
     if (index != i) return malformed("PKG_INDEX");  // REQ-MSG-090
+    // REQ-MSG-090: MANIFEST_LEN's range before MANIFEST is read; REQ-MSG-091: the manifest's fields
+    // within exactly MANIFEST_LEN octets.
+    TMS_TRY(std::uint16_t manifest_len, r.u16("MANIFEST_LEN"));
+    if (manifest_len != kManifestLength &&
+        (manifest_len < kScopedManifestBaseLength || manifest_len > kMaxManifestLength)) {
+      return malformed("MANIFEST_LEN");
+    }
+    TMS_TRY(ByteView manifest_octets, r.bytes(manifest_len, "MANIFEST"));
+    Reader mr(manifest_octets);
     Offer o;
-    TMS_TRY(o.manifest, read_manifest(r));  // REQ-MSG-090: FORMAT, KIND, text fields, VERSION, LENGTH, CHUNK_SIZE
+    TMS_TRY(o.manifest, read_manifest(mr));  // REQ-MSG-090: FORMAT, KIND, text fields, VERSION, LENGTH, CHUNK_SIZE
+    if (mr.remaining() != 0) return malformed("MANIFEST_LEN");  // REQ-MSG-091: more octets than the manifest
     TMS_TRY(o.signature, r.array<kSignatureLength>("SIGNATURE"));
     m.offers.push_back(std::move(o));
   }
@@ -151,6 +199,7 @@ Bytes serialize(const PkgConfirm& m) {
   w.u8(static_cast<std::uint8_t>(m.offers.size()));
   for (std::size_t i = 0; i < m.offers.size(); ++i) {
     w.u8(static_cast<std::uint8_t>(i));
+    w.u16(static_cast<std::uint16_t>(manifest_length(m.offers[i].manifest)));  // REQ-MSG-091
     write_manifest(w, m.offers[i].manifest);
     w.bytes(m.offers[i].signature);
   }

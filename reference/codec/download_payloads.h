@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,14 +14,19 @@
 
 namespace tmsproto::codec {
 
-// KIND: application program (应用程序), parameters (参数), data file (数据文件).
-// KIND `M` is the master application (主控应用) that runs the protocol (spec/06-download.md 6.6).
-enum class PackageKind : char { kApplication = 'A', kParameters = 'P', kDataFile = 'D', kMaster = 'M' };
+// KIND: application program (应用程序), master application (主控应用, the program that runs this
+// protocol; spec/06-download.md 6.6), parameters (参数), data file (数据文件).
+enum class PackageKind : char { kApplication = 'A', kMaster = 'M', kParameters = 'P', kDataFile = 'D' };
 enum class Section : std::uint8_t { kFit = 0x01, kData = 0x02 };
 
 inline constexpr std::size_t kMaxAnnounced = 255;  // REQ-MSG-080: COUNT is one octet
 inline constexpr std::size_t kMaxOffers = 8;
-inline constexpr std::size_t kManifestLength = 116;
+inline constexpr std::size_t kManifestLength = 116;          // FORMAT 0x01
+inline constexpr std::size_t kScopedManifestBaseLength = 132;  // FORMAT 0x02 with TARGET_COUNT 0
+inline constexpr std::size_t kMaxTargets = 16;                 // REQ-MSG-092
+inline constexpr std::size_t kMaxManifestLength = kScopedManifestBaseLength + 32 * kMaxTargets;  // 644
+inline constexpr std::uint8_t kFormatVendor = 0x01;
+inline constexpr std::uint8_t kFormatScoped = 0x02;
 inline constexpr std::size_t kSignatureLength = 64;
 inline constexpr std::uint32_t kMaxPackageLength = 64u * 1024u * 1024u;
 inline constexpr std::uint16_t kMinChunk = 256;
@@ -40,7 +46,16 @@ struct PkgAnnounce {
   bool operator==(const PkgAnnounce&) const = default;
 };
 
-// MANIFEST, signed by the vendor (REQ-DL-010).
+// What a FORMAT 0x02 manifest adds (REQ-MSG-092): which pinned key signed it, until when it may be
+// installed, and for which terminals.
+struct ManifestScope {
+  std::string signer_id;
+  DateTime not_after;
+  std::vector<std::string> targets;  // SERIAL_NO values, strictly ascending; empty: every terminal of the model
+  bool operator==(const ManifestScope&) const = default;
+};
+
+// MANIFEST, signed by the vendor (FORMAT 0x01) or a pinned signer (FORMAT 0x02) (REQ-DL-010).
 struct Manifest {
   PackageKind kind = PackageKind::kApplication;
   std::string name;
@@ -51,6 +66,8 @@ struct Manifest {
   std::uint16_t chunk_size = kMaxChunk;
   std::array<std::uint8_t, 32> pkg_digest{};
   std::array<std::uint8_t, 32> fit_digest{};
+  std::optional<ManifestScope> scope;  // nullopt: FORMAT 0x01
+  std::uint8_t format() const { return scope ? kFormatScoped : kFormatVendor; }
   bool operator==(const Manifest&) const = default;
 };
 
@@ -94,8 +111,11 @@ bool announce_order(const InstalledPackage& a, const InstalledPackage& b);
 Parsed<PkgAnnounce> parse_pkg_announce(ByteView payload);
 Bytes serialize(const PkgAnnounce& m);
 
+// REQ-MSG-091: a standalone MANIFEST (the octets SIGNATURE covers and REQ-DL-020 hashes).
 Parsed<Manifest> parse_manifest(ByteView manifest);
 Bytes serialize(const Manifest& m);
+// REQ-MSG-092: whether SERIAL_NO `serial` is among the targets (TARGET_COUNT 0: every terminal).
+bool targets(const ManifestScope& scope, const std::string& serial);
 
 Parsed<PkgConfirm> parse_pkg_confirm(ByteView payload);
 Bytes serialize(const PkgConfirm& m);

@@ -49,7 +49,7 @@ TEST(Manifest, ChunkSizeMustBeAPowerOfTwoInRange) {
   EXPECT_EQ(parse_manifest(serialize(m)).error().field, "LENGTH");
 }
 
-// REQ-MSG-090: each offer is 181 octets and PKG_INDEX is its position.
+// REQ-MSG-090: a FORMAT 0x01 offer is 1 + 2 + 116 + 64 = 183 octets and PKG_INDEX is its position.
 // Checks REQ-MSG-090.
 TEST(PkgConfirm, OffersAreIndexedByPosition) {
   PkgConfirm c;
@@ -59,10 +59,114 @@ TEST(PkgConfirm, OffersAreIndexedByPosition) {
   second.kind = PackageKind::kParameters;
   c.offers.push_back({second, {}});
   Bytes b = serialize(c);
-  ASSERT_EQ(b.size(), 1u + 2u * 181u);
+  ASSERT_EQ(b.size(), 1u + 2u * 183u);
+  EXPECT_EQ(to_hex(ByteView(b).subspan(2, 2)), "0074");  // MANIFEST_LEN 116
   EXPECT_EQ(*parse_pkg_confirm(b), c);
-  b[1 + 181] = 0x00;  // second offer claims index 0
+  b[1 + 183] = 0x00;  // second offer claims index 0
   EXPECT_EQ(parse_pkg_confirm(b).error().field, "PKG_INDEX");
+}
+
+Manifest sample_scoped_manifest() {
+  Manifest m = sample_manifest();
+  m.kind = PackageKind::kParameters;
+  m.name = "MERCHANT";
+  m.scope = ManifestScope{"ACQ00001", DateTime{2026, 12, 31, 23, 59, 59}, {"SN0001", "SN0002"}};
+  return m;
+}
+
+// Checks REQ-MSG-091, REQ-MSG-092: FORMAT 0x02 is the 116-octet layout with FORMAT 0x02, then
+// SIGNER_ID at 116, NOT_AFTER at 124, TARGET_COUNT at 131 and the targets from 132, 32 octets each.
+TEST(Manifest, Format02LayoutMatchesTheSpecTable) {
+  const Bytes b = serialize(sample_scoped_manifest());
+  ASSERT_EQ(b.size(), kScopedManifestBaseLength + 2 * 32);
+  EXPECT_EQ(b[0], 0x02);
+  EXPECT_EQ(b[1], 'P');
+  EXPECT_EQ(std::string(b.begin() + 116, b.begin() + 124), "ACQ00001");
+  EXPECT_EQ(to_hex(ByteView(b).subspan(124, 7)), "20261231235959");
+  EXPECT_EQ(b[131], 2);
+  EXPECT_EQ(std::string(b.begin() + 132, b.begin() + 164), "SN0001" + std::string(26, ' '));
+  EXPECT_EQ(std::string(b.begin() + 164, b.begin() + 170), "SN0002");
+  EXPECT_EQ(*parse_manifest(b), sample_scoped_manifest());
+  Manifest any = sample_scoped_manifest();
+  any.scope->targets.clear();
+  EXPECT_EQ(serialize(any).size(), kScopedManifestBaseLength);
+  EXPECT_EQ(*parse_manifest(serialize(any)), any);
+}
+
+// Checks REQ-MSG-090, REQ-MSG-092, REQ-MSG-004: each FORMAT 0x02 field is checked, and the first
+// failing field names the error.
+TEST(Manifest, Format02FieldsAreCheckedInTableOrder) {
+  Bytes b = serialize(sample_scoped_manifest());
+  b[0] = 0x03;
+  EXPECT_EQ(parse_manifest(b).error().field, "FORMAT");
+  Manifest m = sample_scoped_manifest();
+  m.scope->signer_id = "";
+  EXPECT_EQ(parse_manifest(serialize(m)).error().field, "SIGNER_ID");
+  m = sample_scoped_manifest();
+  m.scope->signer_id = "ACQ-01";  // AN only
+  EXPECT_EQ(parse_manifest(serialize(m)).error().field, "SIGNER_ID");
+  m = sample_scoped_manifest();
+  m.scope->not_after.month = 13;
+  m.scope->targets = {"B", "A"};  // a later field wrong too: NOT_AFTER comes first
+  EXPECT_EQ(parse_manifest(serialize(m)).error().field, "NOT_AFTER");
+  m = sample_scoped_manifest();
+  m.scope->targets = {"B", "A"};
+  EXPECT_EQ(parse_manifest(serialize(m)).error().field, "TARGET");
+  m.scope->targets = {"A", "A"};
+  EXPECT_EQ(parse_manifest(serialize(m)).error().field, "TARGET");
+  m.scope->targets = {"A", "A B"};
+  EXPECT_EQ(parse_manifest(serialize(m)).error().field, "TARGET");
+  m.scope->targets.clear();
+  for (int i = 0; i < 17; ++i) m.scope->targets.push_back("SN" + std::to_string(100 + i));
+  EXPECT_EQ(parse_manifest(serialize(m)).error().field, "TARGET_COUNT");
+  m.scope->targets.pop_back();  // 16: the bound
+  EXPECT_EQ(serialize(m).size(), kMaxManifestLength);
+  EXPECT_EQ(*parse_manifest(serialize(m)), m);
+  Bytes short_by_one = serialize(sample_scoped_manifest());
+  short_by_one.pop_back();
+  EXPECT_EQ(parse_manifest(short_by_one).error().field, "TARGET");
+  Bytes trailing = serialize(sample_scoped_manifest());
+  trailing.push_back(0x20);
+  EXPECT_FALSE(parse_manifest(trailing).ok());
+}
+
+// Checks REQ-MSG-090, REQ-MSG-091: MANIFEST_LEN is checked against its range before MANIFEST is
+// read, and must frame exactly the manifest its FORMAT and TARGET_COUNT describe.
+TEST(PkgConfirm, ManifestLenFramesEachManifestOfEitherFormat) {
+  PkgConfirm c;
+  c.offers = {{sample_manifest(), {}}, {sample_scoped_manifest(), {}}};
+  const Bytes b = serialize(c);
+  ASSERT_EQ(b.size(), 1u + 183u + (1u + 2u + 196u + 64u));
+  EXPECT_EQ(to_hex(ByteView(b).subspan(1 + 183 + 1, 2)), "00c4");  // 132 + 2 x 32
+  EXPECT_EQ(*parse_pkg_confirm(b), c);
+  auto with_len = [&b](std::size_t at, std::uint16_t len) {
+    Bytes x = b;
+    x[at] = static_cast<std::uint8_t>(len >> 8);
+    x[at + 1] = static_cast<std::uint8_t>(len);
+    return parse_pkg_confirm(x);
+  };
+  for (std::uint16_t bad : {std::uint16_t{0}, std::uint16_t{115}, std::uint16_t{117}, std::uint16_t{131},
+                            std::uint16_t{645}, std::uint16_t{0xffff}}) {
+    EXPECT_EQ(with_len(2, bad).error().field, "MANIFEST_LEN") << bad;
+  }
+  EXPECT_EQ(with_len(2, 132).error().field, "MANIFEST_LEN");  // a 116-octet manifest in 132 octets
+  EXPECT_EQ(with_len(1 + 183 + 1, 116).error().field, "SIGNER_ID");  // FORMAT 0x02 cut at 116
+  EXPECT_EQ(with_len(1 + 183 + 1, 164).error().field, "TARGET");     // one target short
+  Bytes cut = b;
+  cut.resize(1 + 183 + 1 + 2 + 100);
+  EXPECT_EQ(parse_pkg_confirm(cut).error().field, "MANIFEST");
+  PkgConfirm same_name;
+  same_name.offers = {{sample_scoped_manifest(), {}}, {sample_scoped_manifest(), {}}};
+  same_name.offers[1].manifest.scope.reset();  // another FORMAT, the same (KIND, NAME)
+  EXPECT_EQ(parse_pkg_confirm(serialize(same_name)).error().field, "OFFER");
+}
+
+// Checks REQ-MSG-092: TARGET_COUNT 0 targets every terminal; otherwise only those listed.
+TEST(Manifest, TargetsListsTheTerminalsOrEveryone) {
+  const ManifestScope s = *sample_scoped_manifest().scope;
+  EXPECT_TRUE(targets(s, "SN0002"));
+  EXPECT_FALSE(targets(s, "SN0003"));
+  EXPECT_TRUE(targets(ManifestScope{"ACQ00001", {}, {}}, "SN0003"));
 }
 
 TEST(PkgConfirm, DuplicateKindAndNameIsMalformed) {
@@ -82,6 +186,10 @@ TEST(PkgAnnounce, EntriesAreInstalledUniqueOrderedAndKindsKnown) {
   EXPECT_EQ(*parse_pkg_announce(b), a);
   b[3] = 'X';
   EXPECT_EQ(parse_pkg_announce(b).error().field, "KIND");
+  // KIND M, the master application, is a KIND like the others (sorted between D and P).
+  const PkgAnnounce master{1024, {{PackageKind::kDataFile, "BINS", 1}, {PackageKind::kMaster, "MAIN", 3},
+                                  {PackageKind::kParameters, "PARAMS", 1}}};
+  EXPECT_EQ(*parse_pkg_announce(serialize(master)), master);
   PkgAnnounce twice = a;
   twice.installed[1] = twice.installed[0];
   EXPECT_EQ(parse_pkg_announce(serialize(twice)).error().field, "ENTRY");

@@ -4,6 +4,8 @@
 #include <rapidcheck.h>
 
 #include <algorithm>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "codec/abort_message.h"
@@ -152,7 +154,8 @@ inline rc::Gen<Envelope> gen_envelope(Profile p) {
 }
 
 inline rc::Gen<PackageKind> gen_kind() {
-  return rc::gen::element(PackageKind::kApplication, PackageKind::kParameters, PackageKind::kDataFile);
+  return rc::gen::element(PackageKind::kApplication, PackageKind::kMaster, PackageKind::kParameters,
+                          PackageKind::kDataFile);
 }
 
 // REQ-MSG-080: installed packages only (VERSION >= 1), each once, in (KIND, NAME) order.
@@ -173,8 +176,25 @@ inline rc::Gen<PkgAnnounce> gen_pkg_announce() {
                                 })));
 }
 
+// REQ-MSG-092: FORMAT 0x02's signer, expiry and 0-16 targets in strictly ascending order.
+inline rc::Gen<ManifestScope> gen_manifest_scope() {
+  return rc::gen::build<ManifestScope>(
+      rc::gen::set(&ManifestScope::signer_id, gen_text(kVendorIdWidth, CharSet::kAn)),
+      rc::gen::set(&ManifestScope::not_after, gen_datetime()),
+      rc::gen::set(&ManifestScope::targets,
+                   rc::gen::map(rc::gen::resize(kMaxTargets, rc::gen::container<std::set<std::string>>(
+                                                                 gen_text(kSerialNoWidth, CharSet::kAns))),
+                                [](const std::set<std::string>& s) { return std::vector<std::string>(s.begin(), s.end()); })));
+}
+
+// Both FORMATs: FORMAT 0x01 (scope nullopt) and FORMAT 0x02.
 inline rc::Gen<Manifest> gen_manifest() {
   return rc::gen::build<Manifest>(
+      rc::gen::set(&Manifest::scope,
+                   rc::gen::oneOf(rc::gen::just(std::optional<ManifestScope>{}),
+                                  rc::gen::map(gen_manifest_scope(), [](ManifestScope x) {
+                                    return std::optional<ManifestScope>(std::move(x));
+                                  }))),
       rc::gen::set(&Manifest::kind, gen_kind()),
       rc::gen::set(&Manifest::name, gen_text(kPackageNameWidth, CharSet::kAns)),
       rc::gen::set(&Manifest::vendor_id, gen_text(kVendorIdWidth, CharSet::kAn)),

@@ -33,6 +33,7 @@ std::string_view name(ResponseCode code) {
     case ResponseCode::kIdentityMismatch: return "IDENTITY_MISMATCH";
     case ResponseCode::kManifestNotForTerminal: return "MANIFEST_NOT_FOR_TERMINAL";
     case ResponseCode::kCancelled: return "CANCELLED";
+    case ResponseCode::kManifestExpired: return "MANIFEST_EXPIRED";
     case ResponseCode::kInternalError: return "INTERNAL_ERROR";
   }
   return "UNKNOWN";

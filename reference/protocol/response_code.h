@@ -39,10 +39,11 @@ enum class ResponseCode : std::uint8_t {
   kIdentityMismatch = 26,
   kManifestNotForTerminal = 27,
   kCancelled = 28,
+  kManifestExpired = 29,
   kInternalError = 96,
 };
 
-inline constexpr std::array<ResponseCode, 30> kAllResponseCodes = {
+inline constexpr std::array<ResponseCode, 31> kAllResponseCodes = {
     ResponseCode::kSuccess,           ResponseCode::kMalformed,
     ResponseCode::kUnexpectedMessage, ResponseCode::kUnsupportedVersion,
     ResponseCode::kUnknownVendor,     ResponseCode::kUnknownModel,
@@ -57,7 +58,8 @@ inline constexpr std::array<ResponseCode, 30> kAllResponseCodes = {
     ResponseCode::kApplyFailed,       ResponseCode::kTimeout,
     ResponseCode::kResourceLimit,     ResponseCode::kOperatorAuthFailed,
     ResponseCode::kIdentityMismatch,  ResponseCode::kManifestNotForTerminal,
-    ResponseCode::kCancelled,         ResponseCode::kInternalError,
+    ResponseCode::kCancelled,         ResponseCode::kManifestExpired,
+    ResponseCode::kInternalError,
 };
 
 // The table's NAME column, for logs and the protocol analyser.

@@ -31,10 +31,11 @@ TEST(ResponseCode, WireDigitsMatchTheSpecTable) {
   EXPECT_EQ(to_ascii(ResponseCode::kMacFailed), (std::array<char, 2>{'1', '3'}));
   EXPECT_EQ(to_ascii(ResponseCode::kInternalError), (std::array<char, 2>{'9', '6'}));
   EXPECT_EQ(response_code_from_ascii('2', '8'), ResponseCode::kCancelled);
+  EXPECT_EQ(response_code_from_ascii('2', '9'), ResponseCode::kManifestExpired);  // REQ-DL-063
 }
 
 TEST(ResponseCode, RejectsCodesOutsideTheTable) {
-  EXPECT_FALSE(response_code_from_ascii('2', '9').has_value());
+  EXPECT_FALSE(response_code_from_ascii('3', '0').has_value());
   EXPECT_FALSE(response_code_from_ascii('9', '9').has_value());
   EXPECT_FALSE(response_code_from_ascii('0', 'A').has_value());
   EXPECT_FALSE(response_code_from_ascii(' ', '0').has_value());

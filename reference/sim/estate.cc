@@ -51,6 +51,14 @@ std::string key_set_definition_for(Profile p, std::size_t keys, const std::strin
   return "{\n  \"format\": 1,\n  \"keySetId\": \"" + key_set_id + "\",\n  \"slots\": [\n" + slots + "\n  ]\n}\n";
 }
 
+codec::ManifestScope Estate::terminal_scope() {
+  codec::DateTime not_after = clock.now_utc();
+  not_after.month = static_cast<std::uint8_t>(not_after.month % 12 + 1);  // about a month on
+  if (not_after.month == 1) ++not_after.year;
+  if (not_after.day > 28) not_after.day = 28;
+  return codec::ManifestScope{acquirer_signer_id, not_after, {terminal_config.id.serial_no}};
+}
+
 EstateOptions runnable(EstateOptions options) {
   if (options.profile == Profile::kLegacy) {
     options.trans = TransCode::kProgramDownload;
@@ -122,6 +130,12 @@ std::unique_ptr<Estate> make_estate(const EstateOptions& options) {
   auto vendor_key = crypto::ecdsa_p256_generate(rng);
   tc.vendor_public_key = vendor_key->public_key;
   e->vendor_private_key = vendor_key->private_key.clone();
+  // REQ-DL-060: the acquirer's key, pinned at installation for KIND P only (REQ-DL-061). Drawn from
+  // its own generator, so that the vendor's draws, and every transcript of revision 2, stay as they were.
+  crypto::DeterministicRandom acquirer_rng(options.seed ^ 0xAC9E5ull);
+  auto acquirer_key = crypto::ecdsa_p256_generate(acquirer_rng);
+  tc.signers[e->acquirer_signer_id] = terminal::PinnedSigner{acquirer_key->public_key, {codec::PackageKind::kParameters}};
+  e->acquirer_private_key = acquirer_key->private_key.clone();
 
   // The TMS: the same DMK in its key custody (registered under REQ-KEY-001, REQ-KEY-006), the
   // terminal and its key set in the registry (REQ-KEY-014: none in LEGACY, which cannot deliver
@@ -147,8 +161,13 @@ std::unique_ptr<Estate> make_estate(const EstateOptions& options) {
   for (const PackageSpec& spec : options.packages) {
     Bytes content(spec.length);
     rng.fill(content);
-    vendor.packages.push_back(make_package(spec.kind, spec.name, tc.id, spec.version, std::move(content),
-                                           spec.chunk_size, vendor_key->private_key.view(), rng));
+    if (spec.per_terminal) {  // REQ-DL-066: the acquirer's file, merged into the vendor's database
+      vendor.packages.push_back(make_package(spec.kind, spec.name, tc.id, spec.version, std::move(content),
+                                             spec.chunk_size, e->acquirer_private_key.view(), rng, e->terminal_scope()));
+    } else {
+      vendor.packages.push_back(make_package(spec.kind, spec.name, tc.id, spec.version, std::move(content),
+                                             spec.chunk_size, vendor_key->private_key.view(), rng));
+    }
   }
   // The device as it reports itself (REQ-DL-041), and its master application in slot 1 (6.6).
   if (options.master_app) e->package_store.install_master("TMSP-MASTER", 1);

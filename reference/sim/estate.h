@@ -25,6 +25,9 @@ struct PackageSpec {
   std::uint32_t version = 2;
   std::size_t length = 3000;
   std::uint16_t chunk_size = 1024;
+  // FORMAT 0x02 (REQ-MSG-092): signed by the estate's acquirer, targeted to the estate's terminal,
+  // valid 30 days from the estate's clock; for KIND P, the only KIND the acquirer is pinned for.
+  bool per_terminal = false;
 };
 
 struct EstateOptions {
@@ -58,6 +61,12 @@ struct Estate {
 
   // The vendor's signing key: tests sign manifests a vendor would not (REQ-DL-010's failures).
   crypto::SecretBytes vendor_private_key;
+  // The acquirer's signing key, pinned in the terminal under acquirer_signer_id for KIND P only
+  // (REQ-DL-060, REQ-DL-061); its parameter files reach the TMS in the vendor's database (REQ-DL-066).
+  std::string acquirer_signer_id = "ACQ00001";
+  crypto::SecretBytes acquirer_private_key;
+  // The scope of a per-terminal package for this terminal (PackageSpec::per_terminal).
+  codec::ManifestScope terminal_scope();
 
   // The TMS and what it reaches; make_estate gives the registry and the custody their estate keys.
   tms::Config tms_config;

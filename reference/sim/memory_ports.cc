@@ -268,9 +268,11 @@ tms::VendorInterface* MemoryVendorDirectory::find(const std::string& vendor_id) 
 
 MemoryVendor::Package make_package(codec::PackageKind kind, const std::string& name, const codec::Identity& id,
                                    std::uint32_t version, Bytes content, std::uint16_t chunk_size,
-                                   ByteView vendor_private_key, crypto::RandomSource& rng) {
+                                   ByteView signer_private_key, crypto::RandomSource& rng,
+                                   std::optional<codec::ManifestScope> scope) {
   MemoryVendor::Package p;
   codec::Manifest& m = p.offer.manifest;
+  m.scope = std::move(scope);  // REQ-MSG-092
   m.kind = kind;
   m.name = name;
   m.vendor_id = id.vendor_id;
@@ -285,7 +287,7 @@ MemoryVendor::Package make_package(codec::PackageKind kind, const std::string& n
     p.fit.insert(p.fit.end(), d.begin(), d.end());
   }
   m.fit_digest = crypto::sha256(p.fit);
-  auto sig = crypto::ecdsa_p256_sign(vendor_private_key, codec::serialize(m), rng);
+  auto sig = crypto::ecdsa_p256_sign(signer_private_key, codec::serialize(m), rng);
   if (sig.ok()) std::copy(sig->begin(), sig->end(), p.offer.signature.begin());
   p.content = std::move(content);
   return p;

@@ -137,8 +137,9 @@ class MemoryReplayCache final : public tms::ReplayCache {
 };
 
 // One vendor's dynamic database behind the standard interface (spec/10-tms-states.md 10.5): it
-// knows only its own vendor's terminals and packages (REQ-TMS-027) and records every call made to
-// it, so that tests can show which database served, and was charged for, which terminal.
+// knows only its own vendor's terminals (REQ-TMS-027) and records every call made to it, so that
+// tests can show which database served, and was charged for, which terminal. It may hold FORMAT
+// 0x02 packages of any terminal or signer and returns all as candidates: the TMS filters (REQ-DL-011).
 class MemoryVendor final : public tms::VendorInterface {
  public:
   struct Package {
@@ -187,9 +188,13 @@ class MemoryAuditLog final : public tms::AuditLog {
   std::vector<tms::AuditRecord> records;
 };
 
-// A package as its vendor publishes it: manifest signed, FIT computed (REQ-DL-012).
+// A package as its signer publishes it: manifest signed, FIT computed (REQ-DL-012). Without `scope`
+// a FORMAT 0x01 manifest signed by the vendor; with it a FORMAT 0x02 manifest (REQ-MSG-092) signed
+// by the pinned signer scope->signer_id names, e.g. an acquirer's per-terminal parameter file,
+// which the vendor's database holds like any other (REQ-DL-066).
 MemoryVendor::Package make_package(codec::PackageKind kind, const std::string& name, const codec::Identity& id,
                                    std::uint32_t version, Bytes content, std::uint16_t chunk_size,
-                                   ByteView vendor_private_key, crypto::RandomSource& rng);
+                                   ByteView signer_private_key, crypto::RandomSource& rng,
+                                   std::optional<codec::ManifestScope> scope = std::nullopt);
 
 }  // namespace tmsproto::sim

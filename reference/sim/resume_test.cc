@@ -35,6 +35,8 @@ rc::Gen<EstateOptions> gen_options() {
                          p.name = "PKG" + std::to_string(i);
                          p.length = *rc::gen::inRange<std::size_t>(1, 2500);
                          p.chunk_size = *rc::gen::element<std::uint16_t>(256, 512);
+                         // REQ-DL-064: the parameter file is sometimes the acquirer's FORMAT 0x02 one.
+                         p.per_terminal = p.kind == codec::PackageKind::kParameters && *rc::gen::arbitrary<bool>();
                          out.push_back(p);
                        }
                        return out;
@@ -152,6 +154,48 @@ TEST(Resume, SecondSessionRequestsOnlyThePiecesNotHeld) {
                                   {"PAYAPP", 2}, {"PAYAPP", 3}, {"PAYAPP", 4}}));
   EXPECT_EQ(second.frames_served, 3u);  // the FIT is staged too: not fetched again
   EXPECT_EQ(estate->package_store.pieces_staged, 5u);
+}
+
+// Checks REQ-DL-064, REQ-DL-020: an acquirer's FORMAT 0x02 parameter file resumes like a vendor's
+// package — staging keyed by SHA-256 of its whole MANIFEST, SIGNER_ID, NOT_AFTER and targets
+// included — and a re-signed manifest with a new NOT_AFTER, same (KIND, NAME) and VERSION, is a
+// new manifest whose staging starts afresh.
+TEST(Resume, Format02ParameterFileResumesAcrossSessionsAndRestartsWhenResigned) {
+  EstateOptions o;
+  o.with_operator = false;
+  o.packages = {PackageSpec{codec::PackageKind::kParameters, "MERCHANT", 2, 2500, 512, true}};  // 5 DATA pieces
+  auto estate = make_estate(o);
+  ASSERT_TRUE(estate->vendor().packages.at(0).offer.manifest.scope.has_value());
+  const RunResult first = run_session(*estate, [](std::size_t i, bool, Bytes&) {
+    return i == 12 ? Fate::kCut : Fate::kDeliver;
+  });
+  ASSERT_EQ(first.terminal_state, terminal::State::T_FAILED);
+  ASSERT_EQ(estate->package_store.pieces_staged, 2u);
+  const RunResult second = run_session(*estate);
+  ASSERT_EQ(second.terminal_state, terminal::State::T_DONE);
+  EXPECT_EQ(read_traffic(*estate, second.messages).data_requested,
+            (std::vector<std::pair<std::string, std::uint32_t>>{{"MERCHANT", 2}, {"MERCHANT", 3}, {"MERCHANT", 4}}));
+  EXPECT_EQ(estate->package_store.packages.at({codec::PackageKind::kParameters, "MERCHANT"}).content,
+            estate->vendor().packages.at(0).content);
+
+  // On a new estate, cut after two pieces; then the acquirer re-signs it with a later NOT_AFTER.
+  auto again = make_estate(o);
+  MemoryVendor::Package& p = again->vendor().packages.at(0);
+  const RunResult cut = run_session(*again, [](std::size_t i, bool, Bytes&) {
+    return i == 12 ? Fate::kCut : Fate::kDeliver;
+  });
+  ASSERT_EQ(cut.terminal_state, terminal::State::T_FAILED);
+  const terminal::ManifestId old_id = crypto::sha256(codec::serialize(p.offer.manifest));
+  ASSERT_TRUE(again->package_store.has_piece(old_id, 0));
+  const codec::Manifest old = p.offer.manifest;
+  codec::ManifestScope later = again->terminal_scope();
+  later.not_after.year = static_cast<std::uint16_t>(later.not_after.year + 1);
+  p = make_package(old.kind, old.name, again->terminal_config.id, old.version, p.content, old.chunk_size,
+                   again->acquirer_private_key.view(), again->vendor_rng, later);
+  const RunResult fresh = run_session(*again);
+  ASSERT_EQ(fresh.terminal_state, terminal::State::T_DONE);
+  EXPECT_EQ(read_traffic(*again, fresh.messages).data_requested.size(), 5u);  // every piece again
+  EXPECT_FALSE(again->package_store.has_piece(old_id, 0));
 }
 
 // Checks REQ-DL-025: a staged FIT that changed between sessions is caught before any piece is

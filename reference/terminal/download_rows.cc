@@ -38,27 +38,53 @@ std::optional<Bytes> Session::open_envelope(ByteView body) {
   return std::move(payload).value();
 }
 
-// T5 / T6 — REQ-DL-010, REQ-DL-020, REQ-DL-021.
+namespace {
+
+// REQ-DL-061: the key that may verify this manifest — the vendor's for FORMAT 0x01, the pinned key
+// SIGNER_ID names for FORMAT 0x02 when that signer may sign the KIND — or nullptr when none may.
+const Bytes* signer_key(const Config& config, const codec::Manifest& m) {
+  if (!m.scope) return &config.vendor_public_key;
+  const auto it = config.signers.find(m.scope->signer_id);  // REQ-DL-060: pinned at installation
+  if (it == config.signers.end()) return nullptr;  // REQ-DL-061: SIGNER_ID not pinned
+  const auto& kinds = it->second.kinds;
+  if (std::find(kinds.begin(), kinds.end(), m.kind) == kinds.end()) return nullptr;  // REQ-DL-061: KIND not allowed
+  return &it->second.public_key;
+}
+
+}  // namespace
+
+// T5 / T6 — REQ-DL-010, REQ-DL-020, REQ-DL-021; FORMAT 0x02: REQ-DL-061 to REQ-DL-064.
 void Session::t5_t6_pkg_confirm(ByteView body) {
   auto payload = open_envelope(body);
   if (!payload) return;
   auto confirm = codec::parse_pkg_confirm(*payload);
   if (!confirm.ok()) return fail_with(confirm.error().code);  // [01] REQ-MSG-071
   for (const codec::Offer& offer : confirm->offers) {
-    // REQ-SEC-006: packages are authenticated end to end by their vendor, whatever the TMS does.
-    const Bytes manifest = codec::serialize(offer.manifest);
-    if (!crypto::ecdsa_p256_verify(config_.vendor_public_key, manifest, offer.signature).ok()) {
-      return fail_with(ResponseCode::kSignatureInvalid);  // [19]
-    }
+    // REQ-SEC-006, REQ-SEC-016: packages are authenticated end to end by their signer — the vendor,
+    // or a signer pinned for the KIND — whatever the TMS does.
     const auto& m = offer.manifest;
+    const Bytes* key = signer_key(config_, m);  // REQ-DL-061
+    if (key == nullptr) return fail_with(ResponseCode::kSignatureInvalid);  // [19] unknown signer, or KIND not allowed
+    const Bytes manifest = codec::serialize(m);  // REQ-MSG-003: the octets received
+    if (!crypto::ecdsa_p256_verify(*key, manifest, offer.signature).ok()) {
+      return fail_with(ResponseCode::kSignatureInvalid);  // [19] REQ-DL-010
+    }
     if (m.vendor_id != config_.id.vendor_id || m.model_id != config_.id.model_id) {
-      return fail_with(ResponseCode::kManifestNotForTerminal);  // [27]
+      return fail_with(ResponseCode::kManifestNotForTerminal);  // [27] REQ-DL-010
     }
     if (m.kind == codec::PackageKind::kMaster && !installed_master_named(m.name)) {
       return fail_with(ResponseCode::kManifestNotForTerminal);  // [27] REQ-DL-052: one master application
     }
+    if (m.scope && !codec::targets(*m.scope, config_.id.serial_no)) {
+      return fail_with(ResponseCode::kManifestNotForTerminal);  // [27] REQ-DL-062
+    }
+    if (m.scope && codec::seconds_since_2000(m.scope->not_after) < codec::seconds_since_2000(ports_.clock.now_utc())) {
+      return fail_with(ResponseCode::kManifestExpired);  // [29] REQ-DL-063
+    }
+    // REQ-DL-064: one version line per (KIND, NAME), whoever signed what is installed; REQ-DL-052:
+    // for the master application also a version waiting to start or one that failed to.
     if (m.version <= version_floor(m)) {
-      return fail_with(ResponseCode::kRollbackRefused);  // [20] REQ-SEC-007, REQ-DL-052
+      return fail_with(ResponseCode::kRollbackRefused);  // [20] REQ-SEC-007
     }
     if (m.chunk_size > config_.max_chunk) return fail_with(ResponseCode::kMalformed);  // [01]
   }
@@ -66,7 +92,7 @@ void Session::t5_t6_pkg_confirm(ByteView body) {
   for (const codec::Offer& offer : confirm->offers) {
     OfferState s;
     s.manifest = offer.manifest;
-    s.id = crypto::sha256(codec::serialize(offer.manifest));
+    s.id = crypto::sha256(codec::serialize(offer.manifest));  // REQ-DL-064: whole MANIFEST, scope included
     ports_.packages.keep_only(s.manifest, s.id);  // REQ-DL-020
     if (auto fit = ports_.packages.staged_fit(s.id)) {
       // REQ-DL-025: storage may have changed since the FIT was staged; every later piece is

@@ -21,12 +21,19 @@
 
 namespace tmsproto::terminal {
 
+// REQ-DL-060: a signer pinned at installation (an acquirer, say), for FORMAT 0x02 manifests.
+struct PinnedSigner {
+  Bytes public_key;                       // ECDSA P-256, 65 octets (REQ-CRYPTO-013)
+  std::vector<codec::PackageKind> kinds;  // the KINDs it may sign (REQ-DL-061), e.g. an acquirer: P only
+};
+
 struct Config {
   codec::Identity id;
   Profile profile = Profile::kAes128;   // the algorithm of the DMK (REQ-HS-011)
   crypto::SecretBytes dmk;              // REQ-KEY-002, REQ-KEY-004: never sent, never leaves the engine
   bool legacy_enabled = false;          // REQ-CRYPTO-020
-  Bytes vendor_public_key;              // ECDSA P-256, 65 octets (REQ-DL-010)
+  Bytes vendor_public_key;              // ECDSA P-256, 65 octets: FORMAT 0x01, every KIND (REQ-DL-061)
+  std::map<std::string, PinnedSigner> signers;  // SIGNER_ID -> pinned signer, FORMAT 0x02 (REQ-DL-060)
   std::map<std::uint8_t, profile::SlotRule> slots;  // REQ-KEY-025
   std::uint16_t max_chunk = 4096;       // announced in PKG_ANNOUNCE
 };

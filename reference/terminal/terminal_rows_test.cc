@@ -3,6 +3,8 @@
 // messages it would not send are forged with the estate's keys (sim::Lockstep, sim::SessionKeys).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "codec/abort_message.h"
 #include "codec/download_payloads.h"
 #include "codec/handshake_messages.h"
@@ -627,6 +629,157 @@ TEST(TerminalRows, T5_ChecksEachOfferInTheTablesOrder) {
     const codec::Offer good = w.estate->vendor().packages[0].offer;
     expect_delivery_fails(w, confirm_with(w, {good, c.offer(*w.estate)}), c.code);
   }
+}
+
+// ---- T5, FORMAT 0x02: pinned signers, target, NOT_AFTER (REQ-DL-060 to REQ-DL-064) ------------
+
+// An estate whose vendor database holds the acquirer's parameter file MERCHANT v2 for this terminal
+// (FORMAT 0x02, signer ACQ00001 pinned for KIND P only), installed at v1.
+sim::EstateOptions with_parameter_file() {
+  auto o = program_download();
+  o.packages = {PackageSpec{codec::PackageKind::kParameters, "MERCHANT", 2, 600, 256, true}};
+  return o;
+}
+
+Waiting waiting_with_parameter_file() {
+  return waiting_for(with_parameter_file(), MsgType::kPkgConfirm, [](sim::Estate& e) {
+    e.terminal_config.max_chunk = 2048;
+    e.package_store.packages[{codec::PackageKind::kParameters, "MERCHANT"}] = {1, Bytes{9}};
+  });
+}
+
+codec::Manifest parameter_manifest(const Waiting& w) { return w.estate->vendor().packages.at(0).offer.manifest; }
+
+codec::Offer acquirer_signed(const Waiting& w, const codec::Manifest& m) {
+  return sim::rows::signed_offer(w.estate->acquirer_private_key.view(), m);
+}
+
+// Checks REQ-DL-060, REQ-DL-061, REQ-SEC-016: the honest offer passes T5, and the session installs it.
+TEST(TerminalRows, T5_Format02ParameterFileOfAPinnedAcquirerIsInstalled) {
+  auto e = sim::make_estate(with_parameter_file());
+  ASSERT_EQ(e->vendor().packages.at(0).offer.manifest.format(), codec::kFormatScoped);
+  const sim::RunResult r = sim::run_session(*e);
+  EXPECT_EQ(r.terminal_state, State::T_DONE);
+  const auto& installed = e->package_store.packages.at({codec::PackageKind::kParameters, "MERCHANT"});
+  EXPECT_EQ(installed.version, 2u);
+  EXPECT_EQ(installed.content, e->vendor().packages.at(0).content);
+}
+
+// Checks REQ-DL-061: a SIGNER_ID the terminal has not pinned is 19, even with a valid signature.
+TEST(TerminalRows, T5_Format02UnknownSignerIs19) {
+  Waiting w = waiting_with_parameter_file();
+  codec::Manifest m = parameter_manifest(w);
+  m.scope->signer_id = "NOSUCH01";
+  expect_delivery_fails(w, confirm_with(w, {acquirer_signed(w, m)}), ResponseCode::kSignatureInvalid);
+}
+
+// Checks REQ-DL-061, REQ-SEC-016: the acquirer is pinned for P only; its signature on an
+// application is 19 however valid.
+TEST(TerminalRows, T5_Format02SignerNotAllowedForTheKindIs19) {
+  for (codec::PackageKind kind : {codec::PackageKind::kApplication, codec::PackageKind::kMaster,
+                                  codec::PackageKind::kDataFile}) {
+    Waiting w = waiting_with_parameter_file();
+    codec::Manifest m = parameter_manifest(w);
+    m.kind = kind;
+    expect_delivery_fails(w, confirm_with(w, {acquirer_signed(w, m)}), ResponseCode::kSignatureInvalid);
+  }
+}
+
+// Checks REQ-DL-061: FORMAT 0x02 is verified with the key SIGNER_ID names, not the vendor's.
+TEST(TerminalRows, T5_Format02SignedByTheVendorKeyUnderTheAcquirersIdIs19) {
+  Waiting w = waiting_with_parameter_file();
+  expect_delivery_fails(w, confirm_with(w, {sim::rows::signed_offer(*w.estate, parameter_manifest(w))}),
+                        ResponseCode::kSignatureInvalid);
+}
+
+// Checks REQ-DL-062, REQ-SEC-016: a target list without this terminal's SERIAL_NO is 27.
+TEST(TerminalRows, T5_Format02NotTargetingThisTerminalIs27) {
+  Waiting w = waiting_with_parameter_file();
+  codec::Manifest m = parameter_manifest(w);
+  m.scope->targets = {"SN-SOMEONE-ELSE", "SN0"};
+  std::sort(m.scope->targets.begin(), m.scope->targets.end());
+  expect_delivery_fails(w, confirm_with(w, {acquirer_signed(w, m)}), ResponseCode::kManifestNotForTerminal);
+}
+
+// Checks REQ-DL-062: TARGET_COUNT 0 targets every terminal of the model.
+TEST(TerminalRows, T5_Format02WithoutTargetsIsForEveryTerminalOfTheModel) {
+  Waiting w = waiting_with_parameter_file();
+  codec::Manifest m = parameter_manifest(w);
+  m.scope->targets.clear();
+  const session::Output out = w.run->to_terminal(confirm_with(w, {acquirer_signed(w, m)}));
+  EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_FRAME);
+  EXPECT_EQ(request_in(w, out).section, Section::kFit);
+}
+
+// Checks REQ-DL-063: NOT_AFTER one second before the terminal's clock is 29; equal to it is valid.
+TEST(TerminalRows, T5_Format02PastNotAfterIs29) {
+  {
+    Waiting w = waiting_with_parameter_file();
+    codec::Manifest m = parameter_manifest(w);
+    m.scope->not_after = {2026, 11, 26, 15, 59, 59};  // the estate's clock: 2026-11-26 16:00:00
+    expect_delivery_fails(w, confirm_with(w, {acquirer_signed(w, m)}), ResponseCode::kManifestExpired);
+  }
+  {
+    Waiting w = waiting_with_parameter_file();
+    codec::Manifest m = parameter_manifest(w);
+    m.scope->not_after = w.estate->clock.now_utc();
+    w.run->to_terminal(confirm_with(w, {acquirer_signed(w, m)}));
+    EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_FRAME);
+  }
+}
+
+// Checks REQ-DL-064, REQ-SEC-007: one version line per (KIND, NAME) whoever signs: the acquirer
+// cannot bring back a version the vendor installed, nor the vendor one the acquirer installed.
+TEST(TerminalRows, T5_Format02RollbackIs20WhateverTheSigner) {
+  {
+    Waiting w = waiting_with_parameter_file();
+    w.estate->package_store.packages[{codec::PackageKind::kParameters, "MERCHANT"}] = {2, Bytes{9}};  // by the vendor
+    expect_delivery_fails(w, confirm_with(w, {w.estate->vendor().packages.at(0).offer}), ResponseCode::kRollbackRefused);
+  }
+  {
+    Waiting w = waiting_with_parameter_file();
+    w.estate->package_store.packages[{codec::PackageKind::kParameters, "MERCHANT"}] = {3, Bytes{9}};  // by the acquirer
+    codec::Manifest m = parameter_manifest(w);
+    m.scope.reset();  // the vendor's FORMAT 0x01 manifest of the same (KIND, NAME)
+    m.version = 3;
+    expect_delivery_fails(w, confirm_with(w, {sim::rows::signed_offer(*w.estate, m)}), ResponseCode::kRollbackRefused);
+  }
+}
+
+// REQ-ERR-001, REQ-DL-010: within a FORMAT 0x02 offer the checks go signer known [19], KIND
+// allowed [19], signature [19], vendor and model [27], target [27], NOT_AFTER [29], version [20],
+// CHUNK_SIZE [01]; case `first` fails that check and every later one, so its code must win.
+TEST(TerminalRows, T5_Format02ChecksInTheRowsOrder) {
+  enum { kSigner, kKind, kSignature, kModel, kTarget, kExpired, kVersion, kChunk, kCount };
+  const ResponseCode codes[kCount] = {ResponseCode::kSignatureInvalid,       ResponseCode::kSignatureInvalid,
+                                      ResponseCode::kSignatureInvalid,       ResponseCode::kManifestNotForTerminal,
+                                      ResponseCode::kManifestNotForTerminal, ResponseCode::kManifestExpired,
+                                      ResponseCode::kRollbackRefused,        ResponseCode::kMalformed};
+  for (int first = kSigner; first < kCount; ++first) {
+    Waiting w = waiting_with_parameter_file();
+    codec::Manifest m = parameter_manifest(w);
+    if (first <= kSigner) m.scope->signer_id = "NOSUCH01";
+    if (first <= kKind) m.kind = codec::PackageKind::kApplication;
+    if (first <= kModel) m.model_id = "OTHER01";
+    if (first <= kTarget) m.scope->targets = {"SN-SOMEONE-ELSE"};
+    if (first <= kExpired) m.scope->not_after = {2026, 1, 1, 0, 0, 0};
+    if (first <= kVersion) m.version = 1;  // the installed version
+    if (first <= kChunk) m.chunk_size = 4096;
+    // kSigner and kKind keep a valid acquirer signature, so only their own check fails them.
+    const codec::Offer o = first == kSignature ? sim::rows::offer_signed_by_another_key(m) : acquirer_signed(w, m);
+    SCOPED_TRACE("first failing check " + std::to_string(first));
+    expect_delivery_fails(w, confirm_with(w, {o}), codes[first]);
+  }
+}
+
+// Checks REQ-DL-063: the clock is read at T5, from the port (REQ-TERM-003): a terminal whose clock
+// has run past NOT_AFTER since the handshake refuses the offer.
+TEST(TerminalRows, T5_Format02NotAfterIsComparedWithTheClockAtT5) {
+  Waiting w = waiting_with_parameter_file();
+  codec::Manifest m = parameter_manifest(w);
+  m.scope->not_after = w.estate->clock.now_utc();
+  w.estate->clock.set({2026, 11, 26, 16, 0, 1});
+  expect_delivery_fails(w, confirm_with(w, {acquirer_signed(w, m)}), ResponseCode::kManifestExpired);
 }
 
 // Checks REQ-DL-033.

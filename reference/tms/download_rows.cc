@@ -46,12 +46,13 @@ std::uint32_t master_floor(std::uint32_t installed, const codec::TerminalInfo& r
   return installed;
 }
 
-// REQ-DL-011: newer than installed, for this vendor and model, pieces the terminal accepts; the
-// highest version per (KIND, NAME); at most 8, in the interface's order. REQ-DL-044, REQ-DL-052:
-// the master application only under its installed name and above its floor.
+// REQ-DL-011: newer than installed, for this vendor and model (and, FORMAT 0x02, this serial and
+// not expired), pieces the terminal accepts; the highest version per (KIND, NAME); at most 8, in
+// the interface's order. `valid_until_s`: the TMS's clock plus the freshness window (REQ-DL-065).
+// REQ-DL-044, REQ-DL-052: the master application only under its installed name and above its floor.
 std::vector<codec::Offer> select_offers(const std::vector<codec::Offer>& candidates,
                                         const codec::PkgAnnounce& announce, const codec::TerminalInfo& report,
-                                        const codec::Identity& id) {
+                                        const codec::Identity& id, std::int64_t valid_until_s) {
   std::map<std::pair<codec::PackageKind, std::string>, std::uint32_t> installed;
   std::optional<std::string> master_name;
   for (const auto& p : announce.installed) {
@@ -72,6 +73,8 @@ std::vector<codec::Offer> select_offers(const std::vector<codec::Offer>& candida
     // REQ-DL-011, REQ-TMS-027: another vendor's manifest is never offered, whatever its database says.
     if (m.vendor_id != id.vendor_id || m.model_id != id.model_id) continue;
     if (m.chunk_size > announce.max_chunk) continue;  // REQ-DL-011
+    if (m.scope && !codec::targets(*m.scope, id.serial_no)) continue;  // REQ-DL-011: another terminal's
+    if (m.scope && codec::seconds_since_2000(m.scope->not_after) < valid_until_s) continue;  // REQ-DL-065
     bool replaced = false;
     for (auto& c : chosen) {
       if (c.manifest.kind == m.kind && c.manifest.name == m.name) {
@@ -115,7 +118,8 @@ void Session::s3_pkg_announce(ByteView body) {
   }
   audit_.served_by = request_.id.vendor_id;  // REQ-TMS-026
   ++audit_.offers_calls;
-  // REQ-TMS-024: the session's own VENDOR_ID, model, serial, installed packages and report.
+  // REQ-TMS-024: the session's own VENDOR_ID, model, serial, installed packages and report;
+  // REQ-DL-066: FORMAT 0x02 files too come only through this vendor's one interface.
   auto candidates = vendor_->offers(tms::OffersQuery{request_.id.vendor_id, request_.id.model_id,
                                                      request_.id.serial_no, announce->installed, *report_});
   if (!candidates.ok()) {
@@ -123,7 +127,9 @@ void Session::s3_pkg_announce(ByteView body) {
     return fail_with(candidates.error() == VendorError::kNotFound ? ResponseCode::kTerminalNotServed
                                                                   : ResponseCode::kInternalError);
   }
-  offers_ = select_offers(*candidates, *announce, *report_, request_.id);
+  // REQ-DL-065: a terminal that passed REQ-HS-012 has a clock at most one window ahead of ours.
+  const std::int64_t valid_until_s = codec::seconds_since_2000(ports_.clock.now_utc()) + config_.freshness_window_s;
+  offers_ = select_offers(*candidates, *announce, *report_, request_.id, valid_until_s);
   frame_budget_ = 16;  // REQ-SEC-010: the pieces offered, FIT included, plus 16
   for (const auto& o : offers_) {
     frame_budget_ += session::piece_count(o.manifest, Section::kFit) + session::piece_count(o.manifest, Section::kData);

@@ -588,6 +588,47 @@ TEST(TmsRows, S3_OffersFollowReqDl011) {
                                                "F6 v1"}));
 }
 
+// Checks REQ-DL-011, REQ-DL-065, REQ-DL-066: of the FORMAT 0x02 packages the vendor's interface
+// returns (it merges the acquirer's files for every terminal), the TMS offers only those whose target
+// includes this terminal (or every terminal, TARGET_COUNT 0) and whose NOT_AFTER is at least its
+// clock plus the freshness window — never another terminal's, never an expired one.
+TEST(TmsRows, S3_NeverOffersAnotherTerminalsOrAnExpiredPackage) {
+  auto o = program_download();
+  o.packages = {};
+  Waiting w = waiting_for(o, MsgType::kPkgAnnounce, [](sim::Estate& e) {
+    const codec::Identity me = e.terminal_config.id;
+    const codec::DateTime now = e.clock.now_utc();  // 2026-11-26 16:00:00
+    auto add = [&e, &me](std::string name, std::vector<std::string> targets, codec::DateTime not_after) {
+      codec::ManifestScope scope{e.acquirer_signer_id, not_after, std::move(targets)};
+      e.vendor().packages.push_back(sim::make_package(codec::PackageKind::kParameters, name, me, 1, Bytes(300, 0x42),
+                                                      256, e.acquirer_private_key.view(), e.vendor_rng, scope));
+    };
+    codec::DateTime month_on = now;
+    month_on.month = 12;
+    codec::DateTime in_window = now;
+    in_window.minute = 4;  // 240 s on: inside the 300 s window, so a terminal's clock may be past it
+    codec::DateTime window_end = now;
+    window_end.minute = 5;  // exactly now + window: still valid for every terminal that passed REQ-HS-012
+    std::string before = me.serial_no, after = me.serial_no;
+    before[0] = '0';
+    after += "Z";
+    add("MINE", {me.serial_no}, month_on);                       // offered
+    add("OTHERS", {"SN-SOMEONE-ELSE"}, month_on);                // another terminal's
+    add("EXPIRED", {me.serial_no}, {2026, 11, 26, 15, 59, 59});  // NOT_AFTER passed
+    add("NOW", {me.serial_no}, now);                             // passes at our clock, not at a fast terminal's
+    add("INWINDOW", {me.serial_no}, in_window);                  // likewise
+    add("WINDOWEND", {me.serial_no}, window_end);                // offered
+    add("LIST", {before, me.serial_no, after}, month_on);        // offered: in the list
+    add("EVERYONE", {}, month_on);                               // offered: TARGET_COUNT 0
+  });
+  const session::Output out = w.run->to_tms(w.pending);
+  auto confirm = codec::parse_pkg_confirm(*w.run->keys.open(false, out.send.at(0)));
+  ASSERT_TRUE(confirm.ok());
+  std::vector<std::string> offered;
+  for (const auto& offer : confirm->offers) offered.push_back(offer.manifest.name);
+  EXPECT_EQ(offered, (std::vector<std::string>{"MINE", "WINDOWEND", "LIST", "EVERYONE"}));
+}
+
 TEST(TmsRows, S3_NothingNewerIsConfirmedWithCountZero) {
   Waiting w = waiting_for(program_download(), MsgType::kPkgAnnounce, [](sim::Estate& e) {
     e.package_store.packages[{codec::PackageKind::kApplication, "PAYAPP"}] = {2, Bytes{1}};
