@@ -66,7 +66,6 @@ const char* kind(codec::PackageKind k) {
     case codec::PackageKind::kMaster: return "M (master application)";
     case codec::PackageKind::kParameters: return "P (parameters)";
     case codec::PackageKind::kDataFile: return "D (data file)";
-    case codec::PackageKind::kMaster: return "M (master application)";
   }
   return "?";
 }

@@ -105,7 +105,7 @@ RC_GTEST_PROP(PerTerminal, TerminalNeverStagesAPieceOfAPackageNotTargetedToIt, (
     if (static_cast<MsgType>(out.send.back()[0]) != MsgType::kFrameRequest) break;
     const auto q = codec::parse_frame_request(*payload);
     RC_ASSERT(q.ok());
-    const auto data = e->vendor().piece(offers.at(q->pkg_index).manifest, q->section, q->piece);
+    const auto data = e->vendor().piece(tms::PieceQuery{e->vendor().vendor_id, offers.at(q->pkg_index).manifest, q->section, q->piece});
     RC_ASSERT(data.ok());
     out = run.to_terminal(run.keys.frame_response({q->pkg_index, q->section, q->piece, *data}, seq));
   }
