@@ -213,7 +213,8 @@ rc::Gen<TerminalInfo> gen_terminal_info() {
     m.firmware_id = *gen_info_text();
     m.bearer = static_cast<Bearer>(*rc::gen::inRange(1, 9));
     m.tamper = *rc::gen::arbitrary<bool>();
-    const auto names = *rc::gen::container<std::set<std::string>>(rc::gen::resize(6, gen_name()));
+    const auto name_list = *rc::gen::resize(6, rc::gen::container<std::vector<std::string>>(gen_name()));
+    const std::set<std::string> names(name_list.begin(), name_list.end());
     for (const std::string& n : names) {
       const auto kind = *rc::gen::element(PackageKind::kApplication, PackageKind::kParameters, PackageKind::kDataFile);
       m.packages.push_back({kind, n, *rc::gen::inRange<std::uint32_t>(1, 100)});
@@ -230,12 +231,15 @@ rc::Gen<TerminalInfo> gen_terminal_info() {
       const auto other = *rc::gen::inRange<std::uint32_t>(state == SwitchState::kSettled ? 0 : 1, 100);
       m.master_app = MasterApp{*rc::gen::element<std::uint8_t>(1, 2), v, state, other};
     }
-    const auto slots = *rc::gen::container<std::set<std::uint8_t>>(rc::gen::resize(5, rc::gen::inRange<std::uint8_t>(1, 0xFF)));
+    const auto slot_list = *rc::gen::resize(5, rc::gen::container<std::vector<std::uint8_t>>(rc::gen::inRange<std::uint8_t>(1, 0xFF)));
+    const std::set<std::uint8_t> slots(slot_list.begin(), slot_list.end());
     for (std::uint8_t s : slots) m.key_slots.push_back({s, *rc::gen::container<Bytes>(*rc::gen::element<std::size_t>(3, 5), rc::gen::arbitrary<std::uint8_t>())});
-    for (const std::string& f : *rc::gen::container<std::set<std::string>>(rc::gen::resize(3, gen_info_text()))) m.faults.push_back(f);
-    const auto others = *rc::gen::container<std::set<std::pair<std::uint16_t, Bytes>>>(rc::gen::resize(4, rc::gen::pair(
+    const auto fault_list = *rc::gen::resize(3, rc::gen::container<std::vector<std::string>>(gen_info_text()));
+    for (const std::string& f : std::set<std::string>(fault_list.begin(), fault_list.end())) m.faults.push_back(f);
+    const auto other_list = *rc::gen::resize(4, rc::gen::container<std::vector<std::pair<std::uint16_t, Bytes>>>(rc::gen::pair(
         rc::gen::oneOf(rc::gen::inRange<std::uint16_t>(0x8000, 0xFFFF), rc::gen::element<std::uint16_t>(0x0006, 0x0012, 0x7FFF)),
         rc::gen::container<Bytes>(rc::gen::arbitrary<std::uint8_t>()))));
+    const std::set<std::pair<std::uint16_t, Bytes>> others(other_list.begin(), other_list.end());
     for (const auto& [tag, value] : others) m.other.push_back({tag, value});
     return m;
   });

@@ -38,7 +38,7 @@ TEST(MsgType, EveryOctetIsEitherATableTypeOrRejected) {
       EXPECT_TRUE(sent_by_terminal(*t) || sent_by_tms(*t));
     }
   }
-  EXPECT_EQ(known, 11);
+  EXPECT_EQ(known, 12);  // section 3.1: 0x01-0x04, 0x11-0x17, 0x7F
 }
 
 TEST(MsgType, DirectionsFollowSection31) {
@@ -49,6 +49,9 @@ TEST(MsgType, DirectionsFollowSection31) {
   EXPECT_TRUE(sent_by_terminal(MsgType::kAbort));
   EXPECT_TRUE(sent_by_tms(MsgType::kAbort));
   EXPECT_TRUE(is_enveloped(MsgType::kPkgAnnounce));
+  EXPECT_TRUE(is_enveloped(MsgType::kTermInfo));  // REQ-DL-040
+  EXPECT_TRUE(sent_by_terminal(MsgType::kTermInfo));
+  EXPECT_FALSE(sent_by_tms(MsgType::kTermInfo));
   EXPECT_FALSE(is_enveloped(MsgType::kKeyMessage));
   EXPECT_FALSE(is_enveloped(MsgType::kAbort));
 }

@@ -19,10 +19,10 @@ inline constexpr std::array<Profile, 4> kAllProfiles = {Profile::kLegacy, Profil
 // REQ-CRYPTO-025: LEGACY cannot run a key download (or any attended session).
 inline constexpr std::array<Profile, 3> kKeyDownloadProfiles = {Profile::kTdes, Profile::kAes128, Profile::kAes256};
 
-inline constexpr std::array<MsgType, 11> kAllTypes = {
+inline constexpr std::array<MsgType, 12> kAllTypes = {
     MsgType::kHsRequest,     MsgType::kHsAuthRequest, MsgType::kHsAuthAnswer, MsgType::kKeyMessage,
     MsgType::kPkgAnnounce,   MsgType::kPkgConfirm,    MsgType::kFrameRequest, MsgType::kFrameResponse,
-    MsgType::kSessionEnd,    MsgType::kSessionEndAck, MsgType::kAbort};
+    MsgType::kSessionEnd,    MsgType::kSessionEndAck, MsgType::kTermInfo,     MsgType::kAbort};
 
 // A program download of one package of 3 DATA pieces and 1 FIT piece, unattended (no PBKDF2 in
 // the loop); a key download of two keys with its operator (REQ-OPR-005).

@@ -109,7 +109,7 @@ struct DeliverGarbage : Command {
     const auto octets = [](std::size_t max) {
       return *rc::gen::container<Bytes>(*rc::gen::inRange<std::size_t>(0, max), rc::gen::arbitrary<std::uint8_t>());
     };
-    const Bytes unknown = {0x00, 0x05, 0x10, 0x17, 0x7e, 0x80, 0xff};
+    const Bytes unknown = {0x00, 0x05, 0x10, 0x18, 0x7e, 0x80, 0xff};
     const Bytes known = {0x01, 0x02, 0x03, 0x04, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16};
     switch (shape) {
       case 0: body = octets(2); break;  // shorter than 2 octets

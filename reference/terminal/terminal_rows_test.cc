@@ -10,6 +10,7 @@
 #include "codec/handshake_messages.h"
 #include "codec/header.h"
 #include "codec/key_message.h"
+#include "codec/terminal_info.h"
 #include "crypto/digest.h"
 #include "crypto/secret.h"
 #include "sim/loopback.h"
@@ -311,12 +312,25 @@ TEST(TerminalRows, T3_HonestKeyMessageStoresTheKeySetAndEnds00) {
     for (std::size_t i = 0; i < slots.size(); ++i) {
       EXPECT_TRUE(crypto::ct_equal(w.estate->key_store.slots.at(slots[i].slot).view(), w.estate->key_set_keys[i].view()));
     }
-    ASSERT_EQ(out.send.size(), 1u);
-    auto payload = w.run->keys.open(true, out.send[0]);
+    // REQ-DL-040: TERM_INFO (SEQ 0), then at once SESSION_END (SEQ 1).
+    ASSERT_EQ(out.send.size(), 2u);
+    EXPECT_EQ(w.run->keys.envelope(true, out.send[0])->type, MsgType::kTermInfo);
+    EXPECT_EQ(w.run->keys.envelope(true, out.send[1])->seq, 1u);
+    auto payload = w.run->keys.open(true, out.send[1]);
     ASSERT_TRUE(payload.has_value());
     auto end = codec::parse_session_end(*payload);
     ASSERT_TRUE(end.ok());
     EXPECT_EQ(end->result, ResponseCode::kSuccess);
+    // REQ-DL-041: the report shows every key just stored, with the KCV the KEY_MESSAGE carried.
+    auto report = codec::parse_terminal_info(*w.run->keys.open(true, out.send[0]));
+    ASSERT_TRUE(report.ok());
+    auto km = codec::parse_key_message(w.pending, p);
+    ASSERT_TRUE(km.ok());
+    ASSERT_EQ(report->key_slots.size(), km->entries.size() - 1);
+    for (std::size_t i = 1; i < km->entries.size(); ++i) {
+      EXPECT_EQ(report->key_slots[i - 1].slot, km->entries[i].slot);
+      EXPECT_EQ(report->key_slots[i - 1].kcv, km->entries[i].kcv) << name(p);
+    }
   }
 }
 
@@ -415,16 +429,29 @@ TEST(TerminalRows, T4_HonestKeyMessageAnnouncesTheInstalledPackages) {
   EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_PKG_CONFIRM);
   EXPECT_FALSE(w.run->terminal.keys_installed());  // REQ-TERM-002: keys only in T3
   EXPECT_TRUE(w.estate->key_store.slots.empty());
-  ASSERT_EQ(out.send.size(), 1u);
-  auto e = w.run->keys.envelope(true, out.send[0]);
+  // REQ-DL-040: TERM_INFO (SEQ 0), then at once PKG_ANNOUNCE (SEQ 1, REQ-DL-002).
+  ASSERT_EQ(out.send.size(), 2u);
+  auto info_env = w.run->keys.envelope(true, out.send[0]);
+  ASSERT_TRUE(info_env.has_value());
+  EXPECT_EQ(info_env->seq, 0u);
+  EXPECT_EQ(info_env->type, MsgType::kTermInfo);
+  auto e = w.run->keys.envelope(true, out.send[1]);
   ASSERT_TRUE(e.has_value());
-  EXPECT_EQ(e->seq, 0u);  // REQ-DL-002
+  EXPECT_EQ(e->seq, 1u);
   EXPECT_EQ(e->type, MsgType::kPkgAnnounce);
-  auto announce = codec::parse_pkg_announce(*w.run->keys.open(true, out.send[0]));
+  auto announce = codec::parse_pkg_announce(*w.run->keys.open(true, out.send[1]));
   ASSERT_TRUE(announce.ok());
   EXPECT_EQ(announce->max_chunk, w.estate->terminal_config.max_chunk);
-  ASSERT_EQ(announce->installed.size(), 1u);
-  EXPECT_EQ(announce->installed[0], (codec::InstalledPackage{codec::PackageKind::kParameters, "PARAMS", 7}));
+  ASSERT_EQ(announce->installed.size(), 2u);  // the master application and PARAMS, in (KIND, NAME) order
+  EXPECT_EQ(announce->installed[0], (codec::InstalledPackage{codec::PackageKind::kMaster, "TMSP-MASTER", 1}));
+  EXPECT_EQ(announce->installed[1], (codec::InstalledPackage{codec::PackageKind::kParameters, "PARAMS", 7}));
+  // REQ-DL-041: the report names exactly the announced packages, the device and the master application.
+  auto report = codec::parse_terminal_info(*w.run->keys.open(true, out.send[0]));
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->packages, announce->installed);
+  EXPECT_EQ(report->hardware_id, w.estate->device.device.hardware_id);
+  EXPECT_EQ(report->master_app, (codec::MasterApp{1, 1, codec::SwitchState::kSettled, 0}));
+  EXPECT_TRUE(report->key_slots.empty());
 }
 
 TEST(TerminalRows, T4_TransCodeOfAKeyDownloadIs01) {
@@ -957,7 +984,8 @@ TEST(TerminalRows, T8_EveryPackageDigestIsCheckedBeforeAnyIsApplied) {
   Lockstep run(*e);
   EXPECT_EQ(last_session_end(run), ResponseCode::kIntegrityFailed);
   EXPECT_EQ(run.terminal.packages_applied(), 0u);
-  EXPECT_TRUE(e->package_store.packages.empty());
+  EXPECT_EQ(e->package_store.packages.count({codec::PackageKind::kApplication, "PAYAPP"}), 0u);
+  EXPECT_EQ(e->package_store.packages.count({codec::PackageKind::kParameters, "PARAMS"}), 0u);
   run.drain();
   EXPECT_EQ(run.terminal.failure()->code, std::optional(ResponseCode::kIntegrityFailed));
 }

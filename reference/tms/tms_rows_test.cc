@@ -351,7 +351,7 @@ TEST(TmsRows, S2_HonestAnswerSendsTheKeyMessage) {
       ASSERT_TRUE(km.ok()) << name(p);
       EXPECT_EQ(km->entries.size(), key ? 1 + w.estate->key_set().size() : 1u);  // REQ-KEY-010
       EXPECT_TRUE(w.run->tms.key_message_sent());
-      EXPECT_EQ(w.run->tms.state(), key ? State::S_WAIT_SESSION_END : State::S_WAIT_PKG_ANNOUNCE);
+      EXPECT_EQ(w.run->tms.state(), State::S_WAIT_TERM_INFO);  // REQ-DL-040: the report comes first
     }
   }
 }
@@ -520,15 +520,19 @@ TEST(TmsRows, S3_EnvelopeChecksInOrder) {
       {ResponseCode::kMalformed, [](const Waiting& w) { Bytes b = w.pending; b.pop_back(); return b; }},
       {ResponseCode::kIdentityMismatch,
        [](const Waiting& w) {
-         return w.run->keys.seal(true, MsgType::kPkgAnnounce, 0, *w.run->keys.open(true, w.pending),
+         return w.run->keys.seal(true, MsgType::kPkgAnnounce, 1, *w.run->keys.open(true, w.pending),
                                  someone_else(w.estate->terminal_config.id));
+       }},
+      {ResponseCode::kSequenceError,  // REQ-DL-002: SEQ 1 after TERM_INFO's 0, so 0 and 2 are both wrong
+       [](const Waiting& w) {
+         return w.run->keys.seal(true, MsgType::kPkgAnnounce, 2, *w.run->keys.open(true, w.pending));
        }},
       {ResponseCode::kSequenceError,
        [](const Waiting& w) {
-         return w.run->keys.seal(true, MsgType::kPkgAnnounce, 1, *w.run->keys.open(true, w.pending));
+         return w.run->keys.seal(true, MsgType::kPkgAnnounce, 0, *w.run->keys.open(true, w.pending));
        }},
       {ResponseCode::kMacFailed,
-       [](const Waiting& w) { return w.run->keys.seal_unpadded(true, MsgType::kPkgAnnounce, 0, Bytes(32, 0x00)); }},
+       [](const Waiting& w) { return w.run->keys.seal_unpadded(true, MsgType::kPkgAnnounce, 1, Bytes(32, 0x00)); }},
       {ResponseCode::kMalformed, [](const Waiting& w) { return w.run->keys.reseal(true, w.pending, Bytes{0x00}); }},
   };
   for (Profile p : kAllProfiles) {
@@ -536,6 +540,148 @@ TEST(TmsRows, S3_EnvelopeChecksInOrder) {
       Waiting w = waiting_for(program_download(p), MsgType::kPkgAnnounce);
       SCOPED_TRACE(std::string(name(p)) + " " + std::string(name(c.code)));
       expect_delivery_fails(w, c.body(w), c.code);
+    }
+  }
+}
+
+// ---- S13: the terminal's information upload (REQ-DL-040 to REQ-DL-043) ---------------------------
+
+// Checks REQ-DL-040, REQ-DL-042: the report is stored, with the TMS's time, and nothing is answered.
+TEST(TmsRows, S13_ReportIsStoredAndNothingIsSent) {
+  for (bool key : {true, false}) {
+    Waiting w = waiting_for(key ? key_download() : program_download(), MsgType::kTermInfo);
+    const session::Output out = w.run->to_tms(w.pending);
+    EXPECT_TRUE(out.send.empty());
+    EXPECT_FALSE(out.close);
+    EXPECT_EQ(w.run->tms.state(), key ? State::S_WAIT_SESSION_END : State::S_WAIT_PKG_ANNOUNCE);
+    ASSERT_EQ(w.estate->reports.history.size(), 1u);
+    const auto& entry = w.estate->reports.history[0];
+    EXPECT_EQ(entry.id, w.estate->terminal_config.id);
+    EXPECT_EQ(entry.received_s, codec::seconds_since_2000(w.estate->clock.now_utc()));
+    EXPECT_EQ(entry.report.hardware_id, w.estate->device.device.hardware_id);
+    // REQ-DL-042: the history grows; the latest is the last.
+    EXPECT_EQ(w.estate->reports.latest(w.estate->terminal_config.id), &entry.report);
+  }
+}
+
+// Checks REQ-DL-042: a report the store cannot keep ends the session with 96.
+TEST(TmsRows, S13_StoreFailureIs96) {
+  Waiting w = waiting_for(program_download(), MsgType::kTermInfo);
+  w.estate->reports.fail = true;
+  expect_delivery_fails(w, w.pending, ResponseCode::kInternalError);
+}
+
+// Checks REQ-MSG-071, REQ-MSG-120: a report that breaks the TLV rules is malformed, and not stored.
+TEST(TmsRows, S13_MalformedReportIs01) {
+  Waiting w = waiting_for(program_download(), MsgType::kTermInfo);
+  Bytes payload = *w.run->keys.open(true, w.pending);
+  payload.push_back(0x00);  // a trailing octet: not a whole item
+  expect_delivery_fails(w, w.run->keys.reseal(true, w.pending, payload), ResponseCode::kMalformed);
+  EXPECT_TRUE(w.estate->reports.history.empty());
+}
+
+// Checks REQ-TMS-001, REQ-DL-040: PKG_ANNOUNCE or SESSION_END before the report is 02.
+TEST(TmsRows, S13_AnythingButTheReportFirstIs02) {
+  Waiting w = waiting_for(program_download(), MsgType::kTermInfo);
+  auto announce = w.run->keys.seal(true, MsgType::kPkgAnnounce, 0, codec::serialize(codec::PkgAnnounce{}));
+  expect_delivery_fails(w, announce, ResponseCode::kUnexpectedMessage);
+}
+
+// Checks REQ-DL-043: a PKG_ANNOUNCE that lists other packages than the report is 01.
+TEST(TmsRows, S3_AnnounceThatDisagreesWithTheReportIs01) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgAnnounce);
+  auto announce = codec::parse_pkg_announce(*w.run->keys.open(true, w.pending));
+  ASSERT_TRUE(announce.ok());
+  announce->installed.push_back({codec::PackageKind::kParameters, "PARAMS", 1});
+  expect_delivery_fails(w, w.run->keys.reseal(true, w.pending, codec::serialize(*announce)), ResponseCode::kMalformed);
+}
+
+// Checks REQ-TMS-024: the vendor's database does not know the terminal: 06, after authentication.
+TEST(TmsRows, S3_VendorThatDoesNotKnowTheTerminalIs06) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgAnnounce);
+  w.estate->vendor().unknown_serials.insert(w.estate->terminal_config.id.serial_no);
+  expect_delivery_fails(w, w.pending, ResponseCode::kTerminalNotServed);
+}
+
+// Checks REQ-TMS-023: an interface of another version is not used.
+TEST(TmsRows, S3_InterfaceOfAnotherVersionIs96) {
+  Waiting w = waiting_for(program_download(), MsgType::kPkgAnnounce);
+  w.estate->vendor().version = tms::kVendorInterfaceVersion + 1;
+  expect_delivery_fails(w, w.pending, ResponseCode::kInternalError);
+  EXPECT_TRUE(w.estate->vendor().offers_calls.empty());
+}
+
+// Checks REQ-TMS-024, REQ-DL-044, REQ-TMS-026: one offers call, with the session's identity, installed
+// packages and report, to the session's vendor; the audit names it and counts the piece calls.
+TEST(TmsRows, S3_OffersAreAskedOfTheSessionsVendorWithItsReport) {
+  auto e = sim::make_estate(program_download());
+  Lockstep run(*e);
+  run.start();
+  run.drain();
+  ASSERT_EQ(run.tms.state(), State::S_DONE);
+  const auto& calls = e->vendor().offers_calls;
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].vendor_id, e->terminal_config.id.vendor_id);
+  EXPECT_EQ(calls[0].serial_no, e->terminal_config.id.serial_no);
+  EXPECT_EQ(calls[0].installed, e->reports.history.at(0).report.packages);
+  EXPECT_EQ(calls[0].report, e->reports.history.at(0).report);
+  const auto& audit = e->audit.records.at(0);
+  EXPECT_EQ(audit.served_by, std::optional(e->terminal_config.id.vendor_id));
+  EXPECT_EQ(audit.offers_calls, 1u);
+  EXPECT_EQ(audit.piece_calls, e->vendor().piece_calls.size());
+  EXPECT_EQ(audit.piece_calls, run.tms.frames_served());
+  for (const auto& [vendor_id, db] : e->vendors.vendors) {
+    if (vendor_id == e->terminal_config.id.vendor_id) continue;
+    EXPECT_TRUE(db.offers_calls.empty() && db.piece_calls.empty()) << vendor_id;  // REQ-TMS-026
+  }
+}
+
+// Checks REQ-DL-052, REQ-DL-044: the master application is offered only above its floor — the version
+// waiting for the next start or the one that failed to start — and only under its installed NAME.
+TEST(TmsRows, S3_MasterApplicationOnlyAboveItsFloorAndUnderItsName) {
+  struct Case {
+    codec::SwitchState state;
+    std::uint32_t other;
+    std::vector<std::string> offered;
+  };
+  const Case cases[] = {
+      {codec::SwitchState::kSettled, 0, {"TMSP-MASTER v2", "TMSP-MASTER v3"}},
+      {codec::SwitchState::kPending, 2, {"TMSP-MASTER v3"}},
+      {codec::SwitchState::kFellBack, 3, {}},
+  };
+  for (const Case& c : cases) {
+    for (std::uint32_t top : {2u, 3u}) {
+      auto o = program_download();
+      o.packages = {};
+      Waiting w = waiting_for(o, MsgType::kTermInfo, [&](sim::Estate& e) {
+        if (c.state != codec::SwitchState::kSettled) {
+          e.package_store.master->install(c.other);
+          if (c.state == codec::SwitchState::kFellBack) e.package_store.master->start(false);
+        }
+        for (std::uint32_t v = 2; v <= top; ++v) {
+          e.vendor().packages.push_back(sim::make_package(codec::PackageKind::kMaster, "TMSP-MASTER",
+                                                          e.terminal_config.id, v, Bytes(300, 0x4D), 256,
+                                                          e.vendor_private_key.view(), e.vendor_rng));
+        }
+        e.vendor().packages.push_back(sim::make_package(codec::PackageKind::kMaster, "OTHER-MASTER",
+                                                        e.terminal_config.id, 9, Bytes(300, 0x4D), 256,
+                                                        e.vendor_private_key.view(), e.vendor_rng));
+      });
+      w.run->to_tms(w.pending);  // TERM_INFO
+      auto announce = w.run->until_tms_gets(MsgType::kPkgAnnounce);
+      ASSERT_TRUE(announce.has_value());
+      const session::Output out = w.run->to_tms(*announce);
+      auto confirm = codec::parse_pkg_confirm(*w.run->keys.open(false, out.send.at(0)));
+      ASSERT_TRUE(confirm.ok());
+      std::vector<std::string> offered;
+      for (const auto& offer : confirm->offers) {
+        offered.push_back(offer.manifest.name + " v" + std::to_string(offer.manifest.version));
+      }
+      std::vector<std::string> expected;
+      for (const auto& name : c.offered) {
+        if (name == "TMSP-MASTER v" + std::to_string(top)) expected.push_back(name);
+      }
+      EXPECT_EQ(offered, expected) << static_cast<int>(c.state) << " top v" << top;
     }
   }
 }
@@ -888,6 +1034,8 @@ struct NonFinal {
 const NonFinal kNonFinal[] = {
     {State::S_IDLE, false, MsgType::kHsRequest, {MsgType::kHsRequest}},
     {State::S_WAIT_AUTH_ANSWER, false, MsgType::kHsAuthAnswer, {MsgType::kHsAuthAnswer}},
+    {State::S_WAIT_TERM_INFO, false, MsgType::kTermInfo, {MsgType::kTermInfo}},
+    {State::S_WAIT_TERM_INFO, true, MsgType::kTermInfo, {MsgType::kTermInfo}},
     {State::S_WAIT_SESSION_END, true, MsgType::kSessionEnd, {MsgType::kSessionEnd}},
     {State::S_WAIT_PKG_ANNOUNCE, false, MsgType::kPkgAnnounce, {MsgType::kPkgAnnounce}},
     {State::S_SERVING, false, MsgType::kFrameRequest, {MsgType::kFrameRequest, MsgType::kSessionEnd}},
@@ -952,7 +1100,7 @@ TEST(TmsRows, S10_MessageNotListedForTheStateIs02) {
 }
 
 TEST(TmsRows, S11_MalformedBodyIs01) {
-  const Bytes bodies[] = {Bytes{}, Bytes{0x13}, Bytes{0x00, 0x01, 0x30, 0x30}, Bytes{0x17, 0x01}, Bytes{0x80, 0x01}};
+  const Bytes bodies[] = {Bytes{}, Bytes{0x13}, Bytes{0x00, 0x01, 0x30, 0x30}, Bytes{0x18, 0x01}, Bytes{0x80, 0x01}};
   for (const NonFinal& s : kNonFinal) {
     for (const Bytes& b : bodies) {
       Waiting w = in_state(s);
@@ -989,16 +1137,18 @@ TEST(TmsRows, S12_EventsAfterTheEndChangeNothing) {
 }
 
 TEST(TmsRows, NamesFollowTheSpec) {
-  const State states[] = {State::S_IDLE, State::S_WAIT_AUTH_ANSWER, State::S_WAIT_SESSION_END,
-                          State::S_WAIT_PKG_ANNOUNCE, State::S_SERVING, State::S_DONE, State::S_FAILED};
+  const State states[] = {State::S_IDLE,    State::S_WAIT_AUTH_ANSWER, State::S_WAIT_TERM_INFO,
+                          State::S_WAIT_SESSION_END, State::S_WAIT_PKG_ANNOUNCE, State::S_SERVING,
+                          State::S_DONE,    State::S_FAILED};
   for (State s : states) EXPECT_EQ(name(s).substr(0, 2), "S_");
   EXPECT_EQ(name(State::S_WAIT_PKG_ANNOUNCE), "S_WAIT_PKG_ANNOUNCE");
-  const Event events[] = {Event::RX_HS_REQUEST, Event::RX_HS_AUTH_ANSWER, Event::RX_PKG_ANNOUNCE,
+  const Event events[] = {Event::RX_HS_REQUEST, Event::RX_HS_AUTH_ANSWER, Event::RX_TERM_INFO, Event::RX_PKG_ANNOUNCE,
                           Event::RX_FRAME_REQUEST, Event::RX_SESSION_END, Event::RX_ABORT, Event::RX_UNEXPECTED,
                           Event::RX_MALFORMED, Event::TIMEOUT, Event::CONN_LOST};
   for (Event e : events) EXPECT_NE(name(e), "?");
   EXPECT_EQ(name(Event::RX_FRAME_REQUEST), "RX_FRAME_REQUEST");
   EXPECT_EQ(classify(Bytes{0x13, 0x01}), Event::RX_FRAME_REQUEST);
+  EXPECT_EQ(classify(Bytes{0x17, 0x01}), Event::RX_TERM_INFO);
   EXPECT_EQ(classify(Bytes{0x14, 0x01}), Event::RX_UNEXPECTED);  // FRAME_RESPONSE: only a TMS sends it
   EXPECT_EQ(classify(Bytes{0x99, 0x01}), Event::RX_MALFORMED);
 }
