@@ -913,9 +913,207 @@ def check_handshake_case(t: dict) -> None:
     expect("sac1", sac(profile, dwk, k_mac, s_data, req + auth + tac1 + answer), bytes.fromhex(t["sac1"]))
 
 
+# --- TERM_INFO (spec/03-messages.md 3.8, spec/06-download.md 6.6 and 6.7) -------------------------
+
+KINDS = (b"A", b"M", b"P", b"D")  # REQ-MSG-080, REQ-MSG-090: application, master application, parameters, data
+TI_HARDWARE_ID, TI_FIRMWARE_ID, TI_MASTER_APP, TI_BEARER, TI_TAMPER = 0x0001, 0x0002, 0x0003, 0x0004, 0x0005
+TI_PACKAGE, TI_LAST_APPLY, TI_KEY_SLOT, TI_FAULT = 0x0010, 0x0011, 0x0020, 0x0030
+TI_MANDATORY = (TI_HARDWARE_ID, TI_FIRMWARE_ID, TI_BEARER, TI_TAMPER)  # REQ-MSG-121
+TI_ONCE = (TI_HARDWARE_ID, TI_FIRMWARE_ID, TI_MASTER_APP, TI_BEARER, TI_TAMPER)
+
+
+def _ans(value: bytes, lo: int, hi: int) -> bool:
+    """A VALUE of lo-hi octets ANS (0x21-0x7E): the registry's HARDWARE_ID, FIRMWARE_ID, FAULT."""
+    return lo <= len(value) <= hi and all(0x21 <= c <= 0x7E for c in value)
+
+
+def _package_value_ok(v: bytes) -> bool:
+    """KIND (A) || NAME (16, ANS, REQ-MSG-010) || VERSION (4, >= 1), as a PKG_ANNOUNCE entry."""
+    name = v[1:17].rstrip(b" ")
+    return (len(v) == 21 and v[0:1] in KINDS and bool(name) and all(0x21 <= c <= 0x7E for c in name)
+            and v[1 + len(name):17] == b" " * (16 - len(name)) and int.from_bytes(v[17:21], "big") >= 1)
+
+
+def term_info_item_ok(tag: int, value: bytes) -> bool:
+    """The length and content of one item's VALUE as the registry's row for its TAG gives them."""
+    if tag in (TI_HARDWARE_ID, TI_FIRMWARE_ID, TI_FAULT):
+        return _ans(value, 1, 32)
+    if tag == TI_MASTER_APP:  # RUNNING_SLOT, RUNNING_VERSION, SWITCH_STATE, OTHER_VERSION (REQ-MSG-122)
+        return (len(value) == 10 and value[0] in (1, 2) and value[5] in (0, 1, 2)
+                and not (value[5] and value[6:10] == bytes(4)))
+    if tag == TI_BEARER:
+        return len(value) == 1 and 0x01 <= value[0] <= 0x08
+    if tag == TI_TAMPER:
+        return len(value) == 1 and value[0] in (0, 1)
+    if tag == TI_PACKAGE:
+        return _package_value_ok(value)
+    if tag == TI_LAST_APPLY:
+        return len(value) == 23 and _package_value_ok(value[:21]) and value[21:] in (b"00", b"18", b"22")
+    if tag == TI_KEY_SLOT:
+        return len(value) in (4, 6) and 0x01 <= value[0] <= 0xFE
+    return len(value) <= 1024  # vendor (0x8000-0xFFFE) and unassigned tags
+
+
+def parse_term_info(payload: bytes) -> list[tuple[int, bytes]]:
+    """REQ-MSG-120 to -122: the items [(TAG, VALUE)] of a TERM_INFO payload; raises ValueError
+    (malformed, 01) naming the first rule broken."""
+    if not 4 <= len(payload) <= 8000:
+        raise ValueError(f"TERM_INFO payload of {len(payload)} octets, not 4-8000 (REQ-MSG-120)")
+    items, at = [], 0
+    while at < len(payload):
+        if at + 4 > len(payload):
+            raise ValueError(f"an item header at {at} runs past the payload (REQ-MSG-120)")
+        tag, n = int.from_bytes(payload[at:at + 2], "big"), int.from_bytes(payload[at + 2:at + 4], "big")
+        if at + 4 + n > len(payload):
+            raise ValueError(f"item {tag:#06x} of LEN {n} runs past the payload (REQ-MSG-120)")
+        items.append((tag, payload[at + 4:at + 4 + n]))
+        at += 4 + n
+    for (t1, v1), (t2, v2) in zip(items, items[1:]):
+        if (t2, v2) <= (t1, v1):
+            raise ValueError(f"item {t2:#06x} does not follow {t1:#06x} in strictly ascending (TAG, VALUE) order "
+                             "(REQ-MSG-120)")
+    tags = [t for t, _ in items]
+    for tag, value in items:
+        if tag in (0x0000, 0xFFFF):
+            raise ValueError(f"reserved TAG {tag:#06x} (REQ-MSG-121)")
+        if not term_info_item_ok(tag, value):
+            raise ValueError(f"item {tag:#06x} with VALUE {value.hex()} breaks its registry row (REQ-MSG-121)")
+    for tag in TI_ONCE:
+        if tags.count(tag) > 1:
+            raise ValueError(f"item {tag:#06x} appears more than once (REQ-MSG-121)")
+    for tag in TI_MANDATORY:
+        if tag not in tags:
+            raise ValueError(f"mandatory item {tag:#06x} missing (REQ-MSG-121)")
+    slots = [v[0] for t, v in items if t == TI_KEY_SLOT]
+    applies = [v[:17] for t, v in items if t == TI_LAST_APPLY]
+    if len(set(slots)) != len(slots) or len(set(applies)) != len(applies):
+        raise ValueError("two KEY_SLOT items of one SLOT, or two LAST_APPLY items of one (KIND, NAME) (REQ-MSG-121)")
+    packages = [v for t, v in items if t == TI_PACKAGE]
+    if len({v[:17] for v in packages}) != len(packages):
+        raise ValueError("two PACKAGE items of one (KIND, NAME) (REQ-MSG-122)")
+    masters = [v for v in packages if v[0:1] == b"M"]
+    master_app = [v for t, v in items if t == TI_MASTER_APP]
+    if len(masters) > 1 or len(master_app) != len(masters):
+        raise ValueError(f"{len(masters)} PACKAGE items of KIND M and {len(master_app)} MASTER_APP items (REQ-MSG-122)")
+    if masters and master_app[0][1:5] != masters[0][17:21]:
+        raise ValueError("MASTER_APP's RUNNING_VERSION is not the VERSION of the KIND M package (REQ-MSG-122)")
+    return items
+
+
+def term_info_item(tag: int, value: bytes) -> bytes:
+    return tag.to_bytes(2, "big") + len(value).to_bytes(2, "big") + value
+
+
+def package_entry(kind: str, name: str, version: int) -> bytes:
+    """A PKG_ANNOUNCE entry and a PACKAGE item's VALUE: KIND || NAME || VERSION (REQ-MSG-080)."""
+    return text(kind, 1) + text(name, 16) + version.to_bytes(4, "big")
+
+
+def expected_term_info(t: dict, key_slots: list[tuple[int, bytes]]) -> bytes:
+    """REQ-DL-041: the report an honest terminal of transcript t sends, from `device`, `installed`
+    (a KIND M package is the master application running in slot 1, the other slot empty and
+    settled: MASTER_APP 01 || VERSION || 00 || 0) and key_slots [(SLOT, KCV)] it holds. The
+    transcripts record no apply of an earlier session, so there is no LAST_APPLY item."""
+    dev = t["device"]
+    items = [(TI_HARDWARE_ID, dev["hardwareId"].encode("ascii")), (TI_FIRMWARE_ID, dev["firmwareId"].encode("ascii")),
+             (TI_BEARER, bytes([dev["bearer"]])), (TI_TAMPER, bytes([1 if dev["tamper"] else 0]))]
+    for x in t.get("installed", []):
+        items.append((TI_PACKAGE, package_entry(x["kind"], x["name"], x["version"])))
+        if x["kind"] == "M":
+            items.append((TI_MASTER_APP, b"\x01" + x["version"].to_bytes(4, "big") + b"\x00" + bytes(4)))
+    items += [(TI_KEY_SLOT, bytes([slot]) + kcv_) for slot, kcv_ in key_slots if slot]
+    return b"".join(term_info_item(tag, value) for tag, value in sorted(items))
+
+
+def expected_pkg_announce(t: dict) -> bytes:
+    """REQ-MSG-080: MAX_CHUNK, COUNT and every installed package in ascending KIND || NAME."""
+    entries = sorted(package_entry(x["kind"], x["name"], x["version"]) for x in t.get("installed", []))
+    return t["maxChunk"].to_bytes(2, "big") + bytes([len(entries)]) + b"".join(entries)
+
+
+def term_info_self_test() -> list[str]:
+    """The parser's rules (REQ-MSG-120 to -122) against payloads written by hand from the registry
+    of spec/03-messages.md 3.8; the known answers are the spec's, not any implementation's."""
+    problems = []
+    hw = bytes.fromhex("0001" "0003") + b"HW1"          # HARDWARE_ID "HW1"
+    fw = bytes.fromhex("0002" "0003") + b"FW1"          # FIRMWARE_ID "FW1"
+    bearer = bytes.fromhex("0004" "0001" "08")          # BEARER Wi-Fi
+    tamper = bytes.fromhex("0005" "0001" "00")          # TAMPER none
+    master = bytes.fromhex("0003" "000a" "01" "00000003" "00" "00000000")  # slot 1, v3, settled, other empty
+    pkg_a = bytes.fromhex("0010" "0015") + b"A" + b"PAYAPP" + b" " * 10 + bytes.fromhex("00000002")
+    pkg_m = bytes.fromhex("0010" "0015") + b"M" + b"TMSP-MASTER" + b" " * 5 + bytes.fromhex("00000003")
+    slot1 = bytes.fromhex("0020" "0004" "01" "aabbcc")
+    slot3 = bytes.fromhex("0020" "0006" "03" "0102030405")
+    vendor = bytes.fromhex("8000" "0000")
+    minimal = hw + fw + bearer + tamper
+    good = {
+        "the four mandatory items": (minimal, [1, 2, 4, 5]),
+        "with a master application": (hw + fw + master + bearer + tamper + pkg_a + pkg_m + slot1 + slot3 + vendor,
+                                      [1, 2, 3, 4, 5, 0x10, 0x10, 0x20, 0x20, 0x8000]),
+        "an unassigned tag and an empty vendor item": (minimal + bytes.fromhex("0040" "0001" "ff") + vendor,
+                                                       [1, 2, 4, 5, 0x40, 0x8000]),
+        "two vendor items of one TAG, the shorter (a prefix) first": (
+            minimal + bytes.fromhex("8001" "0001" "aa") + bytes.fromhex("8001" "0002" "aa00"),
+            [1, 2, 4, 5, 0x8001, 0x8001]),
+    }
+    bad = {
+        "shorter than 4 octets": bytes.fromhex("0001"),
+        "an item running past the end": minimal + bytes.fromhex("0030" "0005") + b"F1",
+        "a left-over octet": minimal + b"\x00",
+        "TAGs out of order (TAMPER before BEARER)": hw + fw + tamper + bearer,
+        "equal TAG, VALUEs out of order": minimal + slot3 + slot1,
+        "one item twice": minimal + slot1 + slot1,
+        "reserved TAG 0x0000": bytes.fromhex("0000" "0000") + minimal,
+        "reserved TAG 0xFFFF": minimal + bytes.fromhex("ffff" "0000"),
+        "HARDWARE_ID missing": fw + bearer + tamper,
+        "TAMPER missing": hw + fw + bearer,
+        "FIRMWARE_ID twice": hw + fw + bytes.fromhex("0002" "0003") + b"FW2" + bearer + tamper,
+        "an empty HARDWARE_ID": bytes.fromhex("0001" "0000") + fw + bearer + tamper,
+        "a space in FIRMWARE_ID": hw + bytes.fromhex("0002" "0003") + b"F 1" + bearer + tamper,
+        "BEARER 0x09": hw + fw + bytes.fromhex("0004" "0001" "09") + tamper,
+        "TAMPER 0x02": hw + fw + bearer + bytes.fromhex("0005" "0001" "02"),
+        "KEY_SLOT of slot 0": minimal + bytes.fromhex("0020" "0004" "00" "aabbcc"),
+        "KEY_SLOT with a 4-octet KCV": minimal + bytes.fromhex("0020" "0005" "01" "aabbccdd"),
+        "two KEY_SLOT items of one SLOT": minimal + slot1 + bytes.fromhex("0020" "0004" "01" "aabbcd"),
+        "a PACKAGE of KIND X": minimal + bytes.fromhex("0010" "0015") + b"X" + b"PAYAPP" + b" " * 10 + b"\0\0\0\1",
+        "a PACKAGE of VERSION 0": minimal + pkg_a[:-4] + bytes(4),
+        "a KIND M PACKAGE without MASTER_APP": minimal + pkg_m,
+        "MASTER_APP without a KIND M PACKAGE": hw + fw + master + bearer + tamper,
+        "MASTER_APP whose RUNNING_VERSION is not the package's": (
+            hw + fw + bytes.fromhex("0003" "000a" "01" "00000002" "00" "00000000") + bearer + tamper + pkg_m),
+        "MASTER_APP with RUNNING_SLOT 3": (
+            hw + fw + bytes.fromhex("0003" "000a" "03" "00000003" "00" "00000000") + bearer + tamper + pkg_m),
+        "MASTER_APP switch pending with OTHER_VERSION 0": (
+            hw + fw + bytes.fromhex("0003" "000a" "01" "00000003" "01" "00000000") + bearer + tamper + pkg_m),
+        "two KIND M PACKAGE items": (hw + fw + master + bearer + tamper + bytes.fromhex("0010" "0015") + b"M" +
+                                     b"OTHER-MASTER" + b" " * 4 + bytes.fromhex("00000003") + pkg_m),
+        "LAST_APPLY with RESULT 19": minimal + bytes.fromhex("0011" "0017") + pkg_a[4:] + b"19",
+        "a vendor item of 1025 octets": minimal + bytes.fromhex("8000" "0401") + bytes(1025),
+    }
+    for what, (payload, tags) in good.items():
+        try:
+            got = [tag for tag, _ in parse_term_info(payload)]
+            if got != tags:
+                problems.append(f"TERM_INFO with {what} parsed as tags {got}")
+        except ValueError as e:
+            problems.append(f"TERM_INFO with {what} refused: {e}")
+    for what, payload in bad.items():
+        try:
+            parse_term_info(payload)
+            problems.append(f"TERM_INFO with {what} was accepted")
+        except ValueError:
+            pass
+    dev = dict(device=dict(hardwareId="HW1", firmwareId="FW1", bearer=8, tamper=False),
+               installed=[dict(kind="M", name="TMSP-MASTER", version=3), dict(kind="A", name="PAYAPP", version=2)])
+    built = expected_term_info(dev, [(3, bytes.fromhex("0102030405")), (1, bytes.fromhex("aabbcc"))])
+    if built != hw + fw + master + bearer + tamper + pkg_a + pkg_m + slot1 + slot3:
+        problems.append(f"expected_term_info built {built.hex()}")
+    return problems
+
+
 # --- checking TMS-TRANSCRIPT ---------------------------------------------------------------------
 
-ENVELOPED = {0x11, 0x12, 0x13, 0x14, 0x15, 0x16}
+ENVELOPED = {0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17}  # spec/03-messages.md 3.8, revision 3
 
 
 def draw(t: dict, side: str, prefix: str) -> bytes | None:
@@ -1118,8 +1316,8 @@ def check_transcript_case(t: dict) -> list[str]:
 # bytes nor the case's policy say, the outcome is "not decided" (Undecided) and only the
 # cryptograms and the ABORT's form are checked.
 
-RESPONSE_CODES = {f"{c:02d}" for c in range(0, 29)} | {"96"}
-KNOWN_TYPES = {0x01, 0x02, 0x03, 0x04, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x7F}
+RESPONSE_CODES = {f"{c:02d}" for c in range(0, 30)} | {"96"}
+KNOWN_TYPES = {0x01, 0x02, 0x03, 0x04, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x7F}
 _AN = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _ANS = frozenset(range(0x21, 0x7F))
 
