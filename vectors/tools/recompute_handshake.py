@@ -186,6 +186,32 @@ DELIVERABLE = {
     "aes128": {("T", 16), ("T", 24), ("A", 16)},
     "aes256": {("T", 16), ("T", 24), ("A", 16), ("A", 24), ("A", 32)},
 }
+# REQ-KEY-030 to -035, -038 (spec/05-keys.md 5.4): the standard slots' key usage and mode of use
+# (the MAC slot's usage follows its key: M3 for T 16, M6 otherwise), the forms every slot may take,
+# and the vendor slots' modes of use; 0x05-0x7F are reserved.
+STANDARD_SLOTS = {0x01: ("TMK", "K0", "D"), 0x02: ("PIN", "P0", "E"), 0x03: ("MAC", None, "C"),
+                  0x04: ("DATA", "D0", "E")}
+SLOT_FORMS = {("T", 16), ("T", 24), ("A", 16), ("A", 24), ("A", 32)}
+VENDOR_MODES = frozenset("BCDEGNSTVXY")
+
+
+def slot_rule_problem(slot: int, usage: str, algorithm: str, mode: str, length: int) -> str | None:
+    """REQ-KEY-039: why the registry does not allow this slot rule, or None."""
+    if (algorithm, length) not in SLOT_FORMS:
+        return f"slot {slot:#04x}: {algorithm} {length} is not a form of REQ-KEY-031 / REQ-KEY-038"
+    if slot in STANDARD_SLOTS:
+        name, want_usage, want_mode = STANDARD_SLOTS[slot]
+        want_usage = want_usage or ("M3" if (algorithm, length) == ("T", 16) else "M6")
+        if (usage, mode) != (want_usage, want_mode):
+            return f"slot {slot:#04x} ({name}) has {usage}/{mode}, the registry {want_usage}/{want_mode} (REQ-KEY-031)"
+        return None
+    if 0x80 <= slot <= 0xFE:
+        if len(usage) != 2 or any(c not in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ" for c in usage) or mode not in VENDOR_MODES:
+            return f"vendor slot {slot:#04x} has {usage}/{mode} outside REQ-KEY-038"
+        return None
+    return f"slot {slot:#04x} is reserved or not a key slot (REQ-KEY-030)"
+
+
 # REQ-MSG-043 / REQ-OPR-002: the range of OPV_ITERATIONS in an attended session.
 OPV_ITERATIONS_MIN, OPV_ITERATIONS_MAX = 100000, 10000000
 
@@ -1114,6 +1140,7 @@ def term_info_self_test() -> list[str]:
 # --- checking TMS-TRANSCRIPT ---------------------------------------------------------------------
 
 ENVELOPED = {0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17}  # spec/03-messages.md 3.8, revision 3
+TERMINAL_ENVELOPES, TMS_ENVELOPES = {0x11, 0x13, 0x15, 0x17}, {0x12, 0x14, 0x16}
 
 
 def draw(t: dict, side: str, prefix: str) -> bytes | None:
@@ -1238,6 +1265,10 @@ def check_transcript_case(t: dict) -> list[str]:
         raise Mismatch(f"KEY_MESSAGE has {len(entries)} entries; a program download and a LEGACY session carry "
                        "the DSK only (REQ-MSG-060, REQ-CRYPTO-035)")
     slot_rules = {k["slot"]: k for k in t["keySet"]}
+    for k in t["keySet"]:  # REQ-KEY-030 to -039: the registry of standard slots
+        problem = slot_rule_problem(k["slot"], k["keyUsage"], k["algorithm"], k["modeOfUse"], len(bytes.fromhex(k["key"])))
+        if problem:
+            raise Mismatch(f"keySet: {problem}")
     if trans == "01" and sorted(slot_rules) != [s for s, _, _ in entries[1:]]:
         raise Mismatch(f"KEY_MESSAGE delivers slots {[s for s, _, _ in entries[1:]]}, the key set has "
                        f"{sorted(slot_rules)} (REQ-KEY-010)")
@@ -1281,9 +1312,10 @@ def check_transcript_case(t: dict) -> list[str]:
     # The download phase: every envelope (3.8, REQ-CRYPTO-040 to -042).
     k_enc, k_dmac = download_keys(profile, dsk, t_data, s_data)
     seq = {"terminal": 0, "tms": 0}
+    payloads = []
     for sender, body in msgs[4:]:
-        if body[0] not in ENVELOPED:
-            raise Mismatch(f"message type {body[0]:#04x} in the download phase")
+        if body[0] not in (TERMINAL_ENVELOPES if sender == "terminal" else TMS_ENVELOPES):
+            raise Mismatch(f"message type {body[0]:#04x} from the {sender} in the download phase")
         if body[2:58] != identity:
             raise Mismatch(f"{sender} envelope SEQ {seq[sender]} does not carry the session's identity")
         d = b"T" if sender == "terminal" else b"S"
@@ -1300,8 +1332,26 @@ def check_transcript_case(t: dict) -> list[str]:
             raise Mismatch(f"{sender} envelope SEQ {s}: padding method 2 does not check out")
         if body[0] in (0x15, 0x16) and payload != b"00":
             raise Mismatch(f"{sender} SESSION_END{'_ACK' if body[0] == 0x16 else ''} RESULT is {payload!r}")
+        payloads.append((sender, body[0], payload))
         seq[sender] += 1
     checked.append(f"{seq['terminal']}+{seq['tms']} envelope MACs, IVs and paddings")
+    # REQ-DL-040: TERM_INFO (SEQ 0) and at once SESSION_END or PKG_ANNOUNCE (SEQ 1), nothing between.
+    follow = 0x15 if trans == "01" else 0x11
+    if [(s, k) for s, k, _ in payloads[:2]] != [("terminal", 0x17), ("terminal", follow)]:
+        raise Mismatch(f"the download phase starts {[(s, hex(k)) for s, k, _ in payloads[:2]]}, not the terminal's "
+                       f"TERM_INFO then {follow:#04x} (REQ-DL-040)")
+    try:
+        parse_term_info(payloads[0][2])
+    except ValueError as e:
+        raise Mismatch(f"TERM_INFO: {e}") from None
+    held = [(slot, kcv_) for slot, kcv_, _ in entries[1:]] if trans == "01" else []
+    expect("TERM_INFO payload vs device, installed and the keys held (REQ-DL-041)", payloads[0][2],
+           expected_term_info(t, held))
+    checked.append("TERM_INFO")
+    if trans == "02":
+        expect("PKG_ANNOUNCE payload vs installed and maxChunk (REQ-MSG-080)", payloads[1][2], expected_pkg_announce(t))
+    # The whole session once more through the state tables, as both sides' rows check it.
+    checked += follow_session(t, len(msgs))[0]
     return checked
 
 
@@ -1395,6 +1445,56 @@ def _ecdsa_p256_verify(public_key: bytes, message: bytes, signature: bytes) -> b
     return r.returncode == 0
 
 
+def parse_pkg_confirm(pl: bytes) -> list[dict]:
+    """REQ-MSG-090 to -092: COUNT, then each OFFER PKG_INDEX || MANIFEST_LEN || MANIFEST ||
+    SIGNATURE, checked in table order (REQ-MSG-004); raises ValueError (malformed, 01)."""
+    if not pl or pl[0] > 8:
+        raise ValueError("COUNT is not 0-8")
+    offers, at = [], 1
+    for i in range(pl[0]):
+        if at + 3 > len(pl) or pl[at] != i:
+            raise ValueError(f"offer {i}: PKG_INDEX missing or not its position")
+        n = int.from_bytes(pl[at + 1:at + 3], "big")
+        if not (n == 116 or 132 <= n <= 644):
+            raise ValueError(f"offer {i}: MANIFEST_LEN {n} is not 116 or 132-644")
+        if at + 3 + n + 64 > len(pl):
+            raise ValueError(f"offer {i}: MANIFEST and SIGNATURE run past the payload")
+        f = parse_manifest(pl[at + 3:at + 3 + n])
+        f.update(index=i, signature=pl[at + 3 + n:at + 3 + n + 64])
+        if any((f["kind"], f["name"]) == (g["kind"], g["name"]) for g in offers):
+            raise ValueError(f"offer {i}: (KIND, NAME) offered twice")
+        offers.append(f)
+        at += 3 + n + 64
+    if at != len(pl):
+        raise ValueError("octets after the last offer")
+    return offers
+
+
+def parse_manifest(man: bytes) -> dict:
+    """A MANIFEST of FORMAT 0x01 (116 octets) or 0x02 (132 + 32 x TARGET_COUNT), REQ-MSG-090 to -092."""
+    f = dict(manifest=man, format=man[0], kind=man[1:2], name=man[2:18], vendor=man[18:26], model=man[26:42],
+             version=int.from_bytes(man[42:46], "big"), length=int.from_bytes(man[46:50], "big"),
+             chunk=int.from_bytes(man[50:52], "big"), pkg_digest=man[52:84], fit_digest=man[84:116], targets=[])
+    if (f["format"] not in (1, 2) or f["kind"] not in KINDS or not _text_ok(f["name"], _ANS)
+            or not _text_ok(f["vendor"], _AN) or not _text_ok(f["model"], _ANS) or f["version"] < 1
+            or not 1 <= f["length"] <= 67108864 or f["chunk"] not in (256, 512, 1024, 2048, 4096)):
+        raise ValueError("a field of MANIFEST breaks REQ-MSG-090")
+    if f["format"] == 1:
+        if len(man) != 116:
+            raise ValueError(f"a FORMAT 0x01 MANIFEST of {len(man)} octets (REQ-MSG-091)")
+        return f
+    if len(man) < 132:
+        raise ValueError("a FORMAT 0x02 MANIFEST ends before TARGET_COUNT (REQ-MSG-091)")
+    f.update(signer=man[116:124], not_after=man[124:131], target_count=man[131])
+    targets = [man[132 + 32 * k:164 + 32 * k] for k in range(man[131])]
+    if (not _text_ok(f["signer"], _AN) or _bcd_seconds(f["not_after"]) is None or man[131] > 16
+            or len(man) != 132 + 32 * man[131] or not all(_text_ok(x, _ANS) for x in targets)
+            or any(b <= a for a, b in zip(targets, targets[1:]))):
+        raise ValueError("a FORMAT 0x02 field breaks REQ-MSG-091 / REQ-MSG-092")
+    f["targets"] = targets
+    return f
+
+
 class SessionReplay:
     """Both sides of one recorded session, as the state tables of spec/09 and spec/10 check what
     each receives. rx(i) returns None when message i passes every check of its receiving row, and
@@ -1426,6 +1526,8 @@ class SessionReplay:
         self.fit: dict[int, bytes] = {}
         self.data: dict[int, bytes] = {}
         self.end_result: str | None = None  # the RESULT of the terminal's SESSION_END (row T6 / T8)
+        self.kcvs: dict[int, bytes] = {}  # the KCV of each key KEY_MESSAGE delivered
+        self.report: list[tuple[int, bytes]] = []  # the items of the session's TERM_INFO (row S13)
 
     # --- the handshake, both sides -------------------------------------------------------------
 
@@ -1565,9 +1667,13 @@ class SessionReplay:
                 raise Fail("25", f"operator: enrolled {enrolled}, authorised {authorised}, locked {locked}, proof "
                                  f"right {right} (REQ-OPR-004, REQ-OPR-006)")
         for k in t["keySet"] if self.trans == "01" else []:
+            problem = slot_rule_problem(k["slot"], k["keyUsage"], k["algorithm"], k["modeOfUse"],
+                                        len(bytes.fromhex(k["key"])))
+            if problem:
+                raise Fail("96", f"{problem} (REQ-KEY-039)")
             if (k["algorithm"], len(bytes.fromhex(k["key"]))) not in DELIVERABLE[self.profile]:
                 raise Fail("96", f"slot {k['slot']} is stronger than {self.profile} can deliver (REQ-KEY-014)")
-        self.tms_state = "S_WAIT_SESSION_END" if self.trans == "01" else "S_WAIT_PKG_ANNOUNCE"
+        self.tms_state = "S_WAIT_TERM_INFO"
 
     def term_key_message(self, body: bytes) -> None:
         """Rows T3 / T4, REQ-KEY-020 to -022."""
@@ -1610,6 +1716,9 @@ class SessionReplay:
                     want = DSK_HEADERS[profile]
                 else:
                     r = rules[slot]
+                    problem = slot_rule_problem(slot, r["keyUsage"], r["algorithm"], r["modeOfUse"], len(key))
+                    if problem:
+                        raise Fail("18", f"{problem} (REQ-KEY-039)")
                     if (r["algorithm"], len(key)) not in DELIVERABLE[profile]:
                         raise Fail("18", f"slot {slot} stronger than {profile} can deliver (REQ-KEY-014)")
                     want = tr31_header(self.p["version"], r["keyUsage"], r["algorithm"], r["modeOfUse"], len(key))
@@ -1619,6 +1728,7 @@ class SessionReplay:
             if len(kcv_) != (5 if alg == "aes" else 3) or not hmac.compare_digest(kcv(alg, key), kcv_):
                 raise Fail("18", f"KCV of slot {slot} (REQ-KEY-021)")
             keys[slot] = key
+            self.kcvs[slot] = kcv_
         self.checked.append("keys")
         if self.trans == "01" and pol_get(self.policy, "keyStoreFails"):
             raise Fail("21", "the secure unit refuses the keys (policy keyStoreFails, REQ-KEY-022)")
@@ -1654,49 +1764,60 @@ class SessionReplay:
         self.seq_rx[sender] += 1
         return payload
 
+    def tms_term_info(self, body: bytes) -> None:
+        """Row S13, REQ-DL-040 to -042: the report is stored, nothing is sent."""
+        pl = self.open_envelope("terminal", body)
+        try:
+            self.report = parse_term_info(pl)
+        except ValueError as e:
+            raise Fail("01", f"TERM_INFO payload: {e} (REQ-MSG-071)") from None
+        self.checked.append("TERM_INFO")
+        self.tms_state = "S_WAIT_SESSION_END" if self.trans == "01" else "S_WAIT_PKG_ANNOUNCE"
+
     def tms_pkg_announce(self, body: bytes) -> None:
         """Row S3."""
         pl = self.open_envelope("terminal", body)
         if len(pl) < 3 or len(pl) != 3 + 21 * pl[2] or not 256 <= int.from_bytes(pl[0:2], "big") <= 4096:
             raise Fail("01", "PKG_ANNOUNCE payload layout (REQ-MSG-080)")
         ents = [pl[3 + 21 * i:24 + 21 * i] for i in range(pl[2])]
-        if any(e[0:1] not in (b"A", b"P", b"D") or not _text_ok(e[1:17], _ANS) or int.from_bytes(e[17:21], "big") < 1
+        if any(e[0:1] not in KINDS or not _text_ok(e[1:17], _ANS) or int.from_bytes(e[17:21], "big") < 1
                for e in ents) or any(b[:17] <= a[:17] for a, b in zip(ents, ents[1:])):
             raise Fail("01", "PKG_ANNOUNCE entries (REQ-MSG-080)")
+        if ents != [v for tag, v in self.report if tag == TI_PACKAGE]:
+            raise Fail("01", "the entries of PKG_ANNOUNCE are not the PACKAGE items of TERM_INFO (REQ-DL-043)")
         if self.policy["vendorFails"]:
             raise Fail("96", "the vendor interface fails (policy vendorFails, REQ-TMS-022)")
         self.tms_state = "S_SERVING"
 
     def term_pkg_confirm(self, body: bytes) -> None:
-        """Rows T5 / T6, REQ-DL-010."""
+        """Rows T5 / T6, REQ-MSG-090 to -092, REQ-DL-010, REQ-DL-052, REQ-DL-061 to -064."""
         pl = self.open_envelope("tms", body)
-        if not pl or pl[0] > 8 or len(pl) != 1 + 181 * pl[0]:
-            raise Fail("01", "PKG_CONFIRM payload layout (section 3.8)")
-        offers, seen = [], set()
-        for i in range(pl[0]):
-            o = pl[1 + 181 * i:182 + 181 * i]
-            man, sig = o[1:117], o[117:181]
-            f = dict(index=o[0], manifest=man, signature=sig, kind=man[1:2], name=man[2:18], vendor=man[18:26],
-                     model=man[26:42], version=int.from_bytes(man[42:46], "big"),
-                     length=int.from_bytes(man[46:50], "big"), chunk=int.from_bytes(man[50:52], "big"),
-                     pkg_digest=man[52:84], fit_digest=man[84:116])
-            if (o[0] != i or man[0] != 1 or f["kind"] not in (b"A", b"P", b"D") or not _text_ok(f["name"], _ANS)
-                    or not _text_ok(f["vendor"], _AN) or not _text_ok(f["model"], _ANS) or f["version"] < 1
-                    or not 1 <= f["length"] <= 67108864 or f["chunk"] not in (256, 512, 1024, 2048, 4096)
-                    or (f["kind"], f["name"]) in seen):
-                raise Fail("01", f"offer {i} breaks REQ-MSG-090")
-            seen.add((f["kind"], f["name"]))
-            offers.append(f)
+        try:
+            offers = parse_pkg_confirm(pl)
+        except ValueError as e:
+            raise Fail("01", f"PKG_CONFIRM payload: {e}") from None
         installed = {(text(x["kind"], 1), text(x["name"], 16)): x["version"] for x in self.t.get("installed", [])}
+        master = next(((k, n) for k, n in installed if k == b"M"), None)
         vpk = bytes.fromhex(self.t["vendorPublicKey"])
+        now = _bcd_seconds(bcd_time(self.t["terminalTime"]))
         for f in offers:
+            if f["format"] == 0x02:  # REQ-DL-061: the transcript format has no pinned signers
+                raise Undecided(f"offer {f['index']}: FORMAT 0x02 signed by {f['signer']!r}, and the transcript "
+                                "names no pinned signers (REQ-DL-060)")
             if not _ecdsa_p256_verify(vpk, f["manifest"], f["signature"]):
                 raise Fail("19", f"offer {f['index']}: the manifest signature does not verify (REQ-DL-010)")
             if f["vendor"] + f["model"] != self.identity[:24]:
                 raise Fail("27", f"offer {f['index']}: manifest for {f['vendor'] + f['model']!r} (REQ-DL-010)")
-            if f["version"] <= installed.get((f["kind"], f["name"]), 0):
+            if f["kind"] == b"M" and (master is None or f["name"] != master[1]):
+                raise Fail("27", f"offer {f['index']}: KIND M {f['name']!r} is not the installed master application "
+                                 "(REQ-DL-052)")
+            if f["format"] == 0x02 and f["targets"] and text(self.t["serialNo"], 32) not in f["targets"]:
+                raise Fail("27", f"offer {f['index']}: SERIAL_NO not among the targets (REQ-DL-062)")
+            if f["format"] == 0x02 and _bcd_seconds(f["not_after"]) < now:
+                raise Fail("29", f"offer {f['index']}: NOT_AFTER has passed (REQ-DL-063)")
+            if f["version"] <= self.version_floor(f["kind"], f["name"], installed):
                 raise Fail("20", f"offer {f['index']}: VERSION {f['version']} not above the installed one "
-                                 "(REQ-DL-010)")
+                                 "(REQ-DL-010, REQ-DL-052)")
             if f["chunk"] > self.t["maxChunk"]:
                 raise Fail("01", f"offer {f['index']}: CHUNK_SIZE above MAX_CHUNK (REQ-DL-010)")
         self.checked.append("manifest signatures")
@@ -1710,6 +1831,17 @@ class SessionReplay:
         if not self.plan:
             self._finish()
         self.term_state = "T_WAIT_FRAME" if self.plan else "T_WAIT_END_ACK"
+
+    def version_floor(self, kind: bytes, name: bytes, installed: dict) -> int:
+        """REQ-DL-010, REQ-DL-052: the version an offer must exceed; for KIND M also OTHER_VERSION
+        while a switch is pending or after a fall-back. The terminal's MASTER_APP is the one
+        expected_term_info reports (settled, other slot empty)."""
+        floor = installed.get((kind, name), 0)
+        if kind == b"M":
+            for tag, v in parse_term_info(expected_term_info(self.t, [])):
+                if tag == TI_MASTER_APP and v[5] in (1, 2):
+                    floor = max(floor, int.from_bytes(v[6:10], "big"))
+        return floor
 
     def _finish(self) -> None:
         """REQ-DL-030: the package digests, then apply (rows T6 / T8)."""
@@ -1776,6 +1908,18 @@ class SessionReplay:
             raise Fail("01", f"SESSION_END_ACK RESULT {pl!r}")
         self.term_state = "T_DONE" if self.end_result == "00" else "T_FAILED"
 
+    def passed(self, sender: str, body: bytes) -> None:
+        """What the replay keeps of a message that passed its row: the handshake bodies, the payload."""
+        if body[0] == 0x02:
+            self.auth = body
+        if body[0] == 0x03:
+            self.answer = body
+        if body[0] in ENVELOPED:
+            d = b"T" if sender == "terminal" else b"S"
+            s = int.from_bytes(body[58:62], "big")
+            self.last_payload = unpad2(cbc(self.p["alg"], self.k_enc, envelope_iv(self.profile, self.k_enc, d, s),
+                                           body[64:-self.m], decrypt=True))
+
     # --- dispatch -------------------------------------------------------------------------------
 
     TERM_ROWS = {"T_WAIT_AUTH_REQUEST": {0x02: "term_hs_auth_request"},
@@ -1785,6 +1929,7 @@ class SessionReplay:
                  "T_WAIT_END_ACK": {0x16: "term_session_end_ack"}}
     TMS_ROWS = {"S_IDLE": {0x01: "tms_hs_request"},
                 "S_WAIT_AUTH_ANSWER": {0x03: "tms_hs_auth_answer"},
+                "S_WAIT_TERM_INFO": {0x17: "tms_term_info"},
                 "S_WAIT_PKG_ANNOUNCE": {0x11: "tms_pkg_announce"},
                 "S_SERVING": {0x13: "tms_frame_request", 0x15: "tms_session_end"},
                 "S_WAIT_SESSION_END": {0x15: "tms_session_end"}}
@@ -1845,12 +1990,36 @@ def check_honest_sender(r: SessionReplay, i: int, sender: str, body: bytes, t: d
         r.checked.append("OPV")
     elif body[0] == 0x04:
         expect("DSK vs the DSK draw of tmsRandom", r.keys[0], generated(r.profile, draw(t, "tmsRandom", "DSK") or b""))
+    elif body[0] == 0x17:  # REQ-DL-041: the report of the terminal as the transcript describes it
+        held = sorted(r.kcvs.items()) if r.trans == "01" else []
+        expect("TERM_INFO payload vs device, installed and the keys held", r.last_payload, expected_term_info(t, held))
+    elif body[0] == 0x11:
+        expect("PKG_ANNOUNCE payload vs installed and maxChunk (REQ-MSG-080)", r.last_payload, expected_pkg_announce(t))
     elif body[0] == 0x13:
         pl = r.last_payload
         if (pl[0], pl[1], int.from_bytes(pl[2:6], "big")) != r.plan_left[0]:
             raise Mismatch(f"FRAME_REQUEST {pl.hex()} is not the next piece of REQ-DL-021, {r.plan_left[0]}")
     elif body[0] == 0x15 and r.session_end_result != r.end_result:
         raise Mismatch(f"SESSION_END RESULT {r.session_end_result}, the spec gives {r.end_result} (REQ-DL-030)")
+
+
+def follow_session(t: dict, n: int) -> tuple[list[str], bool]:
+    """A session without a failure: its first n messages, each through the row that receives it
+    and the honest sender's rules, ending with both sides done (T_DONE, S_DONE)."""
+    r = SessionReplay(t)
+    for i, x in enumerate(t["messages"][:n]):
+        snd, b = x["from"], bytes.fromhex(x["hex"])
+        if i == 0:
+            r.req = b
+        try:
+            r.rx(snd, b)
+        except Fail as f:
+            raise Mismatch(f"message {i} ({snd}) fails with {f.code} ({f.why}) in a session without failure") from None
+        r.passed(snd, b)
+        check_honest_sender(r, i, snd, b, t)
+    if (r.term_state, r.tms_state) != ("T_DONE", "S_DONE"):
+        raise Mismatch(f"the session ends with the terminal in {r.term_state} and the TMS in {r.tms_state}")
+    return [f"rows of spec/09 and spec/10 for all {n} messages"], True
 
 
 def check_failing_session(t: dict) -> tuple[list[str], bool]:
@@ -1905,15 +2074,7 @@ def check_failing_session(t: dict) -> tuple[list[str], bool]:
                 r.rx(snd, b)
         except Fail as f:
             raise Mismatch(f"message {i} ({snd}) fails with {f.code} ({f.why}) before expect.atMessage {at}") from None
-        if b[0] == 0x02:
-            r.auth = b
-        if b[0] == 0x03:
-            r.answer = b
-        if b[0] in ENVELOPED:
-            d = b"T" if snd == "terminal" else b"S"
-            s = int.from_bytes(b[58:62], "big")
-            r.last_payload = unpad2(cbc(r.p["alg"], r.k_enc, envelope_iv(r.profile, r.k_enc, d, s),
-                                        b[64:-r.m], decrypt=True))
+        r.passed(snd, b)
         if inj:
             raise Mismatch(f"injected message {i} passes its receiver's row; only the message before the "
                            f"ABORT may be the attacker's")
