@@ -192,6 +192,7 @@ DELIVERABLE = {
 STANDARD_SLOTS = {0x01: ("TMK", "K0", "D"), 0x02: ("PIN", "P0", "E"), 0x03: ("MAC", None, "C"),
                   0x04: ("DATA", "D0", "E")}
 SLOT_FORMS = {("T", 16), ("T", 24), ("A", 16), ("A", 24), ("A", 32)}
+STRENGTH = {("T", 16): 80, ("T", 24): 112, ("A", 16): 128, ("A", 24): 192, ("A", 32): 256}  # REQ-KEY-014
 VENDOR_MODES = frozenset("BCDEGNSTVXY")
 
 
@@ -1269,6 +1270,9 @@ def check_transcript_case(t: dict) -> list[str]:
         problem = slot_rule_problem(k["slot"], k["keyUsage"], k["algorithm"], k["modeOfUse"], len(bytes.fromhex(k["key"])))
         if problem:
             raise Mismatch(f"keySet: {problem}")
+    strength = {k["slot"]: STRENGTH[(k["algorithm"], len(bytes.fromhex(k["key"])))] for k in t["keySet"]}
+    if 0x01 in strength and any(strength.get(slot, 0) > strength[0x01] for slot in (0x02, 0x03, 0x04)):
+        raise Mismatch(f"keySet: a PIN, MAC or DATA key stronger than the TMK, strengths {strength} (REQ-KEY-037)")
     if trans == "01" and sorted(slot_rules) != [s for s, _, _ in entries[1:]]:
         raise Mismatch(f"KEY_MESSAGE delivers slots {[s for s, _, _ in entries[1:]]}, the key set has "
                        f"{sorted(slot_rules)} (REQ-KEY-010)")
@@ -2098,18 +2102,74 @@ def check_failing_session(t: dict) -> tuple[list[str], bool]:
 # --- synthetic revision-2 sessions (the transcript checker's own test) ----------------------------
 
 # The P-256 base point: the public key of private key 1, a test key nobody may trust. The
-# synthetic sessions offer no package, so no signature is ever checked against it.
+# synthetic sessions' manifests are signed with it here and verified by the openssl command line.
 P256_G = ("046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296"
           "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5")
+_P256_P = 2 ** 256 - 2 ** 224 + 2 ** 192 + 2 ** 96 - 1
+_P256_N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+def _p256_mul(k: int) -> tuple[int, int]:
+    """k x G on P-256 (y^2 = x^3 - 3x + b), affine double-and-add; for signing test data only."""
+    def add(a, b):
+        if a is None:
+            return b
+        if b is None:
+            return a
+        if a[0] == b[0] and (a[1] + b[1]) % _P256_P == 0:
+            return None
+        if a == b:
+            lam = (3 * a[0] * a[0] - 3) * pow(2 * a[1], -1, _P256_P)
+        else:
+            lam = (b[1] - a[1]) * pow(b[0] - a[0], -1, _P256_P)
+        x = (lam * lam - a[0] - b[0]) % _P256_P
+        return x, (lam * (a[0] - x) - a[1]) % _P256_P
+
+    g = bytes.fromhex(P256_G)
+    point, out = (int.from_bytes(g[1:33], "big"), int.from_bytes(g[33:], "big")), None
+    while k:
+        if k & 1:
+            out = add(out, point)
+        point, k = add(point, point), k >> 1
+    return out
+
+
+def ecdsa_p256_sign_test(d: int, message: bytes) -> bytes:
+    """ECDSA P-256 with SHA-256 (REQ-CRYPTO-013), r || s, with a nonce derived from d and the
+    message so that the synthetic sessions are the same on every run (not RFC 6979; test keys only)."""
+    e = int.from_bytes(hashlib.sha256(message).digest(), "big")
+    k = int.from_bytes(hashlib.sha256(b"tmsproto synthetic nonce" + d.to_bytes(32, "big") + message).digest(),
+                       "big") % (_P256_N - 1) + 1
+    r = _p256_mul(k)[0] % _P256_N
+    s_ = pow(k, -1, _P256_N) * (e + r * d) % _P256_N
+    return r.to_bytes(32, "big") + s_.to_bytes(32, "big")
+
+
+def manifest_v1(kind: str, name: str, identity: tuple[str, str, str], version: int, content: bytes,
+                chunk: int) -> bytes:
+    """A FORMAT 0x01 MANIFEST (116 octets) of content, with its FIT (REQ-DL-012)."""
+    fit = b"".join(hashlib.sha256(content[i:i + chunk]).digest() for i in range(0, len(content), chunk))
+    return (b"\x01" + text(kind, 1) + text(name, 16) + text(identity[0], 8) + text(identity[1], 16) +
+            version.to_bytes(4, "big") + len(content).to_bytes(4, "big") + chunk.to_bytes(2, "big") +
+            hashlib.sha256(content).digest() + hashlib.sha256(fit).digest())
+
+
+SYNTHETIC_DEVICE = dict(hardwareId="SYN-POS-R3", firmwareId="SYNOS-3.0", bearer=0x08, tamper=False)
+SYNTHETIC_MASTER = dict(kind="M", name="TMSP-MASTER", version=1)
 
 
 def synthetic_session(tc_id: int, profile: str, trans: str, operator: tuple | None, key_set: list[dict], *,
                       comment: str, result: str = "valid", bind_to_other: bool = False,
-                      wire_opv: tuple | None = None) -> dict:
+                      wire_opv: tuple | None = None, offers: list[tuple] = (), installed: list[dict] | None = None,
+                      term_info: str = "sent") -> dict:
     """Builds a whole session as spec/ says both sides compute it, in the TMS-TRANSCRIPT format:
-    handshake, KEY_MESSAGE and a minimal download phase (a program download offers nothing:
-    PKG_ANNOUNCE COUNT 0, PKG_CONFIRM COUNT 0). Every random value is SHA-256 of the tcId and its
-    use. The keyword arguments build sessions a correct TMS would not send."""
+    handshake, KEY_MESSAGE, TERM_INFO and the download phase. offers: (KIND, NAME, VERSION,
+    LENGTH, CHUNK_SIZE) of FORMAT 0x01 packages signed with P256_G's private key 1 and offered in
+    that order (none: PKG_CONFIRM COUNT 0), fetched piece by piece (REQ-DL-021). installed: the
+    terminal's packages (default: the master application v1). Every random value is SHA-256 of
+    the tcId and its use. The keyword arguments bind_to_other, wire_opv and term_info ("sent",
+    "missing", "after": after PKG_ANNOUNCE / SESSION_END, "stale": its PACKAGE items without the
+    last installed package) build sessions a correct TMS or terminal would not send."""
     p = PROFILES[profile]
     m = p["m"]
 
@@ -2188,10 +2248,38 @@ def synthetic_session(tc_id: int, profile: str, trans: str, operator: tuple | No
         messages.append((sender, name, body + mac_p(profile, k_dmac, d + body)))
         seq[sender] += 1
 
+    installed = [SYNTHETIC_MASTER] if installed is None else installed
+    described = dict(device=SYNTHETIC_DEVICE, installed=installed, maxChunk=4096)
+    held = [(slot, kcv_) for slot, kcv_, _ in entries[1:]]  # REQ-DL-041: the keys just stored
+    report = expected_term_info(described if term_info != "stale" else dict(described, installed=installed[:-1]),
+                                held)
+    first = ("terminal", "SESSION_END", 0x15, b"00") if trans == "01" else \
+        ("terminal", "PKG_ANNOUNCE", 0x11, expected_pkg_announce(described))
+    if term_info in ("sent", "stale"):
+        envelope("terminal", "TERM_INFO", 0x17, report)
+    envelope(*first)
+    if term_info == "after":
+        envelope("terminal", "TERM_INFO", 0x17, report)
+    packages = []
     if trans == "02":
-        envelope("terminal", "PKG_ANNOUNCE", 0x11, (4096).to_bytes(2, "big") + b"\x00")
-        envelope("tms", "PKG_CONFIRM", 0x12, b"\x00")
-    envelope("terminal", "SESSION_END", 0x15, b"00")
+        confirm = bytes([len(offers)])
+        for i, (kind, name, version, length, chunk) in enumerate(offers):
+            content = rnd(f"package {kind} {name} {version}", length)
+            man = manifest_v1(kind, name, identity, version, content, chunk)
+            sig = ecdsa_p256_sign_test(1, man)
+            packages.append(dict(manifest=man.hex(), signature=sig.hex(), content=content.hex()))
+            confirm += bytes([i]) + len(man).to_bytes(2, "big") + man + sig  # REQ-MSG-090
+        envelope("tms", "PKG_CONFIRM", 0x12, confirm)
+        for i, (kind, name, version, length, chunk) in enumerate(offers):  # REQ-DL-021, REQ-DL-013
+            content = bytes.fromhex(packages[i]["content"])
+            fit = b"".join(hashlib.sha256(content[k:k + chunk]).digest() for k in range(0, length, chunk))
+            for section, data in ((1, fit), (2, content)):
+                for piece in range(-(-len(data) // chunk)):
+                    coords = bytes([i, section]) + piece.to_bytes(4, "big")
+                    envelope("terminal", "FRAME_REQUEST", 0x13, coords)
+                    part = data[piece * chunk:(piece + 1) * chunk]
+                    envelope("tms", "FRAME_RESPONSE", 0x14, coords + len(part).to_bytes(2, "big") + part)
+        envelope("terminal", "SESSION_END", 0x15, b"00")
     envelope("tms", "SESSION_END_ACK", 0x16, b"00")
     case = dict(tcId=tc_id, comment=comment, flags=["Synthetic"], seed=tc_id, profile=profile, trans=trans,
                 vendorId=identity[0], modelId=identity[1], serialNo=identity[2], dmk=dmk.hex(),
@@ -2200,7 +2288,8 @@ def synthetic_session(tc_id: int, profile: str, trans: str, operator: tuple | No
         case.update(operatorPassword=operator[1], opvSalt=operator[2].hex(), opvIterations=operator[3], opv=o.hex())
     if trans == "01":
         case["keySetId"] = key_set_id
-    case.update(keySet=key_set, vendorPublicKey=P256_G, packages=[], installed=[], maxChunk=4096,
+    case.update(keySet=key_set, vendorPublicKey=P256_G, packages=packages, installed=installed, maxChunk=4096,
+                device=SYNTHETIC_DEVICE,
                 terminalTime=t_time, tmsTime=s_time, terminalRandom=[dict(use="T_RAND", hex=t_rand.hex())],
                 tmsRandom=tms_draws, messages=[dict({"from": s}, type=n, hex=b.hex()) for s, n, b in messages],
                 result=result)
@@ -2208,23 +2297,31 @@ def synthetic_session(tc_id: int, profile: str, trans: str, operator: tuple | No
 
 
 def synthetic_sessions() -> list[dict]:
-    """Sessions of every profile and both transactions, and sessions that break one revision-2
-    rule each (all their cryptograms consistent)."""
-    tdes_keys = [dict(slot=1, keyUsage="K0", algorithm="T", modeOfUse="B", key=odd_parity(bytes(range(16))).hex()),
-                 dict(slot=2, keyUsage="P0", algorithm="T", modeOfUse="E",
-                      key=odd_parity(bytes(range(16, 32))).hex())]
-    aes256_keys = [dict(slot=1, keyUsage="K0", algorithm="A", modeOfUse="B", key=bytes(range(32, 64)).hex()),
-                   dict(slot=3, keyUsage="P0", algorithm="T", modeOfUse="E",
-                        key=odd_parity(bytes(range(64, 88))).hex())]
+    """Sessions of every profile and both transactions, and sessions that break one revision-2 or
+    revision-3 rule each (all their cryptograms consistent)."""
+    # Standard slots with the registry's usage and mode (REQ-KEY-032 to -035), a vendor slot.
+    tdes_keys = [dict(slot=1, keyUsage="K0", algorithm="T", modeOfUse="D", key=odd_parity(bytes(range(16))).hex()),
+                 dict(slot=2, keyUsage="P0", algorithm="T", modeOfUse="E", key=odd_parity(bytes(range(16, 32))).hex()),
+                 dict(slot=3, keyUsage="M3", algorithm="T", modeOfUse="C", key=odd_parity(bytes(range(96, 112))).hex())]
+    aes256_keys = [dict(slot=1, keyUsage="K0", algorithm="A", modeOfUse="D", key=bytes(range(32, 64)).hex()),
+                   dict(slot=3, keyUsage="M6", algorithm="T", modeOfUse="C",
+                        key=odd_parity(bytes(range(64, 88))).hex()),
+                   dict(slot=0x80, keyUsage="K1", algorithm="A", modeOfUse="D", key=bytes(range(112, 128)).hex())]
     op = ("OP01", "1234", bytes(range(0x40, 0x50)), 100000)
+    payapp = [dict(kind="A", name="PAYAPP", version=2), SYNTHETIC_MASTER]
     return [
-        synthetic_session(101, "legacy", "02", None, [], comment="LEGACY, unattended program download"),
+        synthetic_session(101, "legacy", "02", None, [], comment="LEGACY, unattended program download, nothing offered"),
         synthetic_session(102, "tdes", "01", op, tdes_keys,
-                          comment="TDES, key download of two 2-key TDES keys, operator OP01"),
-        synthetic_session(103, "aes128", "02", None, [], comment="AES128, unattended program download"),
+                          comment="TDES, key download of TMK, PIN and MAC keys (2-key TDES), operator OP01"),
+        synthetic_session(103, "aes128", "02", None, [], offers=[("A", "PAYAPP", 1, 300, 256)],
+                          comment="AES128, unattended program download of PAYAPP v1 (300 octets in 256-octet pieces)"),
         synthetic_session(104, "aes256", "01", op, aes256_keys,
-                          comment="AES256, key download of an AES-256 and a 3-key TDES key, operator OP01"),
-        synthetic_session(105, "aes128", "02", op, [], comment="AES128, program download, operator OP01"),
+                          comment="AES256, key download of an AES-256 TMK, a 3-key TDES MAC key and an AES-128 "
+                                  "vendor key, operator OP01"),
+        synthetic_session(105, "aes128", "02", op, [], installed=payapp,
+                          offers=[("M", "TMSP-MASTER", 2, 600, 512), ("A", "PAYAPP", 3, 100, 256)],
+                          comment="AES128, program download, operator OP01: the master application v2 (KIND M) and "
+                                  "PAYAPP v3 over the installed v2"),
         synthetic_session(111, "tdes", "01", op, tdes_keys, result="invalid", bind_to_other=True,
                           comment="as 102, DWK_1 bound to another HS_REQUEST (REQ-HS-025)"),
         synthetic_session(112, "legacy", "02", op, [], result="invalid",
@@ -2233,6 +2330,26 @@ def synthetic_sessions() -> list[dict]:
                           comment="AES128 delivering an AES-256 key (REQ-KEY-014)"),
         synthetic_session(114, "aes128", "02", op, [], result="invalid", wire_opv=(bytes(16), 0),
                           comment="AES128 with an operator but OPV_SALT and OPV_ITERATIONS zero (REQ-HS-026)"),
+        synthetic_session(115, "tdes", "01", op, [dict(tdes_keys[0], modeOfUse="B")] + tdes_keys[1:], result="invalid",
+                          comment="as 102 with the TMK's mode of use B instead of D (REQ-KEY-032, REQ-KEY-039)"),
+        synthetic_session(116, "tdes", "01", op, [tdes_keys[0], dict(aes256_keys[1], slot=2, keyUsage="P0",
+                                                                    modeOfUse="E")], result="invalid",
+                          comment="TDES key set whose PIN key is 3-key TDES (REQ-KEY-014)"),
+        synthetic_session(117, "aes256", "01", op, [dict(aes256_keys[0], algorithm="T", key=tdes_keys[0]["key"]),
+                                                   dict(slot=2, keyUsage="P0", algorithm="A", modeOfUse="E",
+                                                        key=bytes(range(16)).hex())], result="invalid",
+                          comment="AES256 key set whose PIN key (AES-128) is stronger than its TMK (2-key TDES) "
+                                  "(REQ-KEY-037)"),
+        synthetic_session(118, "aes128", "02", None, [], term_info="missing", result="invalid",
+                          comment="as 103 without TERM_INFO: PKG_ANNOUNCE is the first envelope (REQ-DL-040)"),
+        synthetic_session(119, "aes128", "01", op, aes256_keys[1:2], term_info="after", result="invalid",
+                          comment="AES128 key download with TERM_INFO after SESSION_END (REQ-DL-040)"),
+        synthetic_session(120, "tdes", "02", op, [], installed=payapp, term_info="stale", result="invalid",
+                          comment="TDES program download whose TERM_INFO leaves out the master application, which "
+                                  "PKG_ANNOUNCE lists (REQ-DL-041, REQ-DL-043: ABORT 01)"),
+        synthetic_session(121, "aes128", "02", None, [], offers=[("M", "OTHER-MASTER", 2, 300, 256)], result="invalid",
+                          comment="AES128 program download offering a KIND M package that is not the installed "
+                                  "master application (REQ-DL-052: ABORT 27)"),
     ]
 
 
@@ -2263,6 +2380,7 @@ def self_test(with_transcripts: bool = True) -> list[str]:
                 if not got.hex().startswith(t["mac"]):
                     problems.append(f"{name} tcId {t['tcId']}: computed {got.hex()}, published {t['mac']}")
     problems += tr31_header_self_test()
+    problems += term_info_self_test()
     if with_transcripts:
         sessions = synthetic_sessions()
         # One flipped bit in the last octet of any message of a valid session must be noticed.
