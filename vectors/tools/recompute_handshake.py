@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Recompute the protocol vectors of tmsproto independently of tmsproto (spec revision 2).
+"""Recompute the protocol vectors of tmsproto independently of tmsproto (spec revision 3).
 
 This script shares no code with tmsproto's C++ reference implementation and was written from
 spec/ alone. It uses only the Python 3 standard library and the `openssl` command line for the
@@ -20,6 +20,19 @@ spec/04-handshake.md (HS_REQUEST, HS_AUTH_REQUEST with OPV_SALT and OPV_ITERATIO
 HS_AUTH_ANSWER, KEY_MESSAGE, the secure envelope, TH_TAC / TH_SAC / TH_KEY). PBKDF2-HMAC-SHA256
 (REQ-OPR-002) and SHA-256 are hashlib's.
 
+Revision 3 (issue 10) adds, all from spec/ alone: the TERM_INFO envelope (0x17, spec/03-messages.md
+3.8, REQ-MSG-120 to -123: TLV items in (TAG, VALUE) order, the registry of tags, mandatory items,
+MASTER_APP) as the terminal's first envelope, SEQ 0, followed at once by SESSION_END or
+PKG_ANNOUNCE with SEQ 1 (REQ-DL-040), the TMS's row S13 (S_WAIT_TERM_INFO) and the check of
+PKG_ANNOUNCE against TERM_INFO's PACKAGE items (REQ-DL-043, ABORT 01); what an honest terminal
+reports is rebuilt from the transcript's `device`, `installed` and the keys it holds (REQ-DL-041);
+KIND M, the master application, with its name and version floor (REQ-DL-050 to -053); PKG_CONFIRM's
+OFFER = PKG_INDEX || MANIFEST_LEN || MANIFEST || SIGNATURE and MANIFEST FORMAT 0x01 / 0x02
+(REQ-MSG-090 to -092, REQ-DL-060 to -064, code 29); the registry of standard key slots (TMK 0x01
+K0/D, PIN 0x02 P0/E, MAC 0x03 M3 or M6/C, DATA 0x04 D0/E, vendor 0x80-0xFE; REQ-KEY-030 to -039)
+and REQ-KEY-037's "no working key stronger than the TMK". The ECDSA P-256 signatures of the
+synthetic sessions are made here in pure Python (test key 1) and verified with openssl.
+
 Usage:
     recompute_handshake.py --check FILE...        check TMS-HANDSHAKE and TMS-TRANSCRIPT files
     recompute_handshake.py --generate-handshake   write vectors/tms_handshake.json to stdout
@@ -29,14 +42,17 @@ Usage:
                                                   engine; for comparing with recorded ones)
     recompute_handshake.py --self-test            the hand-made TR-31 and MACs against the published
                                                   answers of vectors/tr31.json, x9_19_mac.json,
-                                                  x9_9_mac.json, the TR-31 header rules, and the
-                                                  transcript checker against synthetic sessions
+                                                  x9_9_mac.json, the TR-31 header rules, the
+                                                  TERM_INFO parser against hand-made payloads, and
+                                                  the transcript checker against synthetic sessions
                                                   (run by --check as well)
 
---check also follows every TMS-TRANSCRIPT session that ends in a failure (expect.endsBy not
-"none") through the state tables of spec/09 and spec/10 up to its ABORT (or SESSION_END 18 / 22),
-recomputing each cryptogram present and the response code the spec prescribes; a case whose cause
-the bytes and policy cannot decide is reported "NOT DECIDED" and counted apart.
+--check also follows every TMS-TRANSCRIPT session through the state tables of spec/09 and spec/10:
+one that ends in a failure (expect.endsBy not "none") up to its ABORT (or SESSION_END 18 / 22),
+recomputing each cryptogram present and the response code the spec prescribes; one without
+failure to its end, both sides done. A case whose cause the bytes and policy cannot decide (a
+FORMAT 0x02 manifest: the transcript names no pinned signers) is reported "NOT DECIDED" and
+counted apart.
 
 --check prints one line per failure and a summary; the exit status is 0 only when every valid
 case reproduces and every invalid case shows at least one disagreement.
@@ -1182,7 +1198,7 @@ def parse_key_message(keymsg: bytes, m: int) -> list[tuple[int, bytes, bytes]]:
 
 
 def check_transcript_case(t: dict) -> list[str]:
-    """Recomputes the cryptograms of a recorded session (revision 2) and checks that the recorded
+    """Recomputes the cryptograms of a recorded session (revision 3) and checks that the recorded
     randoms and clocks are the ones the messages carry. Returns what was checked."""
     profile = t["profile"]
     p = PROFILES[profile]
@@ -2099,7 +2115,7 @@ def check_failing_session(t: dict) -> tuple[list[str], bool]:
     return r.checked, decided
 
 
-# --- synthetic revision-2 sessions (the transcript checker's own test) ----------------------------
+# --- synthetic revision-3 sessions (the transcript checker's own test) ----------------------------
 
 # The P-256 base point: the public key of private key 1, a test key nobody may trust. The
 # synthetic sessions' manifests are signed with it here and verified by the openssl command line.
@@ -2332,9 +2348,8 @@ def synthetic_sessions() -> list[dict]:
                           comment="AES128 with an operator but OPV_SALT and OPV_ITERATIONS zero (REQ-HS-026)"),
         synthetic_session(115, "tdes", "01", op, [dict(tdes_keys[0], modeOfUse="B")] + tdes_keys[1:], result="invalid",
                           comment="as 102 with the TMK's mode of use B instead of D (REQ-KEY-032, REQ-KEY-039)"),
-        synthetic_session(116, "tdes", "01", op, [tdes_keys[0], dict(aes256_keys[1], slot=2, keyUsage="P0",
-                                                                    modeOfUse="E")], result="invalid",
-                          comment="TDES key set whose PIN key is 3-key TDES (REQ-KEY-014)"),
+        synthetic_session(116, "tdes", "01", op, [dict(aes256_keys[1], slot=2, keyUsage="P0", modeOfUse="E")],
+                          result="invalid", comment="TDES delivering a 3-key TDES PIN key (REQ-KEY-014)"),
         synthetic_session(117, "aes256", "01", op, [dict(aes256_keys[0], algorithm="T", key=tdes_keys[0]["key"]),
                                                    dict(slot=2, keyUsage="P0", algorithm="A", modeOfUse="E",
                                                         key=bytes(range(16)).hex())], result="invalid",
@@ -2520,7 +2535,8 @@ def main(argv: list[str]) -> int:
     if argv == ["--synthetic-transcripts"]:
         doc = {"schema": "tmsproto-vectors/1", "algorithm": "TMS-TRANSCRIPT",
                "source": "Synthetic: built by vectors/tools/recompute_handshake.py --synthetic-transcripts from "
-                         "spec/ (revision 2), not recorded from any engine; no package is offered.",
+                         "spec/ (revision 3), not recorded from any engine; manifests signed with the test key 1 "
+                         "(public key: the P-256 base point).",
                "testGroups": [{"tests": synthetic_sessions()}]}
         json.dump(doc, sys.stdout, indent=2)
         sys.stdout.write("\n")
