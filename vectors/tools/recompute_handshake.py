@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Recompute the protocol vectors of tmsproto independently of tmsproto (spec revision 2).
+"""Recompute the protocol vectors of tmsproto independently of tmsproto (spec revision 3).
 
 This script shares no code with tmsproto's C++ reference implementation and was written from
 spec/ alone. It uses only the Python 3 standard library and the `openssl` command line for the
@@ -20,6 +20,19 @@ spec/04-handshake.md (HS_REQUEST, HS_AUTH_REQUEST with OPV_SALT and OPV_ITERATIO
 HS_AUTH_ANSWER, KEY_MESSAGE, the secure envelope, TH_TAC / TH_SAC / TH_KEY). PBKDF2-HMAC-SHA256
 (REQ-OPR-002) and SHA-256 are hashlib's.
 
+Revision 3 (issue 10) adds, all from spec/ alone: the TERM_INFO envelope (0x17, spec/03-messages.md
+3.8, REQ-MSG-120 to -123: TLV items in (TAG, VALUE) order, the registry of tags, mandatory items,
+MASTER_APP) as the terminal's first envelope, SEQ 0, followed at once by SESSION_END or
+PKG_ANNOUNCE with SEQ 1 (REQ-DL-040), the TMS's row S13 (S_WAIT_TERM_INFO) and the check of
+PKG_ANNOUNCE against TERM_INFO's PACKAGE items (REQ-DL-043, ABORT 01); what an honest terminal
+reports is rebuilt from the transcript's `device`, `installed` and the keys it holds (REQ-DL-041);
+KIND M, the master application, with its name and version floor (REQ-DL-050 to -053); PKG_CONFIRM's
+OFFER = PKG_INDEX || MANIFEST_LEN || MANIFEST || SIGNATURE and MANIFEST FORMAT 0x01 / 0x02
+(REQ-MSG-090 to -092, REQ-DL-060 to -064, code 29); the registry of standard key slots (TMK 0x01
+K0/D, PIN 0x02 P0/E, MAC 0x03 M3 or M6/C, DATA 0x04 D0/E, vendor 0x80-0xFE; REQ-KEY-030 to -039)
+and REQ-KEY-037's "no working key stronger than the TMK". The ECDSA P-256 signatures of the
+synthetic sessions are made here in pure Python (test key 1) and verified with openssl.
+
 Usage:
     recompute_handshake.py --check FILE...        check TMS-HANDSHAKE and TMS-TRANSCRIPT files
     recompute_handshake.py --generate-handshake   write vectors/tms_handshake.json to stdout
@@ -29,14 +42,17 @@ Usage:
                                                   engine; for comparing with recorded ones)
     recompute_handshake.py --self-test            the hand-made TR-31 and MACs against the published
                                                   answers of vectors/tr31.json, x9_19_mac.json,
-                                                  x9_9_mac.json, the TR-31 header rules, and the
-                                                  transcript checker against synthetic sessions
+                                                  x9_9_mac.json, the TR-31 header rules, the
+                                                  TERM_INFO parser against hand-made payloads, and
+                                                  the transcript checker against synthetic sessions
                                                   (run by --check as well)
 
---check also follows every TMS-TRANSCRIPT session that ends in a failure (expect.endsBy not
-"none") through the state tables of spec/09 and spec/10 up to its ABORT (or SESSION_END 18 / 22),
-recomputing each cryptogram present and the response code the spec prescribes; a case whose cause
-the bytes and policy cannot decide is reported "NOT DECIDED" and counted apart.
+--check also follows every TMS-TRANSCRIPT session through the state tables of spec/09 and spec/10:
+one that ends in a failure (expect.endsBy not "none") up to its ABORT (or SESSION_END 18 / 22),
+recomputing each cryptogram present and the response code the spec prescribes; one without
+failure to its end, both sides done. A case whose cause the bytes and policy cannot decide (a
+FORMAT 0x02 manifest: the transcript names no pinned signers) is reported "NOT DECIDED" and
+counted apart.
 
 --check prints one line per failure and a summary; the exit status is 0 only when every valid
 case reproduces and every invalid case shows at least one disagreement.
@@ -186,6 +202,33 @@ DELIVERABLE = {
     "aes128": {("T", 16), ("T", 24), ("A", 16)},
     "aes256": {("T", 16), ("T", 24), ("A", 16), ("A", 24), ("A", 32)},
 }
+# REQ-KEY-030 to -035, -038 (spec/05-keys.md 5.4): the standard slots' key usage and mode of use
+# (the MAC slot's usage follows its key: M3 for T 16, M6 otherwise), the forms every slot may take,
+# and the vendor slots' modes of use; 0x05-0x7F are reserved.
+STANDARD_SLOTS = {0x01: ("TMK", "K0", "D"), 0x02: ("PIN", "P0", "E"), 0x03: ("MAC", None, "C"),
+                  0x04: ("DATA", "D0", "E")}
+SLOT_FORMS = {("T", 16), ("T", 24), ("A", 16), ("A", 24), ("A", 32)}
+STRENGTH = {("T", 16): 80, ("T", 24): 112, ("A", 16): 128, ("A", 24): 192, ("A", 32): 256}  # REQ-KEY-014
+VENDOR_MODES = frozenset("BCDEGNSTVXY")
+
+
+def slot_rule_problem(slot: int, usage: str, algorithm: str, mode: str, length: int) -> str | None:
+    """REQ-KEY-039: why the registry does not allow this slot rule, or None."""
+    if (algorithm, length) not in SLOT_FORMS:
+        return f"slot {slot:#04x}: {algorithm} {length} is not a form of REQ-KEY-031 / REQ-KEY-038"
+    if slot in STANDARD_SLOTS:
+        name, want_usage, want_mode = STANDARD_SLOTS[slot]
+        want_usage = want_usage or ("M3" if (algorithm, length) == ("T", 16) else "M6")
+        if (usage, mode) != (want_usage, want_mode):
+            return f"slot {slot:#04x} ({name}) has {usage}/{mode}, the registry {want_usage}/{want_mode} (REQ-KEY-031)"
+        return None
+    if 0x80 <= slot <= 0xFE:
+        if len(usage) != 2 or any(c not in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ" for c in usage) or mode not in VENDOR_MODES:
+            return f"vendor slot {slot:#04x} has {usage}/{mode} outside REQ-KEY-038"
+        return None
+    return f"slot {slot:#04x} is reserved or not a key slot (REQ-KEY-030)"
+
+
 # REQ-MSG-043 / REQ-OPR-002: the range of OPV_ITERATIONS in an attended session.
 OPV_ITERATIONS_MIN, OPV_ITERATIONS_MAX = 100000, 10000000
 
@@ -913,9 +956,208 @@ def check_handshake_case(t: dict) -> None:
     expect("sac1", sac(profile, dwk, k_mac, s_data, req + auth + tac1 + answer), bytes.fromhex(t["sac1"]))
 
 
+# --- TERM_INFO (spec/03-messages.md 3.8, spec/06-download.md 6.6 and 6.7) -------------------------
+
+KINDS = (b"A", b"M", b"P", b"D")  # REQ-MSG-080, REQ-MSG-090: application, master application, parameters, data
+TI_HARDWARE_ID, TI_FIRMWARE_ID, TI_MASTER_APP, TI_BEARER, TI_TAMPER = 0x0001, 0x0002, 0x0003, 0x0004, 0x0005
+TI_PACKAGE, TI_LAST_APPLY, TI_KEY_SLOT, TI_FAULT = 0x0010, 0x0011, 0x0020, 0x0030
+TI_MANDATORY = (TI_HARDWARE_ID, TI_FIRMWARE_ID, TI_BEARER, TI_TAMPER)  # REQ-MSG-121
+TI_ONCE = (TI_HARDWARE_ID, TI_FIRMWARE_ID, TI_MASTER_APP, TI_BEARER, TI_TAMPER)
+
+
+def _ans(value: bytes, lo: int, hi: int) -> bool:
+    """A VALUE of lo-hi octets ANS (0x21-0x7E): the registry's HARDWARE_ID, FIRMWARE_ID, FAULT."""
+    return lo <= len(value) <= hi and all(0x21 <= c <= 0x7E for c in value)
+
+
+def _package_value_ok(v: bytes) -> bool:
+    """KIND (A) || NAME (16, ANS, REQ-MSG-010) || VERSION (4, >= 1), as a PKG_ANNOUNCE entry."""
+    name = v[1:17].rstrip(b" ")
+    return (len(v) == 21 and v[0:1] in KINDS and bool(name) and all(0x21 <= c <= 0x7E for c in name)
+            and v[1 + len(name):17] == b" " * (16 - len(name)) and int.from_bytes(v[17:21], "big") >= 1)
+
+
+def term_info_item_ok(tag: int, value: bytes) -> bool:
+    """The length and content of one item's VALUE as the registry's row for its TAG gives them."""
+    if tag in (TI_HARDWARE_ID, TI_FIRMWARE_ID, TI_FAULT):
+        return _ans(value, 1, 32)
+    if tag == TI_MASTER_APP:  # RUNNING_SLOT, RUNNING_VERSION, SWITCH_STATE, OTHER_VERSION (REQ-MSG-122)
+        return (len(value) == 10 and value[0] in (1, 2) and value[5] in (0, 1, 2)
+                and not (value[5] and value[6:10] == bytes(4)))
+    if tag == TI_BEARER:
+        return len(value) == 1 and 0x01 <= value[0] <= 0x08
+    if tag == TI_TAMPER:
+        return len(value) == 1 and value[0] in (0, 1)
+    if tag == TI_PACKAGE:
+        return _package_value_ok(value)
+    if tag == TI_LAST_APPLY:
+        return len(value) == 23 and _package_value_ok(value[:21]) and value[21:] in (b"00", b"18", b"22")
+    if tag == TI_KEY_SLOT:
+        return len(value) in (4, 6) and 0x01 <= value[0] <= 0xFE
+    return len(value) <= 1024  # vendor (0x8000-0xFFFE) and unassigned tags
+
+
+def parse_term_info(payload: bytes) -> list[tuple[int, bytes]]:
+    """REQ-MSG-120 to -122: the items [(TAG, VALUE)] of a TERM_INFO payload; raises ValueError
+    (malformed, 01) naming the first rule broken."""
+    if not 4 <= len(payload) <= 8000:
+        raise ValueError(f"TERM_INFO payload of {len(payload)} octets, not 4-8000 (REQ-MSG-120)")
+    items, at = [], 0
+    while at < len(payload):
+        if at + 4 > len(payload):
+            raise ValueError(f"an item header at {at} runs past the payload (REQ-MSG-120)")
+        tag, n = int.from_bytes(payload[at:at + 2], "big"), int.from_bytes(payload[at + 2:at + 4], "big")
+        if at + 4 + n > len(payload):
+            raise ValueError(f"item {tag:#06x} of LEN {n} runs past the payload (REQ-MSG-120)")
+        items.append((tag, payload[at + 4:at + 4 + n]))
+        at += 4 + n
+    for (t1, v1), (t2, v2) in zip(items, items[1:]):
+        if (t2, v2) <= (t1, v1):
+            raise ValueError(f"item {t2:#06x} does not follow {t1:#06x} in strictly ascending (TAG, VALUE) order "
+                             "(REQ-MSG-120)")
+    tags = [t for t, _ in items]
+    for tag, value in items:
+        if tag in (0x0000, 0xFFFF):
+            raise ValueError(f"reserved TAG {tag:#06x} (REQ-MSG-121)")
+        if not term_info_item_ok(tag, value):
+            raise ValueError(f"item {tag:#06x} with VALUE {value.hex()} breaks its registry row (REQ-MSG-121)")
+    for tag in TI_ONCE:
+        if tags.count(tag) > 1:
+            raise ValueError(f"item {tag:#06x} appears more than once (REQ-MSG-121)")
+    for tag in TI_MANDATORY:
+        if tag not in tags:
+            raise ValueError(f"mandatory item {tag:#06x} missing (REQ-MSG-121)")
+    slots = [v[0] for t, v in items if t == TI_KEY_SLOT]
+    applies = [v[:17] for t, v in items if t == TI_LAST_APPLY]
+    if len(set(slots)) != len(slots) or len(set(applies)) != len(applies):
+        raise ValueError("two KEY_SLOT items of one SLOT, or two LAST_APPLY items of one (KIND, NAME) (REQ-MSG-121)")
+    packages = [v for t, v in items if t == TI_PACKAGE]
+    if len({v[:17] for v in packages}) != len(packages):
+        raise ValueError("two PACKAGE items of one (KIND, NAME) (REQ-MSG-122)")
+    masters = [v for v in packages if v[0:1] == b"M"]
+    master_app = [v for t, v in items if t == TI_MASTER_APP]
+    if len(masters) > 1 or len(master_app) != len(masters):
+        raise ValueError(f"{len(masters)} PACKAGE items of KIND M and {len(master_app)} MASTER_APP items (REQ-MSG-122)")
+    if masters and master_app[0][1:5] != masters[0][17:21]:
+        raise ValueError("MASTER_APP's RUNNING_VERSION is not the VERSION of the KIND M package (REQ-MSG-122)")
+    return items
+
+
+def term_info_item(tag: int, value: bytes) -> bytes:
+    return tag.to_bytes(2, "big") + len(value).to_bytes(2, "big") + value
+
+
+def package_entry(kind: str, name: str, version: int) -> bytes:
+    """A PKG_ANNOUNCE entry and a PACKAGE item's VALUE: KIND || NAME || VERSION (REQ-MSG-080)."""
+    return text(kind, 1) + text(name, 16) + version.to_bytes(4, "big")
+
+
+def expected_term_info(t: dict, key_slots: list[tuple[int, bytes]]) -> bytes:
+    """REQ-DL-041: the report an honest terminal of transcript t sends, from `device`, `installed`
+    (a KIND M package is the master application running in slot 1, the other slot empty and
+    settled: MASTER_APP 01 || VERSION || 00 || 0) and key_slots [(SLOT, KCV)] it holds. The
+    transcripts record no apply of an earlier session, so there is no LAST_APPLY item."""
+    dev = t["device"]
+    items = [(TI_HARDWARE_ID, dev["hardwareId"].encode("ascii")), (TI_FIRMWARE_ID, dev["firmwareId"].encode("ascii")),
+             (TI_BEARER, bytes([dev["bearer"]])), (TI_TAMPER, bytes([1 if dev["tamper"] else 0]))]
+    for x in t.get("installed", []):
+        items.append((TI_PACKAGE, package_entry(x["kind"], x["name"], x["version"])))
+        if x["kind"] == "M":
+            items.append((TI_MASTER_APP, b"\x01" + x["version"].to_bytes(4, "big") + b"\x00" + bytes(4)))
+    items += [(TI_KEY_SLOT, bytes([slot]) + kcv_) for slot, kcv_ in key_slots if slot]
+    return b"".join(term_info_item(tag, value) for tag, value in sorted(items))
+
+
+def expected_pkg_announce(t: dict) -> bytes:
+    """REQ-MSG-080: MAX_CHUNK, COUNT and every installed package in ascending KIND || NAME."""
+    entries = sorted(package_entry(x["kind"], x["name"], x["version"]) for x in t.get("installed", []))
+    return t["maxChunk"].to_bytes(2, "big") + bytes([len(entries)]) + b"".join(entries)
+
+
+def term_info_self_test() -> list[str]:
+    """The parser's rules (REQ-MSG-120 to -122) against payloads written by hand from the registry
+    of spec/03-messages.md 3.8; the known answers are the spec's, not any implementation's."""
+    problems = []
+    hw = bytes.fromhex("0001" "0003") + b"HW1"          # HARDWARE_ID "HW1"
+    fw = bytes.fromhex("0002" "0003") + b"FW1"          # FIRMWARE_ID "FW1"
+    bearer = bytes.fromhex("0004" "0001" "08")          # BEARER Wi-Fi
+    tamper = bytes.fromhex("0005" "0001" "00")          # TAMPER none
+    master = bytes.fromhex("0003" "000a" "01" "00000003" "00" "00000000")  # slot 1, v3, settled, other empty
+    pkg_a = bytes.fromhex("0010" "0015") + b"A" + b"PAYAPP" + b" " * 10 + bytes.fromhex("00000002")
+    pkg_m = bytes.fromhex("0010" "0015") + b"M" + b"TMSP-MASTER" + b" " * 5 + bytes.fromhex("00000003")
+    slot1 = bytes.fromhex("0020" "0004" "01" "aabbcc")
+    slot3 = bytes.fromhex("0020" "0006" "03" "0102030405")
+    vendor = bytes.fromhex("8000" "0000")
+    minimal = hw + fw + bearer + tamper
+    good = {
+        "the four mandatory items": (minimal, [1, 2, 4, 5]),
+        "with a master application": (hw + fw + master + bearer + tamper + pkg_a + pkg_m + slot1 + slot3 + vendor,
+                                      [1, 2, 3, 4, 5, 0x10, 0x10, 0x20, 0x20, 0x8000]),
+        "an unassigned tag and an empty vendor item": (minimal + bytes.fromhex("0040" "0001" "ff") + vendor,
+                                                       [1, 2, 4, 5, 0x40, 0x8000]),
+        "two vendor items of one TAG, the shorter (a prefix) first": (
+            minimal + bytes.fromhex("8001" "0001" "aa") + bytes.fromhex("8001" "0002" "aa00"),
+            [1, 2, 4, 5, 0x8001, 0x8001]),
+    }
+    bad = {
+        "shorter than 4 octets": bytes.fromhex("0001"),
+        "an item running past the end": minimal + bytes.fromhex("0030" "0005") + b"F1",
+        "a left-over octet": minimal + b"\x00",
+        "TAGs out of order (TAMPER before BEARER)": hw + fw + tamper + bearer,
+        "equal TAG, VALUEs out of order": minimal + slot3 + slot1,
+        "one item twice": minimal + slot1 + slot1,
+        "reserved TAG 0x0000": bytes.fromhex("0000" "0000") + minimal,
+        "reserved TAG 0xFFFF": minimal + bytes.fromhex("ffff" "0000"),
+        "HARDWARE_ID missing": fw + bearer + tamper,
+        "TAMPER missing": hw + fw + bearer,
+        "FIRMWARE_ID twice": hw + fw + bytes.fromhex("0002" "0003") + b"FW2" + bearer + tamper,
+        "an empty HARDWARE_ID": bytes.fromhex("0001" "0000") + fw + bearer + tamper,
+        "a space in FIRMWARE_ID": hw + bytes.fromhex("0002" "0003") + b"F 1" + bearer + tamper,
+        "BEARER 0x09": hw + fw + bytes.fromhex("0004" "0001" "09") + tamper,
+        "TAMPER 0x02": hw + fw + bearer + bytes.fromhex("0005" "0001" "02"),
+        "KEY_SLOT of slot 0": minimal + bytes.fromhex("0020" "0004" "00" "aabbcc"),
+        "KEY_SLOT with a 4-octet KCV": minimal + bytes.fromhex("0020" "0005" "01" "aabbccdd"),
+        "two KEY_SLOT items of one SLOT": minimal + slot1 + bytes.fromhex("0020" "0004" "01" "aabbcd"),
+        "a PACKAGE of KIND X": minimal + bytes.fromhex("0010" "0015") + b"X" + b"PAYAPP" + b" " * 10 + b"\0\0\0\1",
+        "a PACKAGE of VERSION 0": minimal + pkg_a[:-4] + bytes(4),
+        "a KIND M PACKAGE without MASTER_APP": minimal + pkg_m,
+        "MASTER_APP without a KIND M PACKAGE": hw + fw + master + bearer + tamper,
+        "MASTER_APP whose RUNNING_VERSION is not the package's": (
+            hw + fw + bytes.fromhex("0003" "000a" "01" "00000002" "00" "00000000") + bearer + tamper + pkg_m),
+        "MASTER_APP with RUNNING_SLOT 3": (
+            hw + fw + bytes.fromhex("0003" "000a" "03" "00000003" "00" "00000000") + bearer + tamper + pkg_m),
+        "MASTER_APP switch pending with OTHER_VERSION 0": (
+            hw + fw + bytes.fromhex("0003" "000a" "01" "00000003" "01" "00000000") + bearer + tamper + pkg_m),
+        "two KIND M PACKAGE items": (hw + fw + master + bearer + tamper + bytes.fromhex("0010" "0015") + b"M" +
+                                     b"OTHER-MASTER" + b" " * 4 + bytes.fromhex("00000003") + pkg_m),
+        "LAST_APPLY with RESULT 19": minimal + bytes.fromhex("0011" "0017") + pkg_a[4:] + b"19",
+        "a vendor item of 1025 octets": minimal + bytes.fromhex("8000" "0401") + bytes(1025),
+    }
+    for what, (payload, tags) in good.items():
+        try:
+            got = [tag for tag, _ in parse_term_info(payload)]
+            if got != tags:
+                problems.append(f"TERM_INFO with {what} parsed as tags {got}")
+        except ValueError as e:
+            problems.append(f"TERM_INFO with {what} refused: {e}")
+    for what, payload in bad.items():
+        try:
+            parse_term_info(payload)
+            problems.append(f"TERM_INFO with {what} was accepted")
+        except ValueError:
+            pass
+    dev = dict(device=dict(hardwareId="HW1", firmwareId="FW1", bearer=8, tamper=False),
+               installed=[dict(kind="M", name="TMSP-MASTER", version=3), dict(kind="A", name="PAYAPP", version=2)])
+    built = expected_term_info(dev, [(3, bytes.fromhex("0102030405")), (1, bytes.fromhex("aabbcc"))])
+    if built != hw + fw + master + bearer + tamper + pkg_a + pkg_m + slot1 + slot3:
+        problems.append(f"expected_term_info built {built.hex()}")
+    return problems
+
+
 # --- checking TMS-TRANSCRIPT ---------------------------------------------------------------------
 
-ENVELOPED = {0x11, 0x12, 0x13, 0x14, 0x15, 0x16}
+ENVELOPED = {0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17}  # spec/03-messages.md 3.8, revision 3
+TERMINAL_ENVELOPES, TMS_ENVELOPES = {0x11, 0x13, 0x15, 0x17}, {0x12, 0x14, 0x16}
 
 
 def draw(t: dict, side: str, prefix: str) -> bytes | None:
@@ -956,7 +1198,7 @@ def parse_key_message(keymsg: bytes, m: int) -> list[tuple[int, bytes, bytes]]:
 
 
 def check_transcript_case(t: dict) -> list[str]:
-    """Recomputes the cryptograms of a recorded session (revision 2) and checks that the recorded
+    """Recomputes the cryptograms of a recorded session (revision 3) and checks that the recorded
     randoms and clocks are the ones the messages carry. Returns what was checked."""
     profile = t["profile"]
     p = PROFILES[profile]
@@ -1040,6 +1282,13 @@ def check_transcript_case(t: dict) -> list[str]:
         raise Mismatch(f"KEY_MESSAGE has {len(entries)} entries; a program download and a LEGACY session carry "
                        "the DSK only (REQ-MSG-060, REQ-CRYPTO-035)")
     slot_rules = {k["slot"]: k for k in t["keySet"]}
+    for k in t["keySet"]:  # REQ-KEY-030 to -039: the registry of standard slots
+        problem = slot_rule_problem(k["slot"], k["keyUsage"], k["algorithm"], k["modeOfUse"], len(bytes.fromhex(k["key"])))
+        if problem:
+            raise Mismatch(f"keySet: {problem}")
+    strength = {k["slot"]: STRENGTH[(k["algorithm"], len(bytes.fromhex(k["key"])))] for k in t["keySet"]}
+    if 0x01 in strength and any(strength.get(slot, 0) > strength[0x01] for slot in (0x02, 0x03, 0x04)):
+        raise Mismatch(f"keySet: a PIN, MAC or DATA key stronger than the TMK, strengths {strength} (REQ-KEY-037)")
     if trans == "01" and sorted(slot_rules) != [s for s, _, _ in entries[1:]]:
         raise Mismatch(f"KEY_MESSAGE delivers slots {[s for s, _, _ in entries[1:]]}, the key set has "
                        f"{sorted(slot_rules)} (REQ-KEY-010)")
@@ -1083,9 +1332,10 @@ def check_transcript_case(t: dict) -> list[str]:
     # The download phase: every envelope (3.8, REQ-CRYPTO-040 to -042).
     k_enc, k_dmac = download_keys(profile, dsk, t_data, s_data)
     seq = {"terminal": 0, "tms": 0}
+    payloads = []
     for sender, body in msgs[4:]:
-        if body[0] not in ENVELOPED:
-            raise Mismatch(f"message type {body[0]:#04x} in the download phase")
+        if body[0] not in (TERMINAL_ENVELOPES if sender == "terminal" else TMS_ENVELOPES):
+            raise Mismatch(f"message type {body[0]:#04x} from the {sender} in the download phase")
         if body[2:58] != identity:
             raise Mismatch(f"{sender} envelope SEQ {seq[sender]} does not carry the session's identity")
         d = b"T" if sender == "terminal" else b"S"
@@ -1102,8 +1352,26 @@ def check_transcript_case(t: dict) -> list[str]:
             raise Mismatch(f"{sender} envelope SEQ {s}: padding method 2 does not check out")
         if body[0] in (0x15, 0x16) and payload != b"00":
             raise Mismatch(f"{sender} SESSION_END{'_ACK' if body[0] == 0x16 else ''} RESULT is {payload!r}")
+        payloads.append((sender, body[0], payload))
         seq[sender] += 1
     checked.append(f"{seq['terminal']}+{seq['tms']} envelope MACs, IVs and paddings")
+    # REQ-DL-040: TERM_INFO (SEQ 0) and at once SESSION_END or PKG_ANNOUNCE (SEQ 1), nothing between.
+    follow = 0x15 if trans == "01" else 0x11
+    if [(s, k) for s, k, _ in payloads[:2]] != [("terminal", 0x17), ("terminal", follow)]:
+        raise Mismatch(f"the download phase starts {[(s, hex(k)) for s, k, _ in payloads[:2]]}, not the terminal's "
+                       f"TERM_INFO then {follow:#04x} (REQ-DL-040)")
+    try:
+        parse_term_info(payloads[0][2])
+    except ValueError as e:
+        raise Mismatch(f"TERM_INFO: {e}") from None
+    held = [(slot, kcv_) for slot, kcv_, _ in entries[1:]] if trans == "01" else []
+    expect("TERM_INFO payload vs device, installed and the keys held (REQ-DL-041)", payloads[0][2],
+           expected_term_info(t, held))
+    checked.append("TERM_INFO")
+    if trans == "02":
+        expect("PKG_ANNOUNCE payload vs installed and maxChunk (REQ-MSG-080)", payloads[1][2], expected_pkg_announce(t))
+    # The whole session once more through the state tables, as both sides' rows check it.
+    checked += follow_session(t, len(msgs))[0]
     return checked
 
 
@@ -1118,8 +1386,8 @@ def check_transcript_case(t: dict) -> list[str]:
 # bytes nor the case's policy say, the outcome is "not decided" (Undecided) and only the
 # cryptograms and the ABORT's form are checked.
 
-RESPONSE_CODES = {f"{c:02d}" for c in range(0, 29)} | {"96"}
-KNOWN_TYPES = {0x01, 0x02, 0x03, 0x04, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x7F}
+RESPONSE_CODES = {f"{c:02d}" for c in range(0, 30)} | {"96"}
+KNOWN_TYPES = {0x01, 0x02, 0x03, 0x04, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x7F}
 _AN = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _ANS = frozenset(range(0x21, 0x7F))
 
@@ -1197,6 +1465,56 @@ def _ecdsa_p256_verify(public_key: bytes, message: bytes, signature: bytes) -> b
     return r.returncode == 0
 
 
+def parse_pkg_confirm(pl: bytes) -> list[dict]:
+    """REQ-MSG-090 to -092: COUNT, then each OFFER PKG_INDEX || MANIFEST_LEN || MANIFEST ||
+    SIGNATURE, checked in table order (REQ-MSG-004); raises ValueError (malformed, 01)."""
+    if not pl or pl[0] > 8:
+        raise ValueError("COUNT is not 0-8")
+    offers, at = [], 1
+    for i in range(pl[0]):
+        if at + 3 > len(pl) or pl[at] != i:
+            raise ValueError(f"offer {i}: PKG_INDEX missing or not its position")
+        n = int.from_bytes(pl[at + 1:at + 3], "big")
+        if not (n == 116 or 132 <= n <= 644):
+            raise ValueError(f"offer {i}: MANIFEST_LEN {n} is not 116 or 132-644")
+        if at + 3 + n + 64 > len(pl):
+            raise ValueError(f"offer {i}: MANIFEST and SIGNATURE run past the payload")
+        f = parse_manifest(pl[at + 3:at + 3 + n])
+        f.update(index=i, signature=pl[at + 3 + n:at + 3 + n + 64])
+        if any((f["kind"], f["name"]) == (g["kind"], g["name"]) for g in offers):
+            raise ValueError(f"offer {i}: (KIND, NAME) offered twice")
+        offers.append(f)
+        at += 3 + n + 64
+    if at != len(pl):
+        raise ValueError("octets after the last offer")
+    return offers
+
+
+def parse_manifest(man: bytes) -> dict:
+    """A MANIFEST of FORMAT 0x01 (116 octets) or 0x02 (132 + 32 x TARGET_COUNT), REQ-MSG-090 to -092."""
+    f = dict(manifest=man, format=man[0], kind=man[1:2], name=man[2:18], vendor=man[18:26], model=man[26:42],
+             version=int.from_bytes(man[42:46], "big"), length=int.from_bytes(man[46:50], "big"),
+             chunk=int.from_bytes(man[50:52], "big"), pkg_digest=man[52:84], fit_digest=man[84:116], targets=[])
+    if (f["format"] not in (1, 2) or f["kind"] not in KINDS or not _text_ok(f["name"], _ANS)
+            or not _text_ok(f["vendor"], _AN) or not _text_ok(f["model"], _ANS) or f["version"] < 1
+            or not 1 <= f["length"] <= 67108864 or f["chunk"] not in (256, 512, 1024, 2048, 4096)):
+        raise ValueError("a field of MANIFEST breaks REQ-MSG-090")
+    if f["format"] == 1:
+        if len(man) != 116:
+            raise ValueError(f"a FORMAT 0x01 MANIFEST of {len(man)} octets (REQ-MSG-091)")
+        return f
+    if len(man) < 132:
+        raise ValueError("a FORMAT 0x02 MANIFEST ends before TARGET_COUNT (REQ-MSG-091)")
+    f.update(signer=man[116:124], not_after=man[124:131], target_count=man[131])
+    targets = [man[132 + 32 * k:164 + 32 * k] for k in range(man[131])]
+    if (not _text_ok(f["signer"], _AN) or _bcd_seconds(f["not_after"]) is None or man[131] > 16
+            or len(man) != 132 + 32 * man[131] or not all(_text_ok(x, _ANS) for x in targets)
+            or any(b <= a for a, b in zip(targets, targets[1:]))):
+        raise ValueError("a FORMAT 0x02 field breaks REQ-MSG-091 / REQ-MSG-092")
+    f["targets"] = targets
+    return f
+
+
 class SessionReplay:
     """Both sides of one recorded session, as the state tables of spec/09 and spec/10 check what
     each receives. rx(i) returns None when message i passes every check of its receiving row, and
@@ -1228,6 +1546,8 @@ class SessionReplay:
         self.fit: dict[int, bytes] = {}
         self.data: dict[int, bytes] = {}
         self.end_result: str | None = None  # the RESULT of the terminal's SESSION_END (row T6 / T8)
+        self.kcvs: dict[int, bytes] = {}  # the KCV of each key KEY_MESSAGE delivered
+        self.report: list[tuple[int, bytes]] = []  # the items of the session's TERM_INFO (row S13)
 
     # --- the handshake, both sides -------------------------------------------------------------
 
@@ -1367,9 +1687,13 @@ class SessionReplay:
                 raise Fail("25", f"operator: enrolled {enrolled}, authorised {authorised}, locked {locked}, proof "
                                  f"right {right} (REQ-OPR-004, REQ-OPR-006)")
         for k in t["keySet"] if self.trans == "01" else []:
+            problem = slot_rule_problem(k["slot"], k["keyUsage"], k["algorithm"], k["modeOfUse"],
+                                        len(bytes.fromhex(k["key"])))
+            if problem:
+                raise Fail("96", f"{problem} (REQ-KEY-039)")
             if (k["algorithm"], len(bytes.fromhex(k["key"]))) not in DELIVERABLE[self.profile]:
                 raise Fail("96", f"slot {k['slot']} is stronger than {self.profile} can deliver (REQ-KEY-014)")
-        self.tms_state = "S_WAIT_SESSION_END" if self.trans == "01" else "S_WAIT_PKG_ANNOUNCE"
+        self.tms_state = "S_WAIT_TERM_INFO"
 
     def term_key_message(self, body: bytes) -> None:
         """Rows T3 / T4, REQ-KEY-020 to -022."""
@@ -1412,6 +1736,9 @@ class SessionReplay:
                     want = DSK_HEADERS[profile]
                 else:
                     r = rules[slot]
+                    problem = slot_rule_problem(slot, r["keyUsage"], r["algorithm"], r["modeOfUse"], len(key))
+                    if problem:
+                        raise Fail("18", f"{problem} (REQ-KEY-039)")
                     if (r["algorithm"], len(key)) not in DELIVERABLE[profile]:
                         raise Fail("18", f"slot {slot} stronger than {profile} can deliver (REQ-KEY-014)")
                     want = tr31_header(self.p["version"], r["keyUsage"], r["algorithm"], r["modeOfUse"], len(key))
@@ -1421,6 +1748,7 @@ class SessionReplay:
             if len(kcv_) != (5 if alg == "aes" else 3) or not hmac.compare_digest(kcv(alg, key), kcv_):
                 raise Fail("18", f"KCV of slot {slot} (REQ-KEY-021)")
             keys[slot] = key
+            self.kcvs[slot] = kcv_
         self.checked.append("keys")
         if self.trans == "01" and pol_get(self.policy, "keyStoreFails"):
             raise Fail("21", "the secure unit refuses the keys (policy keyStoreFails, REQ-KEY-022)")
@@ -1456,49 +1784,60 @@ class SessionReplay:
         self.seq_rx[sender] += 1
         return payload
 
+    def tms_term_info(self, body: bytes) -> None:
+        """Row S13, REQ-DL-040 to -042: the report is stored, nothing is sent."""
+        pl = self.open_envelope("terminal", body)
+        try:
+            self.report = parse_term_info(pl)
+        except ValueError as e:
+            raise Fail("01", f"TERM_INFO payload: {e} (REQ-MSG-071)") from None
+        self.checked.append("TERM_INFO")
+        self.tms_state = "S_WAIT_SESSION_END" if self.trans == "01" else "S_WAIT_PKG_ANNOUNCE"
+
     def tms_pkg_announce(self, body: bytes) -> None:
         """Row S3."""
         pl = self.open_envelope("terminal", body)
         if len(pl) < 3 or len(pl) != 3 + 21 * pl[2] or not 256 <= int.from_bytes(pl[0:2], "big") <= 4096:
             raise Fail("01", "PKG_ANNOUNCE payload layout (REQ-MSG-080)")
         ents = [pl[3 + 21 * i:24 + 21 * i] for i in range(pl[2])]
-        if any(e[0:1] not in (b"A", b"P", b"D") or not _text_ok(e[1:17], _ANS) or int.from_bytes(e[17:21], "big") < 1
+        if any(e[0:1] not in KINDS or not _text_ok(e[1:17], _ANS) or int.from_bytes(e[17:21], "big") < 1
                for e in ents) or any(b[:17] <= a[:17] for a, b in zip(ents, ents[1:])):
             raise Fail("01", "PKG_ANNOUNCE entries (REQ-MSG-080)")
+        if ents != [v for tag, v in self.report if tag == TI_PACKAGE]:
+            raise Fail("01", "the entries of PKG_ANNOUNCE are not the PACKAGE items of TERM_INFO (REQ-DL-043)")
         if self.policy["vendorFails"]:
             raise Fail("96", "the vendor interface fails (policy vendorFails, REQ-TMS-022)")
         self.tms_state = "S_SERVING"
 
     def term_pkg_confirm(self, body: bytes) -> None:
-        """Rows T5 / T6, REQ-DL-010."""
+        """Rows T5 / T6, REQ-MSG-090 to -092, REQ-DL-010, REQ-DL-052, REQ-DL-061 to -064."""
         pl = self.open_envelope("tms", body)
-        if not pl or pl[0] > 8 or len(pl) != 1 + 181 * pl[0]:
-            raise Fail("01", "PKG_CONFIRM payload layout (section 3.8)")
-        offers, seen = [], set()
-        for i in range(pl[0]):
-            o = pl[1 + 181 * i:182 + 181 * i]
-            man, sig = o[1:117], o[117:181]
-            f = dict(index=o[0], manifest=man, signature=sig, kind=man[1:2], name=man[2:18], vendor=man[18:26],
-                     model=man[26:42], version=int.from_bytes(man[42:46], "big"),
-                     length=int.from_bytes(man[46:50], "big"), chunk=int.from_bytes(man[50:52], "big"),
-                     pkg_digest=man[52:84], fit_digest=man[84:116])
-            if (o[0] != i or man[0] != 1 or f["kind"] not in (b"A", b"P", b"D") or not _text_ok(f["name"], _ANS)
-                    or not _text_ok(f["vendor"], _AN) or not _text_ok(f["model"], _ANS) or f["version"] < 1
-                    or not 1 <= f["length"] <= 67108864 or f["chunk"] not in (256, 512, 1024, 2048, 4096)
-                    or (f["kind"], f["name"]) in seen):
-                raise Fail("01", f"offer {i} breaks REQ-MSG-090")
-            seen.add((f["kind"], f["name"]))
-            offers.append(f)
+        try:
+            offers = parse_pkg_confirm(pl)
+        except ValueError as e:
+            raise Fail("01", f"PKG_CONFIRM payload: {e}") from None
         installed = {(text(x["kind"], 1), text(x["name"], 16)): x["version"] for x in self.t.get("installed", [])}
+        master = next(((k, n) for k, n in installed if k == b"M"), None)
         vpk = bytes.fromhex(self.t["vendorPublicKey"])
+        now = _bcd_seconds(bcd_time(self.t["terminalTime"]))
         for f in offers:
+            if f["format"] == 0x02:  # REQ-DL-061: the transcript format has no pinned signers
+                raise Undecided(f"offer {f['index']}: FORMAT 0x02 signed by {f['signer']!r}, and the transcript "
+                                "names no pinned signers (REQ-DL-060)")
             if not _ecdsa_p256_verify(vpk, f["manifest"], f["signature"]):
                 raise Fail("19", f"offer {f['index']}: the manifest signature does not verify (REQ-DL-010)")
             if f["vendor"] + f["model"] != self.identity[:24]:
                 raise Fail("27", f"offer {f['index']}: manifest for {f['vendor'] + f['model']!r} (REQ-DL-010)")
-            if f["version"] <= installed.get((f["kind"], f["name"]), 0):
+            if f["kind"] == b"M" and (master is None or f["name"] != master[1]):
+                raise Fail("27", f"offer {f['index']}: KIND M {f['name']!r} is not the installed master application "
+                                 "(REQ-DL-052)")
+            if f["format"] == 0x02 and f["targets"] and text(self.t["serialNo"], 32) not in f["targets"]:
+                raise Fail("27", f"offer {f['index']}: SERIAL_NO not among the targets (REQ-DL-062)")
+            if f["format"] == 0x02 and _bcd_seconds(f["not_after"]) < now:
+                raise Fail("29", f"offer {f['index']}: NOT_AFTER has passed (REQ-DL-063)")
+            if f["version"] <= self.version_floor(f["kind"], f["name"], installed):
                 raise Fail("20", f"offer {f['index']}: VERSION {f['version']} not above the installed one "
-                                 "(REQ-DL-010)")
+                                 "(REQ-DL-010, REQ-DL-052)")
             if f["chunk"] > self.t["maxChunk"]:
                 raise Fail("01", f"offer {f['index']}: CHUNK_SIZE above MAX_CHUNK (REQ-DL-010)")
         self.checked.append("manifest signatures")
@@ -1512,6 +1851,17 @@ class SessionReplay:
         if not self.plan:
             self._finish()
         self.term_state = "T_WAIT_FRAME" if self.plan else "T_WAIT_END_ACK"
+
+    def version_floor(self, kind: bytes, name: bytes, installed: dict) -> int:
+        """REQ-DL-010, REQ-DL-052: the version an offer must exceed; for KIND M also OTHER_VERSION
+        while a switch is pending or after a fall-back. The terminal's MASTER_APP is the one
+        expected_term_info reports (settled, other slot empty)."""
+        floor = installed.get((kind, name), 0)
+        if kind == b"M":
+            for tag, v in parse_term_info(expected_term_info(self.t, [])):
+                if tag == TI_MASTER_APP and v[5] in (1, 2):
+                    floor = max(floor, int.from_bytes(v[6:10], "big"))
+        return floor
 
     def _finish(self) -> None:
         """REQ-DL-030: the package digests, then apply (rows T6 / T8)."""
@@ -1578,6 +1928,18 @@ class SessionReplay:
             raise Fail("01", f"SESSION_END_ACK RESULT {pl!r}")
         self.term_state = "T_DONE" if self.end_result == "00" else "T_FAILED"
 
+    def passed(self, sender: str, body: bytes) -> None:
+        """What the replay keeps of a message that passed its row: the handshake bodies, the payload."""
+        if body[0] == 0x02:
+            self.auth = body
+        if body[0] == 0x03:
+            self.answer = body
+        if body[0] in ENVELOPED:
+            d = b"T" if sender == "terminal" else b"S"
+            s = int.from_bytes(body[58:62], "big")
+            self.last_payload = unpad2(cbc(self.p["alg"], self.k_enc, envelope_iv(self.profile, self.k_enc, d, s),
+                                           body[64:-self.m], decrypt=True))
+
     # --- dispatch -------------------------------------------------------------------------------
 
     TERM_ROWS = {"T_WAIT_AUTH_REQUEST": {0x02: "term_hs_auth_request"},
@@ -1587,6 +1949,7 @@ class SessionReplay:
                  "T_WAIT_END_ACK": {0x16: "term_session_end_ack"}}
     TMS_ROWS = {"S_IDLE": {0x01: "tms_hs_request"},
                 "S_WAIT_AUTH_ANSWER": {0x03: "tms_hs_auth_answer"},
+                "S_WAIT_TERM_INFO": {0x17: "tms_term_info"},
                 "S_WAIT_PKG_ANNOUNCE": {0x11: "tms_pkg_announce"},
                 "S_SERVING": {0x13: "tms_frame_request", 0x15: "tms_session_end"},
                 "S_WAIT_SESSION_END": {0x15: "tms_session_end"}}
@@ -1647,12 +2010,36 @@ def check_honest_sender(r: SessionReplay, i: int, sender: str, body: bytes, t: d
         r.checked.append("OPV")
     elif body[0] == 0x04:
         expect("DSK vs the DSK draw of tmsRandom", r.keys[0], generated(r.profile, draw(t, "tmsRandom", "DSK") or b""))
+    elif body[0] == 0x17:  # REQ-DL-041: the report of the terminal as the transcript describes it
+        held = sorted(r.kcvs.items()) if r.trans == "01" else []
+        expect("TERM_INFO payload vs device, installed and the keys held", r.last_payload, expected_term_info(t, held))
+    elif body[0] == 0x11:
+        expect("PKG_ANNOUNCE payload vs installed and maxChunk (REQ-MSG-080)", r.last_payload, expected_pkg_announce(t))
     elif body[0] == 0x13:
         pl = r.last_payload
         if (pl[0], pl[1], int.from_bytes(pl[2:6], "big")) != r.plan_left[0]:
             raise Mismatch(f"FRAME_REQUEST {pl.hex()} is not the next piece of REQ-DL-021, {r.plan_left[0]}")
     elif body[0] == 0x15 and r.session_end_result != r.end_result:
         raise Mismatch(f"SESSION_END RESULT {r.session_end_result}, the spec gives {r.end_result} (REQ-DL-030)")
+
+
+def follow_session(t: dict, n: int) -> tuple[list[str], bool]:
+    """A session without a failure: its first n messages, each through the row that receives it
+    and the honest sender's rules, ending with both sides done (T_DONE, S_DONE)."""
+    r = SessionReplay(t)
+    for i, x in enumerate(t["messages"][:n]):
+        snd, b = x["from"], bytes.fromhex(x["hex"])
+        if i == 0:
+            r.req = b
+        try:
+            r.rx(snd, b)
+        except Fail as f:
+            raise Mismatch(f"message {i} ({snd}) fails with {f.code} ({f.why}) in a session without failure") from None
+        r.passed(snd, b)
+        check_honest_sender(r, i, snd, b, t)
+    if (r.term_state, r.tms_state) != ("T_DONE", "S_DONE"):
+        raise Mismatch(f"the session ends with the terminal in {r.term_state} and the TMS in {r.tms_state}")
+    return [f"rows of spec/09 and spec/10 for all {n} messages"], True
 
 
 def check_failing_session(t: dict) -> tuple[list[str], bool]:
@@ -1707,15 +2094,7 @@ def check_failing_session(t: dict) -> tuple[list[str], bool]:
                 r.rx(snd, b)
         except Fail as f:
             raise Mismatch(f"message {i} ({snd}) fails with {f.code} ({f.why}) before expect.atMessage {at}") from None
-        if b[0] == 0x02:
-            r.auth = b
-        if b[0] == 0x03:
-            r.answer = b
-        if b[0] in ENVELOPED:
-            d = b"T" if snd == "terminal" else b"S"
-            s = int.from_bytes(b[58:62], "big")
-            r.last_payload = unpad2(cbc(r.p["alg"], r.k_enc, envelope_iv(r.profile, r.k_enc, d, s),
-                                        b[64:-r.m], decrypt=True))
+        r.passed(snd, b)
         if inj:
             raise Mismatch(f"injected message {i} passes its receiver's row; only the message before the "
                            f"ABORT may be the attacker's")
@@ -1736,21 +2115,77 @@ def check_failing_session(t: dict) -> tuple[list[str], bool]:
     return r.checked, decided
 
 
-# --- synthetic revision-2 sessions (the transcript checker's own test) ----------------------------
+# --- synthetic revision-3 sessions (the transcript checker's own test) ----------------------------
 
 # The P-256 base point: the public key of private key 1, a test key nobody may trust. The
-# synthetic sessions offer no package, so no signature is ever checked against it.
+# synthetic sessions' manifests are signed with it here and verified by the openssl command line.
 P256_G = ("046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296"
           "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5")
+_P256_P = 2 ** 256 - 2 ** 224 + 2 ** 192 + 2 ** 96 - 1
+_P256_N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+def _p256_mul(k: int) -> tuple[int, int]:
+    """k x G on P-256 (y^2 = x^3 - 3x + b), affine double-and-add; for signing test data only."""
+    def add(a, b):
+        if a is None:
+            return b
+        if b is None:
+            return a
+        if a[0] == b[0] and (a[1] + b[1]) % _P256_P == 0:
+            return None
+        if a == b:
+            lam = (3 * a[0] * a[0] - 3) * pow(2 * a[1], -1, _P256_P)
+        else:
+            lam = (b[1] - a[1]) * pow(b[0] - a[0], -1, _P256_P)
+        x = (lam * lam - a[0] - b[0]) % _P256_P
+        return x, (lam * (a[0] - x) - a[1]) % _P256_P
+
+    g = bytes.fromhex(P256_G)
+    point, out = (int.from_bytes(g[1:33], "big"), int.from_bytes(g[33:], "big")), None
+    while k:
+        if k & 1:
+            out = add(out, point)
+        point, k = add(point, point), k >> 1
+    return out
+
+
+def ecdsa_p256_sign_test(d: int, message: bytes) -> bytes:
+    """ECDSA P-256 with SHA-256 (REQ-CRYPTO-013), r || s, with a nonce derived from d and the
+    message so that the synthetic sessions are the same on every run (not RFC 6979; test keys only)."""
+    e = int.from_bytes(hashlib.sha256(message).digest(), "big")
+    k = int.from_bytes(hashlib.sha256(b"tmsproto synthetic nonce" + d.to_bytes(32, "big") + message).digest(),
+                       "big") % (_P256_N - 1) + 1
+    r = _p256_mul(k)[0] % _P256_N
+    s_ = pow(k, -1, _P256_N) * (e + r * d) % _P256_N
+    return r.to_bytes(32, "big") + s_.to_bytes(32, "big")
+
+
+def manifest_v1(kind: str, name: str, identity: tuple[str, str, str], version: int, content: bytes,
+                chunk: int) -> bytes:
+    """A FORMAT 0x01 MANIFEST (116 octets) of content, with its FIT (REQ-DL-012)."""
+    fit = b"".join(hashlib.sha256(content[i:i + chunk]).digest() for i in range(0, len(content), chunk))
+    return (b"\x01" + text(kind, 1) + text(name, 16) + text(identity[0], 8) + text(identity[1], 16) +
+            version.to_bytes(4, "big") + len(content).to_bytes(4, "big") + chunk.to_bytes(2, "big") +
+            hashlib.sha256(content).digest() + hashlib.sha256(fit).digest())
+
+
+SYNTHETIC_DEVICE = dict(hardwareId="SYN-POS-R3", firmwareId="SYNOS-3.0", bearer=0x08, tamper=False)
+SYNTHETIC_MASTER = dict(kind="M", name="TMSP-MASTER", version=1)
 
 
 def synthetic_session(tc_id: int, profile: str, trans: str, operator: tuple | None, key_set: list[dict], *,
                       comment: str, result: str = "valid", bind_to_other: bool = False,
-                      wire_opv: tuple | None = None) -> dict:
+                      wire_opv: tuple | None = None, offers: list[tuple] = (), installed: list[dict] | None = None,
+                      term_info: str = "sent") -> dict:
     """Builds a whole session as spec/ says both sides compute it, in the TMS-TRANSCRIPT format:
-    handshake, KEY_MESSAGE and a minimal download phase (a program download offers nothing:
-    PKG_ANNOUNCE COUNT 0, PKG_CONFIRM COUNT 0). Every random value is SHA-256 of the tcId and its
-    use. The keyword arguments build sessions a correct TMS would not send."""
+    handshake, KEY_MESSAGE, TERM_INFO and the download phase. offers: (KIND, NAME, VERSION,
+    LENGTH, CHUNK_SIZE) of FORMAT 0x01 packages signed with P256_G's private key 1 and offered in
+    that order (none: PKG_CONFIRM COUNT 0), fetched piece by piece (REQ-DL-021). installed: the
+    terminal's packages (default: the master application v1). Every random value is SHA-256 of
+    the tcId and its use. The keyword arguments bind_to_other, wire_opv and term_info ("sent",
+    "missing", "after": after PKG_ANNOUNCE / SESSION_END, "stale": its PACKAGE items without the
+    last installed package) build sessions a correct TMS or terminal would not send."""
     p = PROFILES[profile]
     m = p["m"]
 
@@ -1829,10 +2264,38 @@ def synthetic_session(tc_id: int, profile: str, trans: str, operator: tuple | No
         messages.append((sender, name, body + mac_p(profile, k_dmac, d + body)))
         seq[sender] += 1
 
+    installed = [SYNTHETIC_MASTER] if installed is None else installed
+    described = dict(device=SYNTHETIC_DEVICE, installed=installed, maxChunk=4096)
+    held = [(slot, kcv_) for slot, kcv_, _ in entries[1:]]  # REQ-DL-041: the keys just stored
+    report = expected_term_info(described if term_info != "stale" else dict(described, installed=installed[:-1]),
+                                held)
+    first = ("terminal", "SESSION_END", 0x15, b"00") if trans == "01" else \
+        ("terminal", "PKG_ANNOUNCE", 0x11, expected_pkg_announce(described))
+    if term_info in ("sent", "stale"):
+        envelope("terminal", "TERM_INFO", 0x17, report)
+    envelope(*first)
+    if term_info == "after":
+        envelope("terminal", "TERM_INFO", 0x17, report)
+    packages = []
     if trans == "02":
-        envelope("terminal", "PKG_ANNOUNCE", 0x11, (4096).to_bytes(2, "big") + b"\x00")
-        envelope("tms", "PKG_CONFIRM", 0x12, b"\x00")
-    envelope("terminal", "SESSION_END", 0x15, b"00")
+        confirm = bytes([len(offers)])
+        for i, (kind, name, version, length, chunk) in enumerate(offers):
+            content = rnd(f"package {kind} {name} {version}", length)
+            man = manifest_v1(kind, name, identity, version, content, chunk)
+            sig = ecdsa_p256_sign_test(1, man)
+            packages.append(dict(manifest=man.hex(), signature=sig.hex(), content=content.hex()))
+            confirm += bytes([i]) + len(man).to_bytes(2, "big") + man + sig  # REQ-MSG-090
+        envelope("tms", "PKG_CONFIRM", 0x12, confirm)
+        for i, (kind, name, version, length, chunk) in enumerate(offers):  # REQ-DL-021, REQ-DL-013
+            content = bytes.fromhex(packages[i]["content"])
+            fit = b"".join(hashlib.sha256(content[k:k + chunk]).digest() for k in range(0, length, chunk))
+            for section, data in ((1, fit), (2, content)):
+                for piece in range(-(-len(data) // chunk)):
+                    coords = bytes([i, section]) + piece.to_bytes(4, "big")
+                    envelope("terminal", "FRAME_REQUEST", 0x13, coords)
+                    part = data[piece * chunk:(piece + 1) * chunk]
+                    envelope("tms", "FRAME_RESPONSE", 0x14, coords + len(part).to_bytes(2, "big") + part)
+        envelope("terminal", "SESSION_END", 0x15, b"00")
     envelope("tms", "SESSION_END_ACK", 0x16, b"00")
     case = dict(tcId=tc_id, comment=comment, flags=["Synthetic"], seed=tc_id, profile=profile, trans=trans,
                 vendorId=identity[0], modelId=identity[1], serialNo=identity[2], dmk=dmk.hex(),
@@ -1841,7 +2304,8 @@ def synthetic_session(tc_id: int, profile: str, trans: str, operator: tuple | No
         case.update(operatorPassword=operator[1], opvSalt=operator[2].hex(), opvIterations=operator[3], opv=o.hex())
     if trans == "01":
         case["keySetId"] = key_set_id
-    case.update(keySet=key_set, vendorPublicKey=P256_G, packages=[], installed=[], maxChunk=4096,
+    case.update(keySet=key_set, vendorPublicKey=P256_G, packages=packages, installed=installed, maxChunk=4096,
+                device=SYNTHETIC_DEVICE,
                 terminalTime=t_time, tmsTime=s_time, terminalRandom=[dict(use="T_RAND", hex=t_rand.hex())],
                 tmsRandom=tms_draws, messages=[dict({"from": s}, type=n, hex=b.hex()) for s, n, b in messages],
                 result=result)
@@ -1849,23 +2313,31 @@ def synthetic_session(tc_id: int, profile: str, trans: str, operator: tuple | No
 
 
 def synthetic_sessions() -> list[dict]:
-    """Sessions of every profile and both transactions, and sessions that break one revision-2
-    rule each (all their cryptograms consistent)."""
-    tdes_keys = [dict(slot=1, keyUsage="K0", algorithm="T", modeOfUse="B", key=odd_parity(bytes(range(16))).hex()),
-                 dict(slot=2, keyUsage="P0", algorithm="T", modeOfUse="E",
-                      key=odd_parity(bytes(range(16, 32))).hex())]
-    aes256_keys = [dict(slot=1, keyUsage="K0", algorithm="A", modeOfUse="B", key=bytes(range(32, 64)).hex()),
-                   dict(slot=3, keyUsage="P0", algorithm="T", modeOfUse="E",
-                        key=odd_parity(bytes(range(64, 88))).hex())]
+    """Sessions of every profile and both transactions, and sessions that break one revision-2 or
+    revision-3 rule each (all their cryptograms consistent)."""
+    # Standard slots with the registry's usage and mode (REQ-KEY-032 to -035), a vendor slot.
+    tdes_keys = [dict(slot=1, keyUsage="K0", algorithm="T", modeOfUse="D", key=odd_parity(bytes(range(16))).hex()),
+                 dict(slot=2, keyUsage="P0", algorithm="T", modeOfUse="E", key=odd_parity(bytes(range(16, 32))).hex()),
+                 dict(slot=3, keyUsage="M3", algorithm="T", modeOfUse="C", key=odd_parity(bytes(range(96, 112))).hex())]
+    aes256_keys = [dict(slot=1, keyUsage="K0", algorithm="A", modeOfUse="D", key=bytes(range(32, 64)).hex()),
+                   dict(slot=3, keyUsage="M6", algorithm="T", modeOfUse="C",
+                        key=odd_parity(bytes(range(64, 88))).hex()),
+                   dict(slot=0x80, keyUsage="K1", algorithm="A", modeOfUse="D", key=bytes(range(112, 128)).hex())]
     op = ("OP01", "1234", bytes(range(0x40, 0x50)), 100000)
+    payapp = [dict(kind="A", name="PAYAPP", version=2), SYNTHETIC_MASTER]
     return [
-        synthetic_session(101, "legacy", "02", None, [], comment="LEGACY, unattended program download"),
+        synthetic_session(101, "legacy", "02", None, [], comment="LEGACY, unattended program download, nothing offered"),
         synthetic_session(102, "tdes", "01", op, tdes_keys,
-                          comment="TDES, key download of two 2-key TDES keys, operator OP01"),
-        synthetic_session(103, "aes128", "02", None, [], comment="AES128, unattended program download"),
+                          comment="TDES, key download of TMK, PIN and MAC keys (2-key TDES), operator OP01"),
+        synthetic_session(103, "aes128", "02", None, [], offers=[("A", "PAYAPP", 1, 300, 256)],
+                          comment="AES128, unattended program download of PAYAPP v1 (300 octets in 256-octet pieces)"),
         synthetic_session(104, "aes256", "01", op, aes256_keys,
-                          comment="AES256, key download of an AES-256 and a 3-key TDES key, operator OP01"),
-        synthetic_session(105, "aes128", "02", op, [], comment="AES128, program download, operator OP01"),
+                          comment="AES256, key download of an AES-256 TMK, a 3-key TDES MAC key and an AES-128 "
+                                  "vendor key, operator OP01"),
+        synthetic_session(105, "aes128", "02", op, [], installed=payapp,
+                          offers=[("M", "TMSP-MASTER", 2, 600, 512), ("A", "PAYAPP", 3, 100, 256)],
+                          comment="AES128, program download, operator OP01: the master application v2 (KIND M) and "
+                                  "PAYAPP v3 over the installed v2"),
         synthetic_session(111, "tdes", "01", op, tdes_keys, result="invalid", bind_to_other=True,
                           comment="as 102, DWK_1 bound to another HS_REQUEST (REQ-HS-025)"),
         synthetic_session(112, "legacy", "02", op, [], result="invalid",
@@ -1874,6 +2346,25 @@ def synthetic_sessions() -> list[dict]:
                           comment="AES128 delivering an AES-256 key (REQ-KEY-014)"),
         synthetic_session(114, "aes128", "02", op, [], result="invalid", wire_opv=(bytes(16), 0),
                           comment="AES128 with an operator but OPV_SALT and OPV_ITERATIONS zero (REQ-HS-026)"),
+        synthetic_session(115, "tdes", "01", op, [dict(tdes_keys[0], modeOfUse="B")] + tdes_keys[1:], result="invalid",
+                          comment="as 102 with the TMK's mode of use B instead of D (REQ-KEY-032, REQ-KEY-039)"),
+        synthetic_session(116, "tdes", "01", op, [dict(aes256_keys[1], slot=2, keyUsage="P0", modeOfUse="E")],
+                          result="invalid", comment="TDES delivering a 3-key TDES PIN key (REQ-KEY-014)"),
+        synthetic_session(117, "aes256", "01", op, [dict(aes256_keys[0], algorithm="T", key=tdes_keys[0]["key"]),
+                                                   dict(slot=2, keyUsage="P0", algorithm="A", modeOfUse="E",
+                                                        key=bytes(range(16)).hex())], result="invalid",
+                          comment="AES256 key set whose PIN key (AES-128) is stronger than its TMK (2-key TDES) "
+                                  "(REQ-KEY-037)"),
+        synthetic_session(118, "aes128", "02", None, [], term_info="missing", result="invalid",
+                          comment="as 103 without TERM_INFO: PKG_ANNOUNCE is the first envelope (REQ-DL-040)"),
+        synthetic_session(119, "aes128", "01", op, aes256_keys[1:2], term_info="after", result="invalid",
+                          comment="AES128 key download with TERM_INFO after SESSION_END (REQ-DL-040)"),
+        synthetic_session(120, "tdes", "02", op, [], installed=payapp, term_info="stale", result="invalid",
+                          comment="TDES program download whose TERM_INFO leaves out the master application, which "
+                                  "PKG_ANNOUNCE lists (REQ-DL-041, REQ-DL-043: ABORT 01)"),
+        synthetic_session(121, "aes128", "02", None, [], offers=[("M", "OTHER-MASTER", 2, 300, 256)], result="invalid",
+                          comment="AES128 program download offering a KIND M package that is not the installed "
+                                  "master application (REQ-DL-052: ABORT 27)"),
     ]
 
 
@@ -1904,6 +2395,7 @@ def self_test(with_transcripts: bool = True) -> list[str]:
                 if not got.hex().startswith(t["mac"]):
                     problems.append(f"{name} tcId {t['tcId']}: computed {got.hex()}, published {t['mac']}")
     problems += tr31_header_self_test()
+    problems += term_info_self_test()
     if with_transcripts:
         sessions = synthetic_sessions()
         # One flipped bit in the last octet of any message of a valid session must be noticed.
@@ -2043,7 +2535,8 @@ def main(argv: list[str]) -> int:
     if argv == ["--synthetic-transcripts"]:
         doc = {"schema": "tmsproto-vectors/1", "algorithm": "TMS-TRANSCRIPT",
                "source": "Synthetic: built by vectors/tools/recompute_handshake.py --synthetic-transcripts from "
-                         "spec/ (revision 2), not recorded from any engine; no package is offered.",
+                         "spec/ (revision 3), not recorded from any engine; manifests signed with the test key 1 "
+                         "(public key: the P-256 base point).",
                "testGroups": [{"tests": synthetic_sessions()}]}
         json.dump(doc, sys.stdout, indent=2)
         sys.stdout.write("\n")
