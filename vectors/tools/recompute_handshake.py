@@ -26,7 +26,10 @@ MASTER_APP) as the terminal's first envelope, SEQ 0, followed at once by SESSION
 PKG_ANNOUNCE with SEQ 1 (REQ-DL-040), the TMS's row S13 (S_WAIT_TERM_INFO) and the check of
 PKG_ANNOUNCE against TERM_INFO's PACKAGE items (REQ-DL-043, ABORT 01); what an honest terminal
 reports is rebuilt from the transcript's `device`, `installed` and the keys it holds (REQ-DL-041);
-KIND M, the master application, with its name and version floor (REQ-DL-050 to -053); PKG_CONFIRM's
+KIND M, the master application, with its name and version floor (REQ-DL-050 to -053: when a KIND M
+package is installed, a KIND M offer under another NAME is 27 at the terminal and never offered by
+the TMS; a terminal with none installed accepts the first under any NAME), applied at the
+terminal's check T5 and the TMS's filter S3 alike; PKG_CONFIRM's
 OFFER = PKG_INDEX || MANIFEST_LEN || MANIFEST || SIGNATURE and MANIFEST FORMAT 0x01 / 0x02
 (REQ-MSG-090 to -092, REQ-DL-060 to -064, code 29); the registry of standard key slots (TMK 0x01
 K0/D, PIN 0x02 P0/E, MAC 0x03 M3 or M6/C, DATA 0x04 D0/E, vendor 0x80-0xFE; REQ-KEY-030 to -039)
@@ -47,7 +50,8 @@ Usage:
                                                   the transcript checker against synthetic sessions
                                                   (run by --check as well)
 
---check also follows every TMS-TRANSCRIPT session through the state tables of spec/09 and spec/10:
+--check also follows every TMS-TRANSCRIPT session through the state tables of spec/09 and spec/10
+(the terminal's rows, the TMS's rows S1-S13 of REQ-TMS-001):
 one that ends in a failure (expect.endsBy not "none") up to its ABORT (or SESSION_END 18 / 22),
 recomputing each cryptogram present and the response code the spec prescribes; one without
 failure to its end, both sides done. A case whose cause the bytes and policy cannot decide (a
@@ -1043,6 +1047,50 @@ def parse_term_info(payload: bytes) -> list[tuple[int, bytes]]:
     return items
 
 
+def version_floor(kind: bytes, name: bytes, installed: dict, master_app: bytes | None) -> int:
+    """REQ-DL-010, REQ-DL-011, REQ-DL-052: the version an offer of (KIND, NAME) must exceed, at the
+    terminal (check T5) and at the TMS (filter S3) alike: the installed version, 0 when none; for
+    KIND M the greater of that and MASTER_APP's OTHER_VERSION when SWITCH_STATE is 0x01 (switch
+    pending) or 0x02 (fell back). SWITCH_STATE 0x00 (settled: after the new version came up, or
+    before any apply with OTHER_VERSION 0, the other slot never written, REQ-DL-053) adds nothing.
+    installed: {(KIND, NAME): VERSION}; master_app: MASTER_APP's VALUE or None."""
+    floor = installed.get((kind, name), 0)
+    if kind == b"M" and master_app is not None and master_app[5] in (1, 2):
+        floor = max(floor, int.from_bytes(master_app[6:10], "big"))
+    return floor
+
+
+def master_name(installed: dict) -> bytes | None:
+    """REQ-DL-050, REQ-DL-052: the NAME of the installed KIND M package, or None when the terminal
+    has none. When it has one, a KIND M offer under another NAME is not for this terminal (27 at
+    the terminal, never offered by the TMS); when it has none, it accepts the first KIND M offer
+    under any NAME. A second KIND M offer under yet another NAME in the same PKG_CONFIRM is
+    refused like one under another NAME than an installed one, since a terminal has at most one
+    KIND M package (REQ-DL-050)."""
+    return next((n for k, n in installed if k == b"M"), None)
+
+
+def tms_offer_excluded(f: dict, identity: bytes, installed: dict, master_app: bytes | None, max_chunk: int,
+                       tms_seconds: int, window: int, m_name: bytes | None) -> str | None:
+    """Row S3, REQ-DL-011, REQ-DL-044, REQ-DL-052, REQ-DL-065: why the TMS's filter excludes offer
+    f for the terminal of identity (VENDOR_ID || MODEL_ID || SERIAL_NO) with the report's PACKAGE
+    items installed and MASTER_APP master_app, or None when it keeps it. m_name: the KIND M NAME
+    the offer must carry (master_name, or that of an earlier KIND M offer), None for any."""
+    if f["vendor"] + f["model"] != identity[:24]:
+        return f"manifest for {f['vendor'] + f['model']!r}"
+    if f["kind"] == b"M" and m_name is not None and f["name"] != m_name:
+        return f"KIND M {f['name']!r}, the master application is {m_name!r} (REQ-DL-052)"
+    if f["version"] <= version_floor(f["kind"], f["name"], installed, master_app):
+        return f"VERSION {f['version']} not above the floor (REQ-DL-052 for KIND M)"
+    if f["chunk"] > max_chunk:
+        return "CHUNK_SIZE above MAX_CHUNK"
+    if f["format"] == 0x02 and f["targets"] and identity[24:56] not in f["targets"]:
+        return "SERIAL_NO not among the targets"
+    if f["format"] == 0x02 and _bcd_seconds(f["not_after"]) < tms_seconds + window:
+        return "NOT_AFTER earlier than the TMS's clock plus the freshness window (REQ-DL-065)"
+    return None
+
+
 def term_info_item(tag: int, value: bytes) -> bytes:
     return tag.to_bytes(2, "big") + len(value).to_bytes(2, "big") + value
 
@@ -1054,8 +1102,9 @@ def package_entry(kind: str, name: str, version: int) -> bytes:
 
 def expected_term_info(t: dict, key_slots: list[tuple[int, bytes]]) -> bytes:
     """REQ-DL-041: the report an honest terminal of transcript t sends, from `device`, `installed`
-    (a KIND M package is the master application running in slot 1, the other slot empty and
-    settled: MASTER_APP 01 || VERSION || 00 || 0) and key_slots [(SLOT, KCV)] it holds. The
+    (a KIND M package is the master application running in slot 1 before any apply: MASTER_APP
+    01 || VERSION || 00 || 0, SWITCH_STATE 0x00 with OTHER_VERSION 0 meaning the other slot was
+    never written, REQ-DL-053) and key_slots [(SLOT, KCV)] it holds. The
     transcripts record no apply of an earlier session, so there is no LAST_APPLY item."""
     dev = t["device"]
     items = [(TI_HARDWARE_ID, dev["hardwareId"].encode("ascii")), (TI_FIRMWARE_ID, dev["firmwareId"].encode("ascii")),
@@ -1817,7 +1866,10 @@ class SessionReplay:
         except ValueError as e:
             raise Fail("01", f"PKG_CONFIRM payload: {e}") from None
         installed = {(text(x["kind"], 1), text(x["name"], 16)): x["version"] for x in self.t.get("installed", [])}
-        master = next(((k, n) for k, n in installed if k == b"M"), None)
+        # The terminal's MASTER_APP is the one expected_term_info reports (settled, other slot empty).
+        master_app = next((v for tag, v in parse_term_info(expected_term_info(self.t, [])) if tag == TI_MASTER_APP),
+                          None)
+        m_name = master_name(installed)
         vpk = bytes.fromhex(self.t["vendorPublicKey"])
         now = _bcd_seconds(bcd_time(self.t["terminalTime"]))
         for f in offers:
@@ -1828,14 +1880,16 @@ class SessionReplay:
                 raise Fail("19", f"offer {f['index']}: the manifest signature does not verify (REQ-DL-010)")
             if f["vendor"] + f["model"] != self.identity[:24]:
                 raise Fail("27", f"offer {f['index']}: manifest for {f['vendor'] + f['model']!r} (REQ-DL-010)")
-            if f["kind"] == b"M" and (master is None or f["name"] != master[1]):
-                raise Fail("27", f"offer {f['index']}: KIND M {f['name']!r} is not the installed master application "
-                                 "(REQ-DL-052)")
+            if f["kind"] == b"M":
+                if m_name is not None and f["name"] != m_name:
+                    raise Fail("27", f"offer {f['index']}: KIND M {f['name']!r}, the master application is "
+                                     f"{m_name!r} (REQ-DL-052, REQ-DL-050)")
+                m_name = f["name"]  # REQ-DL-052: with none installed, the first under any NAME
             if f["format"] == 0x02 and f["targets"] and text(self.t["serialNo"], 32) not in f["targets"]:
                 raise Fail("27", f"offer {f['index']}: SERIAL_NO not among the targets (REQ-DL-062)")
             if f["format"] == 0x02 and _bcd_seconds(f["not_after"]) < now:
                 raise Fail("29", f"offer {f['index']}: NOT_AFTER has passed (REQ-DL-063)")
-            if f["version"] <= self.version_floor(f["kind"], f["name"], installed):
+            if f["version"] <= version_floor(f["kind"], f["name"], installed, master_app):
                 raise Fail("20", f"offer {f['index']}: VERSION {f['version']} not above the installed one "
                                  "(REQ-DL-010, REQ-DL-052)")
             if f["chunk"] > self.t["maxChunk"]:
@@ -1851,17 +1905,6 @@ class SessionReplay:
         if not self.plan:
             self._finish()
         self.term_state = "T_WAIT_FRAME" if self.plan else "T_WAIT_END_ACK"
-
-    def version_floor(self, kind: bytes, name: bytes, installed: dict) -> int:
-        """REQ-DL-010, REQ-DL-052: the version an offer must exceed; for KIND M also OTHER_VERSION
-        while a switch is pending or after a fall-back. The terminal's MASTER_APP is the one
-        expected_term_info reports (settled, other slot empty)."""
-        floor = installed.get((kind, name), 0)
-        if kind == b"M":
-            for tag, v in parse_term_info(expected_term_info(self.t, [])):
-                if tag == TI_MASTER_APP and v[5] in (1, 2):
-                    floor = max(floor, int.from_bytes(v[6:10], "big"))
-        return floor
 
     def _finish(self) -> None:
         """REQ-DL-030: the package digests, then apply (rows T6 / T8)."""
@@ -2015,6 +2058,20 @@ def check_honest_sender(r: SessionReplay, i: int, sender: str, body: bytes, t: d
         expect("TERM_INFO payload vs device, installed and the keys held", r.last_payload, expected_term_info(t, held))
     elif body[0] == 0x11:
         expect("PKG_ANNOUNCE payload vs installed and maxChunk (REQ-MSG-080)", r.last_payload, expected_pkg_announce(t))
+    elif body[0] == 0x12:  # row S3: the honest TMS offers only what REQ-DL-011 and REQ-DL-052 keep
+        installed = {(v[0:1], v[1:17]): int.from_bytes(v[17:21], "big") for tag, v in r.report if tag == TI_PACKAGE}
+        master_app = next((v for tag, v in r.report if tag == TI_MASTER_APP), None)
+        m_name = master_name(installed)
+        s_seconds = _bcd_seconds(bcd_time(t["tmsTime"]))
+        for f in r.offers:
+            why = tms_offer_excluded(f, r.identity, installed, master_app, t["maxChunk"], s_seconds,
+                                     r.policy["freshnessWindowSeconds"], m_name)
+            if why:
+                raise Mismatch(f"PKG_CONFIRM offer {f['index']}: {why}; the TMS's filter excludes it (row S3, "
+                               "REQ-DL-011)")
+            if f["kind"] == b"M":
+                m_name = f["name"]
+        r.checked.append("row S3's filter (REQ-DL-011, REQ-DL-052)")
     elif body[0] == 0x13:
         pl = r.last_payload
         if (pl[0], pl[1], int.from_bytes(pl[2:6], "big")) != r.plan_left[0]:
@@ -2338,6 +2395,11 @@ def synthetic_sessions() -> list[dict]:
                           offers=[("M", "TMSP-MASTER", 2, 600, 512), ("A", "PAYAPP", 3, 100, 256)],
                           comment="AES128, program download, operator OP01: the master application v2 (KIND M) and "
                                   "PAYAPP v3 over the installed v2"),
+        synthetic_session(106, "aes128", "02", None, [], installed=[dict(kind="A", name="PAYAPP", version=2)],
+                          offers=[("M", "NEW-MASTER", 1, 300, 256)],
+                          comment="AES128, unattended program download to a terminal with no KIND M package "
+                                  "installed (no MASTER_APP in TERM_INFO): it accepts the master application "
+                                  "NEW-MASTER v1 under a NAME of its own (REQ-DL-052)"),
         synthetic_session(111, "tdes", "01", op, tdes_keys, result="invalid", bind_to_other=True,
                           comment="as 102, DWK_1 bound to another HS_REQUEST (REQ-HS-025)"),
         synthetic_session(112, "legacy", "02", op, [], result="invalid",
@@ -2365,6 +2427,11 @@ def synthetic_sessions() -> list[dict]:
         synthetic_session(121, "aes128", "02", None, [], offers=[("M", "OTHER-MASTER", 2, 300, 256)], result="invalid",
                           comment="AES128 program download offering a KIND M package that is not the installed "
                                   "master application (REQ-DL-052: ABORT 27)"),
+        synthetic_session(122, "aes128", "02", None, [], installed=[dict(kind="A", name="PAYAPP", version=2)],
+                          offers=[("M", "NEW-MASTER", 1, 300, 256), ("M", "OTHER-MASTER", 1, 100, 256)],
+                          result="invalid",
+                          comment="as 106 with a second KIND M offer under another NAME: a terminal has at most one "
+                                  "master application (REQ-DL-050, REQ-DL-052: ABORT 27)"),
     ]
 
 
@@ -2396,6 +2463,7 @@ def self_test(with_transcripts: bool = True) -> list[str]:
                     problems.append(f"{name} tcId {t['tcId']}: computed {got.hex()}, published {t['mac']}")
     problems += tr31_header_self_test()
     problems += term_info_self_test()
+    problems += offer_filter_self_test()
     if with_transcripts:
         sessions = synthetic_sessions()
         # One flipped bit in the last octet of any message of a valid session must be noticed.
@@ -2414,6 +2482,36 @@ def self_test(with_transcripts: bool = True) -> list[str]:
             if (why is None) != (case["result"] == "valid"):
                 problems.append(f"synthetic transcript {case['tcId']} ({case['comment']}): "
                                 f"{why or 'an invalid session showed no disagreement'}")
+    return problems
+
+
+def offer_filter_self_test() -> list[str]:
+    """Row S3's filter and the floor of REQ-DL-052 on hand-made offers (FORMAT 0x01 fields only)."""
+    problems = []
+    identity = text("VEND0001", 8) + text("POS-X1", 16) + text("SYN1", 32)
+
+    def offer(kind: str, name: str, version: int) -> dict:
+        return dict(format=0x01, kind=text(kind, 1), name=text(name, 16), vendor=identity[:8],
+                    model=identity[8:24], version=version, chunk=256, index=0)
+
+    with_m = {(b"M", text("TMSP-MASTER", 16)): 3}
+    settled = b"\x01" + (3).to_bytes(4, "big") + b"\x00" + bytes(4)    # before any apply (REQ-DL-053)
+    pending = b"\x01" + (3).to_bytes(4, "big") + b"\x01" + (5).to_bytes(4, "big")
+    fell_back = b"\x02" + (3).to_bytes(4, "big") + b"\x02" + (4).to_bytes(4, "big")
+    cases = [  # (what, offer, installed, MASTER_APP, kept)
+        ("no KIND M installed, KIND M under any NAME", offer("M", "NEW-MASTER", 1), {}, None, True),
+        ("KIND M under the installed NAME, newer", offer("M", "TMSP-MASTER", 4), with_m, settled, True),
+        ("KIND M under another NAME than the installed one", offer("M", "OTHER-MASTER", 9), with_m, settled, False),
+        ("KIND M not newer than the installed version", offer("M", "TMSP-MASTER", 3), with_m, settled, False),
+        ("KIND M at OTHER_VERSION while a switch is pending", offer("M", "TMSP-MASTER", 5), with_m, pending, False),
+        ("KIND M above OTHER_VERSION of a pending switch", offer("M", "TMSP-MASTER", 6), with_m, pending, True),
+        ("KIND M at the version that fell back", offer("M", "TMSP-MASTER", 4), with_m, fell_back, False),
+        ("KIND A with no floor of REQ-DL-052", offer("A", "PAYAPP", 1), with_m, pending, True),
+    ]
+    for what, f, installed, master_app, kept in cases:
+        why = tms_offer_excluded(f, identity, installed, master_app, 4096, 0, 300, master_name(installed))
+        if (why is None) != kept:
+            problems.append(f"row S3's filter, {what}: {why or 'kept'}")
     return problems
 
 
