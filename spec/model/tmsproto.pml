@@ -7,8 +7,8 @@
  * reader can judge what a PASS means.
  *
  * Kept
- *  - The two state tables, row by row (T1-T15, S1-S11), with the spec's state and message names
- *    (test_model_names.py compares them with the tables). REQ-TERM-001, REQ-TMS-001.
+ *  - The two state tables, row by row (T1-T15, S1-S11, S13), with the spec's state and message
+ *    names (test_model_names.py compares them with the tables). REQ-TERM-001, REQ-TMS-001.
  *  - Two terminal sessions one after the other (each a fresh engine, fresh T_DATA, TRANS_CODE 01 or
  *    02 chosen freely) and two TMS session engines (one per connection) sharing the replay cache
  *    (REQ-TMS-002, REQ-HS-013). A program download has one package of NPIECE pieces; staged pieces
@@ -33,6 +33,12 @@
  *    offer, REQ-SEC-005, removed); the downgrade property must then fail.
  *  - The secure envelope (REQ-DL-001, REQ-DL-002): MAC under the session's DSK, then SEQ per
  *    direction, then the payload, as section 9.2 orders them.
+ *  - The terminal's information upload (REQ-DL-040): after KEY_MESSAGE the terminal's first
+ *    envelope is TERM_INFO (SEQ 0), followed at once by SESSION_END or PKG_ANNOUNCE (SEQ 1); the
+ *    TMS waits for it in S_WAIT_TERM_INFO and takes it in row S13, which sends nothing. Of the
+ *    report only its PACKAGE items are modelled (the installed version, REQ-DL-041), so that row
+ *    S3 checks PKG_ANNOUNCE against them (REQ-DL-043); a report too big for TERM_INFO (rows T3,
+ *    T4) and a store that fails (row S13, REQ-DL-042) are failure branches [96].
  *  - Session binding of DWK_1 (REQ-HS-017, REQ-HS-025): DWK_1 is a key block whose header the DMK
  *    authenticates, and its header carries SHA-256 of the HS_REQUEST the issuing engine accepted;
  *    the terminal refuses a DWK_1 whose digest is not that of the HS_REQUEST it sent. Symbolically,
@@ -135,11 +141,12 @@
 #define FORGED  1          /* v of a HS_AUTH_REQUEST whose S_DATA and TAC_1 the attacker made */
 
 mtype:msg = { HS_REQUEST, HS_AUTH_REQUEST, HS_AUTH_ANSWER, KEY_MESSAGE, PKG_ANNOUNCE,
-              PKG_CONFIRM, FRAME_REQUEST, FRAME_RESPONSE, SESSION_END, SESSION_END_ACK, ABORT };
+              PKG_CONFIRM, FRAME_REQUEST, FRAME_RESPONSE, SESSION_END, SESSION_END_ACK,
+              TERM_INFO, ABORT };
 mtype:tstate = { T_IDLE, T_WAIT_AUTH_REQUEST, T_WAIT_KEY_MESSAGE, T_WAIT_PKG_CONFIRM,
                  T_WAIT_FRAME, T_WAIT_END_ACK, T_DONE, T_FAILED };
-mtype:sstate = { S_IDLE, S_WAIT_AUTH_ANSWER, S_WAIT_SESSION_END, S_WAIT_PKG_ANNOUNCE,
-                 S_SERVING, S_DONE, S_FAILED };
+mtype:sstate = { S_IDLE, S_WAIT_AUTH_ANSWER, S_WAIT_TERM_INFO, S_WAIT_SESSION_END,
+                 S_WAIT_PKG_ANNOUNCE, S_SERVING, S_DONE, S_FAILED };
 
 #define MALFORMED 0        /* a body of unknown type: event RX_MALFORMED (REQ-MSG-001) */
 
@@ -151,7 +158,8 @@ mtype:sstate = { S_IDLE, S_WAIT_AUTH_ANSWER, S_WAIT_SESSION_END, S_WAIT_PKG_ANNO
  *                    that engine's too; v = FORGED: the attacker's, under a leaked DWK (-DDWK_LEAK)
  *   HS_AUTH_ANSWER   o = creating terminal session (its SAC_1)
  *   KEY_MESSAGE      o = creating engine (KEY_MAC, DSK), v = TRANS_CODE
- *   envelopes        o = creator, seq = SEQ, v = payload (piece, COUNT, installed, RESULT)
+ *   envelopes        o = creator, seq = SEQ, v = payload (piece, COUNT, installed, RESULT);
+ *                    for TERM_INFO v = its PACKAGE items, i.e. installed (REQ-DL-041)
  */
 chan to_t = [0] of { mtype:msg, byte, byte, byte, byte };
 chan to_s[NENG + 1] = [0] of { mtype:msg, byte, byte, byte, byte };
@@ -166,7 +174,8 @@ byte t_pub[NSESS + 1];                /* published: bit 0 HS_REQUEST, bit 1 HS_A
 byte t_peer[NSESS + 1];               /* engine whose DWK_1 / TAC_1 the session accepted; 0 =
                                          the attacker's TAC_1 under a leaked DWK (-DDWK_LEAK) */
 byte t_prof[NSESS + 1];               /* the PROFILE it accepted */
-byte t_ann[NSESS + 1];                /* PKG_ANNOUNCE sent: installed + 1 (SEQ 0) */
+byte t_info[NSESS + 1];               /* TERM_INFO sent: installed + 1 (SEQ 0, REQ-DL-040) */
+byte t_ann[NSESS + 1];                /* PKG_ANNOUNCE sent: installed + 1 (SEQ 1, REQ-DL-040) */
 byte t_fq[(NSESS + 1) * NPIECE];      /* FRAME_REQUEST for a piece sent: its SEQ + 1 */
 byte t_end[NSESS + 1];                /* SESSION_END sent: its SEQ + 1 */
 byte t_endres[NSESS + 1];             /* its RESULT: 0 = `00`, 1 = `18` / `22` */
@@ -187,6 +196,7 @@ byte s_pub[NENG + 1];                 /* published: bit 0 HS_AUTH_REQUEST, bit 1
 #define P_AREQ 1
 #define P_KEYM 2
 bit  s_sac[NENG + 1];                 /* SAC_1 = SAC_0 was checked (row S2) */
+byte s_info[NENG + 1];                /* report stored (row S13): installed + 1 */
 byte s_conf[NENG + 1];                /* PKG_CONFIRM sent: COUNT + 1 (SEQ 0) */
 byte s_fr[(NENG + 1) * NPIECE];       /* FRAME_RESPONSE for a piece sent: its SEQ + 1 */
 byte s_ack[NENG + 1];                 /* SESSION_END_ACK sent: its SEQ + 1 */
@@ -375,15 +385,24 @@ inline t_receive() {
 #endif
         t_keys = t_keys | BIT(t_sess);                  /* all keys stored together, REQ-KEY-022 */
         printf("terminal session %d: keys of engine %d stored\n", t_sess, r_o);
-        t_end[t_sess] = t_tx + 1; t_endres[t_sess] = 0; t_tx++;   /* SESSION_END `00` */
-        t_state = T_WAIT_END_ACK
+        if
+        :: t_state = T_FAILED                           /* report too big [96], REQ-DL-041 */
+        :: /* REQ-DL-040: TERM_INFO (SEQ 0), then at once SESSION_END `00` (SEQ 1) */
+           t_info[t_sess] = installed + 1; t_tx++;
+           t_end[t_sess] = t_tx + 1; t_endres[t_sess] = 0; t_tx++;
+           t_state = T_WAIT_END_ACK
+        fi
      fi
   :: G_T4 ->
      if
      :: r_v != t_trans[t_sess] || !KEY_MAC_OK -> t_state = T_FAILED   /* [01] / [13] */
+     :: r_v == t_trans[t_sess] && KEY_MAC_OK -> t_state = T_FAILED    /* report too big [96] */
      :: r_v == t_trans[t_sess] && KEY_MAC_OK ->
         ASSERT_NO_DOWNGRADE(t_prof[t_sess]);
-        t_ann[t_sess] = installed + 1; t_tx++;         /* PKG_ANNOUNCE, SEQ 0 */
+        /* REQ-DL-040: TERM_INFO (SEQ 0), then at once PKG_ANNOUNCE (SEQ 1); both list the installed
+         * packages (REQ-DL-041) */
+        t_info[t_sess] = installed + 1; t_tx++;
+        t_ann[t_sess] = installed + 1; t_tx++;
         t_state = T_WAIT_PKG_CONFIRM
      fi
   :: G_T5 ->
@@ -474,6 +493,7 @@ proctype Terminal() {
 
 #define S_LISTED(st, ty) ((st == S_IDLE && ty == HS_REQUEST) || \
                           (st == S_WAIT_AUTH_ANSWER && ty == HS_AUTH_ANSWER) || \
+                          (st == S_WAIT_TERM_INFO && ty == TERM_INFO) || \
                           (st == S_WAIT_PKG_ANNOUNCE && ty == PKG_ANNOUNCE) || \
                           (st == S_SERVING && (ty == FRAME_REQUEST || ty == SESSION_END)) || \
                           (st == S_WAIT_SESSION_END && ty == SESSION_END))
@@ -487,6 +507,7 @@ proctype Terminal() {
 #define G_S10(c) (S_NONFINAL(c) && e_ty != MALFORMED && e_ty != ABORT && !S_LISTED(s_state[c], e_ty))
 #define G_S11(c) (S_NONFINAL(c) && e_ty == MALFORMED)
 #define G_S12(c) (!S_NONFINAL(c))
+#define G_S13(c) (s_state[c] == S_WAIT_TERM_INFO && e_ty == TERM_INFO) /* row S13 */
 
 /*
  * SAC_1 = SAC_0 (REQ-HS-031, REQ-CRYPTO-033): SAC_1 was made by terminal session e_o under the
@@ -508,7 +529,8 @@ inline s_receive(c) {
 #ifdef P_RECEPTION
   /* Property 1: each (state, event) pair matches exactly one row (REQ-TMS-001). */
   e_rows = ONE(G_S1(c)) + ONE(G_S2(c)) + ONE(G_S3(c)) + ONE(G_S4(c)) + ONE(G_S5(c)) +
-           ONE(G_S6(c)) + ONE(G_S7(c)) + ONE(G_S10(c)) + ONE(G_S11(c)) + ONE(G_S12(c));
+           ONE(G_S6(c)) + ONE(G_S7(c)) + ONE(G_S10(c)) + ONE(G_S11(c)) + ONE(G_S12(c)) +
+           ONE(G_S13(c));
   assert(e_rows == 1);
 #endif
   if
@@ -573,6 +595,15 @@ inline s_receive(c) {
         printf("engine %d: SAC_1 of terminal session %d matches; sends KEY_MESSAGE under PROFILE %d\n",
                c, e_o, s_prof[c]);
         s_rx[c] = 0; s_tx[c] = 0;
+        s_state[c] = S_WAIT_TERM_INFO                  /* REQ-DL-040 */
+     fi
+  :: G_S13(c) ->                                       /* REQ-DL-040, REQ-DL-042 */
+     s_envelope_ok(c, e_rows);
+     if
+     :: !e_rows -> s_state[c] = S_FAILED               /* [13/14] */
+     :: e_rows -> s_state[c] = S_FAILED                /* the store failed [96] */
+     :: e_rows ->
+        s_info[c] = e_v + 1;                            /* report stored; nothing is sent */
         if
         :: s_trans[c] == 1 -> s_state[c] = S_WAIT_SESSION_END
         :: s_trans[c] == 2 -> s_state[c] = S_WAIT_PKG_ANNOUNCE
@@ -582,7 +613,11 @@ inline s_receive(c) {
      s_envelope_ok(c, e_rows);
      if
      :: !e_rows -> s_state[c] = S_FAILED
-     :: e_rows ->                                       /* offers (REQ-DL-011): none if installed */
+     /* REQ-DL-043: the entries must be the report's PACKAGE items [01]. The model's terminal
+      * sends both from one state, and the envelope MAC ties both to one session, so this
+      * branch is never taken here; it stays so that the row reads as the table does. */
+     :: e_rows && e_v + 1 != s_info[c] -> s_state[c] = S_FAILED
+     :: e_rows && e_v + 1 == s_info[c] ->              /* offers (REQ-DL-011): none if installed */
         s_conf[c] = (e_v == 0 -> 2 : 1); s_tx[c]++;
         s_state[c] = S_SERVING
      fi
@@ -664,7 +699,8 @@ proctype Tms(byte c) {
 /* Everything terminal session i published, to engine c. */
 #define FROM_SESSION(i, c) \
   :: atomic { S_NONFINAL(c) && (t_pub[i] & P_ANSWER) -> to_s[c]!HS_AUTH_ANSWER, i, 0, 0, 0 } \
-  :: atomic { S_NONFINAL(c) && t_ann[i] != 0 -> to_s[c]!PKG_ANNOUNCE, i, 0, 0, t_ann[i] - 1 } \
+  :: atomic { S_NONFINAL(c) && t_info[i] != 0 -> to_s[c]!TERM_INFO, i, 0, 0, t_info[i] - 1 } \
+  :: atomic { S_NONFINAL(c) && t_ann[i] != 0 -> to_s[c]!PKG_ANNOUNCE, i, 0, 1, t_ann[i] - 1 } \
   :: atomic { S_NONFINAL(c) && t_fq[i * NPIECE] != 0 -> \
                 to_s[c]!FRAME_REQUEST, i, 0, t_fq[i * NPIECE] - 1, 0 } \
   :: atomic { S_NONFINAL(c) && t_fq[i * NPIECE + 1] != 0 -> \
