@@ -115,9 +115,15 @@ struct Fixture {
     e.clock.set(codec::DateTime{2026, 11, 26, 16, 0, 0});
     e.key_store = sim::MemoryKeyStore{};
     e.package_store = sim::MemoryPackageStore{};
+    if (e.options.master_app) e.package_store.install_master(sim::kMasterApplication, 1);  // as make_estate does
     e.replay = sim::MemoryReplayCache{};
     for (auto& o : e.registry.operators) o.lock = {};  // REQ-OPR-006: failed proofs of earlier inputs
     e.audit.records.clear();
+    e.reports.history.clear();
+    for (auto& [vendor_id, db] : e.vendors.vendors) {  // the calls each database recorded (REQ-TMS-026)
+      db.offers_calls.clear();
+      db.piece_calls.clear();
+    }
   }
 
   // The honest messages one side sends, in order.

@@ -72,7 +72,13 @@ namespace {
 void add_neighbour(Estate& e, const std::string& vendor_id, crypto::RandomSource& rng) {
   const Profile p = e.options.profile;
   const codec::Identity id{vendor_id, e.terminal_config.id.model_id, e.terminal_config.id.serial_no};
-  (void)e.custody.add_dmk(id, p, profile::generate_key(p, rng));
+  Neighbour n;
+  n.config.id = id;
+  n.config.profile = p;
+  n.config.dmk = profile::generate_key(p, rng);
+  n.config.legacy_enabled = p == Profile::kLegacy;
+  n.config.slots = e.terminal_config.slots;
+  (void)e.custody.add_dmk(id, p, n.config.dmk.clone());
   e.registry.terminals[{id.vendor_id, id.model_id, id.serial_no}].record = tms::TerminalRecord{p, p == Profile::kLegacy};
   if (p != Profile::kLegacy) {
     std::vector<tms::KeySetSlot> slots;
@@ -87,13 +93,17 @@ void add_neighbour(Estate& e, const std::string& vendor_id, crypto::RandomSource
   const std::string pw = "other-" + vendor_id;
   e.registry.enrol_operator(vendor_id, e.operator_id, Bytes(pw.begin(), pw.end()), rng);
   auto key = crypto::ecdsa_p256_generate(rng);
+  n.config.vendor_public_key = key->public_key;
+  n.vendor_private_key = key->private_key.clone();
   MemoryVendor& db = e.vendors.vendors.emplace(vendor_id, MemoryVendor(vendor_id)).first->second;
   for (const PackageSpec& spec : e.options.packages) {
+    if (spec.per_terminal) continue;  // the acquirer's files are the estate terminal's own
     Bytes content(spec.length / 2 + 1);
     rng.fill(content);
     db.packages.push_back(make_package(spec.kind, spec.name, id, spec.version + 1, std::move(content),
                                        spec.chunk_size, key->private_key.view(), rng));
   }
+  e.neighbours.push_back(std::move(n));
 }
 
 }  // namespace
@@ -170,7 +180,7 @@ std::unique_ptr<Estate> make_estate(const EstateOptions& options) {
     }
   }
   // The device as it reports itself (REQ-DL-041), and its master application in slot 1 (6.6).
-  if (options.master_app) e->package_store.install_master("TMSP-MASTER", 1);
+  if (options.master_app) e->package_store.install_master(kMasterApplication, 1);
 
   // REQ-TMS-026: other vendors share the TMS, with a terminal of the same model name and serial
   // number, the same operator ID and key-set ID, and packages of the same names at higher

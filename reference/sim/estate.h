@@ -40,6 +40,16 @@ struct EstateOptions {
   std::uint64_t seed = 1;
 };
 
+// The master application every estate's terminal runs, in slot 1 (spec/06-download.md 6.7).
+inline constexpr const char* kMasterApplication = "TMSP-MASTER";
+
+// A terminal of another vendor served by the same TMS, with the same MODEL_ID and SERIAL_NO as the
+// estate's own terminal (REQ-TMS-026): its device configuration, as installed.
+struct Neighbour {
+  terminal::Config config;
+  crypto::SecretBytes vendor_private_key;
+};
+
 struct Estate {
   EstateOptions options;
   session::FixedClock clock{codec::DateTime{2026, 11, 26, 16, 0, 0}};
@@ -76,6 +86,7 @@ struct Estate {
   MemoryVendorDirectory vendors;
   MemoryAuditLog audit;
   MemoryReports reports;
+  std::vector<Neighbour> neighbours;  // ACME0001 and ZETA0001
 
   terminal::StartCommand command() const;
   terminal::Ports terminal_ports() { return {clock, terminal_rng, key_store, package_store, device}; }

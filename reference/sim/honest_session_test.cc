@@ -82,9 +82,9 @@ TEST(HonestSession, NothingNewerMeansAnImmediateSuccessfulEnd) {
   const RunResult r = run_session(*estate);
   EXPECT_EQ(r.terminal_state, terminal::State::T_DONE);
   EXPECT_EQ(r.frames_served, 0u);
-  // HS_REQUEST, HS_AUTH_REQUEST, HS_AUTH_ANSWER, KEY_MESSAGE, PKG_ANNOUNCE, PKG_CONFIRM,
-  // SESSION_END, SESSION_END_ACK (REQ-DL-033).
-  EXPECT_EQ(r.messages.size(), 8u);
+  // HS_REQUEST, HS_AUTH_REQUEST, HS_AUTH_ANSWER, KEY_MESSAGE, TERM_INFO (REQ-DL-040), PKG_ANNOUNCE,
+  // PKG_CONFIRM, SESSION_END, SESSION_END_ACK (REQ-DL-033).
+  EXPECT_EQ(r.messages.size(), 9u);
 }
 
 TEST(HonestSession, ASecondRunOffersNothingBecauseTheVersionIsInstalled) {

@@ -141,9 +141,10 @@ TEST(Resume, SecondSessionRequestsOnlyThePiecesNotHeld) {
   o.with_operator = false;
   o.packages = {PackageSpec{codec::PackageKind::kApplication, "PAYAPP", 2, 2500, 512}};  // 5 DATA pieces
   auto estate = make_estate(o);
-  // HS_REQUEST .. PKG_CONFIRM are 0-5; FIT request/response 6-7; DATA 0 8-9; DATA 1 10-11.
+  // HS_REQUEST .. PKG_CONFIRM are 0-6 (TERM_INFO is 4); FIT request/response 7-8; DATA 0 9-10;
+  // DATA 1 11-12.
   const RunResult first = run_session(*estate, [](std::size_t i, bool, Bytes&) {
-    return i == 12 ? Fate::kCut : Fate::kDeliver;
+    return i == 13 ? Fate::kCut : Fate::kDeliver;
   });
   ASSERT_EQ(first.terminal_state, terminal::State::T_FAILED);
   ASSERT_EQ(estate->package_store.pieces_staged, 2u);
@@ -167,7 +168,7 @@ TEST(Resume, Format02ParameterFileResumesAcrossSessionsAndRestartsWhenResigned) 
   auto estate = make_estate(o);
   ASSERT_TRUE(estate->vendor().packages.at(0).offer.manifest.scope.has_value());
   const RunResult first = run_session(*estate, [](std::size_t i, bool, Bytes&) {
-    return i == 12 ? Fate::kCut : Fate::kDeliver;
+    return i == 13 ? Fate::kCut : Fate::kDeliver;  // after DATA 1, as above
   });
   ASSERT_EQ(first.terminal_state, terminal::State::T_FAILED);
   ASSERT_EQ(estate->package_store.pieces_staged, 2u);
@@ -207,7 +208,7 @@ TEST(Resume, StagedFitThatChangedSinceIsDiscardedWith18) {
   o.packages = {PackageSpec{codec::PackageKind::kApplication, "PAYAPP", 2, 2500, 512}};
   auto estate = make_estate(o);
   const RunResult first = run_session(*estate, [](std::size_t i, bool, Bytes&) {
-    return i == 12 ? Fate::kCut : Fate::kDeliver;
+    return i == 13 ? Fate::kCut : Fate::kDeliver;  // after DATA 1, as above
   });
   ASSERT_EQ(first.terminal_state, terminal::State::T_FAILED);
   const terminal::ManifestId id = crypto::sha256(codec::serialize(estate->vendor().packages.at(0).offer.manifest));

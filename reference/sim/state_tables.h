@@ -37,8 +37,9 @@ inline bool tms_edge(tms::State from, tms::State to, TransCode trans) {
   if (to == S::S_FAILED) return true;          // a failure row, S7-S11
   switch (from) {
     case S::S_IDLE: return to == S::S_WAIT_AUTH_ANSWER;  // S1
-    case S::S_WAIT_AUTH_ANSWER:
-      return trans == TransCode::kKeyDownload ? to == S::S_WAIT_SESSION_END : to == S::S_WAIT_PKG_ANNOUNCE;  // S2
+    case S::S_WAIT_AUTH_ANSWER: return to == S::S_WAIT_TERM_INFO;  // S2
+    case S::S_WAIT_TERM_INFO:
+      return trans == TransCode::kKeyDownload ? to == S::S_WAIT_SESSION_END : to == S::S_WAIT_PKG_ANNOUNCE;  // S13
     case S::S_WAIT_PKG_ANNOUNCE: return to == S::S_SERVING;  // S3
     case S::S_SERVING: return to == S::S_DONE;               // S5
     case S::S_WAIT_SESSION_END: return to == S::S_DONE;      // S6
@@ -64,6 +65,7 @@ inline bool listed(tms::State s, MsgType t) {
   switch (s) {
     case S::S_IDLE: return t == MsgType::kHsRequest;
     case S::S_WAIT_AUTH_ANSWER: return t == MsgType::kHsAuthAnswer;
+    case S::S_WAIT_TERM_INFO: return t == MsgType::kTermInfo;
     case S::S_WAIT_SESSION_END: return t == MsgType::kSessionEnd;
     case S::S_WAIT_PKG_ANNOUNCE: return t == MsgType::kPkgAnnounce;
     case S::S_SERVING: return t == MsgType::kFrameRequest || t == MsgType::kSessionEnd;

@@ -26,7 +26,7 @@ struct Script {
   EstateOptions options;
   std::size_t earlier_cut = 0;
   std::vector<Bytes> honest;        // terminal -> TMS, in order
-  std::vector<Bytes> replies;       // the TMS's answer to each
+  std::vector<std::vector<Bytes>> replies;  // the TMS's answer to each: none to TERM_INFO (REQ-DL-040), else one
   std::vector<State> after;         // the TMS's state after each
   std::vector<Bytes> other;         // terminal -> TMS messages of the earlier session
 };
@@ -95,7 +95,7 @@ struct DeliverNextHonestMessage : Command {
     const State expected = m.script->after[m.next];
     RC_ASSERT(sut.tms->state() == expected);
     // Deterministic (REQ-TMS-003): exactly the honest answer, closing only after SESSION_END_ACK.
-    RC_ASSERT(out.send == std::vector<Bytes>{m.script->replies[m.next]});
+    RC_ASSERT(out.send == m.script->replies[m.next]);
     RC_ASSERT(out.close == (expected == State::S_DONE));
     RC_ASSERT(sut.estate->audit.records.size() == sut.audits_before + (expected == State::S_DONE ? 1u : 0u));
   }
@@ -230,8 +230,9 @@ RC_GTEST_PROP(TmsModel, FollowsTheStateTable, ()) {
       }
       script->honest.push_back(m.body);
       const session::Output out = run.to_tms(m.body);
-      RC_ASSERT(out.send.size() == 1u);
-      script->replies.push_back(out.send[0]);
+      // One answer to each message, none to TERM_INFO (row S13).
+      RC_ASSERT(out.send.size() == (m.body.at(0) == static_cast<std::uint8_t>(MsgType::kTermInfo) ? 0u : 1u));
+      script->replies.push_back(out.send);
       script->after.push_back(run.tms.state());
     }
     RC_ASSERT(run.tms.state() == State::S_DONE);

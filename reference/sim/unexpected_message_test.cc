@@ -124,9 +124,11 @@ RC_GTEST_PROP(UnexpectedMessages, EndTheSessionWithTheTablesCode, ()) {
   };
   hooks.inject = [&](std::size_t i, terminal::State ts, tms::State ss) -> std::vector<Delivered> {
     if (!extra || i != at) return {};
-    // The receiver of message `at` waits for it; the other side waits for message `at + 1`.
-    const bool to_receiver_of_at = extra->from_terminal == honest[at].from_terminal;
-    const std::size_t next = to_receiver_of_at ? at : at + 1;
+    // The receiver of the injected message waits for the first honest message from `at` on that
+    // travels its way: message `at` itself, or a later one (the next, or the one after a terminal's
+    // TERM_INFO and the message it sends with it, REQ-DL-040).
+    std::size_t next = at;
+    while (next < honest.size() && honest[next].from_terminal != extra->from_terminal) ++next;
     const bool is_next = kind != Kind::kOtherSession && next < honest.size() && honest[next].body == extra->body;
     benign = is_next;
     oracle = expected_code(*extra, kind != Kind::kOtherSession, is_next, ts, ss);
@@ -157,7 +159,14 @@ RC_GTEST_PROP(UnexpectedMessages, EndTheSessionWithTheTablesCode, ()) {
   RC_ASSERT(estate->audit.records.size() == audits_before + 1);  // REQ-TMS-005
 
   // The receiving side ended with the table's code, and said so in its ABORT.
-  if (kind == Kind::kDrop) {
+  if (kind == Kind::kDrop && type_of(honest[at].body) == MsgType::kTermInfo) {
+    // TERM_INFO is followed at once by SESSION_END or PKG_ANNOUNCE (REQ-DL-040), which reaches the
+    // TMS in S_WAIT_TERM_INFO: row S10 (02), and the terminal ends on that ABORT (T10).
+    RC_ASSERT(r.tms_failure && r.tms_failure->code == std::optional(ResponseCode::kUnexpectedMessage));
+    RC_ASSERT(r.tms_failure->sent_abort);
+    RC_ASSERT(r.terminal_failure && r.terminal_failure->code == std::optional(ResponseCode::kUnexpectedMessage));
+    RC_ASSERT(!r.terminal_failure->sent_abort);
+  } else if (kind == Kind::kDrop) {
     // Nothing arrives: the terminal's T_RESPONSE expires first in the driver (T11), unless the TMS
     // had closed after its SESSION_END_ACK, which the terminal sees as a lost connection (T12).
     const bool last = type_of(honest[at].body) == MsgType::kSessionEndAck;

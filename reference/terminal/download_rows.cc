@@ -1,6 +1,8 @@
 // Rows T5-T9 of spec/09-terminal-states.md: the terminal's side of the download phase (patent
 // figure 5, steps 515-521) with breakpoint resume (REQ-DL-020) and atomic apply (REQ-DL-030).
 #include <algorithm>
+#include <optional>
+#include <string>
 
 #include "codec/download_payloads.h"
 #include "crypto/digest.h"
@@ -59,6 +61,7 @@ void Session::t5_t6_pkg_confirm(ByteView body) {
   if (!payload) return;
   auto confirm = codec::parse_pkg_confirm(*payload);
   if (!confirm.ok()) return fail_with(confirm.error().code);  // [01] REQ-MSG-071
+  std::optional<std::string> offered_master;
   for (const codec::Offer& offer : confirm->offers) {
     // REQ-SEC-006, REQ-SEC-016: packages are authenticated end to end by their signer — the vendor,
     // or a signer pinned for the KIND — whatever the TMS does.
@@ -72,8 +75,13 @@ void Session::t5_t6_pkg_confirm(ByteView body) {
     if (m.vendor_id != config_.id.vendor_id || m.model_id != config_.id.model_id) {
       return fail_with(ResponseCode::kManifestNotForTerminal);  // [27] REQ-DL-010
     }
-    if (m.kind == codec::PackageKind::kMaster && !installed_master_named(m.name)) {
-      return fail_with(ResponseCode::kManifestNotForTerminal);  // [27] REQ-DL-052: one master application
+    if (m.kind == codec::PackageKind::kMaster) {
+      // [27] REQ-DL-052: one master application — the installed one's NAME, or with none installed
+      // the NAME of this PKG_CONFIRM's first KIND M offer.
+      if (!installed_master_named(m.name) || (offered_master && *offered_master != m.name)) {
+        return fail_with(ResponseCode::kManifestNotForTerminal);
+      }
+      offered_master = m.name;
     }
     if (m.scope && !codec::targets(*m.scope, config_.id.serial_no)) {
       return fail_with(ResponseCode::kManifestNotForTerminal);  // [27] REQ-DL-062

@@ -605,6 +605,45 @@ TEST(TerminalRows, T5_VersionNotAboveInstalledIs20) {
   }
 }
 
+// Checks REQ-DL-052: an offer of KIND M under a NAME other than the installed master application's,
+// or a second KIND M offer of one PKG_CONFIRM under another NAME, is not for this terminal.
+TEST(TerminalRows, T5_MasterApplicationUnderAnotherNameIs27) {
+  {
+    Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm);  // TMSP-MASTER v1 installed
+    codec::Manifest m = sim::rows::first_manifest(*w.estate);
+    m.kind = codec::PackageKind::kMaster;
+    m.name = "OTHER-MASTER";
+    expect_delivery_fails(w, confirm_with(w, {sim::rows::signed_offer(*w.estate, m)}),
+                          ResponseCode::kManifestNotForTerminal);
+  }
+  auto o = program_download();
+  o.master_app = false;  // none installed: the first KIND M offer may have any NAME ...
+  Waiting w = waiting_for(o, MsgType::kPkgConfirm);
+  codec::Manifest first = sim::rows::first_manifest(*w.estate);
+  first.kind = codec::PackageKind::kMaster;
+  first.name = "NEW-MASTER";
+  codec::Manifest second = first;
+  second.name = "ZZ-MASTER";  // ... but not a second one under another NAME
+  expect_delivery_fails(w, confirm_with(w, {sim::rows::signed_offer(*w.estate, first), sim::rows::signed_offer(*w.estate, second)}),
+                        ResponseCode::kManifestNotForTerminal);
+}
+
+// Checks REQ-DL-052: the master application's floor includes a version waiting for the next start
+// and a version that failed to start.
+TEST(TerminalRows, T5_MasterApplicationAtItsFloorIs20) {
+  for (codec::SwitchState state : {codec::SwitchState::kPending, codec::SwitchState::kFellBack}) {
+    Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm, [state](sim::Estate& e) {
+      e.package_store.master->install(2);
+      if (state == codec::SwitchState::kFellBack) e.package_store.master->start(false);
+    });
+    codec::Manifest m = sim::rows::first_manifest(*w.estate);
+    m.kind = codec::PackageKind::kMaster;
+    m.name = sim::kMasterApplication;
+    m.version = 2;  // above the installed v1, at the floor
+    expect_delivery_fails(w, confirm_with(w, {sim::rows::signed_offer(*w.estate, m)}), ResponseCode::kRollbackRefused);
+  }
+}
+
 TEST(TerminalRows, T5_ChunkAboveTheAnnouncedMaxIs01) {
   Waiting w = waiting_for(program_download(), MsgType::kPkgConfirm,
                           [](sim::Estate& e) { e.terminal_config.max_chunk = 512; });

@@ -82,7 +82,11 @@ std::vector<codec::Offer> select_offers(const std::vector<codec::Offer>& candida
         replaced = true;
       }
     }
-    if (!replaced && chosen.size() < codec::kMaxOffers) chosen.push_back(o);
+    if (!replaced && chosen.size() < codec::kMaxOffers) {
+      chosen.push_back(o);
+      // REQ-DL-052: with none installed, the first master application kept fixes the NAME.
+      if (m.kind == codec::PackageKind::kMaster) master_name = m.name;
+    }
   }
   return chosen;
 }
@@ -120,8 +124,9 @@ void Session::s3_pkg_announce(ByteView body) {
   ++audit_.offers_calls;
   // REQ-TMS-024: the session's own VENDOR_ID, model, serial, installed packages and report;
   // REQ-DL-066: FORMAT 0x02 files too come only through this vendor's one interface.
-  auto candidates = vendor_->offers(tms::OffersQuery{request_.id.vendor_id, request_.id.model_id,
-                                                     request_.id.serial_no, announce->installed, *report_});
+  auto candidates = vendor_->offers(tms::OffersQuery{request_.id.vendor_id, request_.id.model_id,  // REQ-TMS-021
+                                                     request_.id.serial_no, announce->installed,
+                                                     *report_});  // REQ-DL-044: with the session's report
   if (!candidates.ok()) {
     // REQ-TMS-024: a terminal its vendor does not know is not served; an outage is 96 (REQ-TMS-022).
     return fail_with(candidates.error() == VendorError::kNotFound ? ResponseCode::kTerminalNotServed
@@ -129,7 +134,7 @@ void Session::s3_pkg_announce(ByteView body) {
   }
   // REQ-DL-065: a terminal that passed REQ-HS-012 has a clock at most one window ahead of ours.
   const std::int64_t valid_until_s = codec::seconds_since_2000(ports_.clock.now_utc()) + config_.freshness_window_s;
-  offers_ = select_offers(*candidates, *announce, *report_, request_.id, valid_until_s);
+  offers_ = select_offers(*candidates, *announce, *report_, request_.id, valid_until_s);  // REQ-DL-044, REQ-DL-011
   frame_budget_ = 16;  // REQ-SEC-010: the pieces offered, FIT included, plus 16
   for (const auto& o : offers_) {
     frame_budget_ += session::piece_count(o.manifest, Section::kFit) + session::piece_count(o.manifest, Section::kData);

@@ -843,10 +843,18 @@ TEST(TmsRows, S4_VendorInterfaceFailureIs96) {
   expect_delivery_fails(w, w.pending, ResponseCode::kInternalError);  // REQ-TMS-022
 }
 
-TEST(TmsRows, S4_VendorPieceOfTheWrongLengthIs96) {
+// Checks REQ-TMS-025: a piece of the wrong length, or one the database no longer holds (NOT_FOUND),
+// is 96, and none of it reaches the terminal; the call went to the session's vendor with its manifest.
+TEST(TmsRows, S4_VendorPieceOfTheWrongLengthOrNotFoundIs96) {
   Waiting w = waiting_for(program_download(), MsgType::kFrameRequest);
   w.estate->vendor().packages[0].fit.pop_back();
   expect_delivery_fails(w, w.pending, ResponseCode::kInternalError);
+  ASSERT_EQ(w.estate->vendor().piece_calls.size(), 1u);
+  EXPECT_EQ(w.estate->vendor().piece_calls[0].vendor_id, w.estate->terminal_config.id.vendor_id);
+  EXPECT_EQ(w.estate->vendor().piece_calls[0].manifest, w.estate->vendor().packages[0].offer.manifest);
+  Waiting gone = waiting_for(program_download(), MsgType::kFrameRequest);
+  gone.estate->vendor().packages.clear();  // the package withdrawn after PKG_CONFIRM
+  expect_delivery_fails(gone, gone.pending, ResponseCode::kInternalError);
 }
 
 TEST(TmsRows, S4_ReplayedRequestIs14) {
