@@ -7,6 +7,7 @@
 
 #include "codec/download_payloads.h"
 #include "codec/terminal_info.h"
+#include "crypto/digest.h"
 #include "session/download_math.h"
 #include "tms/session.h"
 
@@ -102,7 +103,7 @@ void Session::s13_term_info(ByteView body) {
   const auto now = codec::seconds_since_2000(ports_.clock.now_utc());
   // REQ-DL-042: stored before the next message of the session is processed.
   if (!ports_.reports.record(request_.id, *info, now).ok()) return fail_with(ResponseCode::kInternalError);  // [96]
-  note("TERM_INFO items stored", *payload, "REQ-DL-042");
+  note("TERM_INFO stored, SHA-256", crypto::sha256(*payload), "REQ-DL-042");
   report_ = std::move(info).value();
   state_ = request_.trans == TransCode::kKeyDownload ? State::S_WAIT_SESSION_END : State::S_WAIT_PKG_ANNOUNCE;
 }
