@@ -8,17 +8,6 @@
 namespace tmsproto::codec {
 namespace {
 
-Parsed<PackageKind> read_kind(Reader& r) {
-  TMS_TRY(std::uint8_t k, r.u8("KIND"));
-  switch (k) {
-    case 'A': return PackageKind::kApplication;
-    case 'M': return PackageKind::kMaster;
-    case 'P': return PackageKind::kParameters;
-    case 'D': return PackageKind::kDataFile;
-    default: return malformed("KIND");
-  }
-}
-
 Parsed<Section> read_section(Reader& r) {
   TMS_TRY(std::uint8_t s, r.u8("SECTION"));
   if (s == 0x01) return Section::kFit;
@@ -40,6 +29,18 @@ bool unique_by(const std::vector<T>& items, Key key) {
 
 }  // namespace
 
+// KIND of PKG_ANNOUNCE, MANIFEST and TERM_INFO (REQ-MSG-080, REQ-MSG-090, REQ-MSG-121).
+Parsed<PackageKind> read_package_kind(Reader& r) {
+  TMS_TRY(std::uint8_t k, r.u8("KIND"));
+  switch (k) {
+    case 'A': return PackageKind::kApplication;
+    case 'M': return PackageKind::kMaster;
+    case 'P': return PackageKind::kParameters;
+    case 'D': return PackageKind::kDataFile;
+    default: return malformed("KIND");
+  }
+}
+
 bool announce_order(const InstalledPackage& a, const InstalledPackage& b) {
   const std::string ka = std::string(1, static_cast<char>(a.kind)) + a.name;
   const std::string kb = std::string(1, static_cast<char>(b.kind)) + b.name;
@@ -55,7 +56,7 @@ Parsed<PkgAnnounce> parse_pkg_announce(ByteView payload) {
   if (count > kMaxAnnounced) return malformed("COUNT");
   for (std::uint8_t i = 0; i < count; ++i) {
     InstalledPackage p;
-    TMS_TRY(p.kind, read_kind(r));
+    TMS_TRY(p.kind, read_package_kind(r));
     TMS_TRY(p.name, read_text(r, kPackageNameWidth, CharSet::kAns, Emptiness::kRequired, "NAME"));
     TMS_TRY(p.version, r.u32("VERSION"));
     if (p.version == 0) return malformed("VERSION");  // REQ-MSG-080: only installed packages
@@ -102,7 +103,7 @@ Parsed<Manifest> read_manifest(Reader& r) {
   Manifest m;
   TMS_TRY(std::uint8_t format, r.u8("FORMAT"));
   if (format != kFormatVendor && format != kFormatScoped) return malformed("FORMAT");  // REQ-MSG-090
-  TMS_TRY(m.kind, read_kind(r));
+  TMS_TRY(m.kind, read_package_kind(r));
   TMS_TRY(m.name, read_text(r, kPackageNameWidth, CharSet::kAns, Emptiness::kRequired, "NAME"));
   TMS_TRY(m.vendor_id, read_text(r, kVendorIdWidth, CharSet::kAn, Emptiness::kRequired, "VENDOR_ID"));
   TMS_TRY(m.model_id, read_text(r, kModelIdWidth, CharSet::kAns, Emptiness::kRequired, "MODEL_ID"));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "codec/fields.h"
+#include "codec/reader.h"
 #include "common/bytes.h"
 #include "protocol/response_code.h"
 
@@ -105,6 +106,9 @@ struct SessionEnd {
   ResponseCode result = ResponseCode::kSuccess;
   bool operator==(const SessionEnd&) const = default;
 };
+
+// KIND: `A`, `M`, `P` or `D`, else malformed (01).
+Parsed<PackageKind> read_package_kind(Reader& r);
 
 // REQ-MSG-080: whether `a` comes before `b` in PKG_ANNOUNCE: (KIND, NAME) in octet order.
 bool announce_order(const InstalledPackage& a, const InstalledPackage& b);

@@ -29,20 +29,10 @@ Parsed<std::string> read_info_text(ByteView v, std::string_view field) {
   return std::string(v.begin(), v.end());
 }
 
-Parsed<PackageKind> read_kind(Reader& r) {
-  TMS_TRY(std::uint8_t k, r.u8("KIND"));
-  switch (k) {
-    case 'A': return PackageKind::kApplication;
-    case 'P': return PackageKind::kParameters;
-    case 'D': return PackageKind::kDataFile;
-    case 'M': return PackageKind::kMaster;
-    default: return malformed("KIND");
-  }
-}
 
 Parsed<InstalledPackage> read_package(Reader& r) {
   InstalledPackage p;
-  TMS_TRY(p.kind, read_kind(r));
+  TMS_TRY(p.kind, read_package_kind(r));
   TMS_TRY(p.name, read_text(r, kPackageNameWidth, CharSet::kAns, Emptiness::kRequired, "NAME"));
   TMS_TRY(p.version, r.u32("VERSION"));
   if (p.version == 0) return malformed("VERSION");
