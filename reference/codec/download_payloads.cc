@@ -29,6 +29,23 @@ bool unique_by(const std::vector<T>& items, Key key) {
 
 }  // namespace
 
+// KIND ‖ NAME ‖ VERSION (≥ 1: only installed packages, REQ-MSG-080), as PKG_ANNOUNCE entries and
+// TERM_INFO's PACKAGE and LAST_APPLY items carry it.
+Parsed<InstalledPackage> read_installed_package(Reader& r) {
+  InstalledPackage p;
+  TMS_TRY(p.kind, read_package_kind(r));
+  TMS_TRY(p.name, read_text(r, kPackageNameWidth, CharSet::kAns, Emptiness::kRequired, "NAME"));
+  TMS_TRY(p.version, r.u32("VERSION"));
+  if (p.version == 0) return malformed("VERSION");
+  return p;
+}
+
+void write_installed_package(Writer& w, const InstalledPackage& p) {
+  w.u8(static_cast<std::uint8_t>(p.kind));
+  write_text(w, p.name, kPackageNameWidth);
+  w.u32(p.version);
+}
+
 // KIND of PKG_ANNOUNCE, MANIFEST and TERM_INFO (REQ-MSG-080, REQ-MSG-090, REQ-MSG-121).
 Parsed<PackageKind> read_package_kind(Reader& r) {
   TMS_TRY(std::uint8_t k, r.u8("KIND"));
@@ -55,11 +72,7 @@ Parsed<PkgAnnounce> parse_pkg_announce(ByteView payload) {
   TMS_TRY(std::uint8_t count, r.u8("COUNT"));
   if (count > kMaxAnnounced) return malformed("COUNT");
   for (std::uint8_t i = 0; i < count; ++i) {
-    InstalledPackage p;
-    TMS_TRY(p.kind, read_package_kind(r));
-    TMS_TRY(p.name, read_text(r, kPackageNameWidth, CharSet::kAns, Emptiness::kRequired, "NAME"));
-    TMS_TRY(p.version, r.u32("VERSION"));
-    if (p.version == 0) return malformed("VERSION");  // REQ-MSG-080: only installed packages
+    TMS_TRY(InstalledPackage p, read_installed_package(r));
     // REQ-MSG-080: strictly ascending (KIND, NAME) octets, so one entry each and one order.
     if (!m.installed.empty() && !announce_order(m.installed.back(), p)) return malformed("ENTRY");
     m.installed.push_back(std::move(p));
@@ -72,11 +85,7 @@ Bytes serialize(const PkgAnnounce& m) {
   Writer w;
   w.u16(m.max_chunk);
   w.u8(static_cast<std::uint8_t>(m.installed.size()));
-  for (const InstalledPackage& p : m.installed) {
-    w.u8(static_cast<std::uint8_t>(p.kind));
-    write_text(w, p.name, kPackageNameWidth);
-    w.u32(p.version);
-  }
+  for (const InstalledPackage& p : m.installed) write_installed_package(w, p);
   return std::move(w).take();
 }
 

@@ -109,6 +109,8 @@ struct SessionEnd {
 
 // KIND: `A`, `M`, `P` or `D`, else malformed (01).
 Parsed<PackageKind> read_package_kind(Reader& r);
+Parsed<InstalledPackage> read_installed_package(Reader& r);
+void write_installed_package(Writer& w, const InstalledPackage& p);
 
 // REQ-MSG-080: whether `a` comes before `b` in PKG_ANNOUNCE: (KIND, NAME) in octet order.
 bool announce_order(const InstalledPackage& a, const InstalledPackage& b);

@@ -30,21 +30,6 @@ Parsed<std::string> read_info_text(ByteView v, std::string_view field) {
 }
 
 
-Parsed<InstalledPackage> read_package(Reader& r) {
-  InstalledPackage p;
-  TMS_TRY(p.kind, read_package_kind(r));
-  TMS_TRY(p.name, read_text(r, kPackageNameWidth, CharSet::kAns, Emptiness::kRequired, "NAME"));
-  TMS_TRY(p.version, r.u32("VERSION"));
-  if (p.version == 0) return malformed("VERSION");
-  return p;
-}
-
-void write_package(Writer& w, const InstalledPackage& p) {
-  w.u8(static_cast<std::uint8_t>(p.kind));
-  write_text(w, p.name, kPackageNameWidth);
-  w.u32(p.version);
-}
-
 bool same_package(const InstalledPackage& a, const InstalledPackage& b) {
   return a.kind == b.kind && a.name == b.name;
 }
@@ -95,7 +80,7 @@ class InfoBuilder {
       }
       case InfoTag::kPackage: {
         if (v.size() != kPackageItem) return malformed("PACKAGE");
-        TMS_TRY(InstalledPackage p, read_package(r));
+        TMS_TRY(InstalledPackage p, read_installed_package(r));
         // REQ-MSG-122: one item per (KIND, NAME); items are sorted, so a repeat is adjacent.
         if (!info_.packages.empty() && same_package(info_.packages.back(), p)) return malformed("PACKAGE");
         if (p.kind == PackageKind::kMaster && master_package_) return malformed("PACKAGE");  // one KIND M
@@ -106,7 +91,7 @@ class InfoBuilder {
       case InfoTag::kLastApply: {
         if (v.size() != kLastApplyItem) return malformed("LAST_APPLY");
         LastApply a;
-        TMS_TRY(a.package, read_package(r));
+        TMS_TRY(a.package, read_installed_package(r));
         TMS_TRY(a.result, read_response_code(r, "RESULT"));
         if (a.result != ResponseCode::kSuccess && a.result != ResponseCode::kIntegrityFailed &&
             a.result != ResponseCode::kApplyFailed) {
@@ -162,6 +147,11 @@ class InfoBuilder {
 
 
 }  // namespace
+
+std::uint32_t master_version_floor(std::uint32_t installed, const std::optional<MasterApp>& master) {
+  if (master && master->state != SwitchState::kSettled) return std::max(installed, master->other_version);
+  return installed;
+}
 
 std::string_view name(Bearer b) {
   switch (b) {
@@ -219,12 +209,12 @@ Bytes serialize(const TerminalInfo& m) {
   add(InfoTag::kTamper, [&] { Writer w; w.u8(m.tamper ? 0x01 : 0x00); return w; }());
   for (const InstalledPackage& p : m.packages) {
     Writer w;
-    write_package(w, p);
+    write_installed_package(w, p);
     add(InfoTag::kPackage, std::move(w));
   }
   for (const LastApply& a : m.last_apply) {
     Writer w;
-    write_package(w, a.package);
+    write_installed_package(w, a.package);
     write_response_code(w, a.result);
     add(InfoTag::kLastApply, std::move(w));
   }

@@ -94,6 +94,10 @@ struct TerminalInfo {
 
 std::string_view name(Bearer b);
 
+// REQ-DL-052: the version an offer of KIND M must exceed — the installed one, or, while a switch is
+// pending or after a fall-back, the version in the other slot if that is higher. Both roles use it.
+std::uint32_t master_version_floor(std::uint32_t installed, const std::optional<MasterApp>& master);
+
 // REQ-MSG-120 to REQ-MSG-122. Every failure is malformed (01).
 Parsed<TerminalInfo> parse_terminal_info(ByteView payload);
 // Items in the order REQ-MSG-120 prescribes, whatever the order of the vectors. The caller keeps

@@ -134,12 +134,9 @@ bool Session::installed_master_named(const std::string& name) {
 // REQ-DL-010: an offer must exceed the installed version; REQ-DL-052: for the master application
 // also a version waiting for the next start or one that failed to start.
 std::uint32_t Session::version_floor(const codec::Manifest& m) {
-  std::uint32_t floor = ports_.packages.installed_version(m.kind, m.name);
-  if (m.kind != codec::PackageKind::kMaster) return floor;
-  if (const auto master = ports_.packages.master_app(); master && master->state != codec::SwitchState::kSettled) {
-    floor = std::max(floor, master->other_version);
-  }
-  return floor;
+  const std::uint32_t installed = ports_.packages.installed_version(m.kind, m.name);
+  if (m.kind != codec::PackageKind::kMaster) return installed;
+  return codec::master_version_floor(installed, ports_.packages.master_app());
 }
 
 // REQ-DL-021: offers in order; the FIT first, then DATA pieces not held, each in increasing order.

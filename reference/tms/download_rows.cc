@@ -38,15 +38,6 @@ std::optional<Bytes> Session::open_envelope(ByteView body) {
 
 namespace {
 
-// REQ-DL-052: the version an offer of KIND M must exceed — also one waiting for the terminal's next
-// start, or one that failed to start there.
-std::uint32_t master_floor(std::uint32_t installed, const codec::TerminalInfo& report) {
-  if (report.master_app && report.master_app->state != codec::SwitchState::kSettled) {
-    return std::max(installed, report.master_app->other_version);
-  }
-  return installed;
-}
-
 // REQ-DL-011: newer than installed, for this vendor and model (and, FORMAT 0x02, this serial and
 // not expired), pieces the terminal accepts; the highest version per (KIND, NAME); at most 8, in
 // the interface's order. `valid_until_s`: the TMS's clock plus the freshness window (REQ-DL-065).
@@ -68,7 +59,7 @@ std::vector<codec::Offer> select_offers(const std::vector<codec::Offer>& candida
     std::uint32_t floor = it != installed.end() ? it->second : 0;
     if (m.kind == codec::PackageKind::kMaster) {
       if (master_name && m.name != *master_name) continue;  // REQ-DL-052: one master application
-      floor = master_floor(floor, report);                  // REQ-DL-052
+      floor = codec::master_version_floor(floor, report.master_app);  // REQ-DL-052
     }
     if (m.version <= floor) continue;  // REQ-DL-011
     // REQ-DL-011, REQ-TMS-027: another vendor's manifest is never offered, whatever its database says.
