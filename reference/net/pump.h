@@ -1,0 +1,107 @@
+// Moves octets between an Asio stream (a TCP socket or a serial port) and a connection driver: one
+// read outstanding at a time and none while a write is in flight, so a peer that does not read
+// makes this end stop reading rather than buffer (REQ-SRV-004); one timer at the driver's next
+// deadline. Only reference/net/ includes Asio.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <memory>
+
+#include <asio.hpp>
+
+#include "net/connection.h"
+#include "net/monotonic.h"
+
+namespace tmsproto::net {
+
+template <class Stream>
+class Pump : public std::enable_shared_from_this<Pump<Stream>> {
+ public:
+  // `done` runs once, after the stream is closed.
+  Pump(Stream stream, Connection& conn, std::function<void()> done)
+      : stream_(std::move(stream)), timer_(stream_.get_executor()), conn_(conn), done_(std::move(done)) {}
+
+  void start(Step first) { handle(std::move(first)); }
+
+  // Shutdown after the grace period: the driver ends the session as a timeout (REQ-SRV-005).
+  void expire() { handle(conn_.expire()); }
+
+  // Closes at once, whatever the session's state (the server is stopping for good).
+  void abandon() { close(); }
+
+  Stream& stream() { return stream_; }
+
+ private:
+  void handle(Step step) {
+    if (closed_) return;
+    if (step.close) closing_ = true;
+    if (!step.write.empty()) {
+      out_.insert(out_.end(), step.write.begin(), step.write.end());
+      if (!writing_) write();
+    }
+    if (closing_ && !writing_) return close();
+    arm_timer();
+    if (!writing_ && !reading_ && !closing_) read();  // REQ-SRV-004: never read while a write is in flight
+  }
+
+  void read() {
+    reading_ = true;
+    auto self = this->shared_from_this();
+    stream_.async_read_some(asio::buffer(buf_), [self](const asio::error_code& ec, std::size_t n) {
+      self->reading_ = false;
+      if (self->closed_) return;
+      if (ec) return self->handle(self->conn_.on_eof());  // REQ-FRAME-004
+      self->handle(self->conn_.on_read(ByteView(self->buf_.data(), n), monotonic_ms()));
+    });
+  }
+
+  void write() {
+    writing_ = true;
+    in_flight_ = std::move(out_);
+    out_.clear();
+    auto self = this->shared_from_this();
+    asio::async_write(stream_, asio::buffer(in_flight_), [self](const asio::error_code& ec, std::size_t) {
+      self->writing_ = false;
+      if (self->closed_) return;
+      if (ec) return self->handle(self->conn_.on_eof());
+      if (!self->out_.empty()) return self->write();
+      self->handle(Step{});
+    });
+  }
+
+  void arm_timer() {
+    auto deadline = conn_.next_deadline();
+    if (!deadline) return;
+    const std::int64_t wait = *deadline - monotonic_ms();
+    timer_.expires_after(std::chrono::milliseconds(wait > 0 ? wait : 0));
+    auto self = this->shared_from_this();
+    timer_.async_wait([self](const asio::error_code& ec) {
+      if (ec || self->closed_) return;  // cancelled: re-armed by the next step
+      self->handle(self->conn_.on_timer(monotonic_ms()));
+    });
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    asio::error_code ignored;
+    timer_.cancel();
+    stream_.close(ignored);
+    if (done_) done_();
+  }
+
+  Stream stream_;
+  asio::steady_timer timer_;
+  Connection& conn_;
+  std::function<void()> done_;
+  std::array<std::uint8_t, 4096> buf_{};
+  Bytes out_;
+  Bytes in_flight_;
+  bool reading_ = false;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace tmsproto::net
