@@ -3,7 +3,7 @@
 #include "net/connection.h"
 
 #include <gtest/gtest.h>
-#include <rapidcheck/gtest.h>
+#include <random>
 
 #include "codec/stream_framing.h"
 #include "sim/estate.h"
@@ -52,20 +52,28 @@ void exchange(Pair& p, Step first, Cut cut) {
   }
 }
 
-// REQ-FRAME-003: a session completes whatever the split of the stream into reads.
-RC_GTEST_PROP(Connection, AnHonestSessionCompletesWhateverTheSplitOfItsOctets, ()) {
-  sim::EstateOptions options;
-  options.seed = *rc::gen::inRange<std::uint64_t>(1, 1000);
-  options.with_operator = false;  // an unattended session: no PBKDF2 per case
-  options.packages = {sim::PackageSpec{codec::PackageKind::kApplication, "PAYAPP", 2, 5000, 1024, false}};
-  Pair p(sim::make_estate(options));
-  const auto sizes = *rc::gen::nonEmpty(rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(1, 3000)));
-  std::size_t i = 0;
-  exchange(p, p.term_conn.start(p.term.start(p.estate->command())), [&] { return sizes[i++ % sizes.size()]; });
-  RC_ASSERT(p.term.state() == terminal::State::T_DONE);
-  RC_ASSERT(p.server.state() == tms::State::S_DONE);
-  RC_ASSERT(p.term_conn.finished());
-  RC_ASSERT(p.server_conn.finished());
+// REQ-FRAME-003: a session completes whatever the split of the stream into reads: single
+// octets, whole writes, and reads of random sizes (a fixed-seed generator, so a failure repeats).
+TEST(Connection, AnHonestSessionCompletesWhateverTheSplitOfItsOctets) {
+  std::mt19937 gen(20261202);
+  for (std::size_t pattern = 0; pattern < 10; ++pattern) {
+    sim::EstateOptions options;
+    options.seed = pattern + 1;
+    options.with_operator = false;
+    options.packages = {sim::PackageSpec{codec::PackageKind::kApplication, "PAYAPP", 2, 5000, 1024, false}};
+    Pair p(sim::make_estate(options));
+    std::uniform_int_distribution<std::size_t> size(1, 3000);
+    auto cut = [&]() -> std::size_t {
+      if (pattern == 0) return 1;
+      if (pattern == 1) return 1 << 20;
+      return size(gen);
+    };
+    exchange(p, p.term_conn.start(p.term.start(p.estate->command())), cut);
+    EXPECT_EQ(p.term.state(), terminal::State::T_DONE) << "pattern " << pattern;
+    EXPECT_EQ(p.server.state(), tms::State::S_DONE) << "pattern " << pattern;
+    EXPECT_TRUE(p.term_conn.finished());
+    EXPECT_TRUE(p.server_conn.finished());
+  }
 }
 
 TEST(Connection, AnHonestSessionCompletesOverSerialLinks) {
