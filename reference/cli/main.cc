@@ -1,7 +1,6 @@
-// tmsproto: the command-line face of the reference implementation.
-#include <array>
+// tmsproto: the command-line face of the reference implementation, on CLI11.
 #include <cstdio>
-#include <string_view>
+#include <string>
 #include <vector>
 
 #include "cli/command.h"
@@ -11,56 +10,52 @@ namespace tmsproto::cli {
 int vectors_command(std::span<const std::string_view> args);   // cli/vectors_command.cc
 int simulate_command(std::span<const std::string_view> args);  // cli/simulate_command.cc
 
-namespace {
-
-constexpr std::string_view kSummary =
-    "tmsproto — reference implementation of the POS-terminal / TMS remote key and software download\n"
-    "protocol of CN102013982A, as specified in spec/.";
-
-// Subcommands register here; each lives in its own file under cli/.
-constexpr std::array<Command, 2> kCommands{{
-    {"simulate", "[--profile legacy|tdes|aes|aes256] [--transaction program|key] [--seed N]",
-     "run an honest terminal and TMS in memory and print the exchange field by field", simulate_command},
-    {"vectors", "check FILE|DIR...", "check published known-answer vector files (vectors/README.md)",
-     vectors_command},
-}};
-
-void print_help(std::FILE* out) {
-  std::fprintf(out, "%.*s\n\nUsage:\n  tmsproto --version\n  tmsproto --help\n",
-               static_cast<int>(kSummary.size()), kSummary.data());
-  for (const Command& c : kCommands) {
-    std::fprintf(out, "  tmsproto %.*s %.*s\n      %.*s\n", static_cast<int>(c.name.size()),
-                 c.name.data(), static_cast<int>(c.usage.size()), c.usage.data(),
-                 static_cast<int>(c.summary.size()), c.summary.data());
-  }
+void add_passthrough(CLI::App& app, Chosen& chosen, const char* name, const char* summary, CommandFn fn) {
+  CLI::App* sub = app.add_subcommand(name, summary);
+  sub->prefix_command();  // every argument after the name belongs to the command's own parser
+  sub->set_help_flag();   // ... --help included
+  sub->callback([sub, &chosen, fn] {
+    chosen.run = [sub, fn] {
+      const std::vector<std::string> rest = sub->remaining();
+      const std::vector<std::string_view> args(rest.begin(), rest.end());
+      return fn(args);
+    };
+  });
 }
 
-int run(std::span<const std::string_view> args) {
-  if (args.empty()) {
-    print_help(stderr);
-    return 2;
-  }
-  const std::string_view first = args.front();
-  if (first == "--version") {
-    std::printf("tmsproto %s\n", TMSPROTO_VERSION);
-    return 0;
-  }
-  if (first == "--help" || first == "-h" || first == "help") {
-    print_help(stdout);
-    return 0;
-  }
-  for (const Command& c : kCommands) {
-    if (c.name == first) return c.run(args.subspan(1));
-  }
-  std::fprintf(stderr, "tmsproto: unknown command '%.*s' (try --help)\n",
-               static_cast<int>(first.size()), first.data());
-  return 2;
+void add_simulate(CLI::App& app, Chosen& chosen) {
+  add_passthrough(app, chosen, "simulate",
+                  "run an honest terminal and TMS in memory and print the exchange field by field "
+                  "([--profile legacy|tdes|aes|aes256] [--transaction program|key] [--seed N])",
+                  simulate_command);
 }
 
-}  // namespace
+void add_vectors(CLI::App& app, Chosen& chosen) {
+  add_passthrough(app, chosen, "vectors", "check published known-answer vector files (vectors check FILE|DIR...)",
+                  vectors_command);
+}
+
 }  // namespace tmsproto::cli
 
 int main(int argc, char** argv) {
-  std::vector<std::string_view> args(argv + 1, argv + argc);
-  return tmsproto::cli::run(args);
+  using namespace tmsproto::cli;
+  CLI::App app(
+      "tmsproto — reference implementation of the POS-terminal / TMS remote key and software download\n"
+      "protocol of CN102013982A, as specified in spec/.",
+      "tmsproto");
+  app.set_version_flag("--version", std::string("tmsproto ") + TMSPROTO_VERSION);
+  app.require_subcommand(1);
+  app.failure_message([](const CLI::App* a, const CLI::Error& e) {
+    return a->get_name() + ": " + e.what() + " (try --help)\n";
+  });
+  Chosen chosen;
+  add_simulate(app, chosen);
+  add_vectors(app, chosen);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;  // --help and --version are successes; any other is a usage error
+  }
+  return chosen.run ? chosen.run() : 2;
 }
