@@ -4,6 +4,9 @@
 #include <vector>
 
 #include "cli/command.h"
+#if TMSPROTO_EDGE
+#include "app/commands.h"
+#endif
 
 namespace tmsproto::cli {
 
@@ -51,6 +54,13 @@ int main(int argc, char** argv) {
   Chosen chosen;
   add_simulate(app, chosen);
   add_vectors(app, chosen);
+#if TMSPROTO_EDGE
+  tmsproto::app::add_serve_command(app, chosen);
+  tmsproto::app::add_terminal_commands(app, chosen);
+  tmsproto::app::add_tms_commands(app, chosen);
+  tmsproto::app::add_vendor_commands(app, chosen);
+  tmsproto::app::add_demo_command(app, chosen);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

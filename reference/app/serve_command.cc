@@ -1,0 +1,94 @@
+// `tmsproto serve`: the reference TMS (spec/14-server.md) on the store in --state DIR, with the
+// vendors' databases the store names, over TCP (REQ-FRAME-005) or a serial line.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "app/args.h"
+#include "app/commands.h"
+#include "crypto/random.h"
+#include "net/monotonic.h"
+#include "net/server.h"
+#include "store/tms_store.h"
+#include "vendor/adapter_directory.h"
+
+namespace tmsproto::app {
+namespace {
+
+struct ServeArgs {
+  std::string state;
+  std::string listen = "127.0.0.1:7700";  // REQ-FRAME-005: 7700 by default
+  std::string serial;
+  std::size_t max_connections = 1024;
+  double grace_s = 10;
+  double response_s = 30;
+  double session_s = 600;
+  std::int64_t freshness_s = 300;
+  std::string log;
+};
+
+int serve(const ServeArgs& a) {
+  const auto where = parse_host_port(a.listen);
+  if (!where) return fail("serve", "--listen takes HOST:PORT, not '" + a.listen + "'");
+  if (a.grace_s < 0 || a.response_s <= 0 || a.session_s <= 0) return fail("serve", "timeouts must be positive");
+
+  crypto::OsRandom rng;
+  auto store = store::TmsStore::open(a.state, rng);
+  if (!store.ok()) return fail("serve", store.error().message);
+  auto vendors = (*store)->vendors();
+  if (!vendors.ok()) return fail("serve", vendors.error().message);
+  vendor::AdapterDirectory directory;
+  for (const auto& v : *vendors) {
+    auto added = directory.configure(v.vendor_id, v.adapter);  // REQ-TMS-020: one database per vendor
+    if (!added.ok()) return fail("serve", "vendor " + v.vendor_id + ": " + added.error());
+  }
+
+  std::ofstream file;
+  if (!a.log.empty()) {
+    file.open(a.log, std::ios::app);
+    if (!file) return fail("serve", "cannot open log file " + a.log);
+  }
+  net::SessionLog log(a.log.empty() ? std::cerr : file);
+
+  tms::Config config;
+  config.freshness_window_s = a.freshness_s;  // REQ-HS-012
+  net::SystemClock clock;
+  store::TmsStore& s = **store;
+  const tms::Ports ports{clock, rng, s.registry(), s.custody(), s.replay(), directory, s.audit(), s.reports()};
+
+  net::ServerOptions options;
+  options.address = where->host;
+  options.port = where->port;
+  options.serial_device = a.serial;
+  options.max_connections = a.max_connections;
+  options.grace_ms = static_cast<std::int64_t>(a.grace_s * 1000);
+  options.timing.response_ms = static_cast<std::int64_t>(a.response_s * 1000);
+  options.timing.session_ms = static_cast<std::int64_t>(a.session_s * 1000);
+  net::Server server(config, ports, log, options);
+  auto bound = server.open();
+  if (!bound.ok()) return fail("serve", bound.error());
+  server.run();
+  return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, cli::Chosen& chosen) {
+  auto a = std::make_shared<ServeArgs>();
+  auto* c = app.add_subcommand("serve", "run the TMS: serve terminals over TCP or a serial line until SIGTERM");
+  c->add_option("--state", a->state, "the TMS's state directory (tms init made it)")->required();
+  c->add_option("--listen", a->listen, "HOST:PORT to listen on; port 0 picks a free one (127.0.0.1:7700)");
+  c->add_option("--serial", a->serial, "serve this serial line instead of TCP, one terminal after another");
+  c->add_option("--max-connections", a->max_connections, "connections at once; more are closed at once (1024)")
+      ->check(CLI::Range(1, 1 << 20));
+  c->add_option("--grace", a->grace_s, "seconds open sessions get to end after SIGTERM (10)");
+  c->add_option("--response-timeout", a->response_s, "T_RESPONSE in seconds (30)");
+  c->add_option("--session-timeout", a->session_s, "T_SESSION in seconds (600)");
+  c->add_option("--freshness-window", a->freshness_s, "seconds a T_TIME may differ from this clock (300)")
+      ->check(CLI::Range(1, 86400));
+  c->add_option("--log", a->log, "append the JSON-lines log to this file instead of stderr");
+  c->callback([&chosen, a] { chosen.run = [a] { return serve(*a); }; });
+}
+
+}  // namespace tmsproto::app
