@@ -17,7 +17,7 @@ std::string name_of(const codec::Identity& id) { return id.vendor_id + "/" + id.
 // The identity fields as HS_REQUEST carries them: 1..width printable characters, no space (the
 // wire's fill), so that every registered name can be presented by a terminal (REQ-MSG-010).
 Result<void, StoreError> check_text(std::string_view what, const std::string& value, std::size_t width) {
-  if (value.empty() || value.size() > width) {
+  if (value.empty() || value.size() > width) {  // REQ-STORE-013
     return fail(StoreError{std::string(what) + " \"" + value + "\": 1 to " + std::to_string(width) + " characters"});
   }
   for (char ch : value) {

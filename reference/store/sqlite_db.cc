@@ -116,13 +116,14 @@ Result<void, StoreError> Db::exec(std::string_view sql) {
 }
 
 StoreError Db::error(std::string_view what) const {
+  // REQ-STORE-011: one line; SQLite's messages name tables and constraints, never bound values.
   std::string message = "tms.db: " + std::string(what) + ": ";
   message += db_ ? sqlite3_errmsg(db_) : "out of memory";
   return StoreError{std::move(message)};
 }
 
 Result<Transaction, StoreError> Transaction::begin(Db& db) {
-  auto r = db.exec("BEGIN IMMEDIATE");
+  auto r = db.exec("BEGIN IMMEDIATE");  // REQ-STORE-002: take the write lock now, or wait for it
   if (!r.ok()) return fail(r.error());
   return Transaction(db);
 }

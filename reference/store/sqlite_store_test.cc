@@ -146,9 +146,9 @@ TEST(SqliteStore, DecoySaltIsTheSameAfterARestart) {
   EXPECT_EQ(s->registry().operator_record("VEND0001", "GHOST1", TransCode::kKeyDownload).salt, before);
 }
 
-// REQ-STORE-004: with terminals of every profile, key sets and operators registered, no DMK, no
-// key-set key and no operator verifier appears in tms.db (or its WAL) in binary, lower- or
-// upper-case hex.
+// REQ-STORE-004, REQ-STORE-001: with terminals of every profile, key sets and operators
+// registered, no DMK, no key-set key, no operator verifier and not the storage key itself appears
+// in tms.db (or its WAL) in binary, lower- or upper-case hex.
 TEST(SqliteStore, NoKeyIsInTheDatabaseFileInClear) {
   TempDir dir;
   crypto::DeterministicRandom rng(4);
@@ -183,6 +183,8 @@ TEST(SqliteStore, NoKeyIsInTheDatabaseFileInClear) {
     }
   }
   ASSERT_EQ(secrets.size(), 4u + 2u + 5u);
+  secrets.push_back(read_file(dir.path() / "storage.key"));
+  ASSERT_EQ(secrets.back().size(), 32u);
   // Read while nothing is open, and every file SQLite may have left.
   Bytes file;
   for (const char* name : {"tms.db", "tms.db-wal", "tms.db-shm"}) {

@@ -19,7 +19,7 @@ constexpr std::size_t kKeyCheckLength = 16;
 Result<void, StoreError> configure(Db& db) {
   // The first statement that reads the file: a file that is not SQLite fails here.
   auto wal = db.exec("PRAGMA journal_mode = WAL");
-  if (!wal.ok()) return fail(StoreError{wal.error().message + " (is tms.db a tmsproto store?)"});
+  if (!wal.ok()) return fail(StoreError{wal.error().message + " (is tms.db a tmsproto store?)"});  // REQ-STORE-006
   if (auto r = db.exec("PRAGMA synchronous = FULL"); !r.ok()) return r;
   return db.exec("PRAGMA foreign_keys = ON");
 }
@@ -52,7 +52,7 @@ Result<std::unique_ptr<TmsStore>, StoreError> TmsStore::open(const std::filesyst
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return fail(StoreError{dir.string() + ": cannot create: " + ec.message()});
-  const std::filesystem::path db_file = dir / "tms.db";
+  const std::filesystem::path db_file = dir / "tms.db";  // REQ-STORE-001: all state here, the key beside it
   const bool db_existed = std::filesystem::exists(db_file, ec);
   // REQ-STORE-003: the key first, so a database is never created without one.
   auto key = load_storage_key(dir / "storage.key", !db_existed, rng);
@@ -66,7 +66,7 @@ Result<std::unique_ptr<TmsStore>, StoreError> TmsStore::open(const std::filesyst
   if (auto r = check_storage_key(*db, key->view()); !r.ok()) return fail(r.error());
 
   StoreContext c{std::move(db).value(), std::move(key).value(), {}, {}, options};
-  // REQ-OPR-007, REQ-KEY-001: the estate's two keys follow from storage.key, so the store has
+  // REQ-STORE-012, REQ-OPR-007, REQ-KEY-001: the estate's two keys follow from storage.key, so the store has
   // one secret to keep and the decoy salts stay the same across restarts.
   auto decoy = derive_store_key(c.storage_key.view(), "OPV DECOY", "");
   auto fingerprint = derive_store_key(c.storage_key.view(), "DMK FINGERPRINT", "");
