@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iterator>
@@ -153,6 +155,15 @@ TEST(SqliteStore, NoKeyIsInTheDatabaseFileInClear) {
   TempDir dir;
   crypto::DeterministicRandom rng(4);
   std::vector<Bytes> secrets;
+  Bytes file;
+  const auto read_store_files = [&] {
+    for (const char* name : {"tms.db", "tms.db-wal", "tms.db-shm"}) {
+      if (fs::exists(dir.path() / name)) {
+        const Bytes b = read_file(dir.path() / name);
+        file.insert(file.end(), b.begin(), b.end());
+      }
+    }
+  };
   {
     auto s = open_ok(dir.path(), rng);
     int n = 0;
@@ -181,18 +192,12 @@ TEST(SqliteStore, NoKeyIsInTheDatabaseFileInClear) {
       ASSERT_TRUE(clear.ok());
       secrets.push_back(Bytes(clear->view().begin(), clear->view().end()));
     }
+    read_store_files();  // while open: the WAL holds the latest pages
   }
   ASSERT_EQ(secrets.size(), 4u + 2u + 5u);
   secrets.push_back(read_file(dir.path() / "storage.key"));
   ASSERT_EQ(secrets.back().size(), 32u);
-  // Read while nothing is open, and every file SQLite may have left.
-  Bytes file;
-  for (const char* name : {"tms.db", "tms.db-wal", "tms.db-shm"}) {
-    if (fs::exists(dir.path() / name)) {
-      const Bytes b = read_file(dir.path() / name);
-      file.insert(file.end(), b.begin(), b.end());
-    }
-  }
+  read_store_files();  // and after, checkpointed into tms.db
   ASSERT_GT(file.size(), 4096u);
   for (const Bytes& secret : secrets) {
     EXPECT_FALSE(contains(file, secret)) << "a key in binary";
@@ -201,8 +206,8 @@ TEST(SqliteStore, NoKeyIsInTheDatabaseFileInClear) {
   }
 }
 
-// REQ-STORE-004: a key block moved into another terminal's row, or altered, does not unwrap: the
-// custody answers 96 rather than serve with it.
+// REQ-STORE-004: a key block moved into another terminal's or operator's row does not unwrap: the
+// custody answers 96 rather than serve with it, and the operator has no verifier to pass.
 TEST(SqliteStore, KeyBlockMovedToAnotherRowDoesNotUnwrap) {
   TempDir dir;
   crypto::DeterministicRandom rng(5);
@@ -218,6 +223,15 @@ TEST(SqliteStore, KeyBlockMovedToAnotherRowDoesNotUnwrap) {
   EXPECT_TRUE(s->custody().issue_dwk(kTerminal, Profile::kAes128, binding, kTData, kSData, rng).ok());
   EXPECT_EQ(s->custody().issue_dwk(other, Profile::kAes128, binding, kTData, kSData, rng).error(),
             ResponseCode::kInternalError);
+  // The same for an operator's verifier: the moved one is not used, so the check cannot pass.
+  ASSERT_TRUE(s->enrol_operator("VEND0001", "OPER01", ascii("pw-1")).ok());
+  ASSERT_TRUE(s->enrol_operator("VEND0001", "OPER02", ascii("pw-2")).ok());
+  ASSERT_EQ(raw_sql(dir.path() / "tms.db",
+                    "UPDATE operators SET opv_block = (SELECT opv_block FROM operators WHERE operator_id = 'OPER01')"
+                    " WHERE operator_id = 'OPER02'"),
+            "");
+  EXPECT_TRUE(s->registry().operator_record("VEND0001", "OPER01", TransCode::kKeyDownload).opv.has_value());
+  EXPECT_FALSE(s->registry().operator_record("VEND0001", "OPER02", TransCode::kKeyDownload).opv.has_value());
 }
 
 // The DMK the fixture writer drew for VEND0001/POS-X1/SN1 (AES-128); printed when it writes.
@@ -298,6 +312,33 @@ TEST(SqliteStore, TwoStoresOnOneDirectorySeeEachOthersWrites) {
   EXPECT_TRUE(profile::recover_dwk(Profile::kAes128, dmk.view(), issued->dwk1, binding).ok());
   EXPECT_EQ(serve->replay().remember(kTerminal, kRand, 2000, 1000), tms::ReplayVerdict::kFresh);
   EXPECT_EQ(provisioning->replay().remember(kTerminal, kRand, 2000, 1001), tms::ReplayVerdict::kSeen);
+}
+
+// REQ-STORE-002, REQ-STORE-007: another process (a provisioning command) registers a terminal
+// while this one holds the store open (as `serve` does); this one serves it at its next call.
+TEST(SqliteStore, TerminalRegisteredByAnotherProcessIsServedWithoutRestart) {
+  TempDir dir;
+  crypto::DeterministicRandom rng(17);
+  auto serve = open_ok(dir.path(), rng);
+  EXPECT_EQ(serve->replay().remember(kTerminal, kRand, 2000, 1000), tms::ReplayVerdict::kFresh);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    crypto::DeterministicRandom child_rng(18);
+    auto s = TmsStore::open(dir.path(), child_rng, fast_options());
+    bool ok = s.ok() && (*s)->register_vendor("VEND0001", vendor_key(), "dir:/v").ok() &&
+              (*s)->register_model("VEND0001", "POS-X1").ok() &&
+              (*s)->register_terminal({kTerminal, Profile::kAes256, false, true}).ok() &&
+              (*s)->replay().remember(kTerminal, kRand, 2000, 1001) == tms::ReplayVerdict::kSeen;
+    ::_exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  auto found = serve->registry().lookup(kTerminal);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ((*found)->profile, Profile::kAes256);
+  EXPECT_TRUE(serve->registry().unattended_allowed(kTerminal));
 }
 
 // REQ-STORE-003: storage.key is created on first open with mode 0600 and 32 octets; a wider mode,

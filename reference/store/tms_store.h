@@ -77,6 +77,8 @@ struct AuditRow {
   tms::AuditRecord record;
 };
 
+// One connection to tms.db: use a TmsStore (and its ports) from one thread at a time. Processes
+// share a store by each opening it.
 class TmsStore {
  public:
   // Opens or creates the store in `dir` (created if absent). `rng` draws storage.key, DMKs, key-set
