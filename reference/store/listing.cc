@@ -89,6 +89,16 @@ Result<std::vector<OperatorRow>, StoreError> TmsStore::operators() {
   return finish(s, std::move(rows));
 }
 
+Result<std::string, StoreError> TmsStore::key_set_definition(const codec::Identity& id, const std::string& key_set_id) {
+  Stmt s(impl_->c.db,
+         "SELECT definition FROM key_sets WHERE vendor_id = ? AND model_id = ? AND serial_no = ? AND key_set_id = ?");
+  s.bind(1, id.vendor_id).bind(2, id.model_id).bind(3, id.serial_no).bind(4, key_set_id);
+  if (s.step()) return s.text(0);
+  if (s.error()) return fail(*s.error());
+  return fail(StoreError{"key set " + key_set_id + " is not registered for " + id.vendor_id + "/" + id.model_id + "/" +
+                         id.serial_no});
+}
+
 Result<std::vector<ReportRow>, StoreError> TmsStore::report_history(const codec::Identity& id) {
   Stmt s(impl_->c.db,
          "SELECT received_s, term_info FROM reports WHERE vendor_id = ? AND model_id = ? AND serial_no = ? ORDER BY seq");

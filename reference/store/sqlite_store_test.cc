@@ -485,6 +485,48 @@ TEST(SqliteStore, ProvisioningChecksItsInput) {
   EXPECT_TRUE(s->terminals()->empty());
 }
 
+// REQ-STORE-003: two processes opening one new directory at once end with one storage.key, and
+// both open the store with it.
+TEST(SqliteStore, TwoFirstOpensAtOnceShareOneStorageKey) {
+  TempDir dir;
+  pid_t children[2] = {};
+  for (int i = 0; i < 2; ++i) {
+    children[i] = ::fork();
+    ASSERT_GE(children[i], 0);
+    if (children[i] == 0) {
+      crypto::DeterministicRandom child_rng(static_cast<std::uint64_t>(100 + i));
+      auto s = TmsStore::open(dir.path(), child_rng, fast_options());
+      bool ok = s.ok() && (*s)->replay().remember(kTerminal, {std::uint8_t(i)}, 2000, 1000) == tms::ReplayVerdict::kFresh;
+      ::_exit(ok ? 0 : 1);
+    }
+  }
+  for (pid_t child : children) {
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  crypto::DeterministicRandom rng(19);
+  auto s = open_ok(dir.path(), rng);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->replay().remember(kTerminal, {0}, 2000, 1001), tms::ReplayVerdict::kSeen);
+  EXPECT_EQ(s->replay().remember(kTerminal, {1}, 2000, 1001), tms::ReplayVerdict::kSeen);
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << entry.path();
+  }
+}
+
+// REQ-KEY-025: the key-set definition is kept as given, for the terminal's slot table.
+TEST(SqliteStore, KeySetDefinitionIsKeptAsGiven) {
+  TempDir dir;
+  crypto::DeterministicRandom rng(20);
+  auto s = open_ok(dir.path(), rng);
+  provision(*s, kTerminal);
+  const std::string json = sim::key_set_definition_for(Profile::kAes128, 4, "TMK00001");
+  ASSERT_TRUE(s->add_key_set(kTerminal, json).ok());
+  EXPECT_EQ(*s->key_set_definition(kTerminal, "TMK00001"), json);
+  EXPECT_FALSE(s->key_set_definition(kTerminal, "OTHER001").ok());
+}
+
 // A RandomSource that gives the same octets every time: every DMK it draws is the same key.
 class StuckRandom final : public crypto::RandomSource {
  public:

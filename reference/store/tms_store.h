@@ -114,6 +114,9 @@ class TmsStore {
   Result<std::vector<ModelRow>, StoreError> models();
   Result<std::vector<TerminalRow>, StoreError> terminals();
   Result<std::vector<OperatorRow>, StoreError> operators();
+  // The key-set definition a key set was registered from, as it was given (REQ-KEY-025: the
+  // terminal's slot table comes from the same text).
+  Result<std::string, StoreError> key_set_definition(const codec::Identity& id, const std::string& key_set_id);
   Result<std::optional<ReportRow>, StoreError> latest_report(const codec::Identity& id);
   Result<std::vector<ReportRow>, StoreError> report_history(const codec::Identity& id);  // oldest first
   Result<std::vector<AuditRow>, StoreError> audit_log();                                // oldest first
