@@ -104,9 +104,7 @@ Result<int, StoreError> schema_version(Db& db) {
   return static_cast<int>(*v);
 }
 
-Result<void, StoreError> migrate(Db& db, int target) {
-  auto tx = Transaction::begin(db);  // one process migrates; the other then sees the new version
-  if (!tx.ok()) return fail(tx.error());
+Result<bool, StoreError> inspect(Db& db) {
   auto app = pragma(db, "application_id");
   auto version = pragma(db, "user_version");
   auto objects = [&]() -> Result<std::int64_t, StoreError> {
@@ -126,12 +124,22 @@ Result<void, StoreError> migrate(Db& db, int target) {
     return fail(StoreError{"tms.db: schema version " + std::to_string(*version) + " is newer than this program's " +
                            std::to_string(kSchemaVersion) + "; upgrade tmsproto"});
   }
-  if (fresh) {
+  return fresh;
+}
+
+Result<void, StoreError> migrate(Db& db, int target) {
+  auto tx = Transaction::begin(db);  // one process migrates; the other then sees the new version
+  if (!tx.ok()) return fail(tx.error());
+  auto fresh = inspect(db);  // again, under the write lock: another process may have migrated
+  if (!fresh.ok()) return fail(fresh.error());
+  auto version = schema_version(db);
+  if (!version.ok()) return fail(version.error());
+  if (*fresh) {
     auto r = db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
     if (!r.ok()) return r;
   }
   // REQ-STORE-005: each step once, in order, recorded in the same transaction as its effect.
-  for (int v = static_cast<int>(*version); v < target; ++v) {
+  for (int v = *version; v < target; ++v) {
     auto r = db.exec(kMigrations[static_cast<std::size_t>(v)]);
     if (!r.ok()) return r;
     r = db.exec("PRAGMA user_version = " + std::to_string(v + 1));

@@ -13,6 +13,10 @@ namespace tmsproto::store {
 inline constexpr int kSchemaVersion = 2;
 inline constexpr std::int64_t kApplicationId = 0x544D5350;  // "TMSP"
 
+// Whether `db` is a new, empty file (true) or a tmsproto store this program can open (false);
+// otherwise the one-line reason it is neither. Only reads.
+Result<bool, StoreError> inspect(Db& db);
+
 // Brings `db` to `target` (1..kSchemaVersion) in one transaction, or refuses a file that is not a
 // tmsproto store or is newer than this program. A fresh, empty file is version 0.
 Result<void, StoreError> migrate(Db& db, int target = kSchemaVersion);

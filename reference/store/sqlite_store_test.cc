@@ -392,7 +392,9 @@ TEST(SqliteStore, ForeignOrNewerDatabaseIsRefusedWithAClearError) {
     (void)open_ok(dir.path(), rng);
     fs::remove(dir.path() / "tms.db");
     ASSERT_EQ(raw_sql(dir.path() / "tms.db", "CREATE TABLE recipes(name TEXT)"), "");
+    const Bytes before = read_file(dir.path() / "tms.db");
     EXPECT_NE(open_error(dir.path(), rng).find("not a tmsproto store"), std::string::npos);
+    EXPECT_EQ(read_file(dir.path() / "tms.db"), before);
   }
   {
     TempDir dir;

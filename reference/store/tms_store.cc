@@ -17,9 +17,8 @@ constexpr std::size_t kKeyCheckLength = 16;
 // (REQ-STORE-002); FULL sync so that a committed replay entry or lock survives a power cut, not
 // only a crash of the process (REQ-STORE-008); foreign keys so that no row names what is not there.
 Result<void, StoreError> configure(Db& db) {
-  // The first statement that reads the file: a file that is not SQLite fails here.
   auto wal = db.exec("PRAGMA journal_mode = WAL");
-  if (!wal.ok()) return fail(StoreError{wal.error().message + " (is tms.db a tmsproto store?)"});  // REQ-STORE-006
+  if (!wal.ok()) return wal;
   if (auto r = db.exec("PRAGMA synchronous = FULL"); !r.ok()) return r;
   return db.exec("PRAGMA foreign_keys = ON");
 }
@@ -59,6 +58,12 @@ Result<std::unique_ptr<TmsStore>, StoreError> TmsStore::open(const std::filesyst
   if (!key.ok()) return fail(key.error());
   auto db = Db::open(db_file);
   if (!db.ok()) return fail(db.error());
+  // REQ-STORE-006: look before touching: switching a foreign file to WAL would already change it.
+  if (auto r = inspect(*db); !r.ok()) {
+    return fail(StoreError{r.error().message + (r.error().message.find("not a database") != std::string::npos
+                                                    ? " (tms.db is not a SQLite database)"
+                                                    : "")});
+  }
   if (auto r = configure(*db); !r.ok()) return fail(r.error());
   const int target = options.schema_version == 0 ? kSchemaVersion : options.schema_version;
   if (target < 1 || target > kSchemaVersion) return fail(StoreError{"schema version out of range"});
