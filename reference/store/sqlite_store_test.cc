@@ -404,6 +404,25 @@ TEST(SqliteStore, ForeignOrNewerDatabaseIsRefusedWithAClearError) {
   }
 }
 
+// REQ-STORE-008, REQ-HS-019: a store that cannot answer fails closed: the replay cache says
+// "full" (96), never "fresh"; the registry and the reports answer 96.
+TEST(SqliteStore, BrokenDatabaseFailsClosed) {
+  TempDir dir;
+  crypto::DeterministicRandom rng(21);
+  auto s = open_ok(dir.path(), rng);
+  provision(*s, kTerminal);
+  ASSERT_EQ(raw_sql(dir.path() / "tms.db", "DROP TABLE replay; DROP TABLE reports; DROP TABLE key_set_slots;"
+                                           " DROP TABLE key_sets; DROP TABLE terminals"),
+            "");
+  EXPECT_EQ(s->replay().remember(kTerminal, kRand, 2000, 1000), tms::ReplayVerdict::kFull);
+  EXPECT_EQ(s->reports().record(kTerminal, codec::TerminalInfo{}, 1000).error(), ResponseCode::kInternalError);
+  EXPECT_EQ(s->registry().lookup(kTerminal).error(), ResponseCode::kInternalError);
+  EXPECT_FALSE(s->registry().unattended_allowed(kTerminal));
+  const auto binding = profile::session_binding(Bytes{1});
+  EXPECT_EQ(s->custody().issue_dwk(kTerminal, Profile::kAes128, binding, kTData, kSData, rng).error(),
+            ResponseCode::kInternalError);
+}
+
 // REQ-STORE-009: the database itself refuses to change or remove an audit record.
 TEST(SqliteStore, AuditLogRefusesUpdateAndDelete) {
   TempDir dir;
