@@ -95,5 +95,32 @@ TEST(StoreSession, KeyDownloadIsServedFromTheStoreBeforeAndAfterARestart) {
   EXPECT_EQ(audit->back().record.trans, TransCode::kKeyDownload);
 }
 
+// REQ-DL-042, REQ-STORE-007: a program download served from the store keeps the terminal's report
+// (TERM_INFO) as its latest, and the audit record names the vendor database that served it.
+TEST(StoreSession, ProgramDownloadKeepsTheTerminalsReport) {
+  TempDir dir;
+  sim::EstateOptions options;
+  options.trans = TransCode::kProgramDownload;
+  auto e = sim::make_estate(options);
+  crypto::DeterministicRandom store_rng(32);
+  StoreOptions store_options;
+  store_options.enrolment_iterations = codec::kMinOpvIterations;
+  auto store = TmsStore::open(dir.path(), store_rng, store_options);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  provision(*e, **store);
+  const Outcome outcome = run(*e, **store, e->tms_rng);
+  EXPECT_EQ(outcome.tms_state, tms::State::S_DONE);
+  EXPECT_EQ(outcome.terminal_state, terminal::State::T_DONE);
+  auto latest = (*store)->latest_report(e->terminal_config.id);
+  ASSERT_TRUE(latest.ok());
+  ASSERT_TRUE(latest->has_value());
+  EXPECT_EQ((*latest)->report.hardware_id, e->device.device.hardware_id);
+  auto audit = (*store)->audit_log();
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->size(), 1u);
+  EXPECT_EQ(audit->front().record.served_by, e->terminal_config.id.vendor_id);
+  EXPECT_FALSE(audit->front().record.offered.empty());
+}
+
 }  // namespace
 }  // namespace tmsproto::store
