@@ -34,7 +34,8 @@ inline StoreOptions fast_options() {
   return o;
 }
 
-inline std::unique_ptr<TmsStore> open_ok(const std::filesystem::path& dir, crypto::RandomSource& rng, StoreOptions o = fast_options()) {
+inline std::unique_ptr<TmsStore> open_ok(const std::filesystem::path& dir, crypto::RandomSource& rng,
+                                         StoreOptions o = fast_options()) {
   auto s = TmsStore::open(dir, rng, o);
   EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
   return s.ok() ? std::move(s).value() : nullptr;
@@ -66,7 +67,9 @@ inline Bytes read_file(const std::filesystem::path& f) {
   return Bytes(std::istreambuf_iterator<char>(in), {});
 }
 
-inline void write_file(const std::filesystem::path& f, const std::string& text) { std::ofstream(f, std::ios::binary) << text; }
+inline void write_file(const std::filesystem::path& f, const std::string& text) {
+  std::ofstream(f, std::ios::binary) << text;
+}
 
 // Runs SQL on tms.db through SQLite directly, as an intruder or another tool would; its error or "".
 inline std::string raw_sql(const std::filesystem::path& db_file, const std::string& sql) {
