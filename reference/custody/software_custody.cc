@@ -1,5 +1,7 @@
 #include "custody/software_custody.h"
 
+#include "custody/custody_session.h"
+
 namespace tmsproto::custody {
 
 Result<void, tms::RegistrationError> SoftwareCustody::add_dmk(const codec::Identity& id, Profile p,
@@ -36,14 +38,8 @@ Result<tms::IssuedDwk, ResponseCode> SoftwareCustody::issue_dwk(const codec::Ide
                                                                 const codec::AuthData& s_data,
                                                                 crypto::RandomSource& rng) {
   const auto it = dmks_.find(key_of(id));
-  if (it == dmks_.end() || it->second.profile != p) return fail(ResponseCode::kInternalError);
-  crypto::SecretBytes dwk = profile::generate_key(p, rng);  // REQ-HS-014
-  // REQ-HS-017: DWK_1 carries the binding; REQ-SEC-002: DWK leaves only wrapped under the DMK.
-  auto dwk1 = profile::wrap_dwk(p, it->second.key.view(), dwk.view(), binding, rng);
-  if (!dwk1.ok()) return fail(dwk1.error());
-  auto keys = profile::derive_handshake_keys(p, std::move(dwk), t_data, s_data);  // REQ-CRYPTO-030
-  if (!keys.ok()) return fail(keys.error());
-  return tms::IssuedDwk{std::move(dwk1).value(), std::move(keys).value()};
+  if (it == dmks_.end()) return fail(ResponseCode::kInternalError);
+  return issue_dwk_under(it->second.profile, it->second.key.view(), p, binding, t_data, s_data, rng);
 }
 
 Result<codec::KeyEntry, ResponseCode> SoftwareCustody::wrap_key_set_key(const codec::Identity& id,
@@ -53,10 +49,7 @@ Result<codec::KeyEntry, ResponseCode> SoftwareCustody::wrap_key_set_key(const co
                                                                         crypto::RandomSource& rng) {
   const auto it = key_set_keys_.find({key_of(id), key_set_id, slot.slot});
   if (it == key_set_keys_.end()) return fail(ResponseCode::kInternalError);
-  auto block = profile::wrap_key(p, keys, slot.rule, it->second.view(), rng);  // REQ-CRYPTO-035
-  auto kcv = profile::key_check_value(slot.rule.algorithm, it->second.view());  // REQ-CRYPTO-037
-  if (!block.ok() || !kcv.ok()) return fail(ResponseCode::kInternalError);
-  return codec::KeyEntry{slot.slot, std::move(kcv).value(), std::move(block).value()};
+  return wrap_held_key(it->second.view(), slot, p, keys, rng);
 }
 
 }  // namespace tmsproto::custody

@@ -1,0 +1,97 @@
+// The engine's ports on tms.db (tms/ports.h), each call a fresh query, so that rows another process
+// wrote are seen at the next session (REQ-STORE-007). Internal to the store: TmsStore hands them out.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "crypto/secret.h"
+#include "store/sqlite_db.h"
+#include "store/tms_store.h"
+#include "tms/ports.h"
+
+namespace tmsproto::store {
+
+// What every port shares: the connection and the keys derived from storage.key.
+struct StoreContext {
+  Db db;
+  crypto::SecretBytes storage_key;
+  crypto::SecretBytes decoy_key;        // REQ-OPR-007
+  crypto::SecretBytes fingerprint_key;  // REQ-KEY-001
+  StoreOptions options;
+};
+
+// The names that bind a wrapped key to its row (key_wrap.h).
+std::string dmk_record(const codec::Identity& id);
+std::string key_record(const codec::Identity& id, const std::string& key_set_id, std::uint8_t slot);
+std::string opv_record(const std::string& vendor_id, const std::string& operator_id);
+
+class SqlRegistry final : public tms::Registry {
+ public:
+  explicit SqlRegistry(StoreContext& c) : c_(c) {}
+  Result<const tms::TerminalRecord*, ResponseCode> lookup(const codec::Identity& id) override;
+  const std::vector<tms::KeySetSlot>* key_set(const codec::Identity& id, const std::string& key_set_id) override;
+  tms::OperatorRecord operator_record(const std::string& vendor_id, const std::string& operator_id,
+                                      TransCode trans) override;
+  void set_operator_lock(const std::string& vendor_id, const std::string& operator_id,
+                         const tms::OperatorLock& lock) override;
+  bool unattended_allowed(const codec::Identity& id) override;
+  void key_set_delivered(const codec::Identity& id, const std::string& key_set_id) override;
+
+ private:
+  tms::OperatorRecord decoy(const std::string& vendor_id, const std::string& operator_id) const;
+  StoreContext& c_;
+  // The port returns pointers: they point here and stay valid until the next call.
+  tms::TerminalRecord record_;
+  std::vector<tms::KeySetSlot> slots_;
+};
+
+class SqlCustody final : public tms::KeyCustody {
+ public:
+  explicit SqlCustody(StoreContext& c) : c_(c) {}
+  Result<tms::IssuedDwk, ResponseCode> issue_dwk(const codec::Identity& id, Profile p,
+                                                 const profile::SessionBinding& binding,
+                                                 const codec::AuthData& t_data, const codec::AuthData& s_data,
+                                                 crypto::RandomSource& rng) override;
+  Result<codec::KeyEntry, ResponseCode> wrap_key_set_key(const codec::Identity& id, const std::string& key_set_id,
+                                                         const tms::KeySetSlot& slot, Profile p,
+                                                         const profile::HandshakeKeys& keys,
+                                                         crypto::RandomSource& rng) override;
+
+ private:
+  StoreContext& c_;
+};
+
+class SqlReplayCache final : public tms::ReplayCache {
+ public:
+  explicit SqlReplayCache(StoreContext& c) : c_(c) {}
+  tms::ReplayVerdict remember(const codec::Identity& id, const std::array<std::uint8_t, 8>& t_rand,
+                              std::int64_t expires_s, std::int64_t now_s) override;
+
+ private:
+  Result<tms::ReplayVerdict, StoreError> remember_in_transaction(const codec::Identity& id,
+                                                                 const std::array<std::uint8_t, 8>& t_rand,
+                                                                 std::int64_t expires_s, std::int64_t now_s);
+  StoreContext& c_;
+};
+
+class SqlReports final : public tms::TerminalReports {
+ public:
+  explicit SqlReports(StoreContext& c) : c_(c) {}
+  Result<void, ResponseCode> record(const codec::Identity& id, const codec::TerminalInfo& report,
+                                    std::int64_t received_s) override;
+
+ private:
+  StoreContext& c_;
+};
+
+class SqlAuditLog final : public tms::AuditLog {
+ public:
+  explicit SqlAuditLog(StoreContext& c) : c_(c) {}
+  void record(const tms::AuditRecord& r) override;
+
+ private:
+  StoreContext& c_;
+};
+
+}  // namespace tmsproto::store

@@ -1,0 +1,94 @@
+#include "store/tms_store.h"
+
+#include <system_error>
+
+#include "crypto/secret.h"
+#include "store/key_wrap.h"
+#include "store/migrations.h"
+#include "store/storage_key.h"
+#include "store/store_impl.h"
+
+namespace tmsproto::store {
+namespace {
+
+constexpr std::size_t kKeyCheckLength = 16;
+
+// The pragmas of every connection: WAL so that `serve` reads while a provisioning command writes
+// (REQ-STORE-002); FULL sync so that a committed replay entry or lock survives a power cut, not
+// only a crash of the process (REQ-STORE-008); foreign keys so that no row names what is not there.
+Result<void, StoreError> configure(Db& db) {
+  auto wal = db.exec("PRAGMA journal_mode = WAL");
+  if (!wal.ok()) return wal;
+  if (auto r = db.exec("PRAGMA synchronous = FULL"); !r.ok()) return r;
+  return db.exec("PRAGMA foreign_keys = ON");
+}
+
+// REQ-STORE-003: a storage.key that is not this database's (restored from another host, swapped)
+// is named at open, not discovered as a failed unwrap in the middle of a terminal's session.
+Result<void, StoreError> check_storage_key(Db& db, ByteView storage_key) {
+  auto check = derive_store_key(storage_key, "KEY CHECK", "");
+  if (!check.ok()) return fail(check.error());
+  const ByteView expected = check->view().first(kKeyCheckLength);
+  auto tx = Transaction::begin(db);
+  if (!tx.ok()) return fail(tx.error());
+  Stmt s(db, "SELECT value FROM meta WHERE name = 'storage_key_check'");
+  if (s.step()) {
+    if (!crypto::ct_equal(s.blob(0), expected)) {
+      return fail(StoreError{"storage.key does not belong to this tms.db (its key check differs)"});
+    }
+    return {};
+  }
+  if (s.error()) return fail(*s.error());
+  Stmt put(db, "INSERT INTO meta(name, value) VALUES ('storage_key_check', ?)");
+  if (auto r = put.bind(1, expected).run(); !r.ok()) return r;
+  return tx->commit();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TmsStore>, StoreError> TmsStore::open(const std::filesystem::path& dir,
+                                                             crypto::RandomSource& rng, const StoreOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fail(StoreError{dir.string() + ": cannot create: " + ec.message()});
+  const std::filesystem::path db_file = dir / "tms.db";  // REQ-STORE-001: all state here, the key beside it
+  const bool db_existed = std::filesystem::exists(db_file, ec);
+  // REQ-STORE-003: the key first, so a database is never created without one.
+  auto key = load_storage_key(dir / "storage.key", !db_existed, rng);
+  if (!key.ok()) return fail(key.error());
+  auto db = Db::open(db_file);
+  if (!db.ok()) return fail(db.error());
+  // REQ-STORE-006: look before touching: switching a foreign file to WAL would already change it.
+  if (auto r = inspect(*db); !r.ok()) {
+    return fail(StoreError{r.error().message + (r.error().message.find("not a database") != std::string::npos
+                                                    ? " (tms.db is not a SQLite database)"
+                                                    : "")});
+  }
+  if (auto r = configure(*db); !r.ok()) return fail(r.error());
+  const int target = options.schema_version == 0 ? kSchemaVersion : options.schema_version;
+  if (target < 1 || target > kSchemaVersion) return fail(StoreError{"schema version out of range"});
+  if (auto r = migrate(*db, target); !r.ok()) return fail(r.error());  // REQ-STORE-005
+  if (auto r = check_storage_key(*db, key->view()); !r.ok()) return fail(r.error());
+
+  StoreContext c{std::move(db).value(), std::move(key).value(), {}, {}, options};
+  // REQ-STORE-012, REQ-OPR-007, REQ-KEY-001: the estate's two keys follow from storage.key, so the store has
+  // one secret to keep and the decoy salts stay the same across restarts.
+  auto decoy = derive_store_key(c.storage_key.view(), "OPV DECOY", "");
+  auto fingerprint = derive_store_key(c.storage_key.view(), "DMK FINGERPRINT", "");
+  if (!decoy.ok()) return fail(decoy.error());
+  if (!fingerprint.ok()) return fail(fingerprint.error());
+  c.decoy_key = std::move(decoy).value();
+  c.fingerprint_key = std::move(fingerprint).value();
+  return std::unique_ptr<TmsStore>(new TmsStore(std::make_unique<Impl>(std::move(c), rng)));
+}
+
+TmsStore::TmsStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TmsStore::~TmsStore() = default;
+
+tms::Registry& TmsStore::registry() { return impl_->registry; }
+tms::KeyCustody& TmsStore::custody() { return impl_->custody; }
+tms::ReplayCache& TmsStore::replay() { return impl_->replay; }
+tms::TerminalReports& TmsStore::reports() { return impl_->reports; }
+tms::AuditLog& TmsStore::audit() { return impl_->audit; }
+
+}  // namespace tmsproto::store
