@@ -51,10 +51,12 @@ Result<ChildProcess, std::string> ChildProcess::spawn(const std::vector<std::str
   posix_spawnattr_t attr;
   posix_spawn_file_actions_init(&actions);
   posix_spawnattr_init(&attr);
-  // REQ-VND-031: the child's stdin and stdout are its end of the pair (dup2 clears CLOEXEC there);
-  // every other descriptor of the TMS is close-on-exec and stays behind.
+  // REQ-VND-031: the child's stdin and stdout are its end of the pair; every descriptor above
+  // stderr is closed in it, whether or not its owner in the TMS remembered close-on-exec (a
+  // listening socket, a database file).
   posix_spawn_file_actions_adddup2(&actions, sv[1], 0);
   posix_spawn_file_actions_adddup2(&actions, sv[1], 1);
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   // Its own process group, so that a kill ends what it started too; default signal handling and an
   // empty mask whatever the TMS set for itself.
   sigset_t none, defaults;

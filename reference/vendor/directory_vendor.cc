@@ -149,9 +149,11 @@ Result<fs::path, std::string> publish_to_directory(const fs::path& root, const S
   for (const Folder& f : *folders) {
     if (f.manifest_octets == manifest) return fail("already published as " + f.path.string());
     const std::string name = f.path.filename().string();
-    std::uint32_t n = 0;
-    for (char c : name.substr(0, 6)) n = std::isdigit(static_cast<unsigned char>(c)) ? n * 10 + static_cast<std::uint32_t>(c - '0') : n;
-    next = std::max(next, n + 1);
+    // A folder a script named otherwise does not count in the sequence.
+    if (name.size() < 6 || !std::all_of(name.begin(), name.begin() + 6, [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    next = std::max(next, static_cast<std::uint32_t>(std::stoul(name.substr(0, 6))) + 1);
   }
   // Written under a '.' name that readers skip, synced, then renamed: all or nothing.
   static std::atomic<unsigned> counter{0};

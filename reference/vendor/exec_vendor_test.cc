@@ -1,6 +1,9 @@
 // The out-of-process exchange (spec/17 17.5) against programs that misbehave on purpose
 // (testdata/misbehaving_adapter.py): every misbehaviour is UNAVAILABLE, none hangs or crashes the
 // TMS, and the next call starts the program again.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "common/hex.h"
@@ -122,6 +125,16 @@ TEST(ExecVendor, OpenFailsClearlyWhenTheProgramCannotAnswer) {
   EXPECT_NE(missing.error().find("cannot start"), std::string::npos);
   auto silent = ExecVendor::open({"true"}, kTestOptions);
   EXPECT_FALSE(silent.ok());
+}
+
+TEST(ExecVendor, TheChildInheritsNoDescriptorButStdinStdoutAndStderr) {
+  // REQ-VND-031: a descriptor the TMS opened without close-on-exec is closed in the child.
+  const int leaky = ::open("/dev/null", O_RDONLY);  // deliberately without O_CLOEXEC
+  ASSERT_GE(leaky, 3);
+  auto v = open_misbehaving("fd-closed:" + std::to_string(leaky));
+  ::close(leaky);
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->offers(query()).error(), tms::VendorError::kNotFound);  // NOT_FOUND: the child found it closed
 }
 
 TEST(ExecVendor, AnotherInterfaceVersionIsRefusedByTheDirectory) {

@@ -44,6 +44,14 @@ for raw in sys.stdin:
         send('{"id": %d, "error": "NOT_FOUND"}' % rid)
     elif mode == "odd-error":
         send('{"id": %d, "error": "TEAPOT"}' % rid)
+    elif mode.startswith("fd-closed:"):
+        # The TMS opened this descriptor without close-on-exec; it must not be open here.
+        import os
+        try:
+            os.fstat(int(mode.split(":", 1)[1]))
+            send('{"id": %d, "error": "UNAVAILABLE", "message": "descriptor leaked"}' % rid)
+        except OSError:
+            send('{"id": %d, "error": "NOT_FOUND"}' % rid)
     elif mode == "answer-once-then-exit":
         send('{"id": %d, "offers": [], "data": ""}' % rid)
         sys.exit(0)
