@@ -8,6 +8,7 @@
 
 #include "vendor/adapter_directory.h"
 #include "vendor/directory_vendor.h"
+#include "vendor/publish.h"
 #include "vendor/sqlite_vendor.h"
 #include "vendor/test_support.h"
 
@@ -315,6 +316,25 @@ TEST(AdapterDirectory, RefusesASecondDatabaseABadIdAndAnotherVendorsDatabase) {
   EXPECT_FALSE(d.add("NOBODY", nullptr).ok());
   EXPECT_EQ(d.size(), 1u);
   EXPECT_NE(d.find(kVendor), nullptr);
+}
+
+TEST(Publish, BySpecIntoEitherDatabaseAndNowhereElse) {
+  // REQ-VND-014: the databases' own refusals, and one line for a target that is neither.
+  TempDir t;
+  auto c = testing::make_catalogue();
+  const std::string dir = "dir:" + (t.path() / "db").string();
+  const std::string db = "sqlite:" + (t.path() / "vendor.db").string();
+  ASSERT_TRUE(publish(dir, c.packages[0]).ok());
+  ASSERT_TRUE(publish(db, c.packages[0]).ok());
+  EXPECT_NE(publish(dir, c.packages[0]).error().find("already published"), std::string::npos);
+  EXPECT_NE(publish(db, c.packages[0]).error().find("already published"), std::string::npos);
+  for (const char* bad : {"exec:adapter", "dir:", "sqlite:", "", "/srv/db"}) {
+    auto r = publish(bad, c.packages[1]);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().find("expected dir:PATH or sqlite:PATH"), std::string::npos) << bad;
+  }
+  EXPECT_EQ(open_adapter(dir).value()->offers(query())->size(), 1u);
+  EXPECT_EQ(open_adapter(db).value()->offers(query())->size(), 1u);
 }
 
 TEST(AdapterDirectory, RefusesAnotherInterfaceVersionWhenConfigured) {
