@@ -2,7 +2,10 @@
 // TMS is configured, UNAVAILABLE during a session, never a crash and never another vendor's data.
 #include <sqlite3.h>
 
+#include <atomic>
 #include <fstream>
+#include <functional>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -263,6 +266,67 @@ TEST(SqliteVendorOpen, RefusesWhatIsNotAVendorDatabase) {
   sql(foreign, "CREATE TABLE accounts (x)");
   auto c = testing::make_catalogue();
   EXPECT_FALSE(publish_to_sqlite(foreign, c.packages[0]).ok());
+}
+
+// --- publishing while the TMS reads ---
+
+std::vector<SignedPackage> many_packages(std::size_t n) {
+  crypto::DeterministicRandom rng(21);
+  auto key = crypto::ecdsa_p256_generate(rng);
+  std::vector<SignedPackage> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    PackageDraft d{codec::PackageKind::kDataFile, "FILE" + std::to_string(i), kVendor, kModel, 1, 256, std::nullopt};
+    out.push_back(*sign_package(d, Bytes(600 + i, static_cast<std::uint8_t>(i)), key->private_key.view(), rng));
+  }
+  return out;
+}
+
+// Reads offers until the publisher is done: every read must succeed and see a whole prefix of
+// what was published, never a half-written package.
+void read_while_publishing(tms::VendorInterface& reader, const std::function<void(const SignedPackage&)>& publish_one,
+                           const std::vector<SignedPackage>& packages) {
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (const SignedPackage& p : packages) publish_one(p);
+    done = true;
+  });
+  std::size_t seen = 0;
+  std::size_t reads = 0;
+  while (!done || reads == 0) {
+    auto offers = reader.offers(query());
+    ASSERT_TRUE(offers.ok());
+    ASSERT_GE(offers->size(), seen);
+    seen = offers->size();
+    for (std::size_t i = 0; i < seen; ++i) EXPECT_EQ((*offers)[i], packages[i].offer);
+    ++reads;
+  }
+  writer.join();
+  EXPECT_EQ(reader.offers(query())->size(), packages.size());
+}
+
+TEST(PublishWhileReading, TheDirectoryReaderSeesWholePackagesOnly) {
+  // REQ-VND-014: a package appears whole or not at all (built under a '.' name, then renamed).
+  TempDir t;
+  const auto packages = many_packages(12);
+  ASSERT_TRUE(publish_to_directory(t.path() / "db", packages[0]).ok());
+  auto reader = open_adapter("dir:" + (t.path() / "db").string()).value();
+  read_while_publishing(*reader, [&](const SignedPackage& p) {
+    if (p.offer == packages[0].offer) return;
+    EXPECT_TRUE(publish_to_directory(t.path() / "db", p).ok());
+  }, packages);
+}
+
+TEST(PublishWhileReading, TheSqliteReaderSeesWholeTransactionsOnly) {
+  // REQ-VND-022, REQ-VND-023: one transaction per package, one read transaction per offers call.
+  TempDir t;
+  const auto packages = many_packages(12);
+  const auto file = t.path() / "vendor.db";
+  ASSERT_TRUE(publish_to_sqlite(file, packages[0]).ok());
+  auto reader = open_adapter("sqlite:" + file.string()).value();
+  read_while_publishing(*reader, [&](const SignedPackage& p) {
+    if (p.offer == packages[0].offer) return;
+    EXPECT_TRUE(publish_to_sqlite(file, p).ok());
+  }, packages);
 }
 
 // --- configuration ---
