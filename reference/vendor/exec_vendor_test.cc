@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "common/hex.h"
@@ -95,6 +97,25 @@ TEST(ExecVendor, ADeadChildIsUnavailableThenRestarted) {
   auto die = open_misbehaving("die");
   ASSERT_NE(die, nullptr);
   EXPECT_EQ(die->offers(query()).error(), tms::VendorError::kUnavailable);
+}
+
+TEST(ExecVendor, ARestartedChildOfAnotherVersionDoesNotServe) {
+  // REQ-VND-035: the version is asked again at every start and must be the one accepted.
+  testing::TempDir t;
+  const auto file = t.path() / "version";
+  auto set_version = [&](const char* v) { std::ofstream(file) << v; };
+  set_version("1");
+  auto v = open_misbehaving("version-file:" + file.string());  // answers once, then exits
+  ASSERT_NE(v, nullptr);
+  EXPECT_TRUE(v->offers(query()).ok());
+  set_version("2");
+  EXPECT_EQ(v->offers(query()).error(), tms::VendorError::kUnavailable);  // the child had exited
+  EXPECT_EQ(v->offers(query()).error(), tms::VendorError::kUnavailable);  // restarted: version 2
+  EXPECT_EQ(v->starts(), 2u);
+  set_version("1");
+  EXPECT_TRUE(v->offers(query()).ok());  // restarted: version 1 again
+  EXPECT_EQ(v->starts(), 3u);
+  EXPECT_EQ(v->interface_version(), 1u);
 }
 
 TEST(ExecVendor, TheAdaptersOwnErrorsMapToTheContractsErrors) {

@@ -21,6 +21,9 @@ for raw in sys.stdin:
         if mode == "hang-on-version":
             time.sleep(3600)
         version = 2 if mode == "version2" else 1
+        if mode.startswith("version-file:"):
+            with open(mode.split(":", 1)[1]) as f:
+                version = int(f.read())
         send('{"id": %d, "interface_version": %d}' % (rid, version))
         continue
     if mode == "garbage":
@@ -52,6 +55,6 @@ for raw in sys.stdin:
             send('{"id": %d, "error": "UNAVAILABLE", "message": "descriptor leaked"}' % rid)
         except OSError:
             send('{"id": %d, "error": "NOT_FOUND"}' % rid)
-    elif mode == "answer-once-then-exit":
+    elif mode == "answer-once-then-exit" or mode.startswith("version-file:"):
         send('{"id": %d, "offers": [], "data": ""}' % rid)
         sys.exit(0)
