@@ -2,10 +2,9 @@
 
 #include <algorithm>
 
-#include "crypto/digest.h"
 #include "crypto/kcv.h"
-#include "crypto/signature.h"
 #include "session/download_math.h"
+#include "vendor/sign_package.h"
 
 namespace tmsproto::sim {
 
@@ -270,27 +269,10 @@ MemoryVendor::Package make_package(codec::PackageKind kind, const std::string& n
                                    std::uint32_t version, Bytes content, std::uint16_t chunk_size,
                                    ByteView signer_private_key, crypto::RandomSource& rng,
                                    std::optional<codec::ManifestScope> scope) {
-  MemoryVendor::Package p;
-  codec::Manifest& m = p.offer.manifest;
-  m.scope = std::move(scope);  // REQ-MSG-092
-  m.kind = kind;
-  m.name = name;
-  m.vendor_id = id.vendor_id;
-  m.model_id = id.model_id;
-  m.version = version;
-  m.length = static_cast<std::uint32_t>(content.size());
-  m.chunk_size = chunk_size;
-  m.pkg_digest = crypto::sha256(content);
-  for (std::size_t start = 0; start < content.size(); start += chunk_size) {  // REQ-DL-012
-    const std::size_t end = std::min(content.size(), start + chunk_size);
-    const auto d = crypto::sha256(ByteView(content).subspan(start, end - start));
-    p.fit.insert(p.fit.end(), d.begin(), d.end());
-  }
-  m.fit_digest = crypto::sha256(p.fit);
-  auto sig = crypto::ecdsa_p256_sign(signer_private_key, codec::serialize(m), rng);
-  if (sig.ok()) std::copy(sig->begin(), sig->end(), p.offer.signature.begin());
-  p.content = std::move(content);
-  return p;
+  // The vendor's own tool, unchecked: tests also need packages the protocol must refuse.
+  const vendor::PackageDraft draft{kind, name, id.vendor_id, id.model_id, version, chunk_size, std::move(scope)};
+  vendor::SignedPackage s = vendor::sign_package_unchecked(draft, std::move(content), signer_private_key, rng);
+  return {std::move(s.offer), std::move(s.content), std::move(s.fit)};
 }
 
 }  // namespace tmsproto::sim
