@@ -131,7 +131,7 @@ Result<std::map<std::string, terminal::PinnedSigner>, std::string> read_signers(
 // 5.5), read by that definition's one reader so that a slot means the same on both sides (REQ-KEY-025).
 Result<std::map<std::uint8_t, profile::SlotRule>, std::string> read_slots(const json& v) {
   if (!v.is_array()) return fail(std::string("slots: must be an array"));
-  std::map<std::uint8_t, profile::SlotRule> out;
+  std::map<std::uint8_t, profile::SlotRule> out;  // REQ-DEV-004, REQ-KEY-025
   for (std::size_t i = 0; i < v.size(); ++i) {
     const std::string at = "slots[" + std::to_string(i) + "]";
     json one = {{"format", 1}, {"keySetId", "INJECT00"}, {"slots", json::array({v[i]})}};

@@ -148,6 +148,7 @@ Result<void, std::string> StateDirectory::load_master() {
        it.increment(ec)) {
     const std::string f = it->path().filename().string();
     if (f.rfind("master-slot-", 0) != 0) continue;
+    // REQ-DEV-010: a slot file the record does not name was written by an apply a kill interrupted.
     const bool named = master_ && (it->path() == master_slot_file(1, master_->slots.version[0]) ||
                                    it->path() == master_slot_file(2, master_->slots.version[1]));
     std::error_code ignored;

@@ -30,7 +30,7 @@ std::optional<std::uint32_t> piece_index(const std::string& file) {
 // REQ-DEV-008: every staging folder is checked at open; a folder or piece that does not check is
 // discarded — never offered to the engine as held — because staging is refetched, not trusted.
 void StateDirectory::load_staging() {
-  const auto root = dir_ / "staging";
+  const auto root = dir_ / "staging";  // REQ-DEV-008
   std::error_code ec;
   if (!std::filesystem::exists(root, ec)) return;
   std::vector<std::filesystem::path> bad;
