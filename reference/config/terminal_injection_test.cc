@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -11,10 +13,16 @@
 namespace tmsproto::config {
 namespace {
 
+// An estate's terminal as its injection; estates are made once per profile (each costs PBKDF2 runs).
 TerminalInjection estate_injection(Profile p = Profile::kAes128) {
-  sim::EstateOptions o;
-  o.profile = p;
-  auto e = sim::make_estate(o);
+  static std::map<Profile, std::unique_ptr<sim::Estate>> estates;
+  auto& e = estates[p];
+  if (!e) {
+    sim::EstateOptions o;
+    o.profile = p;
+    o.with_operator = false;
+    e = sim::make_estate(o);
+  }
   return TerminalInjection{clone(e->terminal_config), "SIM-POS-R1", "SIMOS-1.0", FactoryMaster{"TMSP-MASTER", 1}};
 }
 

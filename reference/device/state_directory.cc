@@ -24,6 +24,12 @@ Result<void, std::string> inject(const std::filesystem::path& dir, const config:
   if (std::filesystem::exists(dir / kInjectionFile, ec)) {
     return fail(dir.string() + ": already injected (" + kInjectionFile + " exists); a DMK is injected once");
   }
+  // REQ-DEV-001: a fresh directory; state of another terminal (or of a lost injection) is not adopted.
+  for (const char* held : {"keys", "applies", "installed", "staging"}) {
+    if (std::filesystem::exists(dir / held, ec)) {
+      return fail(dir.string() + ": holds " + held + " but no " + kInjectionFile + "; inject into an empty directory");
+    }
+  }
   if (auto made = io.make_dir(dir, "inject"); !made.ok()) return fail(made.error());
   // The file is read back before anything is written: what the terminal will run with is exactly
   // what the reader accepts (REQ-DEV-002).
@@ -45,6 +51,9 @@ Result<void, std::string> inject(const std::filesystem::path& dir, const config:
       wipe(text);
       return fail(w.error());
     }
+  } else if (auto r = io.remove(dir / "master", "inject-master"); !r.ok()) {
+    wipe(text);
+    return fail(r.error());  // a master record of an earlier, interrupted injection
   }
   // REQ-DEV-005: the injection file is written last; it is what makes the directory injected, so a
   // kill before it leaves a directory that may be injected again.

@@ -12,6 +12,7 @@
 
 #include "common/hex.h"
 #include "device/test_device.h"
+#include "testing/deterministic_random.h"
 
 namespace tmsproto::device {
 namespace {
@@ -79,6 +80,49 @@ TEST(StateDirectory, InjectedOnceAndASecondInjectionIsRefused) {
   EXPECT_NE(error_of_open(dir / "nothing").find("not a directory"), std::string::npos);
   TempDir empty;
   EXPECT_NE(error_of_open(empty.path()).find("not injected"), std::string::npos);
+  // A directory holding another terminal's state without its injection file is not adopted.
+  std::filesystem::create_directory(empty / "staging");
+  const auto adopted = inject(empty.path(), testing::injection_of(*e));
+  ASSERT_FALSE(adopted.ok());
+  EXPECT_NE(adopted.error().find("inject into an empty directory"), std::string::npos);
+}
+
+// Checks REQ-DEV-011: whatever octets a state file holds, open gives a directory or one line, and
+// never crashes.
+TEST(StateDirectory, ArbitraryContentOfAnyStateFileNeverCrashesOpen) {
+  sim::EstateOptions o = program_download();
+  o.master_app = true;
+  auto e = sim::make_estate(o);
+  TempDir dir;
+  {
+    auto d = injected(*e, dir.path());
+    ASSERT_TRUE(d);
+    ASSERT_EQ(run_device_session(*e, *d).state, terminal::State::T_DONE);
+    ASSERT_TRUE(d->install(one_key(0x01, 0x11)).ok());
+  }
+  const auto package = (*std::filesystem::directory_iterator(dir / "installed")).path();
+  crypto::DeterministicRandom rng(7);
+  for (const std::filesystem::path& file : {dir / "keys", dir / "applies", dir / "master", package}) {
+    std::ifstream in(file, std::ios::binary);
+    const std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (int round = 0; round < 40; ++round) {
+      std::string bad = good;
+      std::uint8_t r[4];
+      rng.fill(r);
+      switch (r[0] % 3) {
+        case 0: bad[r[1] % bad.size()] = static_cast<char>(r[2]); break;      // one octet changed
+        case 1: bad.insert(r[1] % bad.size(), 1, static_cast<char>(r[2])); break;  // one inserted
+        default: bad.resize(static_cast<std::size_t>(r[3]) % bad.size()); break;   // truncated
+      }
+      if (bad == good) continue;
+      write_text(file, bad);
+      const std::string error = error_of_open(dir.path());
+      EXPECT_NE(error, "(opened)") << file << " round " << round;
+      EXPECT_EQ(error.find('\n'), std::string::npos);
+    }
+    write_text(file, good);
+  }
+  EXPECT_EQ(error_of_open(dir.path()), "(opened)");
 }
 
 // Checks REQ-DEV-009, REQ-DL-031: a session of the real engine installs each package into its
@@ -129,7 +173,9 @@ TEST(StateDirectory, DeliveredKeysLiveInOneOwnerOnlyFileAndARepeatOverwrites) {
 // Checks REQ-DEV-011: a truncated or changed record, package file or injection file is refused at
 // open with one line naming the file; nothing crashes.
 TEST(StateDirectory, CorruptFilesAreRefusedAtOpenNamingTheFile) {
-  auto e = sim::make_estate(program_download());
+  sim::EstateOptions o = program_download();
+  o.master_app = true;  // so that the master record exists
+  auto e = sim::make_estate(o);
   TempDir dir;
   {
     auto d = injected(*e, dir.path());
@@ -139,7 +185,7 @@ TEST(StateDirectory, CorruptFilesAreRefusedAtOpenNamingTheFile) {
   }
   const auto package = *std::filesystem::directory_iterator(dir / "installed");
   for (const std::filesystem::path& file :
-       {dir / "keys", dir / "applies", dir / "injection.json", package.path()}) {
+       {dir / "keys", dir / "applies", dir / "master", dir / "injection.json", package.path()}) {
     std::ifstream in(file, std::ios::binary);
     const std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     for (const std::string& bad : {good.substr(0, good.size() / 2), good.substr(0, good.size() - 2),
