@@ -49,21 +49,29 @@ std::set<std::string> kinds_of(const Enumeration& en) {
   return out;
 }
 
-// Runs one session on a copy of `base` in a child that kills itself before step `k`.
-bool killed_at(sim::Estate& e, const std::filesystem::path& dir, std::size_t k) {
+// Runs `body` with an observer that kills the child before step `k`; true if it was so killed.
+template <class F>
+bool killed_in(std::size_t k, F body) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     std::size_t calls = 0;
-    auto d = StateDirectory::open(dir, [&](std::string_view) {
+    body(StepObserver([&calls, k](std::string_view) {
       if (calls++ == k) ::kill(::getpid(), SIGKILL);
-    });
-    if (!d.ok()) ::_exit(2);
-    (void)run_device_session(e, **d);
-    ::_exit(3);  // the session ended before step k: the enumeration and this run disagree
+    }));
+    ::_exit(3);  // the work ended before step k: the enumeration and this run disagree
   }
   int status = 0;
   ::waitpid(pid, &status, 0);
   return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+// One session on `dir` in a child that kills itself before step `k`.
+bool killed_at(sim::Estate& e, const std::filesystem::path& dir, std::size_t k) {
+  return killed_in(k, [&](StepObserver observer) {
+    auto d = StateDirectory::open(dir, std::move(observer));
+    if (!d.ok()) ::_exit(2);
+    (void)run_device_session(e, **d);
+  });
 }
 
 struct Package {
@@ -228,6 +236,71 @@ TEST(KillAtEveryStep, KeyInstallLeavesAllOldOrAllNewKeys) {
     EXPECT_EQ(temporaries(dir), 0u);
     ASSERT_EQ(run_device_session(*e, **d).state, terminal::State::T_DONE);  // REQ-KEY-026
     EXPECT_EQ((*d)->held(), after);
+  }
+}
+
+// Checks REQ-DEV-001, REQ-DEV-005, REQ-DEV-010, REQ-DEV-012, REQ-DL-051: an injection killed at any
+// step leaves a directory that is either injected or may be injected again; a start of the master
+// application killed at any step leaves it pending or switched, and a start after that settles it.
+TEST(KillAtEveryStep, InjectionAndMasterStartAreAtomic) {
+  sim::EstateOptions o;
+  o.with_operator = false;
+  o.master_app = true;
+  o.packages = {{codec::PackageKind::kMaster, sim::kMasterApplication, 2, 700, 256}};
+  auto e = sim::make_estate(o);
+  TempDir root;
+  std::vector<std::string> points;
+  ASSERT_TRUE(inject(root / "enumeration", testing::injection_of(*e),
+                     [&](std::string_view p) { points.emplace_back(p); }).ok());
+  ASSERT_GE(points.size(), 4u);
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    SCOPED_TRACE("injection killed before " + points[k]);
+    const auto dir = root / ("inject" + std::to_string(k));
+    ASSERT_TRUE(killed_in(k, [&](StepObserver observer) { (void)inject(dir, testing::injection_of(*e), observer); }));
+    auto d = StateDirectory::open(dir);
+    if (!d.ok()) {
+      EXPECT_TRUE(d.error().find("not injected") != std::string::npos ||
+                  d.error().find("not a directory") != std::string::npos)
+          << d.error();
+      ASSERT_TRUE(inject(dir, testing::injection_of(*e)).ok());  // injected afresh
+      d = StateDirectory::open(dir);
+    }
+    ASSERT_TRUE(d.ok()) << d.error();
+    EXPECT_EQ((*d)->master_app(), (codec::MasterApp{1, 1, codec::SwitchState::kSettled, 0}));
+  }
+
+  const auto base = root / "base";
+  {
+    auto d = testing::injected(*e, base);
+    ASSERT_TRUE(d);
+    ASSERT_EQ(run_device_session(*e, *d).state, terminal::State::T_DONE);
+    ASSERT_EQ(d->master_app(), (codec::MasterApp{1, 1, codec::SwitchState::kPending, 2}));
+  }
+  points.clear();
+  {
+    copy_dir(base, root / "start");
+    auto d = StateDirectory::open(root / "start", [&](std::string_view p) { points.emplace_back(p); });
+    ASSERT_TRUE(d.ok());
+    ASSERT_TRUE((*d)->start_master(true).ok());
+  }
+  ASSERT_EQ(points.size(), 4u);
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    SCOPED_TRACE("start killed before " + points[k]);
+    const auto dir = root / ("start" + std::to_string(k));
+    copy_dir(base, dir);
+    ASSERT_TRUE(killed_in(k, [&](StepObserver observer) {
+      auto d = StateDirectory::open(dir, std::move(observer));
+      if (d.ok()) (void)(*d)->start_master(true);
+    }));
+    auto d = StateDirectory::open(dir);
+    ASSERT_TRUE(d.ok()) << d.error();
+    const auto m = (*d)->master_app();
+    EXPECT_TRUE(m == (codec::MasterApp{1, 1, codec::SwitchState::kPending, 2}) ||
+                m == (codec::MasterApp{2, 2, codec::SwitchState::kSettled, 1}));
+    ASSERT_TRUE((*d)->start_master(true).ok());
+    EXPECT_EQ((*d)->master_app(), (codec::MasterApp{2, 2, codec::SwitchState::kSettled, 1}));
+    EXPECT_EQ((*d)->installed_content(codec::PackageKind::kMaster, sim::kMasterApplication),
+              std::optional<Bytes>(e->vendor().packages.at(0).content));
   }
 }
 
