@@ -37,6 +37,7 @@ namespace tmsproto::device {
 Result<void, std::string> inject(const std::filesystem::path& dir, const config::TerminalInjection& injection,
                                  StepObserver observer = {});
 
+// Not thread-safe: one terminal session at a time uses it, as one terminal runs one session.
 class StateDirectory final : public terminal::KeyStore, public terminal::PackageStore, public terminal::Device {
  public:
   // REQ-DEV-011: the directory, checked; or one line naming the file at fault and its defect.
@@ -45,6 +46,7 @@ class StateDirectory final : public terminal::KeyStore, public terminal::Package
 
   // The configuration the engine runs with (from the injection file).
   const terminal::Config& config() const { return injection_.config; }
+  const config::TerminalInjection& injection() const { return injection_; }
   terminal::Ports ports(session::Clock& clock, crypto::RandomSource& rng) {
     return terminal::Ports{clock, rng, *this, *this, *this};
   }
