@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <set>
 
+#include "common/hex.h"
 #include "device/state_directory.h"
 #include "device/test_device.h"
 #include "session/download_math.h"
@@ -102,6 +103,7 @@ TEST(KillAtEveryStep, ProgramDownloadLeavesOldOrNewAndResumes) {
   // The base: version 1 of the application and the parameter file installed, master v1 in slot 1.
   TempDir root;
   const auto base = root / "base";
+  terminal::ManifestId withdrawn_id{};
   {
     auto d = testing::injected(*e, base);
     ASSERT_TRUE(d);
@@ -115,6 +117,14 @@ TEST(KillAtEveryStep, ProgramDownloadLeavesOldOrNewAndResumes) {
     }
     ASSERT_EQ(run_device_session(*e, *d).state, terminal::State::T_DONE);
     e->vendor().packages = v2;
+    // A version the vendor withdrew, half downloaded in an earlier session: the offer of version 2
+    // drops its staging (REQ-DL-020), which is one more step a kill may interrupt.
+    const auto withdrawn = sim::make_package(codec::PackageKind::kApplication, "PAYAPP", e->terminal_config.id, 5,
+                                             Bytes(600, 0x55), 256, e->vendor_private_key.view(), e->vendor_rng);
+    withdrawn_id = crypto::sha256(codec::serialize(withdrawn.offer.manifest));
+    d->keep_only(withdrawn.offer.manifest, withdrawn_id);
+    d->stage_fit(withdrawn_id, withdrawn.fit);
+    d->stage_piece(withdrawn_id, 0, ByteView(withdrawn.content).first(256));
   }
 
   Enumeration en;
@@ -133,8 +143,8 @@ TEST(KillAtEveryStep, ProgramDownloadLeavesOldOrNewAndResumes) {
   RecordProperty("kill_points", static_cast<int>(en.points.size()));
   std::printf("program download: %zu kill points, %zu kinds of step\n", en.points.size(), kinds_of(en).size());
   const std::set<std::string> kinds = kinds_of(en);
-  for (const char* k : {"stage-manifest", "stage-fit", "stage-piece", "applies", "apply", "apply-master", "master",
-                        "discard"}) {
+  for (const char* k : {"keep-only", "stage-manifest", "stage-fit", "stage-piece", "applies", "apply", "apply-master",
+                        "master", "discard"}) {
     EXPECT_EQ(kinds.count(k), 1u) << k;
   }
 
@@ -179,10 +189,13 @@ TEST(KillAtEveryStep, ProgramDownloadLeavesOldOrNewAndResumes) {
     // already switched to its new version (its staging is done with).
     const std::size_t on_disk = count_files(dir, "piece-");
     EXPECT_GE(on_disk + pieces_of_new, en.pieces_before[k]);
+    // The withdrawn version's piece is still there when the kill came before keep_only dropped it.
+    const std::size_t withdrawn_on_disk = count_files(dir / "staging" / to_hex(withdrawn_id), "piece-");
 
     // REQ-DL-020: the next session fetches only the pieces not held, and completes.
     ASSERT_EQ(run_device_session(*e, **d).state, terminal::State::T_DONE);
-    EXPECT_EQ(staged_now + on_disk, pieces_needed);
+    EXPECT_EQ(staged_now + on_disk - withdrawn_on_disk, pieces_needed);
+    EXPECT_EQ(count_files(dir / "staging" / to_hex(withdrawn_id), "piece-"), 0u);
     for (const Package& p : packages) {
       if (p.kind == codec::PackageKind::kMaster) {
         EXPECT_EQ((*d)->master_app(), (codec::MasterApp{1, 1, codec::SwitchState::kPending, 2}));
