@@ -159,6 +159,7 @@ TEST(KillAtEveryStep, ProgramDownloadLeavesOldOrNewAndResumes) {
     });
     ASSERT_TRUE(d.ok()) << d.error();  // REQ-DEV-011: a kill never leaves a directory that will not open
     EXPECT_EQ(temporaries(dir), 0u);   // REQ-DEV-005: a kill's half-written copies are gone
+    EXPECT_TRUE((*d)->report().faults.empty());  // REQ-DEV-014: a kill is no fault of the storage
 
     // REQ-SEC-009: each package old or new, its content that of its version.
     std::uint32_t pieces_needed = 0, pieces_of_new = 0;

@@ -34,6 +34,7 @@ void StateDirectory::load_staging() {
   std::error_code ec;
   if (!std::filesystem::exists(root, ec)) return;
   std::vector<std::filesystem::path> bad;
+  std::vector<std::filesystem::path> stale;
   for (auto it = std::filesystem::directory_iterator(root, ec); !ec && it != std::filesystem::directory_iterator();
        it.increment(ec)) {
     const auto folder = it->path();
@@ -44,7 +45,10 @@ void StateDirectory::load_staging() {
       if (parsed.ok()) m = std::move(parsed).value();
     }
     if (!m) {
-      bad.push_back(folder);
+      // No manifest at all: a kill came between the folder and its first file (REQ-DEV-007's
+      // order), which is no fault of the storage; a manifest that does not check is.
+      std::error_code mec;
+      (std::filesystem::exists(folder / "manifest", mec) ? bad : stale).push_back(folder);
       continue;
     }
     // Staging of a version that can no longer be applied is stale (REQ-DL-010, REQ-DL-052).
@@ -52,7 +56,7 @@ void StateDirectory::load_staging() {
                                     ? codec::master_version_floor(installed_version(m->kind, m->name), master_app())
                                     : installed_version(m->kind, m->name);
     if (m->version <= floor) {
-      bad.push_back(folder);
+      stale.push_back(folder);  // a kill between an apply's switch and its discard: no fault
       continue;
     }
     terminal::ManifestId id{};
@@ -79,12 +83,15 @@ void StateDirectory::load_staging() {
       if (good) {
         s.pieces.insert(*index);
       } else {
+        staging_discarded_ = true;  // REQ-DEV-014
         std::error_code ignored;
         std::filesystem::remove(p->path(), ignored);  // a rotten or orphan piece is refetched
       }
     }
     staging_[id] = std::move(s);
   }
+  if (!bad.empty()) staging_discarded_ = true;  // REQ-DEV-014
+  bad.insert(bad.end(), stale.begin(), stale.end());
   for (const auto& folder : bad) {
     std::error_code ignored;
     std::filesystem::remove_all(folder, ignored);

@@ -109,10 +109,16 @@ terminal::DeviceReport StateDirectory::report() {
   r.hardware_id = injection_.hardware_id;  // REQ-DL-041
   r.firmware_id = injection_.firmware_id;
   r.bearer = bearer_;
+  // REQ-DEV-014: what the estate operator needs to know without a site visit.
+  if (write_failed_) r.faults.emplace_back(kFaultWriteFailed);
+  if (staging_discarded_) r.faults.emplace_back(kFaultStagingDiscarded);
   return r;
 }
 
-void StateDirectory::note_error(std::string e) { last_error_ = std::move(e); }
+void StateDirectory::note_error(std::string e) {
+  last_error_ = std::move(e);
+  write_failed_ = true;  // REQ-DEV-014
+}
 
 std::filesystem::path StateDirectory::staging_dir(const terminal::ManifestId& id) const {
   return dir_ / "staging" / to_hex(id);  // REQ-DEV-007: keyed by SHA-256(MANIFEST), REQ-DL-020

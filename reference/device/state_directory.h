@@ -32,6 +32,10 @@
 
 namespace tmsproto::device {
 
+// REQ-DEV-014: the FAULT items of TERM_INFO (1-32 characters ANS, spec/03-messages.md section 3.8).
+inline constexpr std::string_view kFaultWriteFailed = "STATE-WRITE-FAILED";
+inline constexpr std::string_view kFaultStagingDiscarded = "STAGING-DISCARDED";
+
 // REQ-DEV-001: initialises `dir` (created if absent) from `injection`, once; a directory already
 // injected is refused with one line, and nothing in it changes.
 Result<void, std::string> inject(const std::filesystem::path& dir, const config::TerminalInjection& injection,
@@ -56,7 +60,8 @@ class StateDirectory final : public terminal::KeyStore, public terminal::Package
   Result<void, ResponseCode> install(const std::vector<terminal::DeliveredKey>& keys) override;
   std::vector<codec::HeldKey> held() override;
 
-  // terminal::Device: HARDWARE_ID and FIRMWARE_ID from the injection file; the bearer the edge set.
+  // terminal::Device: HARDWARE_ID and FIRMWARE_ID from the injection file; the bearer the edge set;
+  // the faults of REQ-DEV-014.
   terminal::DeviceReport report() override;
   void set_bearer(codec::Bearer bearer) { bearer_ = bearer; }
 
@@ -130,6 +135,8 @@ class StateDirectory final : public terminal::KeyStore, public terminal::Package
   std::optional<Master> master_;
   std::map<terminal::ManifestId, Staging> staging_;
   std::string last_error_;
+  bool write_failed_ = false;       // REQ-DEV-014
+  bool staging_discarded_ = false;  // REQ-DEV-014
 };
 
 }  // namespace tmsproto::device

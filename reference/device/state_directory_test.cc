@@ -204,7 +204,7 @@ TEST(StateDirectory, CorruptFilesAreRefusedAtOpenNamingTheFile) {
   }
 }
 
-// Checks REQ-DEV-008, REQ-DL-020: a staged piece gone bad is discarded at open, and the next session
+// Checks REQ-DEV-008, REQ-DEV-014, REQ-DL-020: a staged piece gone bad is discarded at open, and the next session
 // fetches that piece again and completes.
 TEST(StateDirectory, RottenStagedPieceIsDiscardedAtOpenAndRefetched) {
   auto e = sim::make_estate(program_download({{codec::PackageKind::kApplication, "PAYAPP", 2, 2500, 512}}));
@@ -229,6 +229,7 @@ TEST(StateDirectory, RottenStagedPieceIsDiscardedAtOpenAndRefetched) {
   const auto id = crypto::sha256(codec::serialize(p.offer.manifest));
   EXPECT_TRUE((*d)->has_piece(id, 0));
   EXPECT_FALSE((*d)->has_piece(id, 1));
+  EXPECT_EQ((*d)->report().faults, std::vector<std::string>{std::string(kFaultStagingDiscarded)});  // REQ-DEV-014
   ASSERT_EQ(run_device_session(*e, **d).state, terminal::State::T_DONE);
   EXPECT_EQ((*d)->installed_content(codec::PackageKind::kApplication, "PAYAPP"), std::optional<Bytes>(p.content));
 }
@@ -258,7 +259,7 @@ void limit_file_size(rlim_t octets) {
   ::setrlimit(RLIMIT_FSIZE, &r);
 }
 
-// Checks REQ-DEV-013, REQ-DL-030, REQ-SEC-009: on a full disk the package cannot be written; the
+// Checks REQ-DEV-013, REQ-DEV-014, REQ-DL-030, REQ-SEC-009: on a full disk the package cannot be written; the
 // engine hears 22 and ends with SESSION_END 22, the old version stays, nothing half-written is left,
 // and with room again the next session completes.
 TEST(StateDirectory, FullDiskEndsTheApplyWith22AndLeavesTheOldVersion) {
@@ -271,6 +272,8 @@ TEST(StateDirectory, FullDiskEndsTheApplyWith22AndLeavesTheOldVersion) {
     limit_file_size(2000);  // pieces (512) fit, the package (2500 + header) does not
     const auto run = run_device_session(*e, **d);
     if ((*d)->last_error().find("File too large") == std::string::npos) return 3;
+    const auto faults = (*d)->report().faults;  // REQ-DEV-014
+    if (faults != std::vector<std::string>{std::string(kFaultWriteFailed)}) return 4;
     return ended_with(run, ResponseCode::kApplyFailed);
   });
   ASSERT_EQ(child, 0);
