@@ -26,7 +26,7 @@ class DurableIo {
  public:
   explicit DurableIo(StepObserver observer = {}) : observer_(std::move(observer)) {}
 
-  // REQ-DEV-005: `what`.tmp written, fsynced, renamed over `path`, the directory fsynced. On any
+  // REQ-DEV-005: `path`.tmp written, fsynced, renamed over `path`, the folder fsynced. On any
   // failure the temporary file is removed and `path` is as it was. `mode` applies to the new file.
   Result<void, IoError> replace(const std::filesystem::path& path, ByteView content, std::string_view what,
                                 unsigned mode = 0600);

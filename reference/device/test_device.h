@@ -48,8 +48,7 @@ inline config::TerminalInjection injection_of(const sim::Estate& e) {
 // The estate's terminal injected into `dir` and opened; fails the test when either fails.
 inline std::unique_ptr<StateDirectory> injected(const sim::Estate& e, const std::filesystem::path& dir,
                                                 StepObserver observer = {}) {
-  auto injectedd = inject(dir, injection_of(e));
-  if (!injectedd.ok()) return nullptr;
+  if (!inject(dir, injection_of(e)).ok()) return nullptr;
   auto d = StateDirectory::open(dir, std::move(observer));
   return d.ok() ? std::move(d).value() : nullptr;
 }
