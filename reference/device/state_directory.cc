@@ -64,6 +64,17 @@ Result<void, std::string> inject(const std::filesystem::path& dir, const config:
   return {};
 }
 
+Result<void, std::string> inject_file(const std::filesystem::path& dir, const std::filesystem::path& file,
+                                      StepObserver observer) {
+  auto text = read_file(file, config::kMaxTerminalInjectionSize);  // REQ-DEV-002: bounded before parsing
+  if (!text.ok()) return fail(text.error());
+  auto injection = config::read_terminal_injection(
+      std::string_view(reinterpret_cast<const char*>(text->data()), text->size()));
+  crypto::secure_wipe(*text);  // it held the DMK
+  if (!injection.ok()) return fail(file.string() + ": " + injection.error());
+  return inject(dir, *injection, std::move(observer));
+}
+
 StateDirectory::StateDirectory(std::filesystem::path dir, config::TerminalInjection injection, StepObserver observer)
     : dir_(std::move(dir)), injection_(std::move(injection)), io_(std::move(observer)) {}
 

@@ -41,6 +41,11 @@ inline constexpr std::string_view kFaultStagingDiscarded = "STAGING-DISCARDED";
 Result<void, std::string> inject(const std::filesystem::path& dir, const config::TerminalInjection& injection,
                                  StepObserver observer = {});
 
+// The injection file at `file` (at most 65536 octets, REQ-DEV-002), read and injected into `dir`;
+// one line naming the file and the defect otherwise. What `tmsproto terminal` calls at installation.
+Result<void, std::string> inject_file(const std::filesystem::path& dir, const std::filesystem::path& file,
+                                      StepObserver observer = {});
+
 // Not thread-safe: one terminal session at a time uses it, as one terminal runs one session.
 class StateDirectory final : public terminal::KeyStore, public terminal::PackageStore, public terminal::Device {
  public:

@@ -125,6 +125,25 @@ TEST(StateDirectory, ArbitraryContentOfAnyStateFileNeverCrashesOpen) {
   EXPECT_EQ(error_of_open(dir.path()), "(opened)");
 }
 
+// Checks REQ-DEV-001, REQ-DEV-002: the injection file as the TMS side wrote it is injected from
+// its path; a defective one is refused naming the file and the member, and nothing is created.
+TEST(StateDirectory, InjectionFileIsInjectedFromItsPath) {
+  auto e = sim::make_estate(program_download());
+  TempDir dir;
+  write_text(dir / "terminal.json", config::write_terminal_injection(testing::injection_of(*e)));
+  ASSERT_TRUE(inject_file(dir / "state", dir / "terminal.json").ok());
+  auto d = StateDirectory::open(dir / "state");
+  ASSERT_TRUE(d.ok()) << d.error();
+  EXPECT_EQ((*d)->config().id, e->terminal_config.id);
+
+  write_text(dir / "bad.json", "{\"format\": 2}");
+  const auto bad = inject_file(dir / "other", dir / "bad.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error(), (dir / "bad.json").string() + ": missing member \"notice\"");
+  EXPECT_FALSE(std::filesystem::exists(dir / "other"));
+  EXPECT_FALSE(inject_file(dir / "other", dir / "absent.json").ok());
+}
+
 // Checks REQ-DEV-009, REQ-DL-031: a session of the real engine installs each package into its
 // file, version and content together, records the apply, and leaves no staging; a reopened
 // directory says the same.
