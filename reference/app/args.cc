@@ -91,7 +91,7 @@ Result<std::string, std::string> password_from_env(const std::string& name) {
 }
 
 std::string describe(ResponseCode code) {
-  char digits[3];
+  char digits[8];
   std::snprintf(digits, sizeof digits, "%02u", static_cast<unsigned>(code));
   return std::string(digits) + " (" + std::string(name(code)) + ")";
 }

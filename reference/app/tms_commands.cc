@@ -91,11 +91,11 @@ int list(const std::string& state, const std::string& what) {
 }  // namespace
 
 void add_tms_commands(CLI::App& app, cli::Chosen& chosen) {
-  CLI::App* tms = app.add_subcommand("tms", "the TMS operator's provisioning commands on a TMS state directory");
-  tms->require_subcommand(1);
+  CLI::App* group = app.add_subcommand("tms", "the TMS operator's provisioning commands on a TMS state directory");
+  group->require_subcommand(1);
 
   {
-    auto* c = tms->add_subcommand("init", "create the TMS's store (tms.db and storage.key) in --state DIR");
+    auto* c = group->add_subcommand("init", "create the TMS's store (tms.db and storage.key) in --state DIR");
     auto state = std::make_shared<std::string>();
     c->add_option("--state", *state, "the TMS's state directory")->required();
     c->callback([&chosen, state] {
@@ -109,7 +109,7 @@ void add_tms_commands(CLI::App& app, cli::Chosen& chosen) {
     });
   }
   {
-    auto* c = tms->add_subcommand("add-vendor", "register a vendor, its package-signing public key and its database");
+    auto* c = group->add_subcommand("add-vendor", "register a vendor, its package-signing public key and its database");
     struct A { std::string state, vendor, key, adapter; };
     auto a = std::make_shared<A>();
     c->add_option("--state", a->state, "the TMS's state directory")->required();
@@ -135,7 +135,7 @@ void add_tms_commands(CLI::App& app, cli::Chosen& chosen) {
     });
   }
   {
-    auto* c = tms->add_subcommand("add-model", "register a terminal model of a vendor");
+    auto* c = group->add_subcommand("add-model", "register a terminal model of a vendor");
     struct A { std::string state, vendor, model; };
     auto a = std::make_shared<A>();
     c->add_option("--state", a->state, "the TMS's state directory")->required();
@@ -154,7 +154,7 @@ void add_tms_commands(CLI::App& app, cli::Chosen& chosen) {
     });
   }
   {
-    auto* c = tms->add_subcommand("add-terminal",
+    auto* c = group->add_subcommand("add-terminal",
                                   "register a terminal, draw its DMK and write its injection file (a test-key file)");
     struct A { std::string state, vendor, model, serial, profile = "aes128", key_sets, master, out; bool legacy = false, unattended = false; };
     auto a = std::make_shared<A>();
@@ -197,7 +197,7 @@ void add_tms_commands(CLI::App& app, cli::Chosen& chosen) {
     });
   }
   {
-    auto* c = tms->add_subcommand("add-operator", "enrol an operator; the password is read from an environment variable");
+    auto* c = group->add_subcommand("add-operator", "enrol an operator; the password is read from an environment variable");
     struct A { std::string state, vendor, op, env = "TMSPROTO_PASSWORD"; bool no_keys = false; };
     auto a = std::make_shared<A>();
     c->add_option("--state", a->state, "the TMS's state directory")->required();
@@ -221,7 +221,7 @@ void add_tms_commands(CLI::App& app, cli::Chosen& chosen) {
     });
   }
   {
-    auto* c = tms->add_subcommand("list", "list vendors, models, terminals, operators, reports or the audit log");
+    auto* c = group->add_subcommand("list", "list vendors, models, terminals, operators, reports or the audit log");
     struct A { std::string state, what; };
     auto a = std::make_shared<A>();
     c->add_option("what", a->what, "vendors | models | terminals | operators | reports | audit")
