@@ -38,18 +38,21 @@ int serve(const ServeArgs& a) {
   if (!store.ok()) return fail("serve", store.error().message);
   auto vendors = (*store)->vendors();
   if (!vendors.ok()) return fail("serve", vendors.error().message);
-  vendor::AdapterDirectory directory;
-  for (const auto& v : *vendors) {
-    auto added = directory.configure(v.vendor_id, v.adapter);  // REQ-TMS-020: one database per vendor
-    if (!added.ok()) return fail("serve", "vendor " + v.vendor_id + ": " + added.error());
-  }
-
   std::ofstream file;
   if (!a.log.empty()) {
     file.open(a.log, std::ios::app);
     if (!file) return fail("serve", "cannot open log file " + a.log);
   }
   net::SessionLog log(a.log.empty() ? std::cerr : file);
+
+  vendor::AdapterDirectory directory;
+  for (const auto& v : *vendors) {
+    auto added = directory.configure(v.vendor_id, v.adapter);  // REQ-TMS-020: one database per vendor
+    if (!added.ok()) {
+      // REQ-SRV-009: the server still starts; this vendor's program downloads end 96 (REQ-TMS-022).
+      log.write(net::SessionEvent{"vendor-unavailable", 0, {}, std::nullopt, 0, 0, 0, added.error()});
+    }
+  }
 
   tms::Config config;
   config.freshness_window_s = a.freshness_s;  // REQ-HS-012
