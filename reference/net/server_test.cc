@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <asio.hpp>
 #include <sstream>
 #include <thread>
@@ -139,6 +141,31 @@ TEST(Server, StopLetsTheGracePeriodRunThenEndsOpenSessionsWithAbort23) {
   r.thread = std::thread([] {});
   late.connect({asio::ip::make_address("127.0.0.1"), r.port}, ec);
   EXPECT_TRUE(ec);
+}
+
+TEST(Server, AThousandIdleConnectionsNeitherStopAnHonestTerminalNorOutliveTResponse) {
+  // REQ-SRV-002, REQ-SRV-004, REQ-TMS-002: idle peers cost a bounded amount and are ended with 23.
+  rlimit files{};
+  ::getrlimit(RLIMIT_NOFILE, &files);
+  files.rlim_cur = files.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &files);
+  const std::size_t idle_count = files.rlim_cur >= 2200 ? 1000 : (files.rlim_cur - 100) / 2;
+  auto estate = sim::make_estate(sim::EstateOptions{});
+  ServerOptions o = test_options();
+  o.timing.response_ms = 2000;
+  Running r(*estate, o);
+  asio::io_context io;
+  std::vector<asio::ip::tcp::socket> idle;
+  for (std::size_t i = 0; i < idle_count; ++i) idle.push_back(connect(io, r.port));
+  terminal::Session term(estate->terminal_config, estate->terminal_ports());
+  TerminalEndpoint where;
+  where.port = r.port;
+  run_terminal(where, term, estate->command());
+  EXPECT_EQ(term.state(), terminal::State::T_DONE);
+  // Each idle connection gets ABORT 23 when its T_RESPONSE runs out, then the server closes it.
+  EXPECT_EQ(to_hex(read_to_end(idle.front())), "00047f013233");
+  EXPECT_EQ(to_hex(read_to_end(idle.back())), "00047f013233");
+  RecordProperty("idle_connections", static_cast<int>(idle_count));
 }
 
 TEST(Server, TheLogOfAWholeRunHoldsNoSecretOfTheEstate) {
