@@ -29,11 +29,22 @@ Step Connection::on_read(ByteView octets, std::int64_t now_ms) {
     response_deadline_ = now_ms + timing_.response_ms;
     session_deadline_ = now_ms + timing_.session_ms;
   }
-  bytes_in_ += octets.size();
-  LinkOutput in = link_->receive(octets);
-  // REQ-SRV-002: only a whole message restarts T_RESPONSE; octets of a frame trickling in do not.
-  if (!in.bodies.empty()) response_deadline_ = now_ms + timing_.response_ms;
-  take_link(std::move(in), step);
+  // A stream is read whole; a serial line an octet at a time, so that it stops at the session's end.
+  const std::size_t unit = link_->link_timer_ms() > 0 ? 1 : std::max<std::size_t>(octets.size(), 1);
+  consumed_ = 0;
+  while (consumed_ < octets.size() && !finished_) {
+    const std::size_t n = std::min(unit, octets.size() - consumed_);
+    LinkOutput in = link_->receive(octets.subspan(consumed_, n));
+    consumed_ += n;
+    // REQ-SRV-002: only a whole message restarts T_RESPONSE; octets of a frame trickling in do not.
+    if (!in.bodies.empty()) response_deadline_ = now_ms + timing_.response_ms;
+    take_link(std::move(in), step);
+    if (engine_ended_ && (link_->settled() || !link_deadline_)) {
+      finished_ = true;
+      step.close = true;
+    }
+  }
+  bytes_in_ += consumed_;
   settle(step);
   return step;
 }
@@ -130,6 +141,7 @@ void Connection::take_link(LinkOutput in, Step& step) {
 
 void Connection::settle(Step& step) {
   bytes_out_ += step.write.size();
+  if (finished_) return;
   // A stream is settled once its octets are written; a serial line once the last frame was
   // acknowledged or the link gave up on it.
   if (engine_ended_ && (link_->settled() || !link_deadline_)) {

@@ -56,7 +56,10 @@ class Connection {
 
   // What the engine sent on its own (the terminal's START); the TMS has nothing to pass.
   Step start(const session::Output& first);
+  // On a serial line the octets after the session's last ACK belong to the next session on the
+  // line: on_read stops there, and consumed() says how many of `octets` it used (REQ-SRV-008).
   Step on_read(ByteView octets, std::int64_t now_ms);
+  std::size_t consumed() const { return consumed_; }
   Step on_eof();
   // Call at or after next_deadline(); a call before it changes nothing.
   Step on_timer(std::int64_t now_ms);
@@ -88,6 +91,7 @@ class Connection {
   bool finished_ = false;
   const char* end_cause_ = nullptr;
   std::uint64_t bytes_in_ = 0;
+  std::size_t consumed_ = 0;
   std::uint64_t bytes_out_ = 0;
 };
 

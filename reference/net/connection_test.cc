@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <random>
 
+#include "codec/serial_link.h"
 #include "codec/stream_framing.h"
 #include "sim/estate.h"
 
@@ -166,6 +167,21 @@ TEST(Connection, ASerialTmsWaitsForItsNextTerminalWithoutBound) {
   EXPECT_FALSE(conn.next_deadline().has_value());
   conn.on_read(Bytes{0x02}, 1'000'000);
   EXPECT_EQ(conn.next_deadline(), std::optional<std::int64_t>(1'030'000));
+}
+
+TEST(Connection, OnASerialLineTheOctetsAfterTheLastAckAreLeftForTheNextSession) {
+  // REQ-SRV-008: a body of an unknown type ends the session with ABORT 01 (REQ-MSG-001); the read
+  // that brings its ACK also brings the next terminal's STX, which this session must not eat.
+  auto estate = sim::make_estate(sim::EstateOptions{});
+  tms::Session server(estate->tms_config, estate->tms_ports());
+  EngineOf<tms::Session> engine(server);
+  Connection conn(engine, serial_link(), Timing{}, 0);
+  Step s = conn.on_read(codec::frame_for_serial(Bytes{0xEE, 0x01, 0x00, 0x00}), 1);
+  EXPECT_FALSE(s.write.empty());  // ACK, then the ABORT frame
+  EXPECT_FALSE(conn.finished());   // the ABORT frame waits for its ACK
+  s = conn.on_read(Bytes{0x06, 0x02, 0x00, 0x40}, 2);
+  EXPECT_TRUE(conn.finished());
+  EXPECT_EQ(conn.consumed(), 1u);
 }
 
 TEST(Connection, ShutdownEndsAnOpenSessionAsATimeout) {

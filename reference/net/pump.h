@@ -18,11 +18,17 @@ namespace tmsproto::net {
 template <class Stream>
 class Pump : public std::enable_shared_from_this<Pump<Stream>> {
  public:
-  // `done` runs once, after the stream is closed.
-  Pump(Stream stream, Connection& conn, std::function<void()> done)
+  // `done` runs once, after the stream is closed, with the octets read after the session's end (on a
+  // serial line, the start of the next session's; REQ-SRV-008).
+  Pump(Stream stream, Connection& conn, std::function<void(Bytes)> done)
       : stream_(std::move(stream)), timer_(stream_.get_executor()), conn_(conn), done_(std::move(done)) {}
 
   void start(Step first) { handle(std::move(first)); }
+
+  // Octets the previous session on this line read but did not use.
+  void feed(const Bytes& carried) {
+    if (!carried.empty()) handle(conn_.on_read(carried, monotonic_ms()));
+  }
 
   // Shutdown after the grace period: the driver ends the session as a timeout (REQ-SRV-005).
   void expire() { handle(conn_.expire()); }
@@ -52,7 +58,10 @@ class Pump : public std::enable_shared_from_this<Pump<Stream>> {
       self->reading_ = false;
       if (self->closed_) return;
       if (ec) return self->handle(self->conn_.on_eof());  // REQ-FRAME-004
-      self->handle(self->conn_.on_read(ByteView(self->buf_.data(), n), monotonic_ms()));
+      const ByteView got(self->buf_.data(), n);
+      Step step = self->conn_.on_read(got, monotonic_ms());
+      if (self->conn_.consumed() < n) self->leftover_.assign(got.begin() + static_cast<std::ptrdiff_t>(self->conn_.consumed()), got.end());
+      self->handle(std::move(step));
     });
   }
 
@@ -88,13 +97,14 @@ class Pump : public std::enable_shared_from_this<Pump<Stream>> {
     asio::error_code ignored;
     timer_.cancel();
     stream_.close(ignored);
-    if (done_) done_();
+    if (done_) done_(std::move(leftover_));
   }
 
   Stream stream_;
   asio::steady_timer timer_;
   Connection& conn_;
-  std::function<void()> done_;
+  std::function<void(Bytes)> done_;
+  Bytes leftover_;
   std::array<std::uint8_t, 4096> buf_{};
   Bytes out_;
   Bytes in_flight_;

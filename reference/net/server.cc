@@ -94,12 +94,12 @@ struct Server::Impl {
     Live& l = live[id];
     l.peer = peer;
     l.hosted = std::make_unique<Hosted>(config, shared, new_link(), options.timing);
-    l.tcp = std::make_shared<Pump<asio::ip::tcp::socket>>(std::move(socket), l.hosted->conn, [this, id] { ended(id); });
+    l.tcp = std::make_shared<Pump<asio::ip::tcp::socket>>(std::move(socket), l.hosted->conn, [this, id](Bytes) { ended(id, {}); });
     log.write(SessionEvent{"accepted", id, peer, std::nullopt, 0, 0, 0, {}});
     l.tcp->start(Step{});
   }
 
-  void serve_line() {
+  void serve_line(Bytes carried = {}) {
     const std::uint64_t id = next_id++;
     Live& l = live[id];
     l.peer = options.serial_device;
@@ -110,13 +110,15 @@ struct Server::Impl {
     asio::serial_port port(io);
     asio::error_code ec;
     port.assign(::dup(serial->native_handle()), ec);
-    l.line = std::make_shared<Pump<asio::serial_port>>(std::move(port), l.hosted->conn, [this, id] { ended(id); });
+    l.line = std::make_shared<Pump<asio::serial_port>>(std::move(port), l.hosted->conn,
+                                                       [this, id](Bytes rest) { ended(id, std::move(rest)); });
     l.line->start(Step{});
+    l.line->feed(carried);  // REQ-SRV-008: what the last session read of this one
   }
 
-  void ended(std::uint64_t id) {
+  void ended(std::uint64_t id, Bytes carried) {
     // Called from inside the pump's handler: the pump lives on through its own shared_ptr.
-    asio::post(io, [this, id] {
+    asio::post(io, [this, id, carried = std::move(carried)]() mutable {
       auto it = live.find(id);
       if (it == live.end()) return;
       Hosted& h = *it->second.hosted;
@@ -128,7 +130,7 @@ struct Server::Impl {
       if (stopping) {
         if (live.empty()) finish();
       } else if (serial) {
-        serve_line();  // the next terminal on the line
+        serve_line(std::move(carried));  // the next terminal on the line
       }
     });
   }

@@ -13,7 +13,7 @@ void drive(asio::io_context& io, Stream stream, std::unique_ptr<FrameLink> link,
            terminal::Session& session, terminal::StartCommand command, TerminalRun& run) {
   EngineOf<terminal::Session> engine(session);
   Connection conn(engine, std::move(link), timing, monotonic_ms());
-  auto pump = std::make_shared<Pump<Stream>>(std::move(stream), conn, [] {});
+  auto pump = std::make_shared<Pump<Stream>>(std::move(stream), conn, [](Bytes) {});
   pump->start(conn.start(session.start(std::move(command))));
   pump.reset();  // the pump's handlers keep it alive until it closes
   io.run();
