@@ -8,12 +8,18 @@
 #include <string_view>
 
 #include "config/key_set_definition.h"
+#include "config/strict_json.h"
 #include "profile/standard_slots.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace tmsproto;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
+  // The strict JSON layer under it (config/strict_json.h): one line when it refuses, and a document
+  // it refuses is never a definition.
+  const auto document = config::parse_strict_json(text);
+  if (!document.ok() && (document.error().empty() || document.error().find('\n') != std::string::npos)) std::abort();
   const auto parsed = config::parse_key_set_definition(text);
+  if (!document.ok() && parsed.ok()) std::abort();
   if (!parsed.ok()) {
     if (parsed.error().empty() || parsed.error().find('\n') != std::string::npos) std::abort();
     return 0;

@@ -53,21 +53,7 @@ Result<void, std::string> write_text(const std::filesystem::path& file, std::str
 }
 
 std::optional<Profile> parse_profile(std::string_view s) {
-  if (s == "legacy") return Profile::kLegacy;
-  if (s == "tdes") return Profile::kTdes;
-  if (s == "aes" || s == "aes128") return Profile::kAes128;
-  if (s == "aes256") return Profile::kAes256;
-  return std::nullopt;
-}
-
-std::string_view profile_word(Profile p) {
-  switch (p) {
-    case Profile::kLegacy: return "legacy";
-    case Profile::kTdes: return "tdes";
-    case Profile::kAes128: return "aes128";
-    case Profile::kAes256: return "aes256";
-  }
-  return "?";
+  return s == "aes" ? Profile::kAes128 : profile_from_word(s);  // "aes": the default's short name
 }
 
 std::optional<HostPort> parse_host_port(std::string_view s) {

@@ -21,8 +21,8 @@ Result<std::string, std::string> read_text(const std::filesystem::path& file, st
 // Writes `text` to `file` through a temporary and a rename, with `mode`; never half a file.
 Result<void, std::string> write_text(const std::filesystem::path& file, std::string_view text, unsigned mode = 0644);
 
-std::optional<Profile> parse_profile(std::string_view s);  // legacy, tdes, aes128 (aes), aes256
-std::string_view profile_word(Profile p);
+// legacy, tdes, aes128 (or aes), aes256; profile_word (protocol/constants.h) writes them.
+std::optional<Profile> parse_profile(std::string_view s);
 
 struct HostPort {
   std::string host;

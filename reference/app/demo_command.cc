@@ -31,7 +31,7 @@ struct DemoTerminal {
 
 class Demo {
  public:
-  Demo(fs::path root, bool verbose) : root_(std::move(root)), exe_(self_exe()), verbose_(verbose) {}
+  explicit Demo(fs::path root) : root_(std::move(root)), exe_(self_exe()) {}
 
   int run() {
     step("Workspace " + root_.string());
@@ -248,7 +248,6 @@ class Demo {
 
   fs::path root_;
   fs::path exe_;
-  bool verbose_;
   std::string password_;
   std::map<std::string, std::string> databases_;
   Child server_;
@@ -283,7 +282,7 @@ void add_demo_command(CLI::App& app, cli::Chosen& chosen) {
         if (::mkdtemp(tmpl.data()) == nullptr) return fail("demo", "cannot make a temporary directory", 1);
         root = tmpl;
       }
-      Demo demo(root, false);
+      Demo demo(root);
       const int status = demo.run();
       if (keep) {
         std::printf("\nEverything is in %s (tms/: the TMS's store; terminal-*/: each terminal's state; logs/)\n",

@@ -22,11 +22,7 @@ struct Options {
 };
 
 std::optional<Profile> parse_profile(std::string_view s) {
-  if (s == "legacy") return Profile::kLegacy;
-  if (s == "tdes") return Profile::kTdes;
-  if (s == "aes" || s == "aes128") return Profile::kAes128;
-  if (s == "aes256") return Profile::kAes256;
-  return std::nullopt;
+  return s == "aes" ? Profile::kAes128 : profile_from_word(s);  // "aes": the default's short name
 }
 
 std::optional<std::uint64_t> parse_seed(std::string_view s) {

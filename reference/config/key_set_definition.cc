@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/strict_json.h"
 #include "profile/standard_slots.h"
 #include "tms/registration.h"
 
@@ -16,25 +17,6 @@ namespace tmsproto::config {
 namespace {
 
 using nlohmann::json;
-
-// Untrusted text goes into messages only quoted, printable and short, so a message stays one line.
-std::string printable(std::string_view s) {
-  constexpr std::size_t kMaxShown = 32;
-  std::string out = "\"";
-  for (std::size_t i = 0; i < s.size() && i < kMaxShown; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      constexpr char kHex[] = "0123456789ABCDEF";
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0x0f];
-    }
-  }
-  if (s.size() > kMaxShown) out += "...";
-  return out + "\"";
-}
 
 std::string hex_slot(std::uint8_t slot) {
   constexpr char kHex[] = "0123456789ABCDEF";
@@ -212,31 +194,12 @@ Result<KeySetDefinition, std::string> parse_key_set_definition(std::string_view 
     return fail("the definition is " + std::to_string(text.size()) + " octets, more than " +
                 std::to_string(kMaxKeySetDefinitionSize));
   }
-  // REQ-KEY-042: nlohmann::json throws; nothing escapes this function. The callback sees every
-  // member name, which the parsed value no longer shows twice (REQ-KEY-041: a name twice is an error).
+  // REQ-KEY-042: nlohmann::json throws; nothing escapes this function. A member named twice is an
+  // error (REQ-KEY-041), which parse_strict_json finds while the parser still sees every name.
   try {
-    std::vector<std::set<std::string>> open;
-    std::optional<std::string> duplicate;
-    const json::parser_callback_t callback = [&](int, json::parse_event_t event, json& parsed) {
-      switch (event) {
-        case json::parse_event_t::object_start: open.emplace_back(); break;
-        case json::parse_event_t::object_end:
-          if (!open.empty()) open.pop_back();
-          break;
-        case json::parse_event_t::key:
-          if (!open.empty() && !open.back().insert(parsed.get<std::string>()).second && !duplicate) {
-            duplicate = parsed.get<std::string>();
-          }
-          break;
-        default: break;
-      }
-      return true;
-    };
-    const json doc = json::parse(text.begin(), text.end(), callback);
-    if (duplicate) return fail("member " + printable(*duplicate) + " appears twice in one object");
-    return read_definition(doc);
-  } catch (const json::parse_error& e) {
-    return fail("not JSON: syntax error at octet " + std::to_string(e.byte));
+    auto doc = parse_strict_json(text);
+    if (!doc.ok()) return fail(doc.error());
+    return read_definition(*doc);
   } catch (const std::exception&) {
     return fail(std::string("not a readable definition"));
   } catch (...) {

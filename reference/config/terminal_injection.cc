@@ -12,31 +12,13 @@
 #include "codec/fields.h"
 #include "common/hex.h"
 #include "config/key_set_definition.h"
+#include "config/strict_json.h"
 #include "profile/standard_slots.h"
 
 namespace tmsproto::config {
 namespace {
 
 using nlohmann::json;
-
-// Untrusted text goes into messages only quoted, printable and short, so a message stays one line.
-std::string printable(std::string_view s) {
-  constexpr std::size_t kMaxShown = 32;
-  std::string out = "\"";
-  for (std::size_t i = 0; i < s.size() && i < kMaxShown; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      constexpr char kHex[] = "0123456789ABCDEF";
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0x0f];
-    }
-  }
-  if (s.size() > kMaxShown) out += "...";
-  return out + "\"";
-}
 
 std::optional<std::int64_t> integer_of(const json& v) {
   if (v.is_number_unsigned()) {
@@ -255,25 +237,9 @@ Result<TerminalInjection, std::string> read_terminal_injection(std::string_view 
   // REQ-DEV-002: nlohmann::json throws; nothing escapes this function. A member named twice is an
   // error, although JSON readers commonly keep the last one: two DMKs in one file is a defect.
   try {
-    std::vector<std::set<std::string>> open;
-    std::optional<std::string> duplicate;
-    const json::parser_callback_t callback = [&](int, json::parse_event_t event, json& parsed) {
-      switch (event) {
-        case json::parse_event_t::object_start: open.emplace_back(); break;
-        case json::parse_event_t::object_end:
-          if (!open.empty()) open.pop_back();
-          break;
-        case json::parse_event_t::key:
-          if (!open.empty() && !open.back().insert(parsed.get<std::string>()).second && !duplicate) {
-            duplicate = parsed.get<std::string>();
-          }
-          break;
-        default: break;
-      }
-      return true;
-    };
-    json doc = json::parse(text.begin(), text.end(), callback);
-    if (duplicate) return fail("member " + printable(*duplicate) + " appears twice in one object");
+    auto parsed = parse_strict_json(text);
+    if (!parsed.ok()) return fail(parsed.error());
+    json& doc = *parsed;
     auto out = read_injection(doc);
     // The parsed tree held the DMK's hex; wipe it before the tree is freed (REQ-KEY-024's spirit).
     if (doc.is_object() && doc.contains("dmk") && doc["dmk"].is_string()) {
@@ -281,8 +247,6 @@ Result<TerminalInjection, std::string> read_terminal_injection(std::string_view 
       crypto::secure_wipe(std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(s.data()), s.size()));
     }
     return out;
-  } catch (const json::parse_error& e) {
-    return fail("not JSON: syntax error at octet " + std::to_string(e.byte));
   } catch (const std::exception&) {
     return fail(std::string("not a readable injection file"));
   } catch (...) {

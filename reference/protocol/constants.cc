@@ -114,4 +114,21 @@ std::size_t dwk1_length(Profile profile) {
   return 0;
 }
 
+std::string_view profile_word(Profile profile) {
+  switch (profile) {
+    case Profile::kLegacy: return "legacy";
+    case Profile::kTdes: return "tdes";
+    case Profile::kAes128: return "aes128";
+    case Profile::kAes256: return "aes256";
+  }
+  return "?";
+}
+
+std::optional<Profile> profile_from_word(std::string_view word) {
+  for (Profile p : {Profile::kLegacy, Profile::kTdes, Profile::kAes128, Profile::kAes256}) {
+    if (profile_word(p) == word) return p;
+  }
+  return std::nullopt;
+}
+
 }  // namespace tmsproto

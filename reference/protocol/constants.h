@@ -42,6 +42,9 @@ enum class Profile : std::uint8_t { kLegacy = 0x01, kTdes = 0x02, kAes128 = 0x03
 
 std::optional<Profile> profile_from_octet(std::uint8_t octet);
 std::string_view name(Profile profile);
+// The lower-case word of a profile in vector files and on command lines: legacy, tdes, aes128, aes256.
+std::string_view profile_word(Profile profile);
+std::optional<Profile> profile_from_word(std::string_view word);  // exactly those four words
 std::uint8_t offer_bit(Profile profile);        // REQ-MSG-040: 1 << (code - 1)
 std::size_t mac_length(Profile profile);        // REQ-CRYPTO-021: 4, 8, 16, 16
 std::size_t key_length(Profile profile);        // DMK, DWK, DSK: 8, 16, 16, 32

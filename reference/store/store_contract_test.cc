@@ -167,6 +167,8 @@ struct BackendKind {
   std::string name;
   std::function<std::unique_ptr<Backend>(std::size_t capacity)> make;
 };
+// What ctest and gtest show for a parameter: the backend's name, not its octets.
+void PrintTo(const BackendKind& b, std::ostream* os) { *os << b.name; }
 
 const BackendKind kBackends[] = {
     {"Memory", [](std::size_t c) -> std::unique_ptr<Backend> { return std::make_unique<MemoryBackend>(c); }},

@@ -44,28 +44,10 @@ Result<const json::Value*, FieldError> array_field(const json::Value& test, std:
   return v;
 }
 
-std::optional<Profile> profile_named(std::string_view name) {
-  if (name == "legacy") return Profile::kLegacy;
-  if (name == "tdes") return Profile::kTdes;
-  if (name == "aes128") return Profile::kAes128;
-  if (name == "aes256") return Profile::kAes256;
-  return std::nullopt;
-}
-
-std::string_view profile_name(Profile p) {
-  switch (p) {
-    case Profile::kLegacy: return "legacy";
-    case Profile::kTdes: return "tdes";
-    case Profile::kAes128: return "aes128";
-    case Profile::kAes256: return "aes256";
-  }
-  return "?";
-}
-
 Result<Profile, FieldError> profile_field(const json::Value& test) {
   auto name = string_field(test, "profile");
   if (!name) return fail(name.error());
-  const auto p = profile_named(*name);
+  const auto p = profile_from_word(*name);
   if (!p) return fail(FieldError{"field \"profile\" must be legacy, tdes, aes128 or aes256"});
   return *p;
 }

@@ -31,8 +31,6 @@ Result<std::int64_t, FieldError> int_field(const json::Value& test, std::string_
 Result<const json::Value*, FieldError> array_field(const json::Value& test, std::string_view name);
 
 // The protocol vectors name profiles "legacy", "tdes", "aes128", "aes256" (spec/07-crypto.md 7.2).
-std::optional<Profile> profile_named(std::string_view name);
-std::string_view profile_name(Profile p);
 Result<Profile, FieldError> profile_field(const json::Value& test);
 
 std::string hex_of(ByteView b);  // "(empty)" for no bytes

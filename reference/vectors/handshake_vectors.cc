@@ -97,7 +97,7 @@ Verdict check_tms_handshake(const json::Value& test) {
   TMSPROTO_FIELD(sac1, hex_field(test, "sac1"));
   if (dmk.size() != key_length(p) || dwk.size() != key_length(p)) {
     return Verdict::rejected("dmk and dwk must be " + std::to_string(key_length(p)) + " octets in profile " +
-                             std::string(profile_name(p)));
+                             std::string(profile_word(p)));
   }
 
   // DWK_1 (REQ-CRYPTO-022 / REQ-CRYPTO-031). In LEGACY it is deterministic and compared; otherwise

@@ -457,7 +457,7 @@ Result<TranscriptCase, FieldError> read_transcript_case(const json::Value& test)
 std::vector<json::Member> transcript_case_members(const TranscriptCase& c) {
   std::vector<Member> m;
   m.emplace_back("seed", Value::integer(static_cast<std::int64_t>(c.seed)));
-  m.emplace_back("profile", Value::string(std::string(profile_name(c.profile))));
+  m.emplace_back("profile", Value::string(std::string(profile_word(c.profile))));
   m.emplace_back("trans", Value::string(c.trans == TransCode::kKeyDownload ? "01" : "02"));
   m.emplace_back("vendorId", Value::string(c.id.vendor_id));
   m.emplace_back("modelId", Value::string(c.id.model_id));
@@ -700,7 +700,7 @@ Verdict check_tms_transcript(const json::Value& test) {
   TMSPROTO_FIELD(c, read_transcript_case(test));
   if (c.dmk.size() != key_length(c.profile)) {
     return Verdict::rejected("dmk must be " + std::to_string(key_length(c.profile)) + " octets in profile " +
-                             std::string(profile_name(c.profile)));
+                             std::string(profile_word(c.profile)));
   }
   // The expectation must describe the recorded messages: the failing side's ABORT is the last
   // message and carries the code (REQ-ERR-002); a failing SESSION_END (18, 22) is the terminal's.
