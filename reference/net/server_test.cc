@@ -19,7 +19,6 @@ namespace {
 
 struct Running {
   Running(sim::Estate& estate, ServerOptions options) : server(estate.tms_config, estate.tms_ports(), log, options) {
-    options.port = 0;
     auto bound = server.open();
     EXPECT_TRUE(bound.ok());
     port = bound.ok() ? *bound : 0;
