@@ -22,6 +22,7 @@ Step Connection::start(const session::Output& first) {
 
 Step Connection::on_read(ByteView octets, std::int64_t now_ms) {
   Step step;
+  consumed_ = 0;  // a finished connection uses none of them: they are the next session's
   if (finished_) return step;
   now_ms_ = now_ms;
   if (!clocks_running_ && !octets.empty()) {
@@ -31,7 +32,6 @@ Step Connection::on_read(ByteView octets, std::int64_t now_ms) {
   }
   // A stream is read whole; a serial line an octet at a time, so that it stops at the session's end.
   const std::size_t unit = link_->link_timer_ms() > 0 ? 1 : std::max<std::size_t>(octets.size(), 1);
-  consumed_ = 0;
   while (consumed_ < octets.size() && !finished_) {
     const std::size_t n = std::min(unit, octets.size() - consumed_);
     LinkOutput in = link_->receive(octets.subspan(consumed_, n));

@@ -191,6 +191,10 @@ TEST(Connection, ShutdownEndsAnOpenSessionAsATimeout) {
   EXPECT_TRUE(s.close);
   EXPECT_STREQ(p.server_conn.end_cause(), "shutdown");
   EXPECT_EQ(p.server.failure()->code, ResponseCode::kTimeout);
+  // Finished: what arrives now is not this session's, and none of it is used (the fuzz target
+  // `connection` found that consumed() kept the count of the read before).
+  EXPECT_TRUE(p.server_conn.on_read(Bytes{0x01, 0x02, 0x03}, 10).write.empty());
+  EXPECT_EQ(p.server_conn.consumed(), 0u);
 }
 
 }  // namespace
