@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include <deque>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -13,6 +12,7 @@
 #include "config/terminal_injection.h"
 #include "device/state_directory.h"
 #include "sim/estate.h"
+#include "sim/loopback.h"
 #include "terminal/session.h"
 #include "tms/session.h"
 
@@ -60,38 +60,11 @@ struct DeviceRun {
   bool keys_installed = false;
 };
 
-inline bool final(terminal::State s) { return s == terminal::State::T_DONE || s == terminal::State::T_FAILED; }
-inline bool final(tms::State s) { return s == tms::State::S_DONE || s == tms::State::S_FAILED; }
 
 // One session: the real terminal engine with the state directory as its device, the estate's TMS.
 inline DeviceRun run_device_session(sim::Estate& e, StateDirectory& d) {
-  terminal::Session term(d.config(), d.ports(e.clock, e.terminal_rng));
-  tms::Session server(e.tms_config, e.tms_ports());
-  std::deque<std::pair<bool, Bytes>> queue;  // (from terminal, body)
-  bool term_closed = false, server_closed = false;
-  auto take = [&](session::Output out, bool from_terminal) {
-    for (auto& b : out.send) queue.emplace_back(from_terminal, std::move(b));
-    if (out.close) (from_terminal ? term_closed : server_closed) = true;
-  };
-  take(term.start(e.command()), true);
-  for (std::size_t guard = 0; guard < 1'000'000; ++guard) {
-    if (queue.empty()) {
-      if (final(term.state()) && final(server.state())) break;
-      if (term_closed && !final(server.state())) take(server.connection_lost(), false);
-      else if (server_closed && !final(term.state())) take(term.connection_lost(), true);
-      else if (!final(term.state())) take(term.timeout(), true);
-      else take(server.timeout(), false);
-      continue;
-    }
-    auto [from_terminal, body] = std::move(queue.front());
-    queue.pop_front();
-    if (from_terminal) {
-      if (!server_closed) take(server.receive(body), false);
-    } else if (!term_closed) {
-      take(term.receive(body), true);
-    }
-  }
-  return DeviceRun{term.state(), term.failure(), term.packages_applied(), term.keys_installed()};
+  const sim::RunResult r = sim::run_session(e, d.config(), d.ports(e.clock, e.terminal_rng));
+  return DeviceRun{r.terminal_state, r.terminal_failure, r.packages_applied, r.keys_installed};
 }
 
 // Files under `dir` whose name starts with `prefix`, at any depth.

@@ -15,7 +15,11 @@ RunResult run_session(Estate& estate, const Tamper& tamper) {
 }
 
 RunResult run_session(Estate& estate, const Hooks& hooks) {
-  terminal::Session term(estate.terminal_config, estate.terminal_ports());
+  return run_session(estate, estate.terminal_config, estate.terminal_ports(), hooks);
+}
+
+RunResult run_session(Estate& estate, const terminal::Config& config, terminal::Ports device, const Hooks& hooks) {
+  terminal::Session term(config, device);
   tms::Session server(estate.tms_config, estate.tms_ports());
   RunResult result;
   std::deque<Delivered> queue;

@@ -51,5 +51,8 @@ struct RunResult {
 // One session on fresh engines over the estate's persistent stores.
 RunResult run_session(Estate& estate, const Tamper& tamper = {});
 RunResult run_session(Estate& estate, const Hooks& hooks);
+// The same with another device as the terminal (the reference terminal's state directory, say),
+// against the estate's TMS.
+RunResult run_session(Estate& estate, const terminal::Config& config, terminal::Ports device, const Hooks& hooks = {});
 
 }  // namespace tmsproto::sim
