@@ -69,12 +69,14 @@ Result<void, std::string> StateDirectory::load_installed() {
       t.emplace_back(rest.substr(0, sp));
       rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp + 1);
     }
-    const auto kind = t.size() == 5 ? kind_of(t[0]) : std::nullopt;
-    const auto name = t.size() == 5 ? name_of(t[1]) : std::nullopt;
-    const auto version = t.size() == 5 ? number(t[2], 1) : std::nullopt;
-    const auto length = t.size() == 5 ? number(t[3]) : std::nullopt;
+    const char* const shape = ": header is not \"<KIND> <NAME hex> <VERSION> <LENGTH> <SHA-256>\"";
+    if (t.size() != 5) return fail(path.string() + shape);
+    const auto kind = kind_of(t[0]);
+    const auto name = name_of(t[1]);
+    const auto version = number(t[2], 1);
+    const auto length = number(t[3]);
     if (!kind || !name || !version || !length || *kind == codec::PackageKind::kMaster) {
-      return fail(path.string() + ": header is not \"<KIND> <NAME hex> <VERSION> <LENGTH> <SHA-256>\"");
+      return fail(path.string() + shape);
     }
     if (installed_file(*kind, *name) != path) return fail(path.string() + ": header names another package");
     const ByteView content = ByteView(*file).subspan(nl + 1);
@@ -129,19 +131,20 @@ Result<void, std::string> StateDirectory::load_master() {
     if (!file.ok()) return fail(file.error());
     auto record = decode_record("master", *file);
     if (!record.ok()) return fail(path.string() + ": " + record.error());  // REQ-DEV-011
-    const auto& line = record->size() == 1 ? record->at(0) : std::vector<std::string>{};
-    const auto name = line.size() == 5 ? name_of(line[0]) : std::nullopt;
-    const auto running = line.size() == 5 ? number(line[1], 1) : std::nullopt;
-    const auto v1 = line.size() == 5 ? number(line[2]) : std::nullopt;
-    const auto v2 = line.size() == 5 ? number(line[3]) : std::nullopt;
-    const auto state = line.size() == 5 ? number(line[4]) : std::nullopt;
-    if (!name || !running || *running > 2 || !v1 || !v2 || !state || *state > 2) {
-      return fail(path.string() + ": not \"<NAME hex> <1|2> <version 1> <version 2> <0|1|2>\"");
-    }
+    // One shape check up front, so that every field below is parsed from a line that has it.
+    const char* const shape = ": not \"<NAME hex> <1|2> <version 1> <version 2> <0|1|2>\"";
+    if (record->size() != 1 || record->at(0).size() != 5) return fail(path.string() + shape);
+    const auto& line = record->at(0);
+    const auto name = name_of(line[0]);
+    const std::uint32_t running = number(line[1], 1).value_or(0);
+    const auto v1 = number(line[2]);
+    const auto v2 = number(line[3]);
+    const std::uint32_t state = number(line[4]).value_or(3);
+    if (!name || running < 1 || running > 2 || !v1 || !v2 || state > 2) return fail(path.string() + shape);
     terminal::MasterSlots slots;
-    slots.running = static_cast<std::uint8_t>(*running);
+    slots.running = static_cast<std::uint8_t>(running);
     slots.version = {*v1, *v2};
-    slots.state = static_cast<codec::SwitchState>(*state);
+    slots.state = static_cast<codec::SwitchState>(state);
     master_ = Master{*name, slots};
   }
   for (auto it = std::filesystem::directory_iterator(dir_, ec); !ec && it != std::filesystem::directory_iterator();
