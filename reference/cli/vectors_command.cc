@@ -16,7 +16,7 @@
 #include <system_error>
 #include <vector>
 
-#include "vectors/json.h"
+#include "vectors/document.h"
 #include "vectors/runner.h"
 
 namespace tmsproto::cli {
@@ -68,7 +68,7 @@ bool read_file(const std::string& file, std::string& text) {
   text.clear();
   std::istreambuf_iterator<char> it(in);
   const std::istreambuf_iterator<char> end;
-  for (std::size_t n = 0; it != end && n <= vectors::json::kMaxInput; ++it, ++n) text.push_back(*it);
+  for (std::size_t n = 0; it != end && n <= vectors::kMaxDocument; ++it, ++n) text.push_back(*it);
   return !in.bad();
 }
 

@@ -5,14 +5,14 @@
 
 namespace tmsproto::vectors {
 
-Result<std::string, FieldError> string_field(const json::Value& test, std::string_view name) {
-  const json::Value* v = test.find(name);
+Result<std::string, FieldError> string_field(const Json& test, std::string_view name) {
+  const Json* v = member(test, name);
   if (v == nullptr) return fail(FieldError{"missing field \"" + std::string(name) + "\""});
   if (!v->is_string()) return fail(FieldError{"field \"" + std::string(name) + "\" is not a string"});
-  return v->as_string();
+  return text_of(*v);
 }
 
-Result<Bytes, FieldError> hex_field(const json::Value& test, std::string_view name) {
+Result<Bytes, FieldError> hex_field(const Json& test, std::string_view name) {
   auto text = string_field(test, name);
   if (!text) return fail(text.error());
   for (const char c : *text) {
@@ -25,11 +25,11 @@ Result<Bytes, FieldError> hex_field(const json::Value& test, std::string_view na
   return std::move(*bytes);
 }
 
-Result<std::int64_t, FieldError> int_field(const json::Value& test, std::string_view name, std::int64_t lo,
+Result<std::int64_t, FieldError> int_field(const Json& test, std::string_view name, std::int64_t lo,
                                            std::int64_t hi) {
-  const json::Value* v = test.find(name);
+  const Json* v = member(test, name);
   if (v == nullptr) return fail(FieldError{"missing field \"" + std::string(name) + "\""});
-  const auto n = v->as_int();
+  const auto n = integer_of(*v);
   if (!n || *n < lo || *n > hi) {
     return fail(FieldError{"field \"" + std::string(name) + "\" must be an integer from " + std::to_string(lo) +
                            " to " + std::to_string(hi)});
@@ -37,14 +37,14 @@ Result<std::int64_t, FieldError> int_field(const json::Value& test, std::string_
   return *n;
 }
 
-Result<const json::Value*, FieldError> array_field(const json::Value& test, std::string_view name) {
-  const json::Value* v = test.find(name);
+Result<const Json*, FieldError> array_field(const Json& test, std::string_view name) {
+  const Json* v = member(test, name);
   if (v == nullptr) return fail(FieldError{"missing field \"" + std::string(name) + "\""});
   if (!v->is_array()) return fail(FieldError{"field \"" + std::string(name) + "\" is not an array"});
   return v;
 }
 
-Result<Profile, FieldError> profile_field(const json::Value& test) {
+Result<Profile, FieldError> profile_field(const Json& test) {
   auto name = string_field(test, "profile");
   if (!name) return fail(name.error());
   const auto p = profile_from_word(*name);

@@ -11,7 +11,7 @@
 #include "common/bytes.h"
 #include "common/result.h"
 #include "protocol/constants.h"
-#include "vectors/json.h"
+#include "vectors/document.h"
 #include "vectors/runner.h"
 
 namespace tmsproto::vectors {
@@ -20,18 +20,18 @@ struct FieldError {
   std::string why;
 };
 
-Result<std::string, FieldError> string_field(const json::Value& test, std::string_view name);
+Result<std::string, FieldError> string_field(const Json& test, std::string_view name);
 // Binary fields are lower-case hex (vectors/README.md), so that a file has one spelling and a
 // reviewer can grep for a published value.
-Result<Bytes, FieldError> hex_field(const json::Value& test, std::string_view name);
+Result<Bytes, FieldError> hex_field(const Json& test, std::string_view name);
 // An integer field within [lo, hi].
-Result<std::int64_t, FieldError> int_field(const json::Value& test, std::string_view name, std::int64_t lo,
+Result<std::int64_t, FieldError> int_field(const Json& test, std::string_view name, std::int64_t lo,
                                            std::int64_t hi);
 // An array field (possibly empty).
-Result<const json::Value*, FieldError> array_field(const json::Value& test, std::string_view name);
+Result<const Json*, FieldError> array_field(const Json& test, std::string_view name);
 
 // The protocol vectors name profiles "legacy", "tdes", "aes128", "aes256" (spec/07-crypto.md 7.2).
-Result<Profile, FieldError> profile_field(const json::Value& test);
+Result<Profile, FieldError> profile_field(const Json& test);
 
 std::string hex_of(ByteView b);  // "(empty)" for no bytes
 

@@ -19,7 +19,7 @@ namespace {
 
 // T_DATA and S_DATA are 15 octets, T_RAND/S_RAND (8) || BCD date-time (7) (REQ-MSG-033,
 // REQ-HS-015); a date-time that is not one (REQ-MSG-011) makes the case unusable.
-Result<codec::AuthData, FieldError> auth_data_field(const json::Value& test, std::string_view name) {
+Result<codec::AuthData, FieldError> auth_data_field(const Json& test, std::string_view name) {
   auto bytes = hex_field(test, name);
   if (!bytes) return fail(bytes.error());
   if (bytes->size() != kAuthDataLength) {
@@ -67,7 +67,7 @@ Verdict check_transcript_fields(Profile p, ByteView hs_request, ByteView auth_re
 
 // DWK_1 is hex in LEGACY (one DES block) and the TR-31 key block's text otherwise, as it travels
 // in HS_AUTH_REQUEST (spec/03-messages.md 3.5, encoding "B / A").
-Result<Bytes, FieldError> dwk1_field(const json::Value& test, Profile p) {
+Result<Bytes, FieldError> dwk1_field(const Json& test, Profile p) {
   if (p == Profile::kLegacy) return hex_field(test, "dwk1");
   auto text = string_field(test, "dwk1");
   if (!text) return fail(text.error());
@@ -86,7 +86,7 @@ class NoRandom final : public crypto::RandomSource {
 
 }  // namespace
 
-Verdict check_tms_handshake(const json::Value& test) {
+Verdict check_tms_handshake(const Json& test) {
   TMSPROTO_FIELD(p, profile_field(test));
   TMSPROTO_FIELD(dmk, hex_field(test, "dmk"));
   TMSPROTO_FIELD(dwk, hex_field(test, "dwk"));
@@ -156,7 +156,7 @@ Verdict check_tms_handshake(const json::Value& test) {
     th_tac = concat(hs_request, auth_request_prefix);
     th_sac = concat(concat(th_tac, tac1), auth_answer_prefix);
     // Optional: the operator proof inside hsAuthAnswerPrefix (REQ-CRYPTO-034, REQ-OPR-002/003).
-    if (test.find("operatorProof") != nullptr) {
+    if (member(test, "operatorProof") != nullptr) {
       TMSPROTO_FIELD(proof, hex_field(test, "operatorProof"));
       TMSPROTO_FIELD(password, string_field(test, "operatorPassword"));
       TMSPROTO_FIELD(vendor_id, string_field(test, "vendorId"));

@@ -4,13 +4,13 @@
 // names the formula that disagrees.
 #pragma once
 
-#include "vectors/json.h"
+#include "vectors/document.h"
 #include "vectors/runner.h"
 
 namespace tmsproto::vectors {
 
 // Fields: profile ("legacy" | "tdes" | "aes128" | "aes256"), dmk, dwk, tData, sData, dwk1, tac1,
 // sac1; for TDES and AES also kMac, kKek, hsRequest, hsAuthRequestPrefix, hsAuthAnswerPrefix.
-Verdict check_tms_handshake(const json::Value& test);
+Verdict check_tms_handshake(const Json& test);
 
 }  // namespace tmsproto::vectors

@@ -84,17 +84,17 @@ TEST(HandshakeVectors, UnknownProfileIsMalformed) {
 class TranscriptVectors : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto parsed = json::parse(read_vector_file("tms_transcript.json"));
+    auto parsed = parse_document(read_vector_file("tms_transcript.json"));
     ASSERT_TRUE(parsed.ok());
     doc_ = std::move(parsed).value();
   }
   // The first test of the first group: an honest LEGACY program download.
   TranscriptCase first_case() {
-    auto c = read_transcript_case(doc_.find("testGroups")->items()[0].find("tests")->items()[0]);
+    auto c = read_transcript_case(doc_.at("testGroups").at(0).at("tests").at(0));
     EXPECT_TRUE(c.ok());
     return std::move(c).value();
   }
-  json::Value doc_;
+  Json doc_;
 };
 
 TEST_F(TranscriptVectors, PublishedFilePassesEveryCase) {
@@ -142,10 +142,10 @@ TEST_F(TranscriptVectors, ATruncatedSessionDoesNotEndDone) {
 }
 
 // The case with this tcId, from any group.
-TranscriptCase case_with_id(const json::Value& doc, std::int64_t id) {
-  for (const auto& g : doc.find("testGroups")->items()) {
-    for (const auto& t : g.find("tests")->items()) {
-      if (t.find("tcId")->as_int() == id) {
+TranscriptCase case_with_id(const Json& doc, std::int64_t id) {
+  for (const auto& g : doc.at("testGroups")) {
+    for (const auto& t : g.at("tests")) {
+      if (integer_of(t.at("tcId")) == id) {
         auto c = read_transcript_case(t);
         EXPECT_TRUE(c.ok());
         return std::move(c).value();

@@ -42,7 +42,7 @@ Verdict compare_prefix(std::string_view field, ByteView computed, ByteView expec
 
 // REQ-CRYPTO-001/002/003: E(key, msg) = ct, and D(key, ct) = msg as well, so that a decryption bug
 // cannot hide behind a correct encryption.
-Verdict check_ecb(Cipher c, const json::Value& test) {
+Verdict check_ecb(Cipher c, const Json& test) {
   TMSPROTO_FIELD(key, hex_field(test, "key"));
   TMSPROTO_FIELD(msg, hex_field(test, "msg"));
   TMSPROTO_FIELD(ct, hex_field(test, "ct"));
@@ -55,7 +55,7 @@ Verdict check_ecb(Cipher c, const json::Value& test) {
 }
 
 // REQ-CRYPTO-004: CBC over whole blocks, no padding.
-Verdict check_cbc(Cipher c, const json::Value& test) {
+Verdict check_cbc(Cipher c, const Json& test) {
   TMSPROTO_FIELD(key, hex_field(test, "key"));
   TMSPROTO_FIELD(iv, hex_field(test, "iv"));
   TMSPROTO_FIELD(msg, hex_field(test, "msg"));
@@ -68,17 +68,17 @@ Verdict check_cbc(Cipher c, const json::Value& test) {
   return compare_exact("plaintext of ct", *dec, msg);
 }
 
-Verdict check_des_ecb(const json::Value& t) { return check_ecb(Cipher::kDes, t); }
-Verdict check_tdes_ecb(const json::Value& t) { return check_ecb(Cipher::kTdes, t); }
-Verdict check_aes_ecb(const json::Value& t) { return check_ecb(Cipher::kAes, t); }
-Verdict check_des_cbc(const json::Value& t) { return check_cbc(Cipher::kDes, t); }
-Verdict check_tdes_cbc(const json::Value& t) { return check_cbc(Cipher::kTdes, t); }
-Verdict check_aes_cbc(const json::Value& t) { return check_cbc(Cipher::kAes, t); }
+Verdict check_des_ecb(const Json& t) { return check_ecb(Cipher::kDes, t); }
+Verdict check_tdes_ecb(const Json& t) { return check_ecb(Cipher::kTdes, t); }
+Verdict check_aes_ecb(const Json& t) { return check_ecb(Cipher::kAes, t); }
+Verdict check_des_cbc(const Json& t) { return check_cbc(Cipher::kDes, t); }
+Verdict check_tdes_cbc(const Json& t) { return check_cbc(Cipher::kTdes, t); }
+Verdict check_aes_cbc(const Json& t) { return check_cbc(Cipher::kAes, t); }
 
-Result<crypto::Padding, FieldError> padding_field(const json::Value& test) {
-  const json::Value* v = test.find("padding");
+Result<crypto::Padding, FieldError> padding_field(const Json& test) {
+  const Json* v = member(test, "padding");
   if (v == nullptr) return fail(FieldError{"missing field \"padding\""});
-  const auto n = v->as_int();
+  const auto n = integer_of(*v);
   if (n == 1) return crypto::Padding::kMethod1;
   if (n == 2) return crypto::Padding::kMethod2;
   return fail(FieldError{"field \"padding\" must be 1 or 2"});
@@ -87,7 +87,7 @@ Result<crypto::Padding, FieldError> padding_field(const json::Value& test) {
 // Shared shape of every MAC case: key, msg, mac; the first len(mac) bytes of the computed MAC
 // must equal mac.
 template <class ComputeFn>
-Verdict check_mac(const json::Value& test, ComputeFn compute) {
+Verdict check_mac(const Json& test, ComputeFn compute) {
   TMSPROTO_FIELD(key, hex_field(test, "key"));
   TMSPROTO_FIELD(msg, hex_field(test, "msg"));
   TMSPROTO_FIELD(mac, hex_field(test, "mac"));
@@ -98,18 +98,18 @@ Verdict check_mac(const json::Value& test, ComputeFn compute) {
 }
 
 // REQ-CRYPTO-006: ANSI X9.9 (DES CBC-MAC, zero padding).
-Verdict check_x9_9(const json::Value& test) {
+Verdict check_x9_9(const Json& test) {
   return check_mac(test, [](ByteView key, ByteView msg) { return crypto::x99_mac(key, msg); });
 }
 
 // REQ-CRYPTO-007: ANSI X9.19 retail MAC (ISO/IEC 9797-1 algorithm 3, two-key TDES, zero padding).
-Verdict check_x9_19(const json::Value& test) {
+Verdict check_x9_19(const Json& test) {
   return check_mac(test, [](ByteView key, ByteView msg) { return crypto::x919_mac(key, msg); });
 }
 
 // REQ-CRYPTO-005/006: ISO/IEC 9797-1 MAC algorithm 1; the cipher follows the key length (8 bytes
 // DES, 16 or 24 bytes TDES), any other length is refused.
-Verdict check_iso9797_alg1(const json::Value& test) {
+Verdict check_iso9797_alg1(const Json& test) {
   TMSPROTO_FIELD(padding, padding_field(test));
   return check_mac(test, [&](ByteView key, ByteView msg) -> Result<Bytes, CryptoError> {
     if (key.size() != 8 && key.size() != 16 && key.size() != 24) return fail(CryptoError::kBadKeyLength);
@@ -118,22 +118,22 @@ Verdict check_iso9797_alg1(const json::Value& test) {
 }
 
 // REQ-CRYPTO-005/007: ISO/IEC 9797-1 MAC algorithm 3.
-Verdict check_iso9797_alg3(const json::Value& test) {
+Verdict check_iso9797_alg3(const Json& test) {
   TMSPROTO_FIELD(padding, padding_field(test));
   return check_mac(test,
                    [&](ByteView key, ByteView msg) { return crypto::iso9797_alg3(key, msg, padding); });
 }
 
 // REQ-CRYPTO-008: CMAC (NIST SP 800-38B).
-Verdict check_aes_cmac(const json::Value& test) {
+Verdict check_aes_cmac(const Json& test) {
   return check_mac(test, [](ByteView key, ByteView msg) { return crypto::cmac(Cipher::kAes, key, msg); });
 }
-Verdict check_tdes_cmac(const json::Value& test) {
+Verdict check_tdes_cmac(const Json& test) {
   return check_mac(test, [](ByteView key, ByteView msg) { return crypto::cmac(Cipher::kTdes, key, msg); });
 }
 
 // REQ-CRYPTO-009: key check value; the file gives the first len(kcv) bytes.
-Verdict check_kcv(const json::Value& test) {
+Verdict check_kcv(const Json& test) {
   TMSPROTO_FIELD(cipher_name, string_field(test, "cipher"));
   Cipher cipher{};
   if (cipher_name == "DES") {
@@ -154,7 +154,7 @@ Verdict check_kcv(const json::Value& test) {
 }
 
 // REQ-CRYPTO-011: unwrapping keyBlock under kbpk gives key; a refused unwrap is a rejection.
-Verdict check_tr31(const json::Value& test) {
+Verdict check_tr31(const Json& test) {
   TMSPROTO_FIELD(kbpk, hex_field(test, "kbpk"));
   TMSPROTO_FIELD(block, string_field(test, "keyBlock"));
   TMSPROTO_FIELD(key, hex_field(test, "key"));
@@ -187,7 +187,7 @@ constexpr auto kAlgorithms = std::to_array<AlgorithmEntry>({
 
 // ---- the document walk --------------------------------------------------------------------------
 
-CaseOutcome check_case(Checker check, const json::Value& test, std::size_t group, std::size_t index,
+CaseOutcome check_case(Checker check, const Json& test, std::size_t group, std::size_t index,
                        std::set<std::int64_t>& seen_ids) {
   CaseOutcome out;
   out.group = group;
@@ -198,20 +198,20 @@ CaseOutcome check_case(Checker check, const json::Value& test, std::size_t group
     return out;
   };
   if (!test.is_object()) return failed("test case is not an object");
-  const json::Value* id = test.find("tcId");
+  const Json* id = member(test, "tcId");
   if (id == nullptr) return failed("missing field \"tcId\"");
-  out.tc_id = id->as_int();
+  out.tc_id = integer_of(*id);
   if (!out.tc_id) return failed("field \"tcId\" is not an integer");
   if (!seen_ids.insert(*out.tc_id).second) return failed("duplicate tcId");
-  if (const json::Value* c = test.find("comment"); c != nullptr && !c->is_string()) {
+  if (const Json* c = member(test, "comment"); c != nullptr && !c->is_string()) {
     return failed("field \"comment\" is not a string");
   }
-  const json::Value* result = test.find("result");
+  const Json* result = member(test, "result");
   if (result == nullptr) return failed("missing field \"result\"");
-  if (!result->is_string() || (result->as_string() != "valid" && result->as_string() != "invalid")) {
+  if (!result->is_string() || (text_of(*result) != "valid" && text_of(*result) != "invalid")) {
     return failed("field \"result\" must be \"valid\" or \"invalid\"");
   }
-  const bool expect_valid = result->as_string() == "valid";
+  const bool expect_valid = text_of(*result) == "valid";
 
   const Verdict v = check(test);
   switch (v.kind) {
@@ -251,52 +251,52 @@ std::size_t DocumentOutcome::failed() const {
   return cases.size() - passed() + (error ? 1 : 0);
 }
 
-DocumentOutcome check_document(const json::Value& doc) {
+DocumentOutcome check_document(const Json& doc) {
   DocumentOutcome out;
   auto doc_error = [&](std::string why) {
     out.error = std::move(why);
     return out;
   };
   if (!doc.is_object()) return doc_error("the document is not a JSON object");
-  if (const json::Value* alg = doc.find("algorithm"); alg != nullptr && alg->is_string()) {
-    out.algorithm = alg->as_string();
+  if (const Json* alg = member(doc, "algorithm"); alg != nullptr && alg->is_string()) {
+    out.algorithm = text_of(*alg);
   }
-  const json::Value* schema = doc.find("schema");
+  const Json* schema = member(doc, "schema");
   if (schema == nullptr) return doc_error("missing field \"schema\"");
-  if (!schema->is_string() || schema->as_string() != kSchema) {
+  if (!schema->is_string() || text_of(*schema) != kSchema) {
     return doc_error("field \"schema\" must be \"" + std::string(kSchema) + "\"");
   }
-  const json::Value* alg = doc.find("algorithm");
+  const Json* alg = member(doc, "algorithm");
   if (alg == nullptr) return doc_error("missing field \"algorithm\"");
   if (!alg->is_string()) return doc_error("field \"algorithm\" is not a string");
   const Checker check = find_checker(out.algorithm);
   if (check == nullptr) return doc_error("unknown algorithm \"" + out.algorithm + "\"");
   // A published vector file must say where its known answers come from.
-  const json::Value* source = doc.find("source");
+  const Json* source = member(doc, "source");
   if (source == nullptr) return doc_error("missing field \"source\"");
-  if (!source->is_string() || source->as_string().empty()) {
+  if (!source->is_string() || text_of(*source).empty()) {
     return doc_error("field \"source\" must be a non-empty string");
   }
-  const json::Value* groups = doc.find("testGroups");
+  const Json* groups = member(doc, "testGroups");
   if (groups == nullptr) return doc_error("missing field \"testGroups\"");
   if (!groups->is_array()) return doc_error("field \"testGroups\" is not an array");
 
   std::set<std::int64_t> seen_ids;
-  for (std::size_t g = 0; g < groups->items().size(); ++g) {
-    const json::Value& group = groups->items()[g];
-    const json::Value* tests = group.find("tests");
+  for (std::size_t g = 0; g < groups->size(); ++g) {
+    const Json& group = (*groups)[g];
+    const Json* tests = member(group, "tests");
     if (!group.is_object() || tests == nullptr || !tests->is_array()) {
       return doc_error("testGroups[" + std::to_string(g) + "] has no \"tests\" array");
     }
-    for (std::size_t i = 0; i < tests->items().size(); ++i) {
-      out.cases.push_back(check_case(check, tests->items()[i], g, i, seen_ids));
+    for (std::size_t i = 0; i < tests->size(); ++i) {
+      out.cases.push_back(check_case(check, (*tests)[i], g, i, seen_ids));
     }
   }
   return out;
 }
 
 DocumentOutcome check_text(std::string_view text) {
-  auto doc = json::parse(text);
+  auto doc = parse_document(text);
   if (!doc) {
     DocumentOutcome out;
     out.error = "malformed JSON at " + doc.error().to_string();

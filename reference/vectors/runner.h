@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "vectors/json.h"
+#include "vectors/document.h"
 
 namespace tmsproto::vectors {
 
@@ -38,7 +38,7 @@ struct Verdict {
 };
 
 // Checks one test object (the fields beside tcId/comment/result) for one algorithm.
-using Checker = Verdict (*)(const json::Value& test);
+using Checker = Verdict (*)(const Json& test);
 
 struct AlgorithmEntry {
   std::string_view name;
@@ -68,7 +68,7 @@ struct DocumentOutcome {
 };
 
 // Runs every case of a parsed document. Never throws, never aborts; every problem is an outcome.
-DocumentOutcome check_document(const json::Value& doc);
+DocumentOutcome check_document(const Json& doc);
 
 // Parses then checks; malformed JSON is a document-level error naming line and column.
 DocumentOutcome check_text(std::string_view text);

@@ -21,8 +21,6 @@
 namespace tmsproto::vectors {
 namespace {
 
-using json::Member;
-using json::Value;
 
 template <class T>
 using Read = Result<T, FieldError>;
@@ -30,7 +28,7 @@ using Read = Result<T, FieldError>;
 FieldError in(std::string_view where, const FieldError& e) { return FieldError{std::string(where) + ": " + e.why}; }
 
 // "YYYYMMDDhhmmss", UTC (REQ-MSG-011), as written in the message's packed BCD.
-Read<codec::DateTime> datetime_field(const Value& test, std::string_view name) {
+Read<codec::DateTime> datetime_field(const Json& test, std::string_view name) {
   auto text = string_field(test, name);
   if (!text) return fail(text.error());
   const auto bad = [&] { return fail(FieldError{"field \"" + std::string(name) + "\" must be YYYYMMDDhhmmss"}); };
@@ -56,7 +54,7 @@ std::string datetime_text(const codec::DateTime& t) {
   return buf;
 }
 
-Read<char> letter_field(const Value& v, std::string_view name, std::string_view allowed) {
+Read<char> letter_field(const Json& v, std::string_view name, std::string_view allowed) {
   auto s = string_field(v, name);
   if (!s) return fail(s.error());
   if (s->size() != 1 || allowed.find((*s)[0]) == std::string_view::npos) {
@@ -65,12 +63,12 @@ Read<char> letter_field(const Value& v, std::string_view name, std::string_view 
   return (*s)[0];
 }
 
-Read<std::vector<Draw>> draws_field(const Value& test, std::string_view name) {
+Read<std::vector<Draw>> draws_field(const Json& test, std::string_view name) {
   auto arr = array_field(test, name);
   if (!arr) return fail(arr.error());
   std::vector<Draw> out;
-  for (std::size_t i = 0; i < (*arr)->items().size(); ++i) {
-    const Value& d = (*arr)->items()[i];
+  for (std::size_t i = 0; i < (*arr)->size(); ++i) {
+    const Json& d = (**arr)[i];
     const std::string where = std::string(name) + "[" + std::to_string(i) + "]";
     auto use = string_field(d, "use");
     if (!use) return fail(in(where, use.error()));
@@ -82,12 +80,12 @@ Read<std::vector<Draw>> draws_field(const Value& test, std::string_view name) {
   return out;
 }
 
-Read<std::vector<TranscriptMessage>> messages_field(const Value& test) {
+Read<std::vector<TranscriptMessage>> messages_field(const Json& test) {
   auto arr = array_field(test, "messages");
   if (!arr) return fail(arr.error());
   std::vector<TranscriptMessage> out;
-  for (std::size_t i = 0; i < (*arr)->items().size(); ++i) {
-    const Value& m = (*arr)->items()[i];
+  for (std::size_t i = 0; i < (*arr)->size(); ++i) {
+    const Json& m = (**arr)[i];
     const std::string where = "messages[" + std::to_string(i) + "]";
     auto from = string_field(m, "from");
     if (!from) return fail(in(where, from.error()));
@@ -95,9 +93,9 @@ Read<std::vector<TranscriptMessage>> messages_field(const Value& test) {
     auto body = hex_field(m, "hex");
     if (!body) return fail(in(where, body.error()));
     bool injected = false;
-    if (const Value* inj = m.find("injected"); inj != nullptr) {
-      if (!inj->is_bool()) return fail(FieldError{where + ": \"injected\" must be true or false"});
-      injected = inj->as_bool();
+    if (const Json* inj = member(m, "injected"); inj != nullptr) {
+      if (!inj->is_boolean()) return fail(FieldError{where + ": \"injected\" must be true or false"});
+      injected = inj->get<bool>();
     }
     out.push_back({*from == "terminal", std::move(*body), injected});
   }
@@ -105,22 +103,22 @@ Read<std::vector<TranscriptMessage>> messages_field(const Value& test) {
   return out;
 }
 
-Read<bool> bool_member(const Value& v, std::string_view name, bool fallback) {
-  const Value* b = v.find(name);
+Read<bool> bool_member(const Json& v, std::string_view name, bool fallback) {
+  const Json* b = member(v, name);
   if (b == nullptr) return fallback;
-  if (!b->is_bool()) return fail(FieldError{"field \"" + std::string(name) + "\" must be true or false"});
-  return b->as_bool();
+  if (!b->is_boolean()) return fail(FieldError{"field \"" + std::string(name) + "\" must be true or false"});
+  return b->get<bool>();
 }
 
 // `policy` (vectors/README.md): every member optional, defaulting to the honest sessions' value.
-Read<TranscriptPolicy> policy_field(const Value& test, Profile profile) {
+Read<TranscriptPolicy> policy_field(const Json& test, Profile profile) {
   TranscriptPolicy p;
   p.terminal_legacy_enabled = p.tms_legacy_enabled = profile == Profile::kLegacy;
-  const Value* v = test.find("policy");
+  const Json* v = member(test, "policy");
   if (v == nullptr) return p;
   if (!v->is_object()) return fail(FieldError{"field \"policy\" must be an object"});
   const auto err = [](const FieldError& e) { return fail(FieldError{"policy: " + e.why}); };
-  if (const Value* legacy = v->find("legacyEnabled"); legacy != nullptr) {
+  if (const Json* legacy = member(*v, "legacyEnabled"); legacy != nullptr) {
     auto t = bool_member(*legacy, "terminal", p.terminal_legacy_enabled);
     if (!t) return err(t.error());
     auto s = bool_member(*legacy, "tms", p.tms_legacy_enabled);
@@ -140,12 +138,12 @@ Read<TranscriptPolicy> policy_field(const Value& test, Profile profile) {
     if (!b) return err(b.error());
     *dest = *b;
   }
-  if (v->find("freshnessWindowSeconds") != nullptr) {
+  if (member(*v, "freshnessWindowSeconds") != nullptr) {
     auto w = int_field(*v, "freshnessWindowSeconds", 0, 86400);
     if (!w) return err(w.error());
     p.freshness_window_s = *w;
   }
-  if (const Value* lock = v->find("operatorLock"); lock != nullptr) {
+  if (const Json* lock = member(*v, "operatorLock"); lock != nullptr) {
     auto n = int_field(*lock, "consecutiveFailures", 0, 0xFFFFFFFF);
     if (!n) return err(n.error());
     auto until = int_field(*lock, "lockedUntil", 0, INT64_MAX);
@@ -153,17 +151,17 @@ Read<TranscriptPolicy> policy_field(const Value& test, Profile profile) {
     p.operator_failures = static_cast<std::uint32_t>(*n);
     p.operator_locked_until_s = *until;
   }
-  if (v->find("decoySaltKey") != nullptr) {
+  if (member(*v, "decoySaltKey") != nullptr) {
     auto k = hex_field(*v, "decoySaltKey");
     if (!k) return err(k.error());
     if (k->size() != 32) return fail(FieldError{"policy: decoySaltKey must be 32 octets"});
     p.decoy_salt_key = *k;
   }
-  if (v->find("replayCacheSeeded") != nullptr) {
+  if (member(*v, "replayCacheSeeded") != nullptr) {
     auto arr = array_field(*v, "replayCacheSeeded");
     if (!arr) return err(arr.error());
-    for (const Value& r : (*arr)->items()) {
-      auto b = r.is_string() ? from_hex(r.as_string()) : std::nullopt;
+    for (const Json& r : **arr) {
+      auto b = r.is_string() ? from_hex(text_of(r)) : std::nullopt;
       if (!b || b->size() != 8) return fail(FieldError{"policy: replayCacheSeeded holds T_RANDs of 8 octets"});
       std::array<std::uint8_t, 8> t{};
       std::copy(b->begin(), b->end(), t.begin());
@@ -174,10 +172,10 @@ Read<TranscriptPolicy> policy_field(const Value& test, Profile profile) {
 }
 
 // `expect` (vectors/README.md). Absent: the session completes (T_DONE, S_DONE).
-Read<TranscriptExpect> expect_field(const Value& test, std::size_t messages) {
+Read<TranscriptExpect> expect_field(const Json& test, std::size_t messages) {
   TranscriptExpect e;
   e.at_message = messages - 1;
-  const Value* v = test.find("expect");
+  const Json* v = member(test, "expect");
   if (v == nullptr) return e;
   const auto err = [](const FieldError& x) { return fail(FieldError{"expect: " + x.why}); };
   auto ends = string_field(*v, "endsBy");
@@ -328,20 +326,20 @@ Bytes fit_of(ByteView content, std::size_t chunk) {
   return fit;
 }
 
-Value hex_value(ByteView b) { return Value::string(b.empty() ? std::string() : to_hex(b)); }
+Json hex_value(ByteView b) { return Json(b.empty() ? std::string() : to_hex(b)); }
 
-Value draws_value(const std::vector<Draw>& draws) {
-  std::vector<Value> items;
-  for (const Draw& d : draws) items.push_back(Value::object({{"use", Value::string(d.use)}, {"hex", hex_value(d.bytes)}}));
-  return Value::array(std::move(items));
+Json draws_value(const std::vector<Draw>& draws) {
+  std::vector<Json> items;
+  for (const Draw& d : draws) items.push_back(object_of({{"use", Json(d.use)}, {"hex", hex_value(d.bytes)}}));
+  return array_of(std::move(items));
 }
 
 }  // namespace
 
-Result<TranscriptCase, FieldError> read_transcript_case(const json::Value& test) {
+Result<TranscriptCase, FieldError> read_transcript_case(const Json& test) {
   TranscriptCase c;
-  if (const Value* seed = test.find("seed"); seed != nullptr && seed->as_int() && *seed->as_int() >= 0) {
-    c.seed = static_cast<std::uint64_t>(*seed->as_int());
+  if (const Json* seed = member(test, "seed"); seed != nullptr && integer_of(*seed) && *integer_of(*seed) >= 0) {
+    c.seed = static_cast<std::uint64_t>(*integer_of(*seed));
   }
   TMSPROTO_READ(p, profile_field(test));
   c.profile = p;
@@ -377,8 +375,8 @@ Result<TranscriptCase, FieldError> read_transcript_case(const json::Value& test)
     c.key_set_id = key_set_id;
   }
   TMSPROTO_READ(key_set, array_field(test, "keySet"));
-  for (std::size_t i = 0; i < key_set->items().size(); ++i) {
-    const Value& k = key_set->items()[i];
+  for (std::size_t i = 0; i < key_set->size(); ++i) {
+    const Json& k = (*key_set)[i];
     const std::string where = "keySet[" + std::to_string(i) + "]";
     auto slot = int_field(k, "slot", 1, 254);
     if (!slot) return fail(in(where, slot.error()));
@@ -395,8 +393,8 @@ Result<TranscriptCase, FieldError> read_transcript_case(const json::Value& test)
   TMSPROTO_READ(public_key, hex_field(test, "vendorPublicKey"));
   c.vendor_public_key = public_key;
   TMSPROTO_READ(packages, array_field(test, "packages"));
-  for (std::size_t i = 0; i < packages->items().size(); ++i) {
-    const Value& pk = packages->items()[i];
+  for (std::size_t i = 0; i < packages->size(); ++i) {
+    const Json& pk = (*packages)[i];
     const std::string where = "packages[" + std::to_string(i) + "]";
     TranscriptPackage out;
     for (auto [name, dest] : {std::pair{"manifest", &out.manifest}, {"signature", &out.signature},
@@ -410,8 +408,8 @@ Result<TranscriptCase, FieldError> read_transcript_case(const json::Value& test)
     c.packages.push_back(std::move(out));
   }
   TMSPROTO_READ(installed, array_field(test, "installed"));
-  for (std::size_t i = 0; i < installed->items().size(); ++i) {
-    const Value& pk = installed->items()[i];
+  for (std::size_t i = 0; i < installed->size(); ++i) {
+    const Json& pk = (*installed)[i];
     const std::string where = "installed[" + std::to_string(i) + "]";
     auto kind = letter_field(pk, "kind", "APDM");
     if (!kind) return fail(in(where, kind.error()));
@@ -424,7 +422,7 @@ Result<TranscriptCase, FieldError> read_transcript_case(const json::Value& test)
   TMSPROTO_READ(max_chunk, int_field(test, "maxChunk", codec::kMinChunk, codec::kMaxChunk));
   c.max_chunk = static_cast<std::uint16_t>(max_chunk);
   {
-    const Value* device = test.find("device");
+    const Json* device = member(test, "device");
     if (device == nullptr || !device->is_object()) return fail(FieldError{"field \"device\" must be an object"});
     TMSPROTO_READ(hardware_id, string_field(*device, "hardwareId"));
     TMSPROTO_READ(firmware_id, string_field(*device, "firmwareId"));
@@ -454,97 +452,97 @@ Result<TranscriptCase, FieldError> read_transcript_case(const json::Value& test)
 
 #undef TMSPROTO_READ
 
-std::vector<json::Member> transcript_case_members(const TranscriptCase& c) {
+std::vector<Member> transcript_case_members(const TranscriptCase& c) {
   std::vector<Member> m;
-  m.emplace_back("seed", Value::integer(static_cast<std::int64_t>(c.seed)));
-  m.emplace_back("profile", Value::string(std::string(profile_word(c.profile))));
-  m.emplace_back("trans", Value::string(c.trans == TransCode::kKeyDownload ? "01" : "02"));
-  m.emplace_back("vendorId", Value::string(c.id.vendor_id));
-  m.emplace_back("modelId", Value::string(c.id.model_id));
-  m.emplace_back("serialNo", Value::string(c.id.serial_no));
+  m.emplace_back("seed", Json(static_cast<std::int64_t>(c.seed)));
+  m.emplace_back("profile", Json(std::string(profile_word(c.profile))));
+  m.emplace_back("trans", Json(c.trans == TransCode::kKeyDownload ? "01" : "02"));
+  m.emplace_back("vendorId", Json(c.id.vendor_id));
+  m.emplace_back("modelId", Json(c.id.model_id));
+  m.emplace_back("serialNo", Json(c.id.serial_no));
   m.emplace_back("dmk", hex_value(c.dmk));
-  m.emplace_back("operatorId", Value::string(c.operator_id));
+  m.emplace_back("operatorId", Json(c.operator_id));
   if (!c.operator_id.empty()) {
-    m.emplace_back("operatorPassword", Value::string(c.operator_password));
+    m.emplace_back("operatorPassword", Json(c.operator_password));
     m.emplace_back("opvSalt", hex_value(c.opv_salt));
-    m.emplace_back("opvIterations", Value::integer(c.opv_iterations));
+    m.emplace_back("opvIterations", Json(c.opv_iterations));
     m.emplace_back("opv", hex_value(c.opv));
   }
-  if (c.trans == TransCode::kKeyDownload) m.emplace_back("keySetId", Value::string(c.key_set_id));
-  std::vector<Value> keys;
+  if (c.trans == TransCode::kKeyDownload) m.emplace_back("keySetId", Json(c.key_set_id));
+  std::vector<Json> keys;
   for (const TranscriptKey& k : c.key_set) {
-    keys.push_back(Value::object({{"slot", Value::integer(k.slot)},
-                                  {"keyUsage", Value::string(k.rule.key_usage)},
-                                  {"algorithm", Value::string(std::string(1, k.rule.algorithm))},
-                                  {"modeOfUse", Value::string(std::string(1, k.rule.mode_of_use))},
+    keys.push_back(object_of({{"slot", Json(k.slot)},
+                                  {"keyUsage", Json(k.rule.key_usage)},
+                                  {"algorithm", Json(std::string(1, k.rule.algorithm))},
+                                  {"modeOfUse", Json(std::string(1, k.rule.mode_of_use))},
                                   {"key", hex_value(k.key)}}));
   }
-  m.emplace_back("keySet", Value::array(std::move(keys)));
+  m.emplace_back("keySet", array_of(std::move(keys)));
   m.emplace_back("vendorPublicKey", hex_value(c.vendor_public_key));
-  std::vector<Value> packages;
+  std::vector<Json> packages;
   for (const TranscriptPackage& p : c.packages) {
-    packages.push_back(Value::object({{"manifest", hex_value(p.manifest)},
+    packages.push_back(object_of({{"manifest", hex_value(p.manifest)},
                                       {"signature", hex_value(p.signature)},
                                       {"content", hex_value(p.content)}}));
   }
-  m.emplace_back("packages", Value::array(std::move(packages)));
-  std::vector<Value> installed;
+  m.emplace_back("packages", array_of(std::move(packages)));
+  std::vector<Json> installed;
   for (const auto& i : c.installed) {
-    installed.push_back(Value::object({{"kind", Value::string(std::string(1, static_cast<char>(i.kind)))},
-                                       {"name", Value::string(i.name)},
-                                       {"version", Value::integer(i.version)}}));
+    installed.push_back(object_of({{"kind", Json(std::string(1, static_cast<char>(i.kind)))},
+                                       {"name", Json(i.name)},
+                                       {"version", Json(i.version)}}));
   }
-  m.emplace_back("installed", Value::array(std::move(installed)));
-  m.emplace_back("maxChunk", Value::integer(c.max_chunk));
-  m.emplace_back("device", Value::object({{"hardwareId", Value::string(c.device.hardware_id)},
-                                          {"firmwareId", Value::string(c.device.firmware_id)},
-                                          {"bearer", Value::integer(static_cast<int>(c.device.bearer))},
-                                          {"tamper", Value::boolean(c.device.tamper)}}));
-  m.emplace_back("terminalTime", Value::string(datetime_text(c.terminal_time)));
-  m.emplace_back("tmsTime", Value::string(datetime_text(c.tms_time)));
+  m.emplace_back("installed", array_of(std::move(installed)));
+  m.emplace_back("maxChunk", Json(c.max_chunk));
+  m.emplace_back("device", object_of({{"hardwareId", Json(c.device.hardware_id)},
+                                          {"firmwareId", Json(c.device.firmware_id)},
+                                          {"bearer", Json(static_cast<int>(c.device.bearer))},
+                                          {"tamper", Json(c.device.tamper)}}));
+  m.emplace_back("terminalTime", Json(datetime_text(c.terminal_time)));
+  m.emplace_back("tmsTime", Json(datetime_text(c.tms_time)));
   m.emplace_back("terminalRandom", draws_value(c.terminal_random));
   m.emplace_back("tmsRandom", draws_value(c.tms_random));
-  std::vector<Value> messages;
+  std::vector<Json> messages;
   for (const TranscriptMessage& msg : c.messages) {
-    std::vector<Member> mm = {{"from", Value::string(msg.from_terminal ? "terminal" : "tms")},
-                              {"type", Value::string(message_name(msg.body))}};
-    if (msg.injected) mm.emplace_back("injected", Value::boolean(true));
+    std::vector<Member> mm = {{"from", Json(msg.from_terminal ? "terminal" : "tms")},
+                              {"type", Json(message_name(msg.body))}};
+    if (msg.injected) mm.emplace_back("injected", Json(true));
     mm.emplace_back("hex", hex_value(msg.body));
-    messages.push_back(Value::object(std::move(mm)));
+    messages.push_back(object_of(std::move(mm)));
   }
-  m.emplace_back("messages", Value::array(std::move(messages)));
+  m.emplace_back("messages", array_of(std::move(messages)));
   const TranscriptPolicy& p = c.policy;
   std::vector<Member> pol;
-  pol.emplace_back("legacyEnabled", Value::object({{"terminal", Value::boolean(p.terminal_legacy_enabled)},
-                                                    {"tms", Value::boolean(p.tms_legacy_enabled)}}));
-  pol.emplace_back("unattendedAllowed", Value::boolean(p.unattended_allowed));
-  pol.emplace_back("freshnessWindowSeconds", Value::integer(p.freshness_window_s));
-  pol.emplace_back("terminalRegistered", Value::boolean(p.terminal_registered));
-  if (c.trans == TransCode::kKeyDownload) pol.emplace_back("keySetRegistered", Value::boolean(p.key_set_registered));
+  pol.emplace_back("legacyEnabled", object_of({{"terminal", Json(p.terminal_legacy_enabled)},
+                                                    {"tms", Json(p.tms_legacy_enabled)}}));
+  pol.emplace_back("unattendedAllowed", Json(p.unattended_allowed));
+  pol.emplace_back("freshnessWindowSeconds", Json(p.freshness_window_s));
+  pol.emplace_back("terminalRegistered", Json(p.terminal_registered));
+  if (c.trans == TransCode::kKeyDownload) pol.emplace_back("keySetRegistered", Json(p.key_set_registered));
   if (!c.operator_id.empty()) {
-    pol.emplace_back("operatorEnrolled", Value::boolean(p.operator_enrolled));
-    pol.emplace_back("operatorMayDownloadKeys", Value::boolean(p.operator_may_download_keys));
+    pol.emplace_back("operatorEnrolled", Json(p.operator_enrolled));
+    pol.emplace_back("operatorMayDownloadKeys", Json(p.operator_may_download_keys));
     pol.emplace_back("operatorLock",
-                     Value::object({{"consecutiveFailures", Value::integer(p.operator_failures)},
-                                    {"lockedUntil", Value::integer(p.operator_locked_until_s)}}));
+                     object_of({{"consecutiveFailures", Json(p.operator_failures)},
+                                    {"lockedUntil", Json(p.operator_locked_until_s)}}));
     pol.emplace_back("decoySaltKey", hex_value(p.decoy_salt_key));
   }
-  std::vector<Value> seeded;
+  std::vector<Json> seeded;
   for (const auto& t : p.replay_cache_seeded) seeded.push_back(hex_value(t));
-  pol.emplace_back("replayCacheSeeded", Value::array(std::move(seeded)));
-  pol.emplace_back("keyStoreFails", Value::boolean(p.key_store_fails));
-  pol.emplace_back("applyFails", Value::boolean(p.apply_fails));
-  pol.emplace_back("vendorFails", Value::boolean(p.vendor_fails));
-  m.emplace_back("policy", Value::object(std::move(pol)));
+  pol.emplace_back("replayCacheSeeded", array_of(std::move(seeded)));
+  pol.emplace_back("keyStoreFails", Json(p.key_store_fails));
+  pol.emplace_back("applyFails", Json(p.apply_fails));
+  pol.emplace_back("vendorFails", Json(p.vendor_fails));
+  m.emplace_back("policy", object_of(std::move(pol)));
   const TranscriptExpect& e = c.expect;
   using E = TranscriptExpect::EndsBy;
   m.emplace_back("expect",
-                 Value::object({{"endsBy", Value::string(e.ends_by == E::kNone ? "none"
+                 object_of({{"endsBy", Json(e.ends_by == E::kNone ? "none"
                                                          : e.ends_by == E::kTerminal ? "terminal" : "tms")},
-                                {"atMessage", Value::integer(static_cast<std::int64_t>(e.at_message))},
-                                {"code", Value::string(code_text(e.code))},
-                                {"terminalState", Value::string(e.terminal_done ? "T_DONE" : "T_FAILED")},
-                                {"tmsState", Value::string(e.tms_done ? "S_DONE" : "S_FAILED")}}));
+                                {"atMessage", Json(static_cast<std::int64_t>(e.at_message))},
+                                {"code", Json(code_text(e.code))},
+                                {"terminalState", Json(e.terminal_done ? "T_DONE" : "T_FAILED")},
+                                {"tmsState", Json(e.tms_done ? "S_DONE" : "S_FAILED")}}));
   return m;
 }
 
@@ -696,7 +694,7 @@ Verdict replay_tms(const TranscriptCase& c) {
                        tms::name(s.state()));
 }
 
-Verdict check_tms_transcript(const json::Value& test) {
+Verdict check_tms_transcript(const Json& test) {
   TMSPROTO_FIELD(c, read_transcript_case(test));
   if (c.dmk.size() != key_length(c.profile)) {
     return Verdict::rejected("dmk must be " + std::to_string(key_length(c.profile)) + " octets in profile " +

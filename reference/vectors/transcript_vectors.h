@@ -22,7 +22,7 @@
 #include "terminal/ports.h"
 #include "tms/ports.h"
 #include "vectors/case_fields.h"
-#include "vectors/json.h"
+#include "vectors/document.h"
 #include "vectors/runner.h"
 #include "vectors/scripted_random.h"
 
@@ -115,9 +115,9 @@ void apply_tms_policy(const TranscriptPolicy& p, const codec::Identity& id, cons
                       std::string_view operator_id, sim::MemoryRegistry& registry, tms::Config& config,
                       sim::MemoryReplayCache& replay_cache, sim::MemoryVendor& vendor);
 
-Result<TranscriptCase, FieldError> read_transcript_case(const json::Value& test);
+Result<TranscriptCase, FieldError> read_transcript_case(const Json& test);
 // The case's fields as JSON members (without tcId, comment and result), for the generator.
-std::vector<json::Member> transcript_case_members(const TranscriptCase& c);
+std::vector<Member> transcript_case_members(const TranscriptCase& c);
 
 // Each replay is accepted only when every message matches octet for octet and, unless the side
 // stopped before a message injected in its name, the engine ends in the expected state (and, when
@@ -125,6 +125,6 @@ std::vector<json::Member> transcript_case_members(const TranscriptCase& c);
 Verdict replay_terminal(const TranscriptCase& c);
 Verdict replay_tms(const TranscriptCase& c);
 
-Verdict check_tms_transcript(const json::Value& test);
+Verdict check_tms_transcript(const Json& test);
 
 }  // namespace tmsproto::vectors

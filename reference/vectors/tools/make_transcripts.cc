@@ -28,14 +28,11 @@
 #include "sim/estate.h"
 #include "sim/lockstep.h"
 #include "sim/row_support.h"
-#include "vectors/json.h"
+#include "vectors/document.h"
 #include "vectors/transcript_vectors.h"
 
 namespace tmsproto::vectors {
 namespace {
-
-using json::Member;
-using json::Value;
 
 const codec::DateTime kTerminalTime{2026, 11, 26, 16, 0, 0};
 const codec::DateTime kTmsTime{2026, 11, 26, 16, 0, 5};
@@ -513,20 +510,20 @@ TranscriptCase record(const CaseSpec& spec) {
   return c;
 }
 
-Value test_value(int id, const std::string& comment, const TranscriptCase& c, bool valid,
+Json test_value(int id, const std::string& comment, const TranscriptCase& c, bool valid,
                  const std::vector<std::string>& flags) {
   std::vector<Member> m;
-  m.emplace_back("tcId", Value::integer(id));
-  m.emplace_back("comment", Value::string(comment));
-  std::vector<Value> f;
-  for (const auto& x : flags) f.push_back(Value::string(x));
-  m.emplace_back("flags", Value::array(std::move(f)));
+  m.emplace_back("tcId", Json(id));
+  m.emplace_back("comment", Json(comment));
+  std::vector<Json> f;
+  for (const auto& x : flags) f.push_back(Json(x));
+  m.emplace_back("flags", array_of(std::move(f)));
   for (auto& member : transcript_case_members(c)) m.push_back(std::move(member));
-  m.emplace_back("result", Value::string(valid ? "valid" : "invalid"));
-  return Value::object(std::move(m));
+  m.emplace_back("result", Json(valid ? "valid" : "invalid"));
+  return object_of(std::move(m));
 }
 
-void require(const Value& test, bool valid, int id) {
+void require(const Json& test, bool valid, int id) {
   const Verdict v = check_tms_transcript(test);
   const bool accepted = v.kind == Verdict::Kind::kAccepted;
   if (v.kind == Verdict::Kind::kMalformed) die("tcId " + std::to_string(id) + " is malformed: " + v.why);
@@ -536,46 +533,36 @@ void require(const Value& test, bool valid, int id) {
 }
 
 // Pretty printing: an object or array whose members are all scalars goes on one line.
-bool flat(const Value& v) {
-  if (json::serialise(v).size() > 160 && v.is_array()) return false;  // e.g. "notes": one per line
-  if (v.is_object()) {
-    for (const auto& [k, x] : v.members()) if (x.is_object() || x.is_array()) return false;
-  }
-  if (v.is_array()) {
-    for (const auto& x : v.items()) if (x.is_object() || x.is_array()) return false;
+bool flat(const Json& v) {
+  if (v.dump().size() > 160 && v.is_array()) return false;  // e.g. "notes": one per line
+  for (const Json& x : v) {
+    if (x.is_object() || x.is_array()) return false;
   }
   return true;
 }
 
-void pretty(std::ostream& out, const Value& v, int indent) {
+void pretty(std::ostream& out, const Json& v, int indent) {
   if (flat(v)) {
-    out << json::serialise(v);
+    out << v.dump();
     return;
   }
   const std::string pad(static_cast<std::size_t>(indent + 2), ' ');
-  if (v.is_array()) {
-    out << "[\n";
-    for (std::size_t i = 0; i < v.items().size(); ++i) {
-      out << pad;
-      pretty(out, v.items()[i], indent + 2);
-      out << (i + 1 < v.items().size() ? ",\n" : "\n");
-    }
-    out << std::string(static_cast<std::size_t>(indent), ' ') << "]";
-    return;
+  const bool object = v.is_object();
+  out << (object ? "{\n" : "[\n");
+  std::size_t left = v.size();
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    out << pad;
+    if (object) out << Json(it.key()).dump() << ": ";
+    pretty(out, it.value(), indent + 2);
+    out << (--left > 0 ? ",\n" : "\n");
   }
-  out << "{\n";
-  for (std::size_t i = 0; i < v.members().size(); ++i) {
-    out << pad << json::serialise(Value::string(v.members()[i].first)) << ": ";
-    pretty(out, v.members()[i].second, indent + 2);
-    out << (i + 1 < v.members().size() ? ",\n" : "\n");
-  }
-  out << std::string(static_cast<std::size_t>(indent), ' ') << "}";
+  out << std::string(static_cast<std::size_t>(indent), ' ') << (object ? "}" : "]");
 }
 
-Value strings(const std::vector<std::string>& xs) {
-  std::vector<Value> v;
-  for (const auto& x : xs) v.push_back(Value::string(x));
-  return Value::array(std::move(v));
+Json strings(const std::vector<std::string>& xs) {
+  std::vector<Json> v;
+  for (const auto& x : xs) v.push_back(Json(x));
+  return array_of(std::move(v));
 }
 
 void flip_last_bit_of(Bytes& b, std::size_t offset_from_end) { b[b.size() - 1 - offset_from_end] ^= 0x01; }
@@ -597,12 +584,12 @@ int main(int argc, char** argv) {
     std::cerr << "usage: tmsproto_make_transcripts [OUT.json]\n";
     return 2;
   }
-  std::vector<Value> valid_tests, invalid_tests;
+  std::vector<Json> valid_tests, invalid_tests;
   std::vector<TranscriptCase> recorded;
   int id = 1;
   for (const CaseSpec& spec : valid_specs()) {
     TranscriptCase c = record(spec);
-    Value t = test_value(id, spec.comment + "; seed " + std::to_string(spec.seed), c, true, {"HonestSession"});
+    Json t = test_value(id, spec.comment + "; seed " + std::to_string(spec.seed), c, true, {"HonestSession"});
     require(t, true, id);
     valid_tests.push_back(std::move(t));
     recorded.push_back(std::move(c));
@@ -648,27 +635,27 @@ int main(int argc, char** argv) {
   for (const Change& ch : changes) {
     TranscriptCase c = recorded[ch.base];
     ch.apply(c);
-    Value t = test_value(id, ch.comment, c, false, {ch.flag});
+    Json t = test_value(id, ch.comment, c, false, {ch.flag});
     require(t, false, id);
     invalid_tests.push_back(std::move(t));
     ++id;
   }
   // Sessions that end in a failure (tcId 16 on): recorded like the honest ones, "valid".
-  std::vector<Value> failing_tests;
+  std::vector<Json> failing_tests;
   for (const CaseSpec& spec : failure_specs()) {
     TranscriptCase c = record(spec);
-    Value t = test_value(id, spec.comment + "; seed " + std::to_string(spec.seed), c, true, {spec.flag});
+    Json t = test_value(id, spec.comment + "; seed " + std::to_string(spec.seed), c, true, {spec.flag});
     require(t, true, id);
     failing_tests.push_back(std::move(t));
     ++id;
   }
 
   std::vector<Member> doc;
-  doc.emplace_back("schema", Value::string(std::string(kSchema)));
-  doc.emplace_back("algorithm", Value::string("TMS-TRANSCRIPT"));
+  doc.emplace_back("schema", Json(std::string(kSchema)));
+  doc.emplace_back("algorithm", Json("TMS-TRANSCRIPT"));
   doc.emplace_back(
       "source",
-      Value::string("Recorded from tmsproto's reference implementation (reference/vectors/tools/make_transcripts.cc, "
+      Json("Recorded from tmsproto's reference implementation (reference/vectors/tools/make_transcripts.cc, "
                     "tmsproto_make_transcripts), seed N as given in each case's \"seed\" field (estate of "
                     "reference/sim/estate.cc); not an independent answer. The handshake cryptograms in every valid "
                     "case (TAC_1, SAC_1, OPERATOR_PROOF, KEY_MAC) and the MAC of every envelope are recomputed "
@@ -699,19 +686,19 @@ int main(int argc, char** argv) {
                "operator's opvSalt and opvIterations as enrolled at the TMS (the TMS sends both in HS_AUTH_REQUEST); "
                "it is given so that PBKDF2 can be checked on its own."}));
   doc.emplace_back("testGroups",
-                   Value::array({Value::object({{"comment", Value::string("honest sessions: every profile, both "
+                   array_of({object_of({{"comment", Json("honest sessions: every profile, both "
                                                                           "transactions")},
-                                                {"tests", Value::array(std::move(valid_tests))}}),
-                                 Value::object({{"comment", Value::string("one changed input or message each: "
+                                                {"tests", array_of(std::move(valid_tests))}}),
+                                 object_of({{"comment", Json("one changed input or message each: "
                                                                           "both replays must fail")},
-                                                {"tests", Value::array(std::move(invalid_tests))}}),
-                                 Value::object({{"comment", Value::string("correct sessions that end in a failure "
+                                                {"tests", array_of(std::move(invalid_tests))}}),
+                                 object_of({{"comment", Json("correct sessions that end in a failure "
                                                                           "code, and sessions the honest group "
                                                                           "lacks: both replays must reproduce them, "
                                                                           "outcome included (expect)")},
-                                                {"tests", Value::array(std::move(failing_tests))}})}));
+                                                {"tests", array_of(std::move(failing_tests))}})}));
   std::ostringstream text;
-  pretty(text, Value::object(std::move(doc)), 0);
+  pretty(text, object_of(std::move(doc)), 0);
   text << "\n";
   if (argc == 2) {
     std::ofstream f(argv[1], std::ios::binary);
