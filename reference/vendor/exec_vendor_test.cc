@@ -198,6 +198,9 @@ TEST(ExecWire, AnswersAreReadStrictly) {
   EXPECT_EQ(read_piece_answer(R"({"id":3,"error":7})", 3).error(), AnswerError::kUnavailable);
   EXPECT_EQ(read_piece_answer(R"([1,2,3])", 3).error(), AnswerError::kGarbage);
   EXPECT_EQ(read_piece_answer("", 3).error(), AnswerError::kGarbage);
+  // A member twice: which "id" or which "data" counts would be a guess.
+  EXPECT_EQ(read_piece_answer(R"({"id":4,"id":3,"data":"0a"})", 3).error(), AnswerError::kGarbage);
+  EXPECT_EQ(read_piece_answer(R"({"id":3,"data":"0a","data":"0b"})", 3).error(), AnswerError::kGarbage);
   EXPECT_EQ(read_offers_answer(R"({"id":3,"offers":{}})", 3, kVendor).error(), AnswerError::kGarbage);
   EXPECT_TRUE(read_offers_answer(R"({"id":3,"offers":[]})", 3, kVendor).value().empty());
   auto c = testing::make_catalogue();

@@ -4,6 +4,7 @@
 
 #include "codec/terminal_info.h"
 #include "common/hex.h"
+#include "config/strict_json.h"
 #include "vendor/database_rules.h"
 
 namespace tmsproto::vendor {
@@ -39,8 +40,10 @@ bool shallow(const std::string& line) {
 // The answer object when it is one and carries our id; its "error" member, if any, as the error.
 Result<json, AnswerError> answer_object(const std::string& line, std::uint64_t id) {
   if (!shallow(line)) return fail(AnswerError::kGarbage);
-  json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return fail(AnswerError::kGarbage);
+  // REQ-VND-034: with a member twice (two "id"s, two "data"s) which one counts is a guess; garbage.
+  auto parsed = config::parse_strict<json>(line);
+  if (!parsed || !parsed->is_object()) return fail(AnswerError::kGarbage);
+  json j = std::move(*parsed);
   // REQ-VND-030: every answer echoes the id of its request.
   auto it = j.find("id");
   if (it == j.end() || !it->is_number_unsigned() || it->get<std::uint64_t>() != id) return fail(AnswerError::kGarbage);
