@@ -5,6 +5,8 @@ A parser is a declaration in reference/**/*.h of
   Parsed<...> parse_<x>(            (the codec's result type)
   Result<..., ...> parse<...>(      (any other parser: TR-31 headers, the JSON reader)
   Result<..., ...> unwrap(          (a key block is parsed as it is opened)
+  Result<..., ...> read_<x>(text    (a reader of text from outside: the injection file, a vendor
+                                     program's answer lines)
   class <X>Deframer, class <X>Link  (transport framing)
 fuzz/parsers.txt maps each to a target. The check fails when a parser is not listed, when a listed
 parser is not declared where the list says, or when its target has no fuzz/<t>_fuzzer.cc, is not
@@ -21,6 +23,7 @@ DECLARATIONS = [
     re.compile(r"^\s*Parsed<.+>\s+(parse_\w+)\s*\(", re.M),
     re.compile(r"^\s*Result<.+,.+>\s+(parse\w*)\s*\(", re.M),
     re.compile(r"^\s*Result<.+,.+>\s+(unwrap)\s*\(", re.M),
+    re.compile(r"^\s*Result<.+,.+>\s+(read_\w+)\s*\(\s*(?:std::string_view|const std::string&)\s", re.M),
     re.compile(r"^\s*class\s+(\w+Deframer|\w+Link)\b", re.M),
 ]
 
