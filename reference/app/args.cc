@@ -70,6 +70,29 @@ std::optional<HostPort> parse_host_port(std::string_view s) {
   return HostPort{std::string(s.substr(0, colon)), static_cast<std::uint16_t>(port)};
 }
 
+namespace {
+
+std::optional<codec::Nii> nii_of(std::string_view digits) {
+  if (digits.empty() || digits.size() > 4) return std::nullopt;
+  unsigned n = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<unsigned>(c - '0');
+  }
+  return codec::nii_from_number(n);
+}
+
+}  // namespace
+
+std::optional<codec::Tpdu> parse_tpdu_option(std::string_view s) {
+  const auto colon = s.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  const auto destination = nii_of(s.substr(0, colon));
+  const auto source = nii_of(s.substr(colon + 1));
+  if (!destination || !source) return std::nullopt;
+  return codec::Tpdu{*destination, *source};
+}
+
 Result<std::string, std::string> password_from_env(const std::string& name) {
   const char* v = std::getenv(name.c_str());
   if (v == nullptr || *v == '\0') return Unexpected("the environment variable " + name + " holds no password");

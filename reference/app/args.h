@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "codec/tpdu.h"
 #include "common/result.h"
 #include "protocol/constants.h"
 #include "protocol/response_code.h"
@@ -30,6 +31,10 @@ struct HostPort {
 };
 // "HOST:PORT" (PORT 0-65535); the last colon separates them.
 std::optional<HostPort> parse_host_port(std::string_view s);
+
+// "DEST:SRC", two NIIs 0-9999 in decimal (3:0): the TPDU the frames this end sends first carry
+// (REQ-FRAME-030, REQ-FRAME-033/034), written as four BCD digits each (REQ-FRAME-031).
+std::optional<codec::Tpdu> parse_tpdu_option(std::string_view s);
 
 // A password from the environment variable `name` (never from argv, which other users can read).
 Result<std::string, std::string> password_from_env(const std::string& name);

@@ -3,7 +3,12 @@
 // locked-out operator (issue: the TMS server and the reference terminal).
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -12,6 +17,7 @@
 #include <thread>
 
 #include "app/child.h"
+#include "codec/abort_message.h"
 #include "common/hex.h"
 #include "crypto/digest.h"
 #include "device/state_directory.h"
@@ -22,6 +28,85 @@ namespace {
 namespace fs = std::filesystem;
 
 const char* exe() { return TMSPROTO_EXE; }
+
+int connect_loopback(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return fd;
+  if (fd >= 0) ::close(fd);
+  return -1;
+}
+
+// Reads exactly n octets (false on end of stream, an error, or 5 s without progress).
+bool read_exactly(int fd, std::uint8_t* out, std::size_t n) {
+  for (std::size_t got = 0; got < n;) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 5000) <= 0) return false;
+    const ssize_t r = ::read(fd, out + got, n - got);
+    if (r <= 0) return false;
+    got += static_cast<std::size_t>(r);
+  }
+  return true;
+}
+
+// One TCP connection relayed from a loopback port to serve, keeping every octet the terminal sent:
+// what an eavesdropper on the line records.
+class Relay {
+ public:
+  explicit Relay(int upstream) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::listen(listener_, 1) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+      return;
+    }
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this, upstream] { relay(upstream); });
+  }
+  ~Relay() {
+    if (thread_.joinable()) thread_.join();
+    if (listener_ >= 0) ::close(listener_);
+  }
+  int port() const { return port_; }
+  // Everything the terminal sent; call once the terminal has ended.
+  Bytes from_terminal() {
+    if (thread_.joinable()) thread_.join();
+    return sent_;
+  }
+
+ private:
+  void relay(int upstream) {
+    pollfd l{listener_, POLLIN, 0};
+    if (::poll(&l, 1, 10000) <= 0) return;
+    const int terminal = ::accept(listener_, nullptr, nullptr);
+    const int tms = connect_loopback(upstream);
+    pollfd fds[2] = {{terminal, POLLIN, 0}, {tms, POLLIN, 0}};
+    for (bool open = terminal >= 0 && tms >= 0; open;) {
+      if (::poll(fds, 2, 10000) <= 0) break;
+      for (int i = 0; i < 2 && open; ++i) {
+        if (fds[i].revents == 0) continue;
+        std::uint8_t buf[4096];
+        const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
+        if (n <= 0) open = false;
+        if (n > 0 && i == 0) sent_.insert(sent_.end(), buf, buf + n);
+        if (n > 0 && ::write(fds[1 - i].fd, buf, static_cast<std::size_t>(n)) != n) open = false;
+      }
+    }
+    if (terminal >= 0) ::close(terminal);
+    if (tms >= 0) ::close(tms);
+  }
+
+  int listener_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+  Bytes sent_;
+};
 
 class Estate : public ::testing::Test {
  protected:
@@ -83,10 +168,11 @@ class Estate : public ::testing::Test {
     return content;
   }
 
-  void start_server() {
+  void start_server(const std::vector<std::string>& extra = {}) {
     const fs::path log = root / ("tms-" + std::to_string(++starts) + ".log");
-    server = spawn(exe(), {"serve", "--state", tms, "--listen", "127.0.0.1:0", "--log", log.string(), "--grace", "1"},
-                   root / "serve.out");
+    std::vector<std::string> args{"serve", "--state", tms, "--listen", "127.0.0.1:0", "--log", log.string(), "--grace", "1"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    server = spawn(exe(), args, root / "serve.out");
     port = 0;
     for (int i = 0; i < 1000 && port == 0; ++i) {
       std::ifstream in(log);
@@ -154,6 +240,55 @@ TEST_F(Estate, ServeKilledDuringDownloadsAndRestartedLeavesEveryTerminalWithTheW
     EXPECT_EQ(crypto::sha256(*installed), crypto::sha256(content));
     EXPECT_EQ(staged(s), 0u);
   }
+}
+
+TEST_F(Estate, AHandshakeRecordedOnTheLineAndReplayedToARestartedTmsIsRefusedWith10AndAudited) {
+  // REQ-HS-013 with REQ-STORE-008: the replay cache is durable, so a restart does not forget a
+  // T_RAND inside the freshness window; the replayed HS_REQUEST is answered ABORT 10 and audited.
+  const std::string state = add_terminal("SN-R");
+  publish(2, 2048);
+  start_server();
+  Relay relay(port);
+  ASSERT_NE(relay.port(), 0);
+  EXPECT_EQ(run({"terminal", "run", "--state", state, "--connect", "127.0.0.1:" + std::to_string(relay.port())}), 0)
+      << last_output_line();
+  const Bytes sent = relay.from_terminal();
+  ASSERT_GE(sent.size(), 2u);
+  const std::size_t first = 2 + (std::size_t{sent[0]} << 8 | sent[1]);  // REQ-FRAME-002: LEN, then the body
+  ASSERT_GE(sent.size(), first);
+  const Bytes hs_request(sent.begin(), sent.begin() + static_cast<std::ptrdiff_t>(first));
+
+  stop_server(SIGKILL);
+  start_server();
+  const int fd = connect_loopback(port);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::write(fd, hs_request.data(), hs_request.size()), static_cast<ssize_t>(hs_request.size()));
+  std::uint8_t len[2];
+  ASSERT_TRUE(read_exactly(fd, len, 2));
+  Bytes body(std::size_t{len[0]} << 8 | len[1]);
+  ASSERT_TRUE(read_exactly(fd, body.data(), body.size()));
+  ::close(fd);
+  const auto abort = codec::parse_abort(body);
+  ASSERT_TRUE(abort.ok()) << "the answer is not an ABORT: " << to_hex(body);
+  EXPECT_EQ(abort->code, ResponseCode::kReplay);
+  ASSERT_EQ(run({"tms", "list", "audit", "--state", tms}), 0);
+  EXPECT_NE(last_output_line().find("SN-R"), std::string::npos) << last_output_line();
+  EXPECT_NE(last_output_line().find("outcome 10"), std::string::npos) << last_output_line();
+}
+
+TEST_F(Estate, BehindANacBothEndsCarryTheTpduAndAnEndWithoutOneGetsNoSession) {
+  // REQ-SRV-010, REQ-FRAME-030/033/034 (configured at both ends), REQ-FRAME-036/038 (a mismatch ends the session).
+  const std::string state = add_terminal("SN-T");
+  const Bytes content = publish(2, 4096);
+  start_server({"--tpdu", "0:3"});
+  EXPECT_NE(run(terminal_run(state)), 0) << "a terminal without a TPDU was served by a TMS expecting one";
+  EXPECT_EQ(run(terminal_run(state, {"--tpdu", "3:0"})), 0) << last_output_line();
+  auto dir = device::StateDirectory::open(state);
+  ASSERT_TRUE(dir.ok()) << dir.error();
+  const auto installed = (*dir)->installed_content(codec::PackageKind::kApplication, "PAYAPP");
+  ASSERT_TRUE(installed.has_value());
+  EXPECT_EQ(crypto::sha256(*installed), crypto::sha256(content));
+  EXPECT_EQ(run(terminal_run(state, {"--tpdu", "3:10000"})), 2);  // an NII has four digits
 }
 
 TEST_F(Estate, ATerminalTheTmsDoesNotKnowIsRefusedWith06AndAudited) {

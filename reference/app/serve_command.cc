@@ -26,6 +26,7 @@ struct ServeArgs {
   double session_s = 600;
   std::int64_t freshness_s = 300;
   std::string log;
+  std::string tpdu;
 };
 
 int serve(const ServeArgs& a) {
@@ -68,6 +69,11 @@ int serve(const ServeArgs& a) {
   options.grace_ms = static_cast<std::int64_t>(a.grace_s * 1000);
   options.timing.response_ms = static_cast<std::int64_t>(a.response_s * 1000);
   options.timing.session_ms = static_cast<std::int64_t>(a.session_s * 1000);
+  if (!a.tpdu.empty()) {
+    const auto t = parse_tpdu_option(a.tpdu);
+    if (!t) return fail("serve", "--tpdu takes DEST:SRC, two NIIs 0-9999, not '" + a.tpdu + "'");
+    options.tpdu = codec::TpduConfig::tms(*t);  // REQ-SRV-010, REQ-FRAME-034: answers go back swapped
+  }
   net::Server server(config, ports, log, options);
   auto bound = server.open();
   if (!bound.ok()) return fail("serve", bound.error());
@@ -91,6 +97,8 @@ void add_serve_command(CLI::App& app, cli::Chosen& chosen) {
   c->add_option("--freshness-window", a->freshness_s, "seconds a T_TIME may differ from this clock (300)")
       ->check(CLI::Range(1, 86400));
   c->add_option("--log", a->log, "append the JSON-lines log to this file instead of stderr");
+  c->add_option("--tpdu", a->tpdu,
+                "links carry a TPDU (behind a NAC): DEST:SRC of a frame sent before any arrives (0:3); answers swap the NIIs of what arrived");
   c->callback([&chosen, a] { chosen.run = [a] { return serve(*a); }; });
 }
 

@@ -22,6 +22,7 @@ struct RunArgs {
   std::string state;
   std::string connect = "127.0.0.1:7700";
   std::string serial;
+  std::string tpdu;
   std::string transaction = "program";
   std::string key_set;
   std::string op;
@@ -58,6 +59,11 @@ int run(const RunArgs& a) {
     where.port = hp->port;
   }
   where.timing.response_ms = static_cast<std::int64_t>(a.response_s * 1000);
+  if (!a.tpdu.empty()) {
+    const auto t = parse_tpdu_option(a.tpdu);
+    if (!t) return fail("terminal run", "--tpdu takes DEST:SRC, two NIIs 0-9999, not '" + a.tpdu + "'", kUsage);
+    where.tpdu = codec::TpduConfig::terminal(*t);  // REQ-SRV-010, REQ-FRAME-033: DEST the TMS's NII, SRC its own
+  }
 
   net::SystemClock clock;
   crypto::OsRandom rng;
@@ -123,6 +129,7 @@ void add_terminal_commands(CLI::App& app, cli::Chosen& chosen) {
     c->add_option("--state", a->state, "the terminal's state directory")->required();
     c->add_option("--connect", a->connect, "the TMS's HOST:PORT (127.0.0.1:7700)");
     c->add_option("--serial", a->serial, "use this serial line instead of TCP");
+    c->add_option("--tpdu", a->tpdu, "the link carries a TPDU (a NAC on the way): DEST:SRC, DEST the TMS's NII, SRC ours (3:0)");
     c->add_option("--transaction", a->transaction, "program (default) or key")->check(CLI::IsMember({"program", "key"}));
     c->add_option("--key-set", a->key_set, "KEY_SET_ID for a key download");
     c->add_option("--operator", a->op, "OPERATOR_ID; its password is read from --password-env");
