@@ -3,12 +3,15 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "common/hex.h"
 
 namespace tmsproto::net {
 namespace {
 
-std::string code(ResponseCode c) { return to_hex(Bytes{static_cast<std::uint8_t>(c)}); }
+// The code as it travels, two decimal digits (REQ-MSG-012): "25", never its octet in hex ("19").
+std::string code(ResponseCode c) {
+  const auto digits = to_ascii(c);
+  return std::string(digits.data(), digits.size());
+}
 
 }  // namespace
 
