@@ -73,7 +73,7 @@ CODE_FILE_NAMES = {"CMakeLists.txt"}
 # deliberately broken IDs must not count as citations.
 SCRIPT_DIRS = (os.path.join("spec", "tools"), "scripts")
 # Spec files that cite requirements but never define them.
-NON_DEFINING_SPEC_FILES = {"claims.md", "conformance.md"}
+NON_DEFINING_SPEC_FILES = {"claims.md"}
 
 
 # --- Data ------------------------------------------------------------------------------------------
