@@ -83,7 +83,25 @@ Result<void, StoreError> TmsStore::register_model(const std::string& vendor_id, 
 }
 
 Result<crypto::SecretBytes, StoreError> TmsStore::register_terminal(const TerminalRegistration& t) {
+  crypto::SecretBytes dmk = profile::generate_key(t.profile, impl_->rng);
+  if (auto r = import_terminal(t, dmk.view()); !r.ok()) {
+    // The one refusal that is the draw's, not the caller's (REQ-KEY-001).
+    if (r.error().message.find("equals another terminal's") != std::string::npos) {
+      return fail(StoreError{"terminal " + name_of(t.id) + ": the drawn DMK equals another terminal's; nothing registered"});
+    }
+    return fail(r.error());
+  }
+  return dmk;
+}
+
+Result<void, StoreError> TmsStore::import_terminal(const TerminalRegistration& t, ByteView dmk) {
   if (auto r = check_identity(t.id); !r.ok()) return fail(r.error());
+  // REQ-STORE-014: a key of the profile's length, never shown in the error.
+  if (dmk.size() != key_length(t.profile)) {
+    return fail(StoreError{"terminal " + name_of(t.id) + ": a " + std::string(profile_word(t.profile)) + " DMK is " +
+                           std::to_string(key_length(t.profile)) + " octets, not " +
+                           std::to_string(dmk.size())});
+  }
   // REQ-CRYPTO-020: only a LEGACY terminal has the legacy flag.
   if (t.legacy_enabled != (t.profile == Profile::kLegacy)) {
     return fail(StoreError{"terminal " + name_of(t.id) + ": the legacy flag is set exactly for profile LEGACY"});
@@ -98,7 +116,6 @@ Result<crypto::SecretBytes, StoreError> TmsStore::register_terminal(const Termin
   if (!known.ok()) return fail(known.error());
   if (*known) return fail(StoreError{"terminal " + name_of(t.id) + " is already registered"});
 
-  crypto::SecretBytes dmk = profile::generate_key(t.profile, impl_->rng);
   std::vector<tms::DmkFingerprint> registered;
   {
     Stmt s(c.db, "SELECT dmk_fingerprint FROM terminals");
@@ -106,12 +123,12 @@ Result<crypto::SecretBytes, StoreError> TmsStore::register_terminal(const Termin
     if (s.error()) return fail(*s.error());
   }
   // REQ-KEY-001: every terminal its own DMK, checked on keyed fingerprints, never on the keys.
-  auto fingerprint = tms::check_dmk_unique(c.fingerprint_key.view(), t.profile, dmk.view(), registered);
+  auto fingerprint = tms::check_dmk_unique(c.fingerprint_key.view(), t.profile, dmk, registered);
   if (!fingerprint.ok()) {
-    return fail(StoreError{"terminal " + name_of(t.id) + ": the drawn DMK equals another terminal's; nothing registered"});
+    return fail(StoreError{"terminal " + name_of(t.id) + ": the DMK equals another terminal's; nothing registered"});
   }
   // REQ-STORE-004: only the wrapped DMK goes to the database.
-  auto block = wrap_at_rest(c.storage_key.view(), dmk_record(t.id), dmk_header(t.profile), dmk.view(), impl_->rng);
+  auto block = wrap_at_rest(c.storage_key.view(), dmk_record(t.id), dmk_header(t.profile), dmk, impl_->rng);
   if (!block.ok()) return fail(block.error());
   Stmt s(c.db,
          "INSERT INTO terminals(vendor_id, model_id, serial_no, profile, legacy_enabled, unattended_allowed,"
@@ -120,8 +137,7 @@ Result<crypto::SecretBytes, StoreError> TmsStore::register_terminal(const Termin
   s.bind(4, static_cast<std::int64_t>(t.profile)).bind(5, std::int64_t{t.legacy_enabled});
   s.bind(6, std::int64_t{t.unattended_allowed}).bind(7, *block).bind(8, ByteView(*fingerprint));
   if (auto r = s.run(); !r.ok()) return fail(r.error());
-  if (auto r = tx->commit(); !r.ok()) return fail(r.error());
-  return dmk;
+  return tx->commit();
 }
 
 Result<void, StoreError> TmsStore::add_key_set(const codec::Identity& id, std::string_view definition_json) {

@@ -57,6 +57,36 @@ TEST(SqliteStore, RefusedProvisioningWritesNothingAndSaysWhyInOneLine) {
   EXPECT_TRUE(s->operators()->empty());
 }
 
+// REQ-STORE-014: a DMK the terminal already holds is kept, wrapped, under the same rules as a drawn
+// one: its profile's length, unique in the estate (REQ-KEY-001), never in an error or in the file.
+TEST(SqliteStore, AnImportedDmkIsKeptWrappedAndRefusedForASecondTerminal) {
+  TempDir dir;
+  crypto::DeterministicRandom rng(17);
+  auto s = open_ok(dir.path(), rng);
+  ASSERT_TRUE(s->register_vendor("VEND0001", vendor_key(), "dir:/srv/v").ok());
+  ASSERT_TRUE(s->register_model("VEND0001", "POS-X1").ok());
+  const Bytes dmk = *from_hex("00112233445566778899aabbccddeeff");
+  ASSERT_TRUE(s->import_terminal({{"VEND0001", "POS-X1", "SN1"}, Profile::kAes128, false, false}, dmk).ok());
+  std::vector<std::string> errors;
+  // The same key for another terminal: one DMK per terminal.
+  auto twice = s->import_terminal({{"VEND0001", "POS-X1", "SN2"}, Profile::kAes128, false, false}, dmk);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.error().message.find("equals another terminal's"), std::string::npos) << twice.error().message;
+  errors.push_back(twice.error().message);
+  // A key of another length than the profile's.
+  auto short_key = s->import_terminal({{"VEND0001", "POS-X1", "SN3"}, Profile::kAes256, false, false}, dmk);
+  ASSERT_FALSE(short_key.ok());
+  EXPECT_NE(short_key.error().message.find("32 octets, not 16"), std::string::npos) << short_key.error().message;
+  errors.push_back(short_key.error().message);
+  for (const auto& e : errors) {
+    EXPECT_EQ(e.find("00112233"), std::string::npos) << e;
+    EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+  }
+  EXPECT_EQ(s->terminals()->size(), 1u);
+  s.reset();
+  for (const char* f : {"tms.db", "tms.db-wal"}) EXPECT_FALSE(contains(read_file(dir.path() / f), dmk)) << f;
+}
+
 // REQ-STORE-010: a transaction not committed leaves nothing, whatever it had written.
 TEST(SqliteStore, UncommittedTransactionLeavesNothing) {
   TempDir dir;

@@ -104,6 +104,10 @@ class TmsStore {
   // Draws the terminal's DMK (REQ-KEY-001: unique in the estate) and returns it, the one time it
   // leaves the store in clear, for the terminal's injection file.
   Result<crypto::SecretBytes, StoreError> register_terminal(const TerminalRegistration& t);
+  // REQ-STORE-014: the same with the DMK the terminal already holds (injected at the factory by a
+  // key-loading device, or a test terminal's DMK from a conformance terminal profile), which the
+  // store checks and keeps instead of drawing one.
+  Result<void, StoreError> import_terminal(const TerminalRegistration& t, ByteView dmk);
   // Registers the key set a key-set definition (spec/05 section 5.5) describes for the terminal,
   // with a key drawn for each slot.
   Result<void, StoreError> add_key_set(const codec::Identity& id, std::string_view definition_json);
