@@ -1,0 +1,67 @@
+#include "net/session_listener.h"
+
+#include <asio.hpp>
+
+#include "net/monotonic.h"
+#include "net/pump.h"
+
+namespace tmsproto::net {
+
+struct SessionListener::Impl {
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor{io};
+};
+
+SessionListener::SessionListener(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SessionListener::~SessionListener() = default;
+
+Result<std::unique_ptr<SessionListener>, std::string> SessionListener::open(const std::string& host,
+                                                                           std::uint16_t port) {
+  auto impl = std::make_unique<Impl>();
+  asio::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) return Unexpected("not an IP address: " + host);
+  const asio::ip::tcp::endpoint where(address, port);
+  impl->acceptor.open(where.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(where, ec);
+  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Unexpected("cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+  return std::unique_ptr<SessionListener>(new SessionListener(std::move(impl)));
+}
+
+std::uint16_t SessionListener::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+ServedSession SessionListener::serve(Engine& engine, const Timing& timing,
+                                     const std::optional<codec::TpduConfig>& tpdu, std::int64_t accept_ms) {
+  ServedSession served;
+  asio::io_context& io = impl_->io;
+  io.restart();
+  std::optional<asio::ip::tcp::socket> accepted;
+  asio::steady_timer deadline(io);
+  deadline.expires_after(std::chrono::milliseconds(accept_ms));
+  deadline.async_wait([this](const asio::error_code& ec) {
+    if (!ec) impl_->acceptor.cancel();
+  });
+  impl_->acceptor.async_accept([&](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+    deadline.cancel();
+    if (!ec) accepted.emplace(std::move(socket));
+  });
+  io.run();
+  if (!accepted) return served;
+  served.connected = true;
+  asio::error_code ignored;
+  accepted->set_option(asio::ip::tcp::no_delay(true), ignored);
+  io.restart();
+  Connection conn(engine, stream_link(tpdu), timing, monotonic_ms());
+  auto pump = std::make_shared<Pump<asio::ip::tcp::socket>>(std::move(*accepted), conn, [](Bytes) {});
+  pump->start(Step{});
+  pump.reset();  // the pump's handlers keep it alive until it closes
+  io.run();
+  served.cause = conn.end_cause();
+  served.bytes_in = conn.bytes_in();
+  served.bytes_out = conn.bytes_out();
+  return served;
+}
+
+}  // namespace tmsproto::net
