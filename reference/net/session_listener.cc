@@ -1,6 +1,7 @@
 #include "net/session_listener.h"
 
 #include <asio.hpp>
+#include <functional>
 
 #include "net/monotonic.h"
 #include "net/pump.h"
@@ -33,18 +34,27 @@ Result<std::unique_ptr<SessionListener>, std::string> SessionListener::open(cons
 std::uint16_t SessionListener::port() const { return impl_->acceptor.local_endpoint().port(); }
 
 ServedSession SessionListener::serve(Engine& engine, const Timing& timing,
-                                     const std::optional<codec::TpduConfig>& tpdu, std::int64_t accept_ms) {
+                                     const std::optional<codec::TpduConfig>& tpdu, std::int64_t accept_ms,
+                                     const std::function<bool()>& give_up) {
   ServedSession served;
   asio::io_context& io = impl_->io;
   io.restart();
   std::optional<asio::ip::tcp::socket> accepted;
-  asio::steady_timer deadline(io);
-  deadline.expires_after(std::chrono::milliseconds(accept_ms));
-  deadline.async_wait([this](const asio::error_code& ec) {
-    if (!ec) impl_->acceptor.cancel();
-  });
+  const std::int64_t until = monotonic_ms() + accept_ms;
+  asio::steady_timer tick(io);
+  std::function<void()> wait;
+  wait = [&] {
+    tick.expires_after(std::chrono::milliseconds(20));
+    tick.async_wait([&](const asio::error_code& ec) {
+      if (ec) return;  // cancelled: a connection came
+      if (monotonic_ms() < until && !(give_up && give_up())) return wait();
+      asio::error_code ignored;
+      impl_->acceptor.cancel(ignored);
+    });
+  };
+  wait();
   impl_->acceptor.async_accept([&](const asio::error_code& ec, asio::ip::tcp::socket socket) {
-    deadline.cancel();
+    tick.cancel();
     if (!ec) accepted.emplace(std::move(socket));
   });
   io.run();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,8 +35,10 @@ class SessionListener {
 
   // Waits up to `accept_ms` for one connection, then runs `engine` on it through a Connection over
   // the stream framing (with the TPDU of `tpdu`, REQ-FRAME-030) until the connection is done.
+  // `give_up`, asked every 20 ms while no connection has come, ends the wait early (the program
+  // that was to connect has ended).
   ServedSession serve(Engine& engine, const Timing& timing, const std::optional<codec::TpduConfig>& tpdu,
-                      std::int64_t accept_ms);
+                      std::int64_t accept_ms, const std::function<bool()>& give_up = {});
 
  private:
   struct Impl;
