@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <limits>
 #include <set>
 #include <vector>
 
@@ -11,6 +10,7 @@
 #include "codec/download_payloads.h"
 #include "codec/fields.h"
 #include "common/hex.h"
+#include "config/json_members.h"
 #include "config/key_set_definition.h"
 #include "config/strict_json.h"
 #include "profile/standard_slots.h"
@@ -20,43 +20,12 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<std::int64_t> integer_of(const json& v) {
-  if (v.is_number_unsigned()) {
-    const auto u = v.get<std::uint64_t>();
-    return u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
-               ? std::numeric_limits<std::int64_t>::max()
-               : static_cast<std::int64_t>(u);
-  }
-  if (v.is_number_integer()) return v.get<std::int64_t>();
-  return std::nullopt;
-}
-
-std::optional<std::string> unknown_member(const json& object, std::initializer_list<std::string_view> known,
-                                          const std::string& where) {
-  for (const auto& [name, value] : object.items()) {
-    if (std::find(known.begin(), known.end(), name) == known.end()) return where + "unknown member " + printable(name);
-  }
-  return std::nullopt;
-}
-
-std::optional<std::string> missing_member(const json& object, std::initializer_list<const char*> required,
-                                          const std::string& where) {
-  for (const char* r : required) {
-    if (!object.contains(r)) return where + "missing member " + printable(r);
-  }
-  return std::nullopt;
-}
-
-// A text field of the protocol (REQ-MSG-010): the JSON string, or an error naming the member.
-Result<std::string, std::string> text_field(const json& v, const std::string& member, std::size_t width,
-                                            codec::CharSet set) {
-  const char* chars = set == codec::CharSet::kAn ? "0-9 A-Z a-z" : "0x21-0x7E";
-  const std::string rule = member + ": must be 1 to " + std::to_string(width) + " characters " + chars + " (REQ-MSG-010)";
-  if (!v.is_string()) return fail(rule);
-  const std::string& s = v.get_ref<const std::string&>();
-  if (!codec::valid_text(s, width, set, codec::Emptiness::kRequired)) return fail(rule);
-  return s;
-}
+using members::info_text;
+using members::integer_of;
+using members::missing_member;
+using members::read_slots;
+using members::text_field;
+using members::unknown_member;
 
 // A public key of ECDSA P-256, uncompressed (REQ-CRYPTO-013): 65 octets starting 0x04.
 Result<Bytes, std::string> public_key(const json& v, const std::string& member) {
@@ -65,18 +34,6 @@ Result<Bytes, std::string> public_key(const json& v, const std::string& member) 
   auto key = from_hex(v.get_ref<const std::string&>());
   if (!key || key->size() != 65 || (*key)[0] != 0x04) return fail(rule);
   return std::move(*key);
-}
-
-std::optional<Profile> profile_named(std::string_view s) {
-  for (Profile p : {Profile::kLegacy, Profile::kTdes, Profile::kAes128, Profile::kAes256}) {
-    if (name(p) == s) return p;
-  }
-  return std::nullopt;
-}
-
-// HARDWARE_ID, FIRMWARE_ID: 1-32 octets ANS (spec/03-messages.md section 3.8).
-Result<std::string, std::string> info_text(const json& v, const std::string& member) {
-  return text_field(v, member, codec::kMaxInfoText, codec::CharSet::kAns);
 }
 
 Result<std::map<std::string, terminal::PinnedSigner>, std::string> read_signers(const json& v) {
@@ -109,27 +66,6 @@ Result<std::map<std::string, terminal::PinnedSigner>, std::string> read_signers(
   return out;
 }
 
-// REQ-DEV-004: one slot table, written as a key-set definition's slots (spec/05-keys.md section
-// 5.5), read by that definition's one reader so that a slot means the same on both sides (REQ-KEY-025).
-Result<std::map<std::uint8_t, profile::SlotRule>, std::string> read_slots(const json& v) {
-  if (!v.is_array()) return fail(std::string("slots: must be an array"));
-  std::map<std::uint8_t, profile::SlotRule> out;  // REQ-DEV-004, REQ-KEY-025
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const std::string at = "slots[" + std::to_string(i) + "]";
-    json one = {{"format", 1}, {"keySetId", "INJECT00"}, {"slots", json::array({v[i]})}};
-    auto d = parse_key_set_definition(one.dump(-1, ' ', false, json::error_handler_t::replace));
-    if (!d.ok()) {
-      std::string e = d.error();
-      if (e.rfind("slots[0]", 0) == 0) e = at + e.substr(8);
-      return fail(e);
-    }
-    const tms::KeySetSlot& s = d->slots.at(0);
-    if (out.count(s.slot) != 0) return fail(at + ": slot " + std::to_string(s.slot) + " is named twice");
-    out.emplace(s.slot, s.rule);
-  }
-  return out;
-}
-
 Result<TerminalInjection, std::string> read_injection(const json& doc) {
   if (!doc.is_object()) return fail(std::string("the injection file must be a JSON object"));
   if (auto u = unknown_member(doc, {"format", "notice", "vendorId", "modelId", "serialNo", "profile", "dmk", "legacy",
@@ -153,32 +89,19 @@ Result<TerminalInjection, std::string> read_injection(const json& doc) {
 
   TerminalInjection out;
   terminal::Config& c = out.config;
-  auto vendor = text_field(doc.at("vendorId"), "vendorId", kVendorIdWidth, codec::CharSet::kAn);
-  if (!vendor.ok()) return fail(vendor.error());
-  auto model = text_field(doc.at("modelId"), "modelId", kModelIdWidth, codec::CharSet::kAns);
-  if (!model.ok()) return fail(model.error());
-  auto serial = text_field(doc.at("serialNo"), "serialNo", kSerialNoWidth, codec::CharSet::kAns);
-  if (!serial.ok()) return fail(serial.error());
-  c.id = codec::Identity{std::move(*vendor), std::move(*model), std::move(*serial)};
+  auto id = members::read_identity(doc);
+  if (!id.ok()) return fail(id.error());
+  c.id = std::move(*id);
 
   const json& p = doc.at("profile");
-  const auto profile = p.is_string() ? profile_named(p.get_ref<const std::string&>()) : std::nullopt;
+  const auto profile = p.is_string() ? members::profile_named(p.get_ref<const std::string&>()) : std::nullopt;
   if (!profile) return fail(std::string("profile: must be one of \"LEGACY\", \"TDES\", \"AES128\", \"AES256\""));
   c.profile = *profile;
 
   // REQ-KEY-002: the DMK, of the profile's key length (REQ-HS-011).
-  const json& dmk = doc.at("dmk");
-  const std::string dmk_rule = "dmk: must be " + std::to_string(2 * key_length(c.profile)) + " hex digits, a " +
-                               std::to_string(key_length(c.profile)) + "-octet key of profile " +
-                               std::string(name(c.profile));
-  if (!dmk.is_string()) return fail(dmk_rule);
-  auto key = from_hex(dmk.get_ref<const std::string&>());
-  if (!key || key->size() != key_length(c.profile)) {
-    if (key) crypto::secure_wipe(*key);
-    return fail(dmk_rule);
-  }
-  c.dmk = crypto::SecretBytes(*key);
-  crypto::secure_wipe(*key);
+  auto dmk = members::read_dmk(doc.at("dmk"), "dmk", c.profile);
+  if (!dmk.ok()) return fail(dmk.error());
+  c.dmk = std::move(*dmk);
 
   const json& legacy = doc.at("legacy");
   if (!legacy.is_boolean()) return fail(std::string("legacy: must be true or false"));
@@ -197,12 +120,9 @@ Result<TerminalInjection, std::string> read_injection(const json& doc) {
   if (!slots.ok()) return fail(slots.error());
   c.slots = std::move(*slots);
 
-  const auto chunk = integer_of(doc.at("maxChunk"));
-  if (!chunk || *chunk < codec::kMinChunk || *chunk > codec::kMaxChunk) {
-    return fail("maxChunk: must be an integer " + std::to_string(codec::kMinChunk) + "-" +
-                std::to_string(codec::kMaxChunk) + " (REQ-MSG-080)");
-  }
-  c.max_chunk = static_cast<std::uint16_t>(*chunk);
+  auto chunk = members::read_max_chunk(doc.at("maxChunk"));
+  if (!chunk.ok()) return fail(chunk.error());
+  c.max_chunk = *chunk;
 
   auto hardware = info_text(doc.at("hardwareId"), "hardwareId");
   if (!hardware.ok()) return fail(hardware.error());
@@ -212,17 +132,9 @@ Result<TerminalInjection, std::string> read_injection(const json& doc) {
   out.firmware_id = std::move(*firmware);
 
   if (doc.contains("masterApplication")) {
-    const json& m = doc.at("masterApplication");
-    if (!m.is_object()) return fail(std::string("masterApplication: must be an object"));
-    if (auto u = unknown_member(m, {"name", "version"}, "masterApplication: ")) return fail(*u);
-    if (auto r = missing_member(m, {"name", "version"}, "masterApplication: ")) return fail(*r);
-    auto app = text_field(m.at("name"), "masterApplication.name", kPackageNameWidth, codec::CharSet::kAns);
-    if (!app.ok()) return fail(app.error());
-    const auto version = integer_of(m.at("version"));
-    if (!version || *version < 1 || *version > std::numeric_limits<std::uint32_t>::max()) {
-      return fail(std::string("masterApplication.version: must be an integer 1-4294967295"));
-    }
-    out.master = FactoryMaster{std::move(*app), static_cast<std::uint32_t>(*version)};
+    auto master = members::read_master_application(doc.at("masterApplication"));
+    if (!master.ok()) return fail(master.error());
+    out.master = std::move(*master);
   }
   return out;
 }
@@ -242,10 +154,7 @@ Result<TerminalInjection, std::string> read_terminal_injection(std::string_view 
     json& doc = *parsed;
     auto out = read_injection(doc);
     // The parsed tree held the DMK's hex; wipe it before the tree is freed (REQ-KEY-024's spirit).
-    if (doc.is_object() && doc.contains("dmk") && doc["dmk"].is_string()) {
-      std::string& s = doc["dmk"].get_ref<std::string&>();
-      crypto::secure_wipe(std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(s.data()), s.size()));
-    }
+    if (doc.is_object() && doc.contains("dmk")) members::wipe_string(doc["dmk"]);
     return out;
   } catch (const std::exception&) {
     return fail(std::string("not a readable injection file"));

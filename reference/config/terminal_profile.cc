@@ -1,0 +1,200 @@
+#include "config/terminal_profile.h"
+
+#include <exception>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "config/json_members.h"
+#include "config/strict_json.h"
+
+namespace tmsproto::config {
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+using members::info_text;
+using members::integer_of;
+using members::missing_member;
+using members::unknown_member;
+
+inline constexpr int kMinSessionSeconds = 5;
+inline constexpr int kMaxSessionSeconds = 3600;
+
+// REQ-CONF-010: "dmks", one test DMK per profile the IUT supports, each of its profile's length.
+Result<std::map<Profile, crypto::SecretBytes>, std::string> read_dmks(const json& v, bool legacy_enabled) {
+  if (!v.is_object()) return fail(std::string("dmks: must be an object of profile words to DMKs in hex"));
+  if (v.empty()) return fail(std::string("dmks: must hold the DMK of at least one profile"));
+  std::map<Profile, crypto::SecretBytes> out;
+  for (const auto& [word, value] : v.items()) {
+    const auto profile = members::profile_named(word);
+    if (!profile) {
+      return fail("dmks: " + printable(word) + " is not a profile; must be one of \"LEGACY\", \"TDES\", \"AES128\", \"AES256\"");
+    }
+    if (*profile == Profile::kLegacy && !legacy_enabled) {  // REQ-CONF-010, REQ-CRYPTO-020
+      return fail(std::string("dmks.LEGACY: the LEGACY profile needs --enable-legacy (REQ-CRYPTO-020)"));
+    }
+    // REQ-CONF-010, REQ-CONF-011: the error names the profile and the length, never the key.
+    auto dmk = members::read_dmk(value, "dmks." + std::string(name(*profile)), *profile);
+    if (!dmk.ok()) return fail(dmk.error());
+    out.emplace(*profile, std::move(*dmk));
+  }
+  return out;
+}
+
+// REQ-CONF-010: "transactions", 1-2 distinct strings of "key", "program".
+Result<std::pair<bool, bool>, std::string> read_transactions(const json& v) {
+  const std::string rule = "transactions: must be an array of 1 to 2 distinct strings of \"key\", \"program\"";
+  if (!v.is_array() || v.empty() || v.size() > 2) return fail(rule);
+  bool key = false;
+  bool program = false;
+  for (const json& t : v) {
+    if (!t.is_string()) return fail(rule);
+    const std::string& s = t.get_ref<const std::string&>();
+    bool& seen = s == "key" ? key : program;
+    if ((s != "key" && s != "program") || seen) return fail(rule);
+    seen = true;
+  }
+  return std::pair{key, program};
+}
+
+// The characters of a scenario name (REQ-CONF-020) and the glob's `*` and `?`.
+bool valid_pattern(std::string_view p) {
+  if (p.empty()) return false;
+  for (char c : p) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
+                    c == '*' || c == '?';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// REQ-CONF-010: "disabled", pattern -> reason, read from the document in its file order.
+Result<std::vector<DisabledScenario>, std::string> read_disabled(const ordered_json& v) {
+  if (!v.is_object()) return fail(std::string("disabled: must be an object of scenario names or globs to reasons"));
+  std::vector<DisabledScenario> out;
+  for (const auto& [pattern, reason] : v.items()) {
+    if (!valid_pattern(pattern)) {
+      return fail("disabled: " + printable(pattern) +
+                  " must be a scenario name or glob of characters a-z 0-9 _ - . * ? (REQ-CONF-020)");
+    }
+    if (!reason.is_string() || reason.get_ref<const std::string&>().empty()) {
+      return fail("disabled." + pattern + ": the reason must be a non-empty string");
+    }
+    out.push_back({pattern, reason.get<std::string>()});
+  }
+  return out;
+}
+
+// `disabled`: the "disabled" member as written, in file order (nlohmann::json sorts members), or
+// null when the file has none.
+Result<TerminalProfile, std::string> read_profile(const json& doc, const ordered_json& disabled, bool legacy_enabled) {
+  if (!doc.is_object()) return fail(std::string("the terminal profile must be a JSON object"));
+  // REQ-CONF-010: exactly the members of the table of section C.3.
+  if (auto u = unknown_member(doc, {"format", "vendorId", "modelId", "serialNo", "dmks", "transactions", "slots",
+                                    "maxChunk", "hardwareId", "firmwareId", "masterApplication", "sessionSeconds",
+                                    "disabled"},
+                              "")) {
+    return fail(*u);
+  }
+  if (auto m = missing_member(doc, {"format", "vendorId", "modelId", "serialNo", "dmks", "transactions", "slots",
+                                    "maxChunk", "hardwareId", "firmwareId"},
+                              "")) {
+    return fail(*m);
+  }
+  const auto format = integer_of(doc.at("format"));
+  if (!format || *format != 1) return fail(std::string("format: must be 1"));  // REQ-CONF-010
+
+  TerminalProfile out;
+  auto id = members::read_identity(doc);  // REQ-CONF-010, REQ-MSG-010
+  if (!id.ok()) return fail(id.error());
+  out.id = std::move(*id);
+
+  auto dmks = read_dmks(doc.at("dmks"), legacy_enabled);
+  if (!dmks.ok()) return fail(dmks.error());
+  out.dmks = std::move(*dmks);
+
+  auto transactions = read_transactions(doc.at("transactions"));
+  if (!transactions.ok()) return fail(transactions.error());
+  out.key_download = transactions->first;
+  out.program_download = transactions->second;
+
+  auto slots = members::read_slots(doc.at("slots"));  // REQ-CONF-010, REQ-KEY-025
+  if (!slots.ok()) return fail(slots.error());
+  out.slots = std::move(*slots);
+
+  auto chunk = members::read_max_chunk(doc.at("maxChunk"));
+  if (!chunk.ok()) return fail(chunk.error());
+  out.max_chunk = *chunk;
+
+  auto hardware = info_text(doc.at("hardwareId"), "hardwareId");
+  if (!hardware.ok()) return fail(hardware.error());
+  out.hardware_id = std::move(*hardware);
+  auto firmware = info_text(doc.at("firmwareId"), "firmwareId");
+  if (!firmware.ok()) return fail(firmware.error());
+  out.firmware_id = std::move(*firmware);
+
+  if (doc.contains("masterApplication")) {
+    auto master = members::read_master_application(doc.at("masterApplication"));
+    if (!master.ok()) return fail(master.error());
+    out.master = std::move(*master);
+  }
+
+  if (doc.contains("sessionSeconds")) {  // REQ-CONF-010, REQ-CONF-006
+    const auto seconds = integer_of(doc.at("sessionSeconds"));
+    if (!seconds || *seconds < kMinSessionSeconds || *seconds > kMaxSessionSeconds) {
+      return fail("sessionSeconds: must be an integer " + std::to_string(kMinSessionSeconds) + "-" +
+                  std::to_string(kMaxSessionSeconds) + " (REQ-CONF-006)");
+    }
+    out.session_seconds = static_cast<int>(*seconds);
+  }
+
+  if (doc.contains("disabled")) {
+    auto d = read_disabled(disabled);
+    if (!d.ok()) return fail(d.error());
+    out.disabled = std::move(*d);
+  }
+  return out;
+}
+
+// The parsed tree held the DMKs' hex; wipe it before the tree is freed (REQ-CONF-011, REQ-KEY-024's spirit).
+template <class Json>
+void wipe_dmks(Json& doc) {
+  if (!doc.is_object() || !doc.contains("dmks") || !doc["dmks"].is_object()) return;
+  for (auto& value : doc["dmks"]) members::wipe_string(value);
+}
+
+}  // namespace
+
+Result<TerminalProfile, std::string> read_terminal_profile(std::string_view text, bool legacy_enabled) {
+  if (text.size() > kMaxTerminalProfileSize) {  // REQ-CONF-010
+    return fail("the terminal profile is " + std::to_string(text.size()) + " octets, more than " +
+                std::to_string(kMaxTerminalProfileSize));
+  }
+  // REQ-CONF-010: nlohmann::json throws; nothing escapes this function. A member named twice is an
+  // error, as in every JSON file the project reads (strict_json.h).
+  try {
+    auto parsed = parse_strict_json(text);
+    if (!parsed.ok()) return fail(parsed.error());
+    json& doc = *parsed;
+    // "disabled" is kept in file order, which nlohmann::json does not keep: the same text, read again
+    // (it parsed once, so it parses again) into an ordered tree, of which only "disabled" is kept.
+    ordered_json disabled;
+    if (doc.is_object() && doc.contains("disabled")) {
+      auto ordered = parse_strict<ordered_json>(text);
+      if (!ordered.ok()) return fail(std::string("not a readable terminal profile"));
+      disabled = (*ordered)["disabled"];
+      wipe_dmks(*ordered);
+    }
+    auto out = read_profile(doc, disabled, legacy_enabled);
+    wipe_dmks(doc);
+    return out;
+  } catch (const std::exception&) {
+    return fail(std::string("not a readable terminal profile"));
+  } catch (...) {
+    return fail(std::string("not a readable terminal profile"));
+  }
+}
+
+}  // namespace tmsproto::config
