@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #if TMSPROTO_EDGE
 #include "app/commands.h"
+#include "conformance/runner/command.h"
 #endif
 
 namespace tmsproto::cli {
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
   tmsproto::app::add_tms_commands(app, chosen);
   tmsproto::app::add_vendor_commands(app, chosen);
   tmsproto::app::add_demo_command(app, chosen);
+  tmsproto::conformance::add_conformance_command(app, chosen);
 #endif
   try {
     app.parse(argc, argv);

@@ -42,11 +42,14 @@ ServedSession SessionListener::serve(Engine& engine, const Timing& timing,
   std::optional<asio::ip::tcp::socket> accepted;
   const std::int64_t until = monotonic_ms() + accept_ms;
   asio::steady_timer tick(io);
+  bool accepting = true;
   std::function<void()> wait;
   wait = [&] {
     tick.expires_after(std::chrono::milliseconds(20));
     tick.async_wait([&](const asio::error_code& ec) {
-      if (ec) return;  // cancelled: a connection came
+      // Cancelled, or expired just as a connection came (its handler already queued when the
+      // accept cancelled it): the wait is over either way, and must not be armed again.
+      if (ec || !accepting) return;
       if (monotonic_ms() < until && !(give_up && give_up())) return wait();
       asio::error_code ignored;
       impl_->acceptor.cancel(ignored);
@@ -54,6 +57,7 @@ ServedSession SessionListener::serve(Engine& engine, const Timing& timing,
   };
   wait();
   impl_->acceptor.async_accept([&](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+    accepting = false;
     tick.cancel();
     if (!ec) accepted.emplace(std::move(socket));
   });

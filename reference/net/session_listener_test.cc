@@ -47,6 +47,18 @@ TEST(SessionListener, NoConnectionBeforeTheDeadlineIsReportedNotWaitedFor) {
   EXPECT_EQ(tms.state(), tms::State::S_IDLE);
 }
 
+TEST(SessionListener, GivingUpEndsTheWaitBeforeTheDeadline) {
+  auto listener = SessionListener::open("127.0.0.1", 0);
+  ASSERT_TRUE(listener.ok()) << listener.error();
+  auto estate = sim::make_estate(sim::EstateOptions{});
+  tms::Session tms(estate->tms_config, estate->tms_ports());
+  EngineOf<tms::Session> engine(tms);
+  int asked = 0;
+  const ServedSession served = (*listener)->serve(engine, Timing{}, std::nullopt, 600'000, [&] { return ++asked == 3; });
+  EXPECT_FALSE(served.connected);
+  EXPECT_EQ(asked, 3);
+}
+
 TEST(SessionListener, AnAddressThatIsNoneIsRefusedInOneLine) {
   auto listener = SessionListener::open("localhost:7", 0);
   ASSERT_FALSE(listener.ok());

@@ -1,0 +1,138 @@
+#include "conformance/runner/command.h"
+
+#include <iostream>
+#include <memory>
+
+#include "app/args.h"
+#include "app/child.h"
+#include "config/terminal_profile.h"
+#include "conformance/runner/run.h"
+#include "crypto/random.h"
+#include "profile/profile_crypto.h"
+
+namespace tmsproto::conformance {
+namespace {
+
+struct Args {
+  std::string terminal_cmd;
+  std::string terminal_profile;
+  bool enable_legacy = false;
+  bool list = false;
+  std::string only;
+  std::string skip;
+  bool strict = false;
+  bool allow_unimplemented = false;
+  std::string listen = "127.0.0.1:0";
+  std::string work;
+  bool keep = false;
+};
+
+std::vector<std::string> comma_list(const std::string& s) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at < s.size();) {
+    const std::size_t comma = std::min(s.find(',', at), s.size());
+    if (comma > at) out.push_back(s.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return out;
+}
+
+// REQ-CONF-001: words split by the suite, never by a shell; '...' and "..." keep spaces in a word.
+std::optional<std::vector<std::string>> words_of(const std::string& s) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (char c : s) {
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      else word += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+    } else if (c == ' ' || c == '\t') {
+      if (in_word) words.push_back(word);
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (quote != 0) return std::nullopt;
+  if (in_word) words.push_back(word);
+  return words;
+}
+
+// The bundled reference terminal: its shim, and a terminal profile with fresh test DMKs.
+config::TerminalProfile reference_terminal(bool legacy, crypto::RandomSource& rng) {
+  config::TerminalProfile t;
+  t.id = {"TMSPCONF", "REF-TERMINAL", "SN-CONF-0001"};
+  for (Profile p : {Profile::kAes128, Profile::kAes256, Profile::kTdes}) t.dmks[p] = profile::generate_key(p, rng);
+  if (legacy) t.dmks[Profile::kLegacy] = profile::generate_key(Profile::kLegacy, rng);
+  t.key_download = true;
+  t.program_download = true;
+  t.slots[1] = profile::SlotRule{"K0", 'T', 'D', 16};  // the TMK, a 2-key TDES key every profile delivers
+  t.max_chunk = 4096;
+  t.hardware_id = "TMSPROTO-REF";
+  t.firmware_id = "tmsproto-conformance";
+  return t;
+}
+
+int run_command(const Args& a) {
+  RunOptions o;
+  o.list = a.list;
+  o.only = comma_list(a.only);
+  o.skip = comma_list(a.skip);
+  o.strict = a.strict;
+  o.allow_unimplemented = a.allow_unimplemented;
+  o.work = a.work;
+  o.keep = a.keep;
+  const auto where = app::parse_host_port(a.listen);
+  if (!where) return app::fail("conformance", "--listen takes HOST:PORT, not '" + a.listen + "'");
+  o.host = where->host;
+  o.port = where->port;
+  crypto::OsRandom rng;
+  if (a.terminal_cmd.empty()) {
+    if (!a.terminal_profile.empty()) return app::fail("conformance", "--terminal-profile needs --terminal-cmd");
+    o.terminal = reference_terminal(a.enable_legacy, rng);
+    o.terminal_command = {TMSPROTO_REFERENCE_SHIM, "--tmsproto", app::self_exe().string(), "{host}", "{port}", "{dir}",
+                          "{transaction}", "{profile}", "{key_set}", "{operator}", "{session}"};
+  } else {
+    if (a.terminal_profile.empty()) return app::fail("conformance", "--terminal-cmd needs --terminal-profile FILE");
+    auto words = words_of(a.terminal_cmd);
+    if (!words || words->empty()) return app::fail("conformance", "--terminal-cmd is empty or has an open quote");
+    o.terminal_command = *words;
+    auto text = app::read_text(a.terminal_profile, config::kMaxTerminalProfileSize + 1);
+    if (!text.ok()) return app::fail("conformance", text.error());
+    auto profile = config::read_terminal_profile(*text, a.enable_legacy);  // REQ-CONF-010
+    if (!profile.ok()) return app::fail("conformance", a.terminal_profile + ": " + profile.error());
+    o.terminal = std::move(*profile);
+  }
+  return run(o, std::cout, std::cerr);
+}
+
+}  // namespace
+
+void add_conformance_command(CLI::App& app, cli::Chosen& chosen) {
+  auto* group = app.add_subcommand("conformance", "the conformance suite: judge a terminal on the wire");
+  group->require_subcommand(1);
+  auto a = std::make_shared<Args>();
+  auto* c = group->add_subcommand("run", "run the scenarios against a terminal (the bundled reference terminal by default)");
+  c->add_option("--terminal-cmd", a->terminal_cmd,
+                "the shim: a command with {host} {port} {dir} {transaction} {profile} {key_set} {operator} "
+                "{scenario} {session} (spec/conformance.md C.2)");
+  c->add_option("--terminal-profile", a->terminal_profile, "the terminal profile file (JSON, spec/conformance.md C.3)");
+  c->add_flag("--enable-legacy", a->enable_legacy, "allow the single-DES LEGACY profile (insecure)");
+  c->add_flag("--list", a->list, "list the scenarios with their level, REQ IDs and description; run none");
+  c->add_option("--only", a->only, "run only these: comma-separated names, globs or REQ IDs");
+  c->add_option("--skip", a->skip, "skip these: comma-separated names, globs or REQ IDs");
+  c->add_flag("--strict", a->strict, "SHOULD scenarios decide the exit status too");
+  c->add_flag("--allow-unimplemented", a->allow_unimplemented, "a shim's 89 counts as skipped, not failed");
+  c->add_option("--listen", a->listen, "where the suite's TMS listens (127.0.0.1:0: a free port)");
+  c->add_option("--work", a->work, "keep the scenario folders (terminal.json, shim.log) under this folder");
+  c->add_flag("--keep", a->keep, "keep the temporary scenario folders");
+  c->callback([&chosen, a] { chosen.run = [a] { return run_command(*a); }; });
+}
+
+}  // namespace tmsproto::conformance

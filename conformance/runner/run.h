@@ -1,0 +1,35 @@
+// Running the catalogue against a terminal under test (spec/conformance.md C.2, C.4, C.5): the
+// selection, the shim started once per session with its placeholders, the verdicts, the console.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "config/terminal_profile.h"
+
+namespace tmsproto::conformance {
+
+struct RunOptions {
+  std::vector<std::string> terminal_command;  // words, with placeholders (REQ-CONF-001)
+  config::TerminalProfile terminal;
+  std::vector<std::string> only;  // names, globs or REQ IDs (REQ-CONF-030)
+  std::vector<std::string> skip;
+  bool list = false;
+  bool strict = false;            // SHOULD scenarios decide the status too (REQ-CONF-031)
+  bool allow_unimplemented = false;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;         // 0: one the system picks
+  std::filesystem::path work;     // scenario folders go here; empty: a temporary folder, removed
+  bool keep = false;              // keep the scenario folders
+};
+
+// Exit status of REQ-CONF-031: 0 every scenario that decides passed, 1 some failed, 2 unusable.
+int run(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+// REQ-CONF-001: the placeholders a terminal command may use; the first that is none, or "".
+std::string unknown_placeholder(const std::vector<std::string>& words);
+
+}  // namespace tmsproto::conformance

@@ -1,0 +1,210 @@
+// The runner judged on what it prints and returns, against the bundled reference terminal through
+// its shim, and against shims that misbehave the ways a vendor's can (spec/conformance.md).
+#include "conformance/runner/run.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "common/hex.h"
+#include "conformance/runner/scenario.h"
+#include "crypto/random.h"
+#include "profile/profile_crypto.h"
+
+namespace tmsproto::conformance {
+namespace {
+
+// The reference terminal as the command line's default describes it, with fresh test DMKs.
+config::TerminalProfile reference_profile() {
+  crypto::OsRandom rng;
+  config::TerminalProfile t;
+  t.id = {"TMSPCONF", "REF-TERMINAL", "SN-CONF-0002"};
+  for (Profile p : {Profile::kAes128, Profile::kAes256, Profile::kTdes}) t.dmks[p] = profile::generate_key(p, rng);
+  t.key_download = true;
+  t.program_download = true;
+  t.slots[1] = profile::SlotRule{"K0", 'T', 'D', 16};
+  t.hardware_id = "TMSPROTO-REF";
+  t.firmware_id = "conformance-test";
+  t.session_seconds = 5;
+  return t;
+}
+
+std::vector<std::string> reference_shim() {
+  return {TMSPROTO_REFERENCE_SHIM, "--tmsproto", TMSPROTO_EXE, "{host}", "{port}", "{dir}", "{transaction}",
+          "{profile}", "{key_set}", "{operator}", "{session}"};
+}
+
+struct Ran {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+Ran run_with(const RunOptions& o) {
+  std::ostringstream out, err;
+  Ran r;
+  r.status = run(o, out, err);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+RunOptions options(std::vector<std::string> command, std::vector<std::string> only = {}) {
+  RunOptions o;
+  o.terminal_command = std::move(command);
+  o.terminal = reference_profile();
+  o.only = std::move(only);
+  return o;
+}
+
+// REQ-CONF-003 (terminal.json is all the shim is given), REQ-CONF-021 (PASS and SKIP), REQ-CONF-032
+// (one line per scenario, then the summary), REQ-CONF-011 (test keys said, never shown).
+TEST(ConformanceRun, TheReferenceTerminalPassesEveryScenarioItDeclares) {
+  RunOptions o = options(reference_shim());
+  const Ran r = run_with(o);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  std::size_t scenarios = catalogue().size();
+  EXPECT_NE(r.out.find(std::to_string(scenarios - 1) + " passed, 0 failed, 1 skipped in "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("SKIP honest.program.legacy"), std::string::npos) << r.out;  // no LEGACY DMK declared
+  EXPECT_NE(r.out.find("(test keys only)"), std::string::npos);
+  for (const auto& [p, dmk] : o.terminal.dmks) {
+    EXPECT_EQ(r.out.find(to_hex(dmk.view())), std::string::npos) << "a DMK in the console";
+  }
+  std::size_t lines = 0;
+  for (const auto& s : catalogue()) {
+    const std::regex line("(^|\n)(PASS|SKIP) " + std::regex_replace(s.name, std::regex("\\."), "\\.") +
+                          " \\([0-9]+\\.[0-9] s\\) REQ-");
+    lines += std::regex_search(r.out, line) ? 1 : 0;
+  }
+  EXPECT_EQ(lines, scenarios) << r.out;
+}
+
+// REQ-CONF-021, REQ-CONF-022: a terminal that holds another DMK than its profile says completes
+// nothing, and refuses the TMS (ABORT 11) before the KEY_MESSAGE a scenario changes: each a FAIL
+// that says what was expected and what was seen.
+TEST(ConformanceRun, ATerminalWithTheWrongDmkFailsWithExpectedAndSeen) {
+  // The reference shim behind a wrapper that changes the first digit of the DMK in terminal.json:
+  // sh -c SCRIPT SHIM --tmsproto EXE {host} {port} {dir} ..., so that $0 is the shim and $5 {dir}.
+  std::vector<std::string> wrapped{
+      "sh", "-c",
+      "sed -i 's/\"dmk\": \"0/\"dmk\": \"1/;t;s/\"dmk\": \"[1-9a-f]/\"dmk\": \"0/' \"$5/terminal.json\"; "
+      "exec \"$0\" \"$@\""};
+  for (const auto& w : reference_shim()) wrapped.push_back(w);
+  const Ran r = run_with(options(wrapped, {"honest.program.aes128", "key.key_mac_mismatch"}));
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("FAIL honest.program.aes128"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("expected: the session completes; seen from the terminal: HS_REQUEST, ABORT 11"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("FAIL key.key_mac_mismatch"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("expected: ABORT 13"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("0 passed, 2 failed"), std::string::npos) << r.out;
+}
+
+// REQ-CONF-002, REQ-CONF-021: 89 is UNIMPLEMENTED, a failure unless allowed.
+TEST(ConformanceRun, AShimExiting89IsUnimplementedAndCountsAsAFailureUnlessAllowed) {
+  RunOptions o = options({"sh", "-c", "exit 89"}, {"handshake.tac_mismatch"});
+  Ran r = run_with(o);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("UNIMPLEMENTED handshake.tac_mismatch"), std::string::npos) << r.out;
+  o.allow_unimplemented = true;
+  r = run_with(o);
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("0 passed, 0 failed, 1 skipped"), std::string::npos) << r.out;
+}
+
+// REQ-CONF-005, REQ-CONF-021: what the shim prints decides nothing; a shim that ends without the
+// terminal connecting is an ERROR, found when it ends rather than at the session's bound.
+TEST(ConformanceRun, AShimThatEndsWithoutAConnectionIsAnErrorWhateverItPrints) {
+  const auto begun = std::chrono::steady_clock::now();
+  const Ran r = run_with(options({"sh", "-c", "echo PASS all scenarios; exit 0"}, {"handshake.*"}));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("ERROR handshake.tac_mismatch"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("did not connect"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("PASS all scenarios"), std::string::npos) << r.out;
+  EXPECT_LT(std::chrono::steady_clock::now() - begun, std::chrono::seconds(4));
+}
+
+// REQ-CONF-006: a shim that hangs costs one scenario: the session's bound, then it is killed.
+TEST(ConformanceRun, AShimThatHangsIsKilledAtTheSessionBoundAndIsAnError) {
+  const auto begun = std::chrono::steady_clock::now();
+  const Ran r = run_with(options({"sleep", "600"}, {"handshake.tac_mismatch"}));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("ERROR handshake.tac_mismatch"), std::string::npos) << r.out;
+  EXPECT_LT(std::chrono::steady_clock::now() - begun, std::chrono::seconds(20));
+}
+
+// REQ-CONF-030: filters never pass vacuously; --list runs nothing.
+TEST(ConformanceRun, AFilterThatSelectsNothingIsAnErrorAndListRunsNothing) {
+  Ran r = run_with(options(reference_shim(), {"no.such.scenario"}));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--only no.such.scenario selects no scenario"), std::string::npos) << r.err;
+  RunOptions o = options(reference_shim());
+  o.skip = {"*"};
+  r = run_with(o);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("the filters select no scenario"), std::string::npos) << r.err;
+  o = options({"sh", "-c", "exit 3"}, {"REQ-MSG-070"});
+  o.list = true;
+  r = run_with(o);
+  EXPECT_EQ(r.status, 0);
+  std::string expected;
+  for (const Scenario& s : catalogue()) {
+    if (s.name.rfind("envelope.", 0) == 0) expected += s.name + "  MUST  REQ-MSG-070\n    " + s.description + "\n";
+  }
+  EXPECT_EQ(r.out, expected);
+  EXPECT_NE(expected.find("envelope.pkg_confirm_mac"), std::string::npos);
+  EXPECT_NE(expected.find("envelope.frame_response_mac"), std::string::npos);
+}
+
+// REQ-CONF-001: a placeholder the contract does not define stops the run before any scenario.
+TEST(ConformanceRun, AnUnknownPlaceholderIsRefusedBeforeAnyScenarioRuns) {
+  EXPECT_EQ(unknown_placeholder({"shim", "{host}:{port}", "{dir}/x", "{{literal}}"}), "");
+  EXPECT_EQ(unknown_placeholder({"shim", "{hostname}"}), "{hostname}");
+  EXPECT_EQ(unknown_placeholder({"shim", "{host"}), "{host");
+  const Ran r = run_with(options({"shim", "{serial}"}, {"handshake.*"}));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("has no placeholder {serial}"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+// REQ-CONF-010, REQ-CONF-021: a disabled scenario is reported with its reason; a pattern that
+// names no scenario is a defect of the profile.
+TEST(ConformanceRun, DisabledScenariosCarryTheirReasonAndMustNameAScenario) {
+  RunOptions o = options({"sh", "-c", "exit 89"}, {"handshake.*"});
+  o.terminal.disabled = {{"handshake.*", "the emulator has no handshake of its own yet"}};
+  Ran r = run_with(o);
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("DISABLED handshake.tac_mismatch"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("    the emulator has no handshake of its own yet"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(", 1 disabled"), std::string::npos) << r.out;
+  o.terminal.disabled = {{"handshake.tac_typo", "a typo"}};
+  r = run_with(o);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("\"handshake.tac_typo\" names no scenario"), std::string::npos) << r.err;
+}
+
+// REQ-CONF-020: names, REQ IDs, levels and descriptions of the catalogue.
+TEST(ConformanceCatalogue, EveryScenarioIsNamedUniquelyAndSaysWhatItChecks) {
+  std::set<std::string> names;
+  const std::regex name("[a-z0-9_-]+(\\.[a-z0-9_-]+)+");
+  const std::regex req("REQ-[A-Z]+-[0-9]{3}");
+  for (const Scenario& s : catalogue()) {
+    EXPECT_TRUE(std::regex_match(s.name, name)) << s.name;
+    EXPECT_TRUE(names.insert(s.name).second) << "twice: " << s.name;
+    EXPECT_FALSE(s.reqs.empty()) << s.name;
+    for (const auto& r : s.reqs) EXPECT_TRUE(std::regex_match(r, req)) << s.name << " " << r;
+    EXPECT_FALSE(s.description.empty()) << s.name;
+    EXPECT_FALSE(s.sessions.empty()) << s.name;
+    for (const auto& session : s.sessions) {
+      if (session.expect.kind == Expectation::Kind::kAborts) {
+        EXPECT_FALSE(session.expect.because.empty()) << s.name;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tmsproto::conformance

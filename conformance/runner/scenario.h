@@ -1,0 +1,74 @@
+// The scenarios of the conformance suite (spec/conformance.md C.4), as data: what the suite's TMS
+// does in each session of a scenario and what the terminal under test must then show on the wire.
+// The catalogue is written from the spec's terminal-side requirements, never from what the
+// reference terminal happens to do (REQ-CONF-023).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/bytes.h"
+#include "protocol/constants.h"
+#include "protocol/response_code.h"
+
+namespace tmsproto::conformance {
+
+enum class Level { kMust, kShould };
+
+// A change to one message the suite's TMS sends: the body to send instead, or nullopt to send it
+// as the TMS engine wrote it. `nth` counts the messages of that type so far in the session (0 first).
+using Change = std::function<std::optional<Bytes>(MsgType type, std::size_t nth, ByteView body)>;
+
+// What the vendor's database holds for a session: the suite signs it as the terminal's vendor, or
+// with a key the terminal does not know.
+struct Publication {
+  std::uint32_t version = 2;
+  std::size_t length = 6000;
+  bool signed_by_stranger = false;  // a key that is neither the vendor's nor pinned (REQ-DL-010: 19)
+};
+
+// What the suite's vendor database does to the pieces it serves.
+struct PieceChange {
+  bool corrupt_first_data_piece = false;  // one octet of DATA piece 0 flipped (REQ-DL-023: 18)
+};
+
+// What the terminal must show (REQ-CONF-021, REQ-CONF-022).
+struct Expectation {
+  enum class Kind {
+    kCompletes,  // the session ends with the TMS engine in S_DONE, no ABORT from the terminal
+    kAborts,     // the terminal's next message after the changed one is ABORT `code`, its last
+  };
+  Kind kind = Kind::kCompletes;
+  ResponseCode code = ResponseCode::kSuccess;
+  std::string because;  // why, in the words of the requirement: printed with a FAIL
+};
+
+struct SessionPlan {
+  TransCode trans = TransCode::kProgramDownload;
+  std::vector<Publication> publish;  // added to the vendor's database before the session
+  PieceChange pieces;
+  Change change;                     // empty: every message as the engine wrote it
+  Expectation expect;
+};
+
+struct Scenario {
+  std::string name;               // REQ-CONF-020
+  std::vector<std::string> reqs;  // the requirements it checks
+  Level level = Level::kMust;
+  std::string description;
+  std::optional<Profile> profile;  // the profile it runs in; nullopt: the terminal's first declared
+  std::vector<SessionPlan> sessions;
+};
+
+// Every scenario, in the order --list prints them: the honest sessions of every profile first.
+std::vector<Scenario> catalogue();
+
+// Flips the last octet of the `nth` message of `type`: the cryptogram or MAC every message this
+// suite changes ends with (TAC_1, KEY_MAC, an envelope's MAC).
+Change flip_last_octet(MsgType type, std::size_t nth = 0);
+
+}  // namespace tmsproto::conformance

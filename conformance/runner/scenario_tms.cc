@@ -1,0 +1,205 @@
+#include "conformance/runner/scenario_tms.h"
+
+#include <fstream>
+
+#include "config/key_set_definition.h"
+#include "config/terminal_injection.h"
+#include "net/monotonic.h"
+#include "store/tms_store.h"
+#include "vendor/adapter_directory.h"
+#include "vendor/publish.h"
+#include "vendor/vendor_key.h"
+
+namespace tmsproto::conformance {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The suite's vendor database, with the scenario's change to the pieces it serves.
+class ChangingVendor final : public tms::VendorInterface {
+ public:
+  ChangingVendor(tms::VendorInterface& inner, const PieceChange& change) : inner_(inner), change_(change) {}
+  std::uint32_t interface_version() const override { return inner_.interface_version(); }
+  Result<std::vector<codec::Offer>, tms::VendorError> offers(const tms::OffersQuery& q) override {
+    return inner_.offers(q);
+  }
+  Result<Bytes, tms::VendorError> piece(const tms::PieceQuery& q) override {
+    auto p = inner_.piece(q);
+    if (p.ok() && !p->empty() && change_.corrupt_first_data_piece && q.section == codec::Section::kData &&
+        q.index == 0) {
+      (*p)[p->size() / 2] ^= 0x01;
+    }
+    return p;
+  }
+
+ private:
+  tms::VendorInterface& inner_;
+  const PieceChange& change_;
+};
+
+class ChangingDirectory final : public tms::VendorDirectory {
+ public:
+  ChangingDirectory(vendor::AdapterDirectory& inner, const PieceChange& change) : inner_(inner), change_(change) {}
+  tms::VendorInterface* find(const std::string& vendor_id) override {
+    tms::VendorInterface* v = inner_.find(vendor_id);
+    if (v == nullptr) return nullptr;
+    if (!wrapped_ || wrapped_for_ != v) {
+      wrapped_ = std::make_unique<ChangingVendor>(*v, change_);
+      wrapped_for_ = v;
+    }
+    return wrapped_.get();
+  }
+
+ private:
+  vendor::AdapterDirectory& inner_;
+  const PieceChange& change_;
+  std::unique_ptr<ChangingVendor> wrapped_;
+  tms::VendorInterface* wrapped_for_ = nullptr;
+};
+
+}  // namespace
+
+struct ScenarioTms::Impl {
+  crypto::RandomSource& rng;
+  codec::Identity id;
+  std::string vendor_db;
+  std::unique_ptr<store::TmsStore> store;
+  vendor::VendorKey vendor_key;
+  vendor::VendorKey stranger_key;
+  vendor::AdapterDirectory directory;
+  PieceChange piece_change;
+  ChangingDirectory changing{directory, piece_change};
+  net::SystemClock clock;
+  tms::Config config;
+
+  explicit Impl(crypto::RandomSource& r) : rng(r) {}
+};
+
+ScenarioTms::ScenarioTms(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ScenarioTms::~ScenarioTms() = default;
+
+Result<std::unique_ptr<ScenarioTms>, std::string> ScenarioTms::create(const fs::path& dir,
+                                                                    const config::TerminalProfile& iut,
+                                                                    Profile profile, crypto::RandomSource& rng) {
+  auto impl = std::make_unique<Impl>(rng);
+  impl->id = iut.id;
+  const auto dmk = iut.dmks.find(profile);
+  if (dmk == iut.dmks.end()) return Unexpected("the terminal profile holds no " + std::string(profile_word(profile)) + " DMK");
+  std::error_code ec;
+  fs::create_directories(dir / "vendor-db", ec);
+  if (ec) return Unexpected("cannot create " + (dir / "vendor-db").string() + ": " + ec.message());
+  impl->vendor_db = "dir:" + (dir / "vendor-db").string();
+  {
+    // A directory database names its vendor in vendor_id (spec/17-vendor-adapters.md).
+    std::ofstream id_file(dir / "vendor-db" / "vendor_id", std::ios::trunc);
+    id_file << iut.id.vendor_id << "\n";
+    if (!id_file) return Unexpected("cannot write " + (dir / "vendor-db" / "vendor_id").string());
+  }
+
+  // The vendor signing key the terminal is given in terminal.json, and one it is never given.
+  for (auto [file, key] : {std::pair{"vendor.key", &impl->vendor_key}, {"stranger.key", &impl->stranger_key}}) {
+    if (auto made = vendor::generate_vendor_key(dir / file, rng); !made.ok()) return Unexpected(made.error());
+    auto read = vendor::read_vendor_key(dir / file);
+    if (!read.ok()) return Unexpected(read.error());
+    *key = std::move(*read);
+  }
+
+  auto store = store::TmsStore::open(dir / "tms", rng);
+  if (!store.ok()) return Unexpected(store.error().message);
+  impl->store = std::move(*store);
+  store::TmsStore& s = *impl->store;
+  const bool legacy = profile == Profile::kLegacy;
+  auto step = [](const Result<void, store::StoreError>& r) -> Result<void, std::string> {
+    if (!r.ok()) return Unexpected(r.error().message);
+    return {};
+  };
+  if (auto r = step(s.register_vendor(iut.id.vendor_id, impl->vendor_key.public_key, impl->vendor_db)); !r) return Unexpected(r.error());
+  if (auto r = step(s.register_model(iut.id.vendor_id, iut.id.model_id)); !r) return Unexpected(r.error());
+  // REQ-STORE-014: the DMK the terminal holds; program downloads without an operator (REQ-OPR-005).
+  if (auto r = step(s.import_terminal({iut.id, profile, legacy, true}, dmk->second.view())); !r) return Unexpected(r.error());
+  const std::string password = kOperatorPassword;
+  if (auto r = step(s.enrol_operator(iut.id.vendor_id, kOperatorId, Bytes(password.begin(), password.end()))); !r) {
+    return Unexpected(r.error());
+  }
+  if (iut.key_download && !legacy) {
+    config::KeySetDefinition definition{kKeySetId, {}};
+    for (const auto& [slot, rule] : iut.slots) definition.slots.push_back({slot, rule});
+    if (auto r = step(s.add_key_set(iut.id, config::to_json(definition))); !r) {
+      return Unexpected("the terminal profile's slot table cannot be delivered in the " +
+                        std::string(profile_word(profile)) + " profile: " + r.error());
+    }
+  }
+  if (auto r = impl->directory.configure(iut.id.vendor_id, impl->vendor_db); !r.ok()) return Unexpected(r.error());
+
+  // REQ-CONF-003: terminal.json, an injection file of spec/16 section 16.2.
+  config::TerminalInjection injection;
+  injection.config.id = iut.id;
+  injection.config.profile = profile;
+  injection.config.dmk = crypto::SecretBytes(dmk->second.view());
+  injection.config.legacy_enabled = legacy;
+  injection.config.vendor_public_key = impl->vendor_key.public_key;
+  injection.config.slots = iut.slots;
+  injection.config.max_chunk = iut.max_chunk;
+  injection.hardware_id = iut.hardware_id;
+  injection.firmware_id = iut.firmware_id;
+  injection.master = iut.master;
+  const std::string text = config::write_terminal_injection(injection);
+  if (auto r = config::read_terminal_injection(text); !r.ok()) return Unexpected("terminal.json: " + r.error());
+  {
+    std::ofstream out(dir / "terminal.json", std::ios::trunc);
+    out << text;
+    if (!out) return Unexpected("cannot write " + (dir / "terminal.json").string());
+  }
+  return std::unique_ptr<ScenarioTms>(new ScenarioTms(std::move(impl)));
+}
+
+Result<void, std::string> ScenarioTms::publish(const Publication& p) {
+  vendor::PackageDraft draft;
+  draft.kind = codec::PackageKind::kApplication;
+  draft.name = "CONFAPP";
+  draft.vendor_id = impl_->id.vendor_id;
+  draft.model_id = impl_->id.model_id;
+  draft.version = p.version;
+  draft.chunk_size = 1024;
+  Bytes content(p.length);
+  for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<std::uint8_t>((i * 31 + p.version) & 0xFF);
+  const vendor::VendorKey& signer = p.signed_by_stranger ? impl_->stranger_key : impl_->vendor_key;
+  auto package = vendor::sign_package(draft, std::move(content), signer.private_key.view(), impl_->rng);
+  if (!package.ok()) return Unexpected(package.error());
+  auto published = vendor::publish(impl_->vendor_db, *package);
+  if (!published.ok()) return Unexpected(published.error());
+  return {};
+}
+
+void ScenarioTms::set_piece_change(const PieceChange& change) { impl_->piece_change = change; }
+
+tms::Ports ScenarioTms::ports() {
+  store::TmsStore& s = *impl_->store;
+  return tms::Ports{impl_->clock, impl_->rng, s.registry(), s.custody(), s.replay(),
+                    impl_->changing, s.audit(), s.reports()};
+}
+
+const tms::Config& ScenarioTms::config() const { return impl_->config; }
+
+session::Output ScenarioEngine::receive(ByteView body) {
+  wire_.push_back({true, Bytes(body.begin(), body.end()), false});
+  return outgoing(tms_.receive(body));
+}
+
+session::Output ScenarioEngine::outgoing(session::Output out) {
+  for (Bytes& body : out.send) {
+    bool changed = false;
+    if (!body.empty() && change_) {
+      const auto type = static_cast<MsgType>(body[0]);
+      const std::size_t nth = sent_of_type_[body[0]]++;
+      if (auto replaced = change_(type, nth, body)) {
+        body = std::move(*replaced);
+        changed = true;
+      }
+    }
+    wire_.push_back({false, body, changed});
+  }
+  return out;
+}
+
+}  // namespace tmsproto::conformance

@@ -1,0 +1,79 @@
+// The TMS the suite plays in one scenario (spec/conformance.md C.1): a fresh store in the scenario's
+// folder with the terminal under test registered under the DMK it holds (REQ-STORE-014), the
+// suite's vendor database and signing key, and terminal.json for the shim (REQ-CONF-003). Each
+// session then runs a tms::Session on these ports through a ScenarioEngine, which applies the
+// scenario's change to what the TMS sends and records the wire.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "config/terminal_profile.h"
+#include "conformance/runner/scenario.h"
+#include "crypto/random.h"
+#include "net/connection.h"
+#include "tms/session.h"
+
+namespace tmsproto::conformance {
+
+// The operator the suite enrols for key downloads; its password reaches the shim in the
+// environment variable TMSPROTO_OPERATOR_PASSWORD (REQ-CONF-001).
+inline constexpr const char* kOperatorId = "OPCONF01";
+inline constexpr const char* kOperatorPassword = "conformance test operator";
+inline constexpr const char* kKeySetId = "CONFKS01";
+
+class ScenarioTms {
+ public:
+  static Result<std::unique_ptr<ScenarioTms>, std::string> create(const std::filesystem::path& dir,
+                                                                const config::TerminalProfile& iut, Profile profile,
+                                                                crypto::RandomSource& rng);
+  ~ScenarioTms();
+
+  // Signs and publishes one package version for the terminal's vendor and model.
+  Result<void, std::string> publish(const Publication& p);
+  void set_piece_change(const PieceChange& change);
+
+  tms::Ports ports();
+  const tms::Config& config() const;
+
+ private:
+  struct Impl;
+  explicit ScenarioTms(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// One message on the wire, as the suite saw it.
+struct WireMessage {
+  bool from_terminal = false;
+  Bytes body;
+  bool changed = false;  // the suite changed it from what its TMS engine wrote
+};
+
+// The TMS engine of one session, with the scenario's change applied to what it sends.
+class ScenarioEngine final : public net::Engine {
+ public:
+  ScenarioEngine(tms::Session& tms, Change change) : tms_(tms), change_(std::move(change)) {}
+  session::Output receive(ByteView body) override;
+  session::Output timeout() override { return outgoing(tms_.timeout()); }
+  session::Output connection_lost() override {
+    lost_ = true;
+    return outgoing(tms_.connection_lost());
+  }
+
+  const std::vector<WireMessage>& wire() const { return wire_; }
+  bool terminal_closed() const { return lost_; }
+
+ private:
+  session::Output outgoing(session::Output out);
+
+  tms::Session& tms_;
+  Change change_;
+  std::vector<WireMessage> wire_;
+  std::vector<std::size_t> sent_of_type_ = std::vector<std::size_t>(256, 0);
+  bool lost_ = false;
+};
+
+}  // namespace tmsproto::conformance
