@@ -70,8 +70,10 @@ Result<codec::Identity, std::string> read_identity(const json& doc) {
 
 Result<crypto::SecretBytes, std::string> read_dmk(const json& v, const std::string& member, Profile profile) {
   // REQ-KEY-002: the DMK, of the profile's key length (REQ-HS-011).
-  const std::string rule = member + ": must be " + std::to_string(2 * key_length(profile)) + " hex digits, a " +
-                           std::to_string(key_length(profile)) + "-octet key of profile " + std::string(name(profile));
+  const std::size_t octets = key_length(profile);
+  const std::string rule = member + ": must be " + std::to_string(2 * octets) + " hex digits, " +
+                           (octets == 8 ? "an " : "a ") + std::to_string(octets) + "-octet key of profile " +
+                           std::string(name(profile));
   if (!v.is_string()) return fail(rule);
   auto key = from_hex(v.get_ref<const std::string&>());
   if (!key || key->size() != key_length(profile)) {
@@ -128,6 +130,22 @@ Result<FactoryMaster, std::string> read_master_application(const json& m) {
     return fail(std::string("masterApplication.version: must be an integer 1-4294967295"));
   }
   return FactoryMaster{std::move(*app), static_cast<std::uint32_t>(*version)};
+}
+
+Result<DeviceMembers, std::string> read_device_members(const json& doc) {
+  DeviceMembers out;
+  auto hardware = info_text(doc.at("hardwareId"), "hardwareId");
+  if (!hardware.ok()) return fail(hardware.error());
+  out.hardware_id = std::move(*hardware);
+  auto firmware = info_text(doc.at("firmwareId"), "firmwareId");
+  if (!firmware.ok()) return fail(firmware.error());
+  out.firmware_id = std::move(*firmware);
+  if (doc.contains("masterApplication")) {
+    auto master = read_master_application(doc.at("masterApplication"));
+    if (!master.ok()) return fail(master.error());
+    out.master = std::move(*master);
+  }
+  return out;
 }
 
 }  // namespace tmsproto::config::members

@@ -60,6 +60,15 @@ Result<std::string, std::string> info_text(const nlohmann::json& v, const std::s
 // "masterApplication": {"name", "version"} (spec/06-download.md section 6.6).
 Result<FactoryMaster, std::string> read_master_application(const nlohmann::json& v);
 
+// What the injection file and the conformance terminal profile both say of the device:
+// "hardwareId", "firmwareId" and, when present, "masterApplication" of `doc`.
+struct DeviceMembers {
+  std::string hardware_id;
+  std::string firmware_id;
+  std::optional<FactoryMaster> master;
+};
+Result<DeviceMembers, std::string> read_device_members(const nlohmann::json& doc);
+
 // Overwrites a JSON string's characters in place (a DMK's hex in a parsed tree, before it is freed).
 template <class Json>
 void wipe_string(Json& v) {

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/json_members.h"
 #include "config/strict_json.h"
 #include "profile/standard_slots.h"
 #include "tms/registration.h"
@@ -17,23 +18,11 @@ namespace tmsproto::config {
 namespace {
 
 using nlohmann::json;
+using members::integer_of;
 
 std::string hex_slot(std::uint8_t slot) {
   constexpr char kHex[] = "0123456789ABCDEF";
   return std::string("0x") + kHex[slot >> 4] + kHex[slot & 0x0f];
-}
-
-// A JSON integer as a signed 64-bit value (unsigned values above its range saturate); nullopt for
-// any other JSON value, floats included.
-std::optional<std::int64_t> integer_of(const json& v) {
-  if (v.is_number_unsigned()) {
-    const auto u = v.get<std::uint64_t>();
-    return u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
-               ? std::numeric_limits<std::int64_t>::max()
-               : static_cast<std::int64_t>(u);
-  }
-  if (v.is_number_integer()) return v.get<std::int64_t>();
-  return std::nullopt;
 }
 
 bool is_an(std::string_view s) {

@@ -20,7 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-using members::info_text;
 using members::integer_of;
 using members::missing_member;
 using members::read_slots;
@@ -124,18 +123,11 @@ Result<TerminalInjection, std::string> read_injection(const json& doc) {
   if (!chunk.ok()) return fail(chunk.error());
   c.max_chunk = *chunk;
 
-  auto hardware = info_text(doc.at("hardwareId"), "hardwareId");
-  if (!hardware.ok()) return fail(hardware.error());
-  out.hardware_id = std::move(*hardware);
-  auto firmware = info_text(doc.at("firmwareId"), "firmwareId");
-  if (!firmware.ok()) return fail(firmware.error());
-  out.firmware_id = std::move(*firmware);
-
-  if (doc.contains("masterApplication")) {
-    auto master = members::read_master_application(doc.at("masterApplication"));
-    if (!master.ok()) return fail(master.error());
-    out.master = std::move(*master);
-  }
+  auto device = members::read_device_members(doc);
+  if (!device.ok()) return fail(device.error());
+  out.hardware_id = std::move(device->hardware_id);
+  out.firmware_id = std::move(device->firmware_id);
+  out.master = std::move(device->master);
   return out;
 }
 

@@ -214,7 +214,7 @@ TEST(TerminalProfile, LegacyNeedsTheFlag) {
   EXPECT_EQ(bytes_of(r->dmks.at(Profile::kLegacy)), counting(0x40, 8));
   EXPECT_EQ(bytes_of(r->dmks.at(Profile::kAes128)), counting(0x10, 16));
   EXPECT_EQ(error_of(with_dmks({{"LEGACY", kTdesDmk}}), true),
-            "dmks.LEGACY: must be 16 hex digits, a 8-octet key of profile LEGACY");
+            "dmks.LEGACY: must be 16 hex digits, an 8-octet key of profile LEGACY");
   // Without LEGACY the flag changes nothing.
   EXPECT_TRUE(read_terminal_profile(kExample, true).ok());
 }
