@@ -1,5 +1,7 @@
 #include "conformance/runner/scenario.h"
 
+#include "codec/handshake_messages.h"
+
 namespace tmsproto::conformance {
 namespace {
 
@@ -24,6 +26,28 @@ SessionPlan key(Expectation expect, Change change = {}) {
   s.change = std::move(change);
   s.expect = std::move(expect);
   return s;
+}
+
+// Changes the first HS_AUTH_REQUEST with `edit`, which gets the body to change in place.
+Change on_hs_auth_request(std::function<void(Bytes&)> edit) {
+  return [edit](MsgType t, std::size_t n, ByteView body) -> std::optional<Bytes> {
+    if (t != MsgType::kHsAuthRequest || n != 0) return std::nullopt;
+    Bytes changed(body.begin(), body.end());
+    edit(changed);
+    return changed;
+  };
+}
+
+// HS_AUTH_REQUEST in another profile than the one the terminal offered, every length that
+// profile's (spec/03-messages.md 3.5), so that the body parses and only the offer is wrong.
+void answer_in_another_profile(Bytes& body) {
+  auto m = codec::parse_hs_auth_request(body);
+  if (!m.ok()) return;
+  const Profile other = m->profile == Profile::kTdes ? Profile::kAes128 : Profile::kTdes;
+  m->profile = other;
+  m->dwk1.assign(dwk1_length(other), 'A');
+  m->tac1.assign(mac_length(other), 0x00);
+  body = codec::serialize(*m);
 }
 
 }  // namespace
@@ -74,6 +98,50 @@ std::vector<Scenario> catalogue() {
                  {program({Publication{}},
                           aborts(ResponseCode::kTmsAuthFailed, "REQ-HS-024: TAC_0 differs from TAC_1: ABORT 11"),
                           flip_last_octet(MsgType::kHsAuthRequest))}});
+  all.push_back({"message.hs_auth_request_version",
+                 {"REQ-MSG-004", "REQ-HS-020"},
+                 Level::kMust,
+                 "HS_AUTH_REQUEST carries VERSION 0x02: the terminal refuses it with ABORT 03",
+                 std::nullopt,
+                 {program({Publication{}},
+                          aborts(ResponseCode::kUnsupportedVersion, "REQ-MSG-004: a VERSION other than 0x01 is 03"),
+                          on_hs_auth_request([](Bytes& b) { b[1] = 0x02; }))}});
+  all.push_back({"message.hs_auth_request_truncated",
+                 {"REQ-MSG-042", "REQ-MSG-004", "REQ-HS-020"},
+                 Level::kMust,
+                 "HS_AUTH_REQUEST arrives one octet short (TAC_1 shorter than the profile's MAC): ABORT 01",
+                 std::nullopt,
+                 {program({Publication{}},
+                          aborts(ResponseCode::kMalformed, "REQ-MSG-042: a body of another length is malformed, 01"),
+                          on_hs_auth_request([](Bytes& b) { b.pop_back(); }))}});
+  all.push_back({"message.hs_auth_request_extended",
+                 {"REQ-MSG-002", "REQ-HS-020"},
+                 Level::kMust,
+                 "HS_AUTH_REQUEST arrives with one octet more than its fields: ABORT 01",
+                 std::nullopt,
+                 {program({Publication{}},
+                          aborts(ResponseCode::kMalformed, "REQ-MSG-002: octets left over after the last field are 01"),
+                          on_hs_auth_request([](Bytes& b) { b.push_back(0x00); }))}});
+  all.push_back({"handshake.identity_mismatch",
+                 {"REQ-HS-020", "REQ-MSG-020"},
+                 Level::kMust,
+                 "HS_AUTH_REQUEST names another SERIAL_NO in its header (one character changed): ABORT 26",
+                 std::nullopt,
+                 {program({Publication{}},
+                          aborts(ResponseCode::kIdentityMismatch, "REQ-HS-020: a header identity not the session's is 26"),
+                          on_hs_auth_request([](Bytes& b) {
+                            std::uint8_t& c = b[26];  // the first character of SERIAL_NO (spec/03-messages.md 3.2)
+                            c = c == 0x7E ? 0x7D : static_cast<std::uint8_t>(c + 1);
+                          }))}});
+  all.push_back({"handshake.profile_not_offered",
+                 {"REQ-MSG-040", "REQ-HS-020"},
+                 Level::kMust,
+                 "the TMS answers in a profile the terminal did not offer (a downgrade), the body well formed "
+                 "for that profile: the terminal ends the session with ABORT 08 before it unwraps DWK_1",
+                 std::nullopt,
+                 {program({Publication{}},
+                          aborts(ResponseCode::kNoAcceptableProfile, "REQ-MSG-040: a PROFILE not offered is 08"),
+                          on_hs_auth_request(answer_in_another_profile))}});
   all.push_back({"key.key_mac_mismatch",
                  {"REQ-KEY-020"},
                  Level::kMust,
