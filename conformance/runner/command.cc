@@ -8,7 +8,6 @@
 #include "config/terminal_profile.h"
 #include "conformance/runner/run.h"
 #include "crypto/random.h"
-#include "profile/profile_crypto.h"
 
 namespace tmsproto::conformance {
 namespace {
@@ -64,21 +63,6 @@ std::optional<std::vector<std::string>> words_of(const std::string& s) {
   return words;
 }
 
-// The bundled reference terminal: its shim, and a terminal profile with fresh test DMKs.
-config::TerminalProfile reference_terminal(bool legacy, crypto::RandomSource& rng) {
-  config::TerminalProfile t;
-  t.id = {"TMSPCONF", "REF-TERMINAL", "SN-CONF-0001"};
-  for (Profile p : {Profile::kAes128, Profile::kAes256, Profile::kTdes}) t.dmks[p] = profile::generate_key(p, rng);
-  if (legacy) t.dmks[Profile::kLegacy] = profile::generate_key(Profile::kLegacy, rng);
-  t.key_download = true;
-  t.program_download = true;
-  t.slots[1] = profile::SlotRule{"K0", 'T', 'D', 16};  // the TMK, a 2-key TDES key every profile delivers
-  t.max_chunk = 4096;
-  t.hardware_id = "TMSPROTO-REF";
-  t.firmware_id = "tmsproto-conformance";
-  return t;
-}
-
 int run_command(const Args& a) {
   RunOptions o;
   o.list = a.list;
@@ -95,7 +79,7 @@ int run_command(const Args& a) {
   crypto::OsRandom rng;
   if (a.terminal_cmd.empty()) {
     if (!a.terminal_profile.empty()) return app::fail("conformance", "--terminal-profile needs --terminal-cmd");
-    o.terminal = reference_terminal(a.enable_legacy, rng);
+    o.terminal = reference_terminal_profile(a.enable_legacy, rng);
     o.terminal_command = {TMSPROTO_REFERENCE_SHIM, "--tmsproto", app::self_exe().string(), "{host}", "{port}", "{dir}",
                           "{transaction}", "{profile}", "{key_set}", "{operator}", "{session}"};
   } else {

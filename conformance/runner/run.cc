@@ -18,6 +18,7 @@
 #include "conformance/runner/scenario_tms.h"
 #include "crypto/random.h"
 #include "net/session_listener.h"
+#include "profile/profile_crypto.h"
 
 namespace tmsproto::conformance {
 namespace {
@@ -279,6 +280,20 @@ std::string seconds(Clock::duration d) {
 }
 
 }  // namespace
+
+config::TerminalProfile reference_terminal_profile(bool legacy, crypto::RandomSource& rng) {
+  config::TerminalProfile t;
+  t.id = {"TMSPCONF", "REF-TERMINAL", "SN-CONF-0001"};
+  for (Profile p : {Profile::kAes128, Profile::kAes256, Profile::kTdes}) t.dmks[p] = profile::generate_key(p, rng);
+  if (legacy) t.dmks[Profile::kLegacy] = profile::generate_key(Profile::kLegacy, rng);
+  t.key_download = true;
+  t.program_download = true;
+  t.slots[1] = profile::SlotRule{"K0", 'T', 'D', 16};  // the TMK, a 2-key TDES key every profile delivers
+  t.max_chunk = 4096;
+  t.hardware_id = "TMSPROTO-REF";
+  t.firmware_id = "tmsproto-conformance";
+  return t;
+}
 
 std::string unknown_placeholder(const std::vector<std::string>& words) {
   // REQ-CONF-001: only the placeholders of the contract.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/terminal_profile.h"
+#include "crypto/random.h"
 
 namespace tmsproto::conformance {
 
@@ -28,6 +29,10 @@ struct RunOptions {
 
 // Exit status of REQ-CONF-031: 0 every scenario that decides passed, 1 some failed, 2 unusable.
 int run(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+// The bundled reference terminal as `conformance run` describes it without --terminal-profile: all
+// three profiles (LEGACY too with `legacy`) with fresh test DMKs, both transactions, a TDES TMK slot.
+config::TerminalProfile reference_terminal_profile(bool legacy, crypto::RandomSource& rng);
 
 // REQ-CONF-001: the placeholders a terminal command may use; the first that is none, or "".
 std::string unknown_placeholder(const std::vector<std::string>& words);

@@ -12,22 +12,14 @@
 #include "common/hex.h"
 #include "conformance/runner/scenario.h"
 #include "crypto/random.h"
-#include "profile/profile_crypto.h"
 
 namespace tmsproto::conformance {
 namespace {
 
-// The reference terminal as the command line's default describes it, with fresh test DMKs.
+// The reference terminal as the command line's default describes it, bounded at 5 s a session.
 config::TerminalProfile reference_profile() {
   crypto::OsRandom rng;
-  config::TerminalProfile t;
-  t.id = {"TMSPCONF", "REF-TERMINAL", "SN-CONF-0002"};
-  for (Profile p : {Profile::kAes128, Profile::kAes256, Profile::kTdes}) t.dmks[p] = profile::generate_key(p, rng);
-  t.key_download = true;
-  t.program_download = true;
-  t.slots[1] = profile::SlotRule{"K0", 'T', 'D', 16};
-  t.hardware_id = "TMSPROTO-REF";
-  t.firmware_id = "conformance-test";
+  config::TerminalProfile t = reference_terminal_profile(false, rng);
   t.session_seconds = 5;
   return t;
 }

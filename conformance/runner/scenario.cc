@@ -28,14 +28,9 @@ SessionPlan key(Expectation expect, Change change = {}) {
   return s;
 }
 
-// Changes the first HS_AUTH_REQUEST with `edit`, which gets the body to change in place.
+// Changes the first HS_AUTH_REQUEST with `edit`.
 Change on_hs_auth_request(std::function<void(Bytes&)> edit) {
-  return [edit](MsgType t, std::size_t n, ByteView body) -> std::optional<Bytes> {
-    if (t != MsgType::kHsAuthRequest || n != 0) return std::nullopt;
-    Bytes changed(body.begin(), body.end());
-    edit(changed);
-    return changed;
-  };
+  return edit_message(MsgType::kHsAuthRequest, 0, std::move(edit));
 }
 
 // HS_AUTH_REQUEST in another profile than the one the terminal offered, every length that
@@ -52,13 +47,17 @@ void answer_in_another_profile(Bytes& body) {
 
 }  // namespace
 
-Change flip_last_octet(MsgType type, std::size_t nth) {
-  return [type, nth](MsgType t, std::size_t n, ByteView body) -> std::optional<Bytes> {
+Change edit_message(MsgType type, std::size_t nth, std::function<void(Bytes&)> edit) {
+  return [type, nth, edit](MsgType t, std::size_t n, ByteView body) -> std::optional<Bytes> {
     if (t != type || n != nth || body.empty()) return std::nullopt;
     Bytes changed(body.begin(), body.end());
-    changed.back() ^= 0x01;
+    edit(changed);
     return changed;
   };
+}
+
+Change flip_last_octet(MsgType type, std::size_t nth) {
+  return edit_message(type, nth, [](Bytes& body) { body.back() ^= 0x01; });
 }
 
 std::vector<Scenario> catalogue() {

@@ -67,6 +67,9 @@ struct Scenario {
 // Every scenario, in the order --list prints them: the honest sessions of every profile first.
 std::vector<Scenario> catalogue();
 
+// Changes the `nth` message of `type` with `edit`, which gets its body to change in place.
+Change edit_message(MsgType type, std::size_t nth, std::function<void(Bytes&)> edit);
+
 // Flips the last octet of the `nth` message of `type`: the cryptogram or MAC every message this
 // suite changes ends with (TAC_1, KEY_MAC, an envelope's MAC).
 Change flip_last_octet(MsgType type, std::size_t nth = 0);
