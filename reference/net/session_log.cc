@@ -5,16 +5,6 @@
 
 
 namespace tmsproto::net {
-namespace {
-
-// The code as it travels, two decimal digits (REQ-MSG-012): "25", never its octet in hex ("19").
-std::string code(ResponseCode c) {
-  const auto digits = to_ascii(c);
-  return std::string(digits.data(), digits.size());
-}
-
-}  // namespace
-
 std::string format_event(const SessionEvent& e) {
   nlohmann::json j;
   j["time_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -30,9 +20,9 @@ std::string format_event(const SessionEvent& e) {
     j["serial"] = a.id.serial_no;
     if (a.trans) j["trans"] = static_cast<int>(*a.trans);
     if (a.profile) j["profile"] = std::string(name(*a.profile));
-    j["outcome"] = a.outcome ? nlohmann::json(code(*a.outcome)) : nlohmann::json("lost");
-    if (a.not_served_reason) j["reason"] = code(*a.not_served_reason);
-    if (a.terminal_result) j["terminal_result"] = code(*a.terminal_result);
+    j["outcome"] = a.outcome ? nlohmann::json(digits(*a.outcome)) : nlohmann::json("lost");
+    if (a.not_served_reason) j["reason"] = digits(*a.not_served_reason);
+    if (a.terminal_result) j["terminal_result"] = digits(*a.terminal_result);
     if (!a.offered.empty()) j["offered"] = a.offered;
     if (a.served_by) j["served_by"] = *a.served_by;
   }

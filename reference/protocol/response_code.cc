@@ -44,6 +44,11 @@ std::array<char, 2> to_ascii(ResponseCode code) {
   return {static_cast<char>('0' + v / 10), static_cast<char>('0' + v % 10)};
 }
 
+std::string digits(ResponseCode code) {
+  const auto d = to_ascii(code);
+  return std::string(d.data(), d.size());
+}
+
 std::optional<ResponseCode> response_code_from_ascii(char tens, char units) {
   if (tens < '0' || tens > '9' || units < '0' || units > '9') return std::nullopt;
   const unsigned v = static_cast<unsigned>(tens - '0') * 10 + static_cast<unsigned>(units - '0');

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace tmsproto {
@@ -67,6 +68,8 @@ std::string_view name(ResponseCode code);
 
 // Two ASCII digits on the wire (REQ-MSG-012).
 std::array<char, 2> to_ascii(ResponseCode code);
+// The same two digits as text, for logs, reports and vector files: "25", never the octet in hex.
+std::string digits(ResponseCode code);
 std::optional<ResponseCode> response_code_from_ascii(char tens, char units);
 
 }  // namespace tmsproto

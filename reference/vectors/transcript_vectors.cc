@@ -203,11 +203,6 @@ Read<TranscriptExpect> expect_field(const Json& test, std::size_t messages) {
   return e;
 }
 
-std::string code_text(ResponseCode c) {
-  const auto n = static_cast<unsigned>(c);
-  return std::string{static_cast<char>('0' + n / 10), static_cast<char>('0' + n % 10)};
-}
-
 #define TMSPROTO_READ(var, reader)                 \
   auto var##_read = (reader);                      \
   if (!var##_read) return fail(var##_read.error()); \
@@ -293,8 +288,8 @@ class Replay {
       return *fail_here("ended in " + std::string(state) + " after all messages, expected " + want_state);
     }
     if (!done && failure != e.code) {  // REQ-ERR-001: exactly the code of the first failing check
-      return *fail_here("ended in " + want_state + " with code " + (failure ? code_text(*failure) : "none") +
-                        ", expected code " + code_text(e.code));
+      return *fail_here("ended in " + want_state + " with code " + (failure ? digits(*failure) : "none") +
+                        ", expected code " + digits(e.code));
     }
     if (!rng_.exhausted()) {
       return *fail_here("used " + std::to_string(rng_.used()) + " of the " +
@@ -540,7 +535,7 @@ std::vector<Member> transcript_case_members(const TranscriptCase& c) {
                  object_of({{"endsBy", Json(e.ends_by == E::kNone ? "none"
                                                          : e.ends_by == E::kTerminal ? "terminal" : "tms")},
                                 {"atMessage", Json(static_cast<std::int64_t>(e.at_message))},
-                                {"code", Json(code_text(e.code))},
+                                {"code", Json(digits(e.code))},
                                 {"terminalState", Json(e.terminal_done ? "T_DONE" : "T_FAILED")},
                                 {"tmsState", Json(e.tms_done ? "S_DONE" : "S_FAILED")}}));
   return m;
@@ -713,8 +708,8 @@ Verdict check_tms_transcript(const Json& test) {
       if (c.expect.at_message + 1 != c.messages.size()) {
         return Verdict::rejected("expect: a message follows the ABORT (REQ-ERR-002)");
       }
-      if (at.body.size() != 4 || at.body[2] != code_text(c.expect.code)[0] || at.body[3] != code_text(c.expect.code)[1]) {
-        return Verdict::rejected("expect: the ABORT does not carry code " + code_text(c.expect.code));
+      if (at.body.size() != 4 || at.body[2] != digits(c.expect.code)[0] || at.body[3] != digits(c.expect.code)[1]) {
+        return Verdict::rejected("expect: the ABORT does not carry code " + digits(c.expect.code));
       }
     }
   } else if (c.expect.code != ResponseCode::kSuccess || !c.expect.terminal_done || !c.expect.tms_done) {
