@@ -16,6 +16,7 @@
 #include "common/hex.h"
 #include "conformance/runner/scenario.h"
 #include "conformance/runner/scenario_tms.h"
+#include "conformance/runner/session_checks.h"
 #include "crypto/random.h"
 #include "net/session_listener.h"
 #include "profile/profile_crypto.h"
@@ -85,10 +86,7 @@ std::string describe(const WireMessage& m) {
   const auto type = msg_type_from_octet(m.body[0]);
   if (type == MsgType::kAbort) {
     auto a = codec::parse_abort(m.body);
-    if (a.ok()) {
-      const auto digits = to_ascii(a->code);
-      return "ABORT " + std::string(digits.data(), 2);
-    }
+    if (a.ok()) return "ABORT " + digits(a->code);
     return "a malformed ABORT";
   }
   return type ? std::string(name(*type)) : "a body of unknown type 0x" + to_hex(ByteView(m.body).first(1));
@@ -127,8 +125,8 @@ struct Judgement {
   std::string why;
 };
 
-// The session judged from the wire and the shim's exit status only.
-Judgement judge(const SessionPlan& plan, const ScenarioEngine& engine, const tms::Session& tms,
+// How the session ended, judged from the wire and the shim's exit status only.
+Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, const tms::Session& tms,
                 const net::ServedSession& served, int shim_status, std::int64_t session_s) {
   // REQ-CONF-002, REQ-CONF-021: 89 is unimplemented, another status the shim's failure.
   if (shim_status == 89) return {Verdict::kUnimplemented, "the shim exited 89: the terminal does not implement this"};
@@ -138,6 +136,37 @@ Judgement judge(const SessionPlan& plan, const ScenarioEngine& engine, const tms
   }
   if (shim_status != 0) return {Verdict::kError, "the shim exited " + std::to_string(shim_status) + " (see its shim.log)"};
   const auto& wire = engine.wire();
+  if (plan.expect.kind == Expectation::Kind::kIsCut) {
+    // REQ-CONF-026: nothing to refuse before the cut; the next session judges what was kept.
+    for (const auto& m : wire) {
+      if (m.from_terminal && !m.body.empty() && m.body[0] == static_cast<std::uint8_t>(MsgType::kAbort)) {
+        return {Verdict::kFail, "expected: no ABORT before the suite cuts the session; seen from the terminal: " +
+                                    terminal_said(wire) + " (" + hex_of(m.body) + ")"};
+      }
+    }
+    if (!engine.cut()) {
+      return {Verdict::kFail, "expected: the session reaches the message the suite cuts it at; seen from the "
+                              "terminal: " + terminal_said(wire)};
+    }
+    return {};
+  }
+  if (plan.expect.kind == Expectation::Kind::kSilent) {
+    // REQ-ERR-003, REQ-ERR-005: an ABORT received (a defective one too) is never answered.
+    std::size_t from = 0;
+    while (from < wire.size() && !wire[from].changed) ++from;
+    if (from == wire.size()) {
+      return {Verdict::kFail, "expected: the terminal ends the session without answering (" + plan.expect.because +
+                              "); seen: it ended the session before the TMS sent the message this scenario changes: " +
+                              terminal_said(wire)};
+    }
+    for (std::size_t i = from; i < wire.size(); ++i) {
+      if (wire[i].from_terminal) {
+        return {Verdict::kFail, "expected: nothing from the terminal after the TMS's ABORT (" + plan.expect.because +
+                                    "); seen: " + describe(wire[i]) + " (" + hex_of(wire[i].body) + ")"};
+      }
+    }
+    return {};
+  }
   if (plan.expect.kind == Expectation::Kind::kCompletes) {
     for (const auto& m : wire) {
       if (m.from_terminal && !m.body.empty() && m.body[0] == static_cast<std::uint8_t>(MsgType::kAbort)) {
@@ -153,8 +182,7 @@ Judgement judge(const SessionPlan& plan, const ScenarioEngine& engine, const tms
   }
   // REQ-CONF-022: the terminal's first message after the changed one (or, with no message
   // changed, the first ABORT it sends) is ABORT `code`, and nothing follows it.
-  const auto digits = to_ascii(plan.expect.code);
-  const std::string expected = "ABORT " + std::string(digits.data(), 2) + " (" + plan.expect.because + ")";
+  const std::string expected = "ABORT " + digits(plan.expect.code) + " (" + plan.expect.because + ")";
   std::size_t from = 0;
   if (plan.change) {
     while (from < wire.size() && !wire[from].changed) ++from;
@@ -185,6 +213,17 @@ Judgement judge(const SessionPlan& plan, const ScenarioEngine& engine, const tms
     }
   }
   return {};
+}
+
+// The session judged: how it ended, then what the terminal asked for in it (REQ-CONF-024).
+Judgement judge(const SessionPlan& plan, const ScenarioEngine& engine, const tms::Session& tms,
+                const net::ServedSession& served, int shim_status, std::int64_t session_s) {
+  Judgement j = judge_ending(plan, engine, tms, served, shim_status, session_s);
+  if (j.verdict != Verdict::kPass) return j;
+  if (auto m = check_requests(plan.expect, engine.wire(), engine.keys())) {  // REQ-CONF-024
+    return {Verdict::kFail, "expected: " + m->expected + "; seen: " + m->seen};
+  }
+  return j;
 }
 
 // The profile a scenario runs in: its own, or the terminal's first of AES128, AES256, TDES, LEGACY.
@@ -226,7 +265,7 @@ Outcome run_scenario(const Scenario& s, const RunOptions& o, net::SessionListene
     }
     (*tms_side)->set_piece_change(plan.pieces);
     tms::Session tms((*tms_side)->config(), (*tms_side)->ports());
-    ScenarioEngine engine(tms, plan.change);
+    ScenarioEngine engine(**tms_side, tms, plan.change);
     const bool key = plan.trans == TransCode::kKeyDownload;
     const std::map<std::string, std::string> values{
         {"host", o.host}, {"port", std::to_string(listener.port())}, {"dir", dir.string()},

@@ -1,14 +1,27 @@
 #include "conformance/runner/scenario.h"
 
+#include <memory>
+
+#include "codec/abort_message.h"
+#include "codec/envelope.h"
 #include "codec/handshake_messages.h"
+#include "codec/key_message.h"
 
 namespace tmsproto::conformance {
 namespace {
 
-Expectation completes() { return {Expectation::Kind::kCompletes, ResponseCode::kSuccess, ""}; }
+Expectation expect(Expectation::Kind kind, ResponseCode code, std::string because) {
+  Expectation e;
+  e.kind = kind;
+  e.code = code;
+  e.because = std::move(because);
+  return e;
+}
+
+Expectation completes() { return expect(Expectation::Kind::kCompletes, ResponseCode::kSuccess, ""); }
 
 Expectation aborts(ResponseCode code, std::string because) {
-  return {Expectation::Kind::kAborts, code, std::move(because)};
+  return expect(Expectation::Kind::kAborts, code, std::move(because));
 }
 
 SessionPlan program(std::vector<Publication> publish, Expectation expect, Change change = {}) {
@@ -45,14 +58,90 @@ void answer_in_another_profile(Bytes& body) {
   body = codec::serialize(*m);
 }
 
+
+Expectation is_cut() { return expect(Expectation::Kind::kIsCut, ResponseCode::kSuccess, ""); }
+
+Expectation silent(std::string because) {
+  return expect(Expectation::Kind::kSilent, ResponseCode::kSuccess, std::move(because));
+}
+
+// The suite withholds the `nth` message of `type` and closes the connection instead: a cut.
+Change cut_before(MsgType type, std::size_t nth) {
+  return [type, nth](MsgType t, std::size_t n, ByteView, const Forgery&) -> std::optional<Replacement> {
+    if (t != type || n != nth) return std::nullopt;
+    return Replacement{{}, true};
+  };
+}
+
+// A FRAME_RESPONSE (or any envelope the TMS sends) with its payload changed by `edit`, resealed
+// under the session's download keys with its own SEQ: a correct MAC over a broken field.
+Change reseal_payload(MsgType type, std::size_t nth, std::function<void(Bytes&)> edit) {
+  return forge_message(type, nth, [edit](ByteView body, const Forgery& f) -> Bytes {
+    auto payload = f.keys.open(false, body);
+    if (!payload) return {};
+    edit(*payload);
+    return f.keys.reseal(false, body, *payload);
+  });
+}
+
+// The FRAME_RESPONSE `nth` with its payload changed by `edit` after it was parsed.
+Change reseal_frame(std::size_t nth, std::function<void(codec::FrameResponse&)> edit) {
+  return reseal_payload(MsgType::kFrameResponse, nth, [edit](Bytes& payload) {
+    auto r = codec::parse_frame_response(payload);
+    if (!r.ok()) return;
+    edit(*r);
+    payload = codec::serialize(*r);
+  });
+}
+
+// KEY_MESSAGE with its parsed fields changed by `edit` and KEY_MAC recomputed (REQ-CRYPTO-036).
+Change reseal_key_message(std::function<void(codec::KeyMessage&)> edit) {
+  return forge_message(MsgType::kKeyMessage, 0, [edit](ByteView body, const Forgery& f) -> Bytes {
+    auto m = codec::parse_key_message(body, f.keys.profile());
+    if (!m.ok()) return {};
+    edit(*m);
+    return f.keys.with_key_mac(*m);
+  });
+}
+
+// PKG_CONFIRM replaced by one offering `offered`, each signed by the suite's vendor key (or as the
+// publication says) but never published: what only a TMS that lies about its database sends.
+Change confirm_instead(std::vector<Publication> offered) {
+  return forge_message(MsgType::kPkgConfirm, 0, [offered](ByteView body, const Forgery& f) -> Bytes {
+    auto e = f.keys.envelope(false, body);
+    if (!e) return {};
+    std::vector<codec::Offer> offers;
+    for (const auto& p : offered) {
+      auto offer = f.sign(p);
+      if (!offer) return {};
+      offers.push_back(std::move(*offer));
+    }
+    return f.keys.pkg_confirm(offers, e->seq);
+  });
+}
+
+// The number of data pieces of a publication: what a resumed session still requests.
+std::uint32_t data_pieces(const Publication& p) {
+  return static_cast<std::uint32_t>((p.length + p.chunk_size - 1) / p.chunk_size);
+}
+
 }  // namespace
 
 Change edit_message(MsgType type, std::size_t nth, std::function<void(Bytes&)> edit) {
-  return [type, nth, edit](MsgType t, std::size_t n, ByteView body) -> std::optional<Bytes> {
+  return [type, nth, edit](MsgType t, std::size_t n, ByteView body, const Forgery&) -> std::optional<Replacement> {
     if (t != type || n != nth || body.empty()) return std::nullopt;
     Bytes changed(body.begin(), body.end());
     edit(changed);
-    return changed;
+    return Replacement{{std::move(changed)}, false};
+  };
+}
+
+Change forge_message(MsgType type, std::size_t nth, std::function<Bytes(ByteView, const Forgery&)> forge) {
+  return [type, nth, forge](MsgType t, std::size_t n, ByteView body, const Forgery& f) -> std::optional<Replacement> {
+    if (t != type || n != nth || body.empty()) return std::nullopt;
+    Bytes forged = forge(body, f);
+    if (forged.empty()) return std::nullopt;
+    return Replacement{{std::move(forged)}, false};
   };
 }
 
@@ -179,17 +268,250 @@ std::vector<Scenario> catalogue() {
                             aborts(ResponseCode::kSignatureInvalid, "REQ-DL-010: a SIGNATURE that does not verify is ABORT 19"))}});
   }
   {
-    SessionPlan s = program({Publication{}},
-                            aborts(ResponseCode::kIntegrityFailed,
-                                   "REQ-DL-023: a DATA piece that does not match its FIT entry is ABORT 18"));
-    s.pieces.corrupt_first_data_piece = true;
+    SessionPlan first = program({Publication{}},
+                                aborts(ResponseCode::kIntegrityFailed,
+                                       "REQ-DL-023: a DATA piece that does not match its FIT entry is ABORT 18"));
+    first.pieces.corrupt_first_data_piece = true;
+    Expectation then = completes();
+    then.announces = 0;
     all.push_back({"download.corrupt_piece",
-                   {"REQ-DL-023"},
+                   {"REQ-DL-023", "REQ-DL-034", "REQ-CONF-024"},
                    Level::kMust,
                    "the vendor's database serves DATA piece 0 with one octet changed, under a correct envelope: "
-                   "the terminal stages nothing of it and ends with ABORT 18",
+                   "the terminal stages nothing of it and ends with ABORT 18; in the next session it does not "
+                   "announce the new version as installed, and downloads it honestly",
                    std::nullopt,
-                   {std::move(s)}});
+                   {std::move(first), program({}, then)}});
+  }
+  all.push_back({"envelope.frame_response_seq",
+                 {"REQ-DL-002"},
+                 Level::kMust,
+                 "the first FRAME_RESPONSE is sealed correctly but with SEQ one above the TMS's next: after the "
+                 "MAC verifies, the terminal refuses the SEQ with ABORT 14",
+                 std::nullopt,
+                 {program({Publication{}},
+                          aborts(ResponseCode::kSequenceError, "REQ-DL-002: any SEQ but the next is ABORT 14"),
+                          forge_message(MsgType::kFrameResponse, 0, [](ByteView body, const Forgery& f) -> Bytes {
+                            auto e = f.keys.envelope(false, body);
+                            auto payload = f.keys.open(false, body);
+                            if (!e || !payload) return {};
+                            return f.keys.seal(false, MsgType::kFrameResponse, e->seq + 1, *payload);
+                          }))}});
+  {
+    // The first FRAME_RESPONSE as it was sent, sent again in place of the second.
+    auto first = std::make_shared<Bytes>();
+    Change replay = [first](MsgType t, std::size_t n, ByteView body, const Forgery&) -> std::optional<Replacement> {
+      if (t != MsgType::kFrameResponse) return std::nullopt;
+      if (n == 0) first->assign(body.begin(), body.end());
+      if (n != 1 || first->empty()) return std::nullopt;
+      return Replacement{{*first}, false};
+    };
+    all.push_back({"envelope.frame_response_replayed",
+                   {"REQ-DL-002", "REQ-SEC-003"},
+                   Level::kMust,
+                   "the second FRAME_RESPONSE is the first one again, octet for octet (a replay with a valid "
+                   "MAC): the terminal refuses its SEQ with ABORT 14",
+                   std::nullopt,
+                   {program({Publication{}},
+                            aborts(ResponseCode::kSequenceError, "REQ-DL-002: a replayed envelope's SEQ is ABORT 14"),
+                            std::move(replay))}});
+  }
+  all.push_back({"message.unexpected_hs_auth_request",
+                 {"REQ-TERM-001", "REQ-MSG-001"},
+                 Level::kMust,
+                 "where KEY_MESSAGE is due, the TMS sends its HS_AUTH_REQUEST again: a well-formed message the "
+                 "terminal's state does not expect, answered with ABORT 02 (row T14)",
+                 std::nullopt,
+                 {program({Publication{}},
+                          aborts(ResponseCode::kUnexpectedMessage, "row T14: a message the state does not expect is 02"),
+                          [sent = std::make_shared<Bytes>()](MsgType t, std::size_t, ByteView body,
+                                                             const Forgery&) -> std::optional<Replacement> {
+                            if (t == MsgType::kHsAuthRequest) sent->assign(body.begin(), body.end());
+                            if (t != MsgType::kKeyMessage || sent->empty()) return std::nullopt;
+                            return Replacement{{*sent}, false};
+                          })}});
+  all.push_back({"message.tms_abort",
+                 {"REQ-ERR-003", "REQ-ERR-002"},
+                 Level::kMust,
+                 "the TMS sends ABORT 96 where KEY_MESSAGE is due: the terminal ends the session without "
+                 "answering and stores nothing",
+                 std::nullopt,
+                 {program({Publication{}}, silent("REQ-ERR-003: an ABORT received is never answered"),
+                          edit_message(MsgType::kKeyMessage, 0,
+                                       [](Bytes& b) { b = codec::serialize(codec::Abort{ResponseCode::kInternalError}); }))}});
+  all.push_back({"message.defective_tms_abort",
+                 {"REQ-ERR-005"},
+                 Level::kMust,
+                 "the TMS sends an ABORT of VERSION 0x02 where KEY_MESSAGE is due: a defective ABORT still ends "
+                 "the session, and is never answered",
+                 std::nullopt,
+                 {program({Publication{}}, silent("REQ-ERR-005: a defective ABORT counts as ABORT 01, never answered"),
+                          edit_message(MsgType::kKeyMessage, 0, [](Bytes& b) {
+                            b = codec::serialize(codec::Abort{ResponseCode::kInternalError});
+                            b[1] = 0x02;
+                          }))}});
+  all.push_back({"handshake.opv_iterations_without_operator",
+                 {"REQ-HS-026", "REQ-MSG-043"},
+                 Level::kMust,
+                 "in a program download without an operator, HS_AUTH_REQUEST carries OPV_ITERATIONS 100000 "
+                 "under a correct TAC_1: the terminal refuses it with ABORT 01 and sends no SAC_1",
+                 std::nullopt,
+                 {program({Publication{}},
+                          aborts(ResponseCode::kMalformed,
+                                 "REQ-HS-026: OPV_ITERATIONS not 0 when the HS_REQUEST named no operator is 01"),
+                          forge_message(MsgType::kHsAuthRequest, 0, [](ByteView body, const Forgery& f) -> Bytes {
+                            auto m = codec::parse_hs_auth_request(body);
+                            if (!m.ok()) return {};
+                            m->opv_iterations = codec::kMinOpvIterations;
+                            return f.keys.with_tac(*m);
+                          }))}});
+  {
+    // Session 1's HS_AUTH_REQUEST, octet for octet, answers session 2's HS_REQUEST.
+    auto earlier = std::make_shared<Bytes>();
+    Change record = [earlier](MsgType t, std::size_t n, ByteView body, const Forgery&) -> std::optional<Replacement> {
+      if (t == MsgType::kHsAuthRequest && n == 0) earlier->assign(body.begin(), body.end());
+      return std::nullopt;
+    };
+    Change replay = [earlier](MsgType t, std::size_t n, ByteView, const Forgery&) -> std::optional<Replacement> {
+      if (t != MsgType::kHsAuthRequest || n != 0 || earlier->empty()) return std::nullopt;
+      return Replacement{{*earlier}, false};
+    };
+    all.push_back({"handshake.replayed_hs_auth_request",
+                   {"REQ-HS-025", "REQ-HS-020", "REQ-HS-004", "REQ-SEC-003"},
+                   Level::kMust,
+                   "the HS_AUTH_REQUEST of an earlier, completed session (its S_DATA, DWK_1 and TAC_1) answers a "
+                   "new session's HS_REQUEST: the terminal refuses it with ABORT 11 and sends no SAC_1",
+                   std::nullopt,
+                   {program({Publication{}}, completes(), std::move(record)),
+                    program({}, aborts(ResponseCode::kTmsAuthFailed,
+                                       "REQ-HS-025: a DWK_1 bound to another session's HS_REQUEST is ABORT 11"),
+                            std::move(replay))}});
+  }
+  all.push_back({"key.kcv_mismatch",
+                 {"REQ-KEY-021", "REQ-KEY-022"},
+                 Level::kMust,
+                 "KEY_MESSAGE delivers the TMK with one octet of its KCV changed, under a correct KEY_MAC: the "
+                 "terminal stores no key and ends the session with ABORT 18",
+                 std::nullopt,
+                 {key(aborts(ResponseCode::kIntegrityFailed, "REQ-KEY-021: a key check value that does not match is 18"),
+                      reseal_key_message([](codec::KeyMessage& m) {
+                        if (m.entries.size() > 1 && !m.entries.back().kcv.empty()) m.entries.back().kcv[0] ^= 0x01;
+                      }))}});
+  all.push_back({"key.slot_not_in_table",
+                 {"REQ-KEY-021", "REQ-KEY-025"},
+                 Level::kMust,
+                 "KEY_MESSAGE delivers the TMK into vendor slot 0xFE, which the terminal's slot table does not "
+                 "hold, under a correct KEY_MAC: the terminal stores nothing and ends with ABORT 18",
+                 std::nullopt,
+                 {key(aborts(ResponseCode::kIntegrityFailed, "REQ-KEY-021: a key for a slot not in the slot table is 18"),
+                      reseal_key_message([](codec::KeyMessage& m) {
+                        if (m.entries.size() > 1) m.entries.back().slot = 0xFE;
+                      }))}});
+  all.push_back({"download.frame_response_other_piece",
+                 {"REQ-MSG-100", "REQ-DL-023"},
+                 Level::kMust,
+                 "the first FRAME_RESPONSE names PIECE 1 where the terminal asked for piece 0, under a correct "
+                 "envelope: it does not answer the outstanding request, ABORT 01",
+                 std::nullopt,
+                 {program({Publication{}},
+                          aborts(ResponseCode::kMalformed, "REQ-MSG-100: coordinates not those requested are 01"),
+                          reseal_frame(0, [](codec::FrameResponse& r) { r.piece += 1; }))}});
+  all.push_back({"download.frame_response_short",
+                 {"REQ-MSG-100"},
+                 Level::kMust,
+                 "the second FRAME_RESPONSE (DATA piece 0) carries one octet less than the piece, under a "
+                 "correct envelope: DATA_LEN is not the piece length, ABORT 01",
+                 std::nullopt,
+                 {program({Publication{}},
+                          aborts(ResponseCode::kMalformed, "REQ-MSG-100: DATA_LEN other than the piece length is 01"),
+                          reseal_frame(1, [](codec::FrameResponse& r) {
+                            if (!r.data.empty()) r.data.pop_back();
+                          }))}});
+  {
+    Publication older;
+    older.version = 1;
+    Expectation refused = aborts(ResponseCode::kRollbackRefused,
+                                 "REQ-DL-010: a VERSION not greater than the installed one is ABORT 20");
+    refused.announces = 2;
+    all.push_back({"download.rollback",
+                   {"REQ-DL-010", "REQ-DL-064", "REQ-DL-031", "REQ-CONF-024"},
+                   Level::kMust,
+                   "after an honest session installs version 2, a TMS offers version 1, correctly signed by the "
+                   "terminal's vendor: the terminal announces version 2 and refuses the offer with ABORT 20",
+                   std::nullopt,
+                   {program({Publication{}}, completes()), program({}, refused, confirm_instead({older}))}});
+    Publication same;
+    Expectation again = refused;
+    again.because = "REQ-DL-010: a VERSION equal to the installed one is ABORT 20";
+    all.push_back({"download.same_version_again",
+                   {"REQ-DL-010", "REQ-DL-064"},
+                   Level::kMust,
+                   "after an honest session installs version 2, a TMS offers version 2 again (a new signature "
+                   "over the same version): not greater than the installed one, ABORT 20",
+                   std::nullopt,
+                   {program({Publication{}}, completes()), program({}, again, confirm_instead({same}))}});
+  }
+  {
+    Publication other;
+    other.model_id = "OTHER-MODEL";
+    all.push_back({"download.package_for_another_model",
+                   {"REQ-DL-010"},
+                   Level::kMust,
+                   "PKG_CONFIRM offers a package the terminal's vendor signed for another MODEL_ID: the terminal "
+                   "requests no piece and ends with ABORT 27",
+                   std::nullopt,
+                   {program({Publication{}},
+                            aborts(ResponseCode::kManifestNotForTerminal,
+                                   "REQ-DL-010: a VENDOR_ID or MODEL_ID not the terminal's own is ABORT 27"),
+                            confirm_instead({other}))}});
+  }
+  // REQ-CONF-024: a cut at every message the TMS sends in a program download, then a session in
+  // which the terminal must resume from what it verified and staged (REQ-DL-020, REQ-DL-034).
+  {
+    const Publication package;
+    const std::uint32_t pieces = data_pieces(package);
+    struct Cut {
+      std::string where;
+      MsgType type;
+      std::size_t nth;
+      std::optional<codec::FrameRequest> first;  // what the next session must request first
+      std::size_t requests;                      // and how many requests it sends
+      std::uint32_t announces;
+    };
+    const codec::FrameRequest fit0{0, codec::Section::kFit, 0};
+    std::vector<Cut> cuts = {
+        {"hs_auth_request", MsgType::kHsAuthRequest, 0, fit0, 1 + pieces, 0},
+        {"key_message", MsgType::kKeyMessage, 0, fit0, 1 + pieces, 0},
+        {"pkg_confirm", MsgType::kPkgConfirm, 0, fit0, 1 + pieces, 0},
+        {"fit_piece", MsgType::kFrameResponse, 0, fit0, 1 + pieces, 0},
+    };
+    for (std::uint32_t i = 0; i < pieces; ++i) {
+      // The FIT (one piece) is verified and staged; DATA pieces 0..i-1 too.
+      cuts.push_back({"data_piece_" + std::to_string(i), MsgType::kFrameResponse, 1 + i,
+                      codec::FrameRequest{0, codec::Section::kData, i}, pieces - i, 0});
+    }
+    cuts.push_back({"session_end_ack", MsgType::kSessionEndAck, 0, std::nullopt, 0, package.version});
+    for (const Cut& c : cuts) {
+      Expectation resumed = completes();
+      resumed.first_request = c.first;
+      resumed.requests = c.requests;
+      resumed.announces = c.announces;
+      const bool applied = c.type == MsgType::kSessionEndAck;
+      all.push_back({"resume.cut_before_" + c.where,
+                     applied ? std::vector<std::string>{"REQ-DL-031", "REQ-DL-034", "REQ-CONF-024"}
+                             : std::vector<std::string>{"REQ-DL-020", "REQ-DL-021", "REQ-DL-034", "REQ-CONF-024"},
+                     Level::kMust,
+                     "the suite's TMS closes the connection instead of sending " +
+                         std::string(applied ? "SESSION_END_ACK" : c.where == "fit_piece" ? "the FIT piece"
+                                                                   : c.type == MsgType::kFrameResponse
+                                                                       ? "DATA piece " + c.where.substr(11)
+                                                                       : std::string(name(c.type))) +
+                         "; in the next session the terminal " +
+                         (applied ? "announces the version it applied and completes"
+                                  : "requests only the pieces it has not verified and staged, in order, and completes"),
+                     std::nullopt,
+                     {program({package}, is_cut(), cut_before(c.type, c.nth)), program({}, resumed)}});
+    }
   }
   return all;
 }

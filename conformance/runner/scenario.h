@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "codec/download_payloads.h"
 #include "common/bytes.h"
+#include "forge/session_keys.h"
 #include "protocol/constants.h"
 #include "protocol/response_code.h"
 
@@ -19,17 +21,36 @@ namespace tmsproto::conformance {
 
 enum class Level { kMust, kShould };
 
-// A change to one message the suite's TMS sends: the body to send instead, or nullopt to send it
-// as the TMS engine wrote it. `nth` counts the messages of that type so far in the session (0 first).
-using Change = std::function<std::optional<Bytes>(MsgType type, std::size_t nth, ByteView body)>;
-
 // What the vendor's database holds for a session: the suite signs it as the terminal's vendor, or
 // with a key the terminal does not know.
 struct Publication {
   std::uint32_t version = 2;
   std::size_t length = 6000;
   bool signed_by_stranger = false;  // a key that is neither the vendor's nor pinned (REQ-DL-010: 19)
+  std::string model_id;             // empty: the terminal's own model
+  std::uint16_t chunk_size = 1024;
 };
+
+// What a change may use besides the body: the session's keys, as a party holding the terminal's
+// DMK derives them from the honest messages so far (reference/forge/), so that a changed message
+// still passes every MAC and cryptogram check and reaches the rule behind them; and the suite's
+// vendor key, to sign an offer it never published.
+struct Forgery {
+  const forge::SessionKeys& keys;
+  std::function<std::optional<codec::Offer>(const Publication&)> sign;
+};
+
+// What the suite's TMS sends instead of one message: these bodies (none: it withholds the
+// message), and then, with `close`, it closes the connection (a cut).
+struct Replacement {
+  std::vector<Bytes> send;
+  bool close = false;
+};
+
+// A change to one message the suite's TMS sends: its replacement, or nullopt to send it as the TMS
+// engine wrote it. `nth` counts the messages of that type so far in the session (0 first).
+using Change =
+    std::function<std::optional<Replacement>(MsgType type, std::size_t nth, ByteView body, const Forgery& forgery)>;
 
 // What the suite's vendor database does to the pieces it serves.
 struct PieceChange {
@@ -41,10 +62,19 @@ struct Expectation {
   enum class Kind {
     kCompletes,  // the session ends with the TMS engine in S_DONE, no ABORT from the terminal
     kAborts,     // the terminal's next message after the changed one is ABORT `code`, its last
+    kIsCut,      // the suite cuts the session: the terminal sends no ABORT before the cut
+    kSilent,     // after the changed message the terminal sends nothing more (an ABORT received)
   };
   Kind kind = Kind::kCompletes;
   ResponseCode code = ResponseCode::kSuccess;
   std::string because;  // why, in the words of the requirement: printed with a FAIL
+
+  // REQ-CONF-024: what the terminal must ask for in this session, after what the earlier sessions
+  // of the scenario did to it. Each is checked in the decrypted envelopes it sends.
+  std::optional<std::uint32_t> announces;  // the version of the suite's package its PKG_ANNOUNCE
+                                           // lists (0: the package is not listed)
+  std::optional<codec::FrameRequest> first_request;  // its first FRAME_REQUEST
+  std::optional<std::size_t> requests;               // how many FRAME_REQUESTs it sends in all
 };
 
 struct SessionPlan {
@@ -67,8 +97,14 @@ struct Scenario {
 // Every scenario, in the order --list prints them: the honest sessions of every profile first.
 std::vector<Scenario> catalogue();
 
+// The name of the package the suite publishes (KIND application), as PKG_ANNOUNCE lists it.
+inline constexpr const char* kPackageName = "CONFAPP";
+
 // Changes the `nth` message of `type` with `edit`, which gets its body to change in place.
 Change edit_message(MsgType type, std::size_t nth, std::function<void(Bytes&)> edit);
+// The same, for an edit that forges: it gets the body and the forging context and returns the
+// body to send; an empty result sends the message unchanged (the keys it needed were not there).
+Change forge_message(MsgType type, std::size_t nth, std::function<Bytes(ByteView, const Forgery&)> forge);
 
 // Flips the last octet of the `nth` message of `type`: the cryptogram or MAC every message this
 // suite changes ends with (TAC_1, KEY_MAC, an envelope's MAC).

@@ -62,6 +62,8 @@ class ChangingDirectory final : public tms::VendorDirectory {
 struct ScenarioTms::Impl {
   crypto::RandomSource& rng;
   codec::Identity id;
+  Profile profile = Profile::kAes128;
+  crypto::SecretBytes dmk;
   std::string vendor_db;
   std::unique_ptr<store::TmsStore> store;
   vendor::VendorKey vendor_key;
@@ -83,8 +85,10 @@ Result<std::unique_ptr<ScenarioTms>, std::string> ScenarioTms::create(const fs::
                                                                     Profile profile, crypto::RandomSource& rng) {
   auto impl = std::make_unique<Impl>(rng);
   impl->id = iut.id;
+  impl->profile = profile;
   const auto dmk = iut.dmks.find(profile);
   if (dmk == iut.dmks.end()) return Unexpected("the terminal profile holds no " + std::string(profile_word(profile)) + " DMK");
+  impl->dmk = crypto::SecretBytes(dmk->second.view());
   std::error_code ec;
   fs::create_directories(dir / "vendor-db", ec);
   if (ec) return Unexpected("cannot create " + (dir / "vendor-db").string() + ": " + ec.message());
@@ -153,22 +157,42 @@ Result<std::unique_ptr<ScenarioTms>, std::string> ScenarioTms::create(const fs::
   return std::unique_ptr<ScenarioTms>(new ScenarioTms(std::move(impl)));
 }
 
-Result<void, std::string> ScenarioTms::publish(const Publication& p) {
+namespace {
+
+Result<vendor::SignedPackage, std::string> signed_package(const Publication& p, const codec::Identity& id,
+                                                          const vendor::VendorKey& signer, crypto::RandomSource& rng) {
   vendor::PackageDraft draft;
   draft.kind = codec::PackageKind::kApplication;
-  draft.name = "CONFAPP";
-  draft.vendor_id = impl_->id.vendor_id;
-  draft.model_id = impl_->id.model_id;
+  draft.name = kPackageName;
+  draft.vendor_id = id.vendor_id;
+  draft.model_id = p.model_id.empty() ? id.model_id : p.model_id;
   draft.version = p.version;
-  draft.chunk_size = 1024;
+  draft.chunk_size = p.chunk_size;
   Bytes content(p.length);
   for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<std::uint8_t>((i * 31 + p.version) & 0xFF);
+  return vendor::sign_package(draft, std::move(content), signer.private_key.view(), rng);
+}
+
+}  // namespace
+
+Result<void, std::string> ScenarioTms::publish(const Publication& p) {
   const vendor::VendorKey& signer = p.signed_by_stranger ? impl_->stranger_key : impl_->vendor_key;
-  auto package = vendor::sign_package(draft, std::move(content), signer.private_key.view(), impl_->rng);
+  auto package = signed_package(p, impl_->id, signer, impl_->rng);
   if (!package.ok()) return Unexpected(package.error());
   auto published = vendor::publish(impl_->vendor_db, *package);
   if (!published.ok()) return Unexpected(published.error());
   return {};
+}
+
+Result<codec::Offer, std::string> ScenarioTms::sign_offer(const Publication& p) {
+  const vendor::VendorKey& signer = p.signed_by_stranger ? impl_->stranger_key : impl_->vendor_key;
+  auto package = signed_package(p, impl_->id, signer, impl_->rng);
+  if (!package.ok()) return Unexpected(package.error());
+  return package->offer;
+}
+
+forge::SessionKeys ScenarioTms::session_keys() const {
+  return forge::SessionKeys(impl_->profile, impl_->dmk.view(), impl_->id);
 }
 
 void ScenarioTms::set_piece_change(const PieceChange& change) { impl_->piece_change = change; }
@@ -183,22 +207,41 @@ const tms::Config& ScenarioTms::config() const { return impl_->config; }
 
 session::Output ScenarioEngine::receive(ByteView body) {
   wire_.push_back({true, Bytes(body.begin(), body.end()), false});
+  keys_.observe(true, body);
   return outgoing(tms_.receive(body));
 }
 
 session::Output ScenarioEngine::outgoing(session::Output out) {
+  std::vector<Bytes> sent;
   for (Bytes& body : out.send) {
-    bool changed = false;
+    if (cut_) break;  // nothing after the suite's cut
+    // REQ-CONF-025: the keys follow the honest session (the engine's own message, before any
+    // change), so that a change forges with the keys the terminal derived too.
+    keys_.observe(false, body);
+    std::optional<Replacement> replaced;
     if (!body.empty() && change_) {
       const auto type = static_cast<MsgType>(body[0]);
       const std::size_t nth = sent_of_type_[body[0]]++;
-      if (auto replaced = change_(type, nth, body)) {
-        body = std::move(*replaced);
-        changed = true;
-      }
+      const Forgery forgery{keys_, [this](const Publication& p) -> std::optional<codec::Offer> {
+                              auto offer = suite_.sign_offer(p);
+                              if (!offer.ok()) return std::nullopt;
+                              return std::move(*offer);
+                            }};
+      replaced = change_(type, nth, body, forgery);
     }
-    wire_.push_back({false, body, changed});
+    if (!replaced) {
+      wire_.push_back({false, body, false});
+      sent.push_back(std::move(body));
+      continue;
+    }
+    for (Bytes& b : replaced->send) {
+      wire_.push_back({false, b, true});
+      sent.push_back(std::move(b));
+    }
+    if (replaced->close) cut_ = true;  // REQ-CONF-026: a cut sends nothing after it
   }
+  out.send = std::move(sent);
+  if (cut_) out.close = true;
   return out;
 }
 

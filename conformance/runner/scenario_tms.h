@@ -14,6 +14,7 @@
 #include "config/terminal_profile.h"
 #include "conformance/runner/scenario.h"
 #include "crypto/random.h"
+#include "forge/session_keys.h"
 #include "net/connection.h"
 #include "tms/session.h"
 
@@ -32,8 +33,14 @@ class ScenarioTms {
                                                                 crypto::RandomSource& rng);
   ~ScenarioTms();
 
-  // Signs and publishes one package version for the terminal's vendor and model.
+  // Signs and publishes one package version for the terminal's vendor (and its model, unless the
+  // publication names another).
   Result<void, std::string> publish(const Publication& p);
+  // The offer `p` describes, signed as it says but never published: what a forged PKG_CONFIRM
+  // carries (an older version, another model).
+  Result<codec::Offer, std::string> sign_offer(const Publication& p);
+  // What a party holding the terminal's DMK starts a session's forging with.
+  forge::SessionKeys session_keys() const;
   void set_piece_change(const PieceChange& change);
 
   tms::Ports ports();
@@ -52,10 +59,13 @@ struct WireMessage {
   bool changed = false;  // the suite changed it from what its TMS engine wrote
 };
 
-// The TMS engine of one session, with the scenario's change applied to what it sends.
+// The TMS engine of one session, with the scenario's change applied to what it sends. It follows
+// the session's keys through the honest messages (the terminal's, and the engine's before they
+// are changed), so that a change can forge and the judge can read the terminal's envelopes.
 class ScenarioEngine final : public net::Engine {
  public:
-  ScenarioEngine(tms::Session& tms, Change change) : tms_(tms), change_(std::move(change)) {}
+  ScenarioEngine(ScenarioTms& suite, tms::Session& tms, Change change)
+      : suite_(suite), tms_(tms), change_(std::move(change)), keys_(suite.session_keys()) {}
   session::Output receive(ByteView body) override;
   session::Output timeout() override { return outgoing(tms_.timeout()); }
   session::Output connection_lost() override {
@@ -65,12 +75,17 @@ class ScenarioEngine final : public net::Engine {
 
   const std::vector<WireMessage>& wire() const { return wire_; }
   bool terminal_closed() const { return lost_; }
+  bool cut() const { return cut_; }
+  const forge::SessionKeys& keys() const { return keys_; }
 
  private:
   session::Output outgoing(session::Output out);
 
+  ScenarioTms& suite_;
   tms::Session& tms_;
   Change change_;
+  forge::SessionKeys keys_;
+  bool cut_ = false;
   std::vector<WireMessage> wire_;
   std::vector<std::size_t> sent_of_type_ = std::vector<std::size_t>(256, 0);
   bool lost_ = false;

@@ -1,0 +1,26 @@
+// REQ-CONF-024: what a terminal asks for in a session, judged against what the earlier sessions of
+// the scenario did to it: the version its PKG_ANNOUNCE lists after an apply or a refused package,
+// and the pieces it requests after a cut (breakpoint resume, REQ-DL-020). The terminal's envelopes
+// are opened with the session's keys, as only a party holding its DMK can.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conformance/runner/scenario.h"
+#include "conformance/runner/scenario_tms.h"
+#include "forge/session_keys.h"
+
+namespace tmsproto::conformance {
+
+struct Mismatch {
+  std::string expected;
+  std::string seen;
+};
+
+// The first of the expectation's request checks the terminal's messages break, or nullopt.
+std::optional<Mismatch> check_requests(const Expectation& expect, const std::vector<WireMessage>& wire,
+                                       const forge::SessionKeys& keys);
+
+}  // namespace tmsproto::conformance
