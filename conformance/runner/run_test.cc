@@ -88,7 +88,7 @@ TEST(ConformanceRun, ATerminalWithTheWrongDmkFailsWithExpectedAndSeen) {
   const Ran r = run_with(options(wrapped, {"honest.program.aes128", "key.key_mac_mismatch"}));
   EXPECT_EQ(r.status, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("FAIL honest.program.aes128"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("expected: the session completes; seen from the terminal: HS_REQUEST, ABORT 11"),
+  EXPECT_NE(r.out.find("\n    expected: the session completes; seen: HS_REQUEST, ABORT 11; octets: 7f"),
             std::string::npos) << r.out;
   EXPECT_NE(r.out.find("FAIL key.key_mac_mismatch"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("expected: ABORT 13"), std::string::npos) << r.out;
