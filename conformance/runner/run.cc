@@ -261,7 +261,7 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     server.join();
-    r.exchange.push_back(engine.wire());
+    r.exchange.push_back(engine.wire());  // REQ-CONF-033: the transcript a report shows for a failure
     Judgement j = judge(plan, engine, tms, served, status, session_s);
     if (j.verdict != Verdict::kPass) {
       r.verdict = j.verdict;
@@ -360,6 +360,14 @@ int run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         << "\n";
     return 2;
   }
+  if (!o.report_dir.empty()) {
+    // REQ-CONF-033: a report directory that cannot take the reports is found before a scenario runs,
+    // not after an hour of them.
+    if (auto usable = check_report_dir(o.report_dir); !usable.ok()) {
+      err << "tmsproto conformance: " << usable.error() << "\n";
+      return 2;
+    }
+  }
   auto listener = net::SessionListener::open(o.host, o.port);
   if (!listener.ok()) {
     err << "tmsproto conformance: " << listener.error() << "\n";
@@ -412,6 +420,15 @@ int run(const RunOptions& o, std::ostream& out, std::ostream& err) {
   const std::size_t failed = result.counts.failed;
   if (temporary && !o.keep && failed == 0) fs::remove_all(work);
   else out << "scenario folders (terminal.json, shim.log): " << work.string() << "\n";
+  if (!o.report_dir.empty()) {
+    // REQ-CONF-033; a run whose reports are missing cannot be filed, whatever its verdicts.
+    if (auto written = write_reports(result, o.report_dir); !written.ok()) {
+      err << "tmsproto conformance: " << written.error() << "\n";
+      return 2;
+    }
+    out << "reports (" << kJunitFile << ", " << kJsonFile << ", " << kHtmlFile << "): " << o.report_dir.string()
+        << "\n";
+  }
   return failed == 0 ? 0 : 1;
 }
 

@@ -3,8 +3,12 @@
 #include "conformance/runner/run.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -93,6 +97,33 @@ TEST(ConformanceRun, ATerminalWithTheWrongDmkFailsWithExpectedAndSeen) {
   EXPECT_NE(r.out.find("FAIL key.key_mac_mismatch"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("expected: ABORT 13"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("0 passed, 2 failed"), std::string::npos) << r.out;
+}
+
+// REQ-CONF-033: a report folder that cannot be written is one line and status 2 before any
+// scenario runs; one that can holds the three files of the run.
+TEST(ConformanceRun, TheReportDirIsRefusedBeforeTheRunOrHoldsItsReports) {
+  const std::filesystem::path root =
+      std::filesystem::temp_directory_path() / ("tmsproto-run-report-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(root);
+  std::filesystem::create_directories(root);
+  std::ofstream(root / "a-file") << "x";
+  RunOptions o = options({"sh", "-c", "exit 89"}, {"handshake.tac_mismatch"});
+  o.report_dir = root / "a-file" / "reports";
+  Ran r = run_with(o);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");  // not even the terminal line: nothing ran
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("--report-dir: cannot create"), std::string::npos) << r.err;
+  o.report_dir = root / "reports";
+  r = run_with(o);
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  for (const char* name : {"junit.xml", "report.json", "report.html"}) {
+    EXPECT_TRUE(std::filesystem::is_regular_file(o.report_dir / name)) << name;
+  }
+  std::ifstream json(o.report_dir / "report.json");
+  const std::string text((std::istreambuf_iterator<char>(json)), {});
+  EXPECT_NE(text.find("\"verdict\": \"UNIMPLEMENTED\""), std::string::npos) << text;
+  std::filesystem::remove_all(root);
 }
 
 // REQ-CONF-002, REQ-CONF-021: 89 is UNIMPLEMENTED, a failure unless allowed.
