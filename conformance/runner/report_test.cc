@@ -214,6 +214,12 @@ TEST(ConformanceReport, HtmlHasARowPerScenarioAndTheExchangeOfEachFailure) {
   EXPECT_NE(h.find("<td class=\"reqs\">" + kDownload + "</td><td>honest.program.legacy: SKIP</td><td class=\"verdict\">NOT "
                    "RUN</td>"),
             std::string::npos) << h;
+  const std::string unimplemented_row = "<td class=\"reqs\">" + kEnvelope +
+                                        "</td><td>envelope.pkg_confirm_mac: UNIMPLEMENTED</td><td class=\"verdict\">";
+  EXPECT_NE(h.find(unimplemented_row + "FAIL</td>"), std::string::npos) << h;
+  RunResult allowed = r;
+  allowed.allow_unimplemented = true;  // then UNIMPLEMENTED counts as skipped, and fails no requirement
+  EXPECT_NE(html_report(allowed).find(unimplemented_row + "NOT RUN</td>"), std::string::npos);
   // Exchanges of FAIL, ERROR and UNIMPLEMENTED; none of PASS, SKIP, DISABLED.
   EXPECT_EQ(occurrences(h, "<section class=\"exchange\""), 3u) << h;
   EXPECT_EQ(h.find("id=\"exchange-honest.program.aes128\""), std::string::npos);
