@@ -24,6 +24,7 @@ struct Args {
   std::string listen = "127.0.0.1:0";
   std::string work;
   bool keep = false;
+  std::string report_dir;
 };
 
 std::vector<std::string> comma_list(const std::string& s) {
@@ -72,6 +73,7 @@ int run_command(const Args& a) {
   o.allow_unimplemented = a.allow_unimplemented;
   o.work = a.work;
   o.keep = a.keep;
+  o.report_dir = a.report_dir;
   const auto where = app::parse_host_port(a.listen);
   if (!where) return app::fail("conformance", "--listen takes HOST:PORT, not '" + a.listen + "'");
   o.host = where->host;
@@ -116,6 +118,9 @@ void add_conformance_command(CLI::App& app, cli::Chosen& chosen) {
   c->add_option("--listen", a->listen, "where the suite's TMS listens (127.0.0.1:0: a free port)");
   c->add_option("--work", a->work, "keep the scenario folders (terminal.json, shim.log) under this folder");
   c->add_flag("--keep", a->keep, "keep the temporary scenario folders");
+  c->add_option("--report-dir", a->report_dir,
+                "write junit.xml, report.json and report.html (the auditor's file) into this folder "
+                "(spec/conformance.md C.5)");
   c->callback([&chosen, a] { chosen.run = [a] { return run_command(*a); }; });
 }
 

@@ -25,6 +25,7 @@ struct RunOptions {
   std::uint16_t port = 0;         // 0: one the system picks
   std::filesystem::path work;     // scenario folders go here; empty: a temporary folder, removed
   bool keep = false;              // keep the scenario folders
+  std::filesystem::path report_dir;  // REQ-CONF-033: junit.xml, report.json, report.html; empty: none
 };
 
 // Exit status of REQ-CONF-031: 0 every scenario that decides passed, 1 some failed, 2 unusable.
