@@ -32,7 +32,8 @@ bool Session::send_sealed(MsgType type, ByteView payload) {
 // Section 9.2's envelope checks, in order (session::SecureChannel::open); the caller parses the
 // payload [01].
 std::optional<Bytes> Session::open_envelope(ByteView body) {
-  auto payload = channel_->open(body);  // REQ-DL-001
+  // fault skip-envelope-mac violates REQ-MSG-070 (in SecureChannel::open, where the MAC is checked)
+  auto payload = channel_->open(body, !has(Fault::kSkipEnvelopeMac));  // REQ-DL-001
   if (!payload.ok()) {
     fail_with(payload.error());
     return std::nullopt;

@@ -8,7 +8,7 @@ namespace {
 // REQ-CONF-040: each fault names the requirement it violates; the scenario that catches it today
 // is in the comment, so that a scenario removed from the catalogue shows which fault loses its
 // witness (the ctest conformance.mutation_score fails first).
-constexpr std::array<FaultInfo, 8> kFaults{{
+constexpr std::array<FaultInfo, 9> kFaults{{
     // handshake.tac_mismatch
     {Fault::kSkipTacCheck, "skip-tac-check", "REQ-HS-024",
      "goes on with the handshake when TAC_0 differs from TAC_1: any TMS is taken for its own"},
@@ -33,6 +33,9 @@ constexpr std::array<FaultInfo, 8> kFaults{{
     // download.corrupt_piece
     {Fault::kSkipPieceDigest, "skip-piece-digest", "REQ-DL-023",
      "stages a DATA piece without checking it against its FIT entry, trusting the package digest at the end"},
+    // envelope.pkg_confirm_mac, envelope.frame_response_mac
+    {Fault::kSkipEnvelopeMac, "skip-envelope-mac", "REQ-MSG-070",
+     "decrypts and takes the download phase's envelopes without verifying their MAC"},
 }};
 
 constexpr bool in_enum_order() {

@@ -23,6 +23,7 @@ enum class Fault : std::uint8_t {
   kKeyMacAnswered01,
   kSkipSignatureCheck,
   kSkipPieceDigest,
+  kSkipEnvelopeMac,
 };
 
 struct FaultInfo {

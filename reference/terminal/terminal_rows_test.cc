@@ -1695,5 +1695,19 @@ TEST(TerminalFaults, SignatureOrPieceDigestSkippedTakesWhatItShouldRefuse) {
   EXPECT_EQ(w.estate->package_store.pieces_staged, 1u);
 }
 
+// Checks REQ-CONF-040: skip-envelope-mac takes a PKG_CONFIRM and a FRAME_RESPONSE whose envelope
+// MAC is changed; every other envelope check still holds (a wrong SEQ is still 14).
+TEST(TerminalFaults, EnvelopeMacSkippedTakesAChangedMac) {
+  for (MsgType type : {MsgType::kPkgConfirm, MsgType::kFrameResponse}) {
+    Waiting w = with_fault(program_download(), type, Fault::kSkipEnvelopeMac);
+    w.pending.back() ^= 0x01;
+    const session::Output out = w.run->to_terminal(w.pending);
+    expect_no_abort(out, w.run->terminal, Fault::kSkipEnvelopeMac);
+  }
+  Waiting w = with_fault(program_download(), MsgType::kPkgConfirm, Fault::kSkipEnvelopeMac);
+  const Bytes payload = *w.run->keys.open(false, w.pending);
+  expect_delivery_fails(w, w.run->keys.seal(false, MsgType::kPkgConfirm, 1, payload), ResponseCode::kSequenceError);
+}
+
 }  // namespace
 }  // namespace tmsproto::terminal
