@@ -8,6 +8,7 @@
 #include "config/terminal_profile.h"
 #include "conformance/runner/run.h"
 #include "crypto/random.h"
+#include "terminal/faults.h"
 
 namespace tmsproto::conformance {
 namespace {
@@ -25,6 +26,7 @@ struct Args {
   std::string work;
   bool keep = false;
   std::string report_dir;
+  std::vector<std::string> reference_faults;
 };
 
 std::vector<std::string> comma_list(const std::string& s) {
@@ -84,7 +86,25 @@ int run_command(const Args& a) {
     o.terminal = reference_terminal_profile(a.enable_legacy, rng);
     o.terminal_command = {TMSPROTO_REFERENCE_SHIM, "--tmsproto", app::self_exe().string(), "{host}", "{port}", "{dir}",
                           "{transaction}", "{profile}", "{key_set}", "{operator}", "{session}"};
+    // REQ-CONF-042: the reference shim hands these to `terminal run --fault`. Set even when empty,
+    // so that a variable left in the caller's environment never switches a fault on unasked.
+    std::string faults;
+    for (const std::string& name : a.reference_faults) {
+      if (!terminal::fault_named(name)) {
+        return app::fail("conformance", "--reference-fault: no fault '" + name + "' (terminal --list-faults)");
+      }
+      faults += (faults.empty() ? "" : ",") + name;
+    }
+    // REQ-CONF-041: with a fault on, a run that passes is the suite's defect; the console says so first.
+    for (const std::string& name : a.reference_faults) {
+      std::cout << "the reference terminal runs with fault " << name << " ("
+                << terminal::info(*terminal::fault_named(name)).requirement << "): the suite must fail\n";
+    }
+    o.environment["TMSPROTO_REFERENCE_FAULTS"] = faults;
   } else {
+    if (!a.reference_faults.empty()) {
+      return app::fail("conformance", "--reference-fault is for the bundled reference terminal, not --terminal-cmd");
+    }
     if (a.terminal_profile.empty()) return app::fail("conformance", "--terminal-cmd needs --terminal-profile FILE");
     auto words = words_of(a.terminal_cmd);
     if (!words || words->empty()) return app::fail("conformance", "--terminal-cmd is empty or has an open quote");
@@ -121,6 +141,9 @@ void add_conformance_command(CLI::App& app, cli::Chosen& chosen) {
   c->add_option("--report-dir", a->report_dir,
                 "write junit.xml, report.json and report.html (the auditor's file) into this folder "
                 "(spec/conformance.md C.5)");
+  c->add_option("--reference-fault", a->reference_faults,
+                "run against the reference terminal with this bug switched on (repeatable; `tmsproto terminal "
+                "--list-faults`): the suite must fail (spec/conformance.md C.6)");
   c->callback([&chosen, a] { chosen.run = [a] { return run_command(*a); }; });
 }
 

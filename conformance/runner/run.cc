@@ -272,7 +272,9 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
     words.erase(words.begin());
     // REQ-CONF-005: what the shim prints goes to its log, never into a verdict. REQ-CONF-001: the
     // operator's password in the environment, never in a word.
-    app::Child shim = app::spawn(exe, words, dir / "shim.log", {{"TMSPROTO_OPERATOR_PASSWORD", kOperatorPassword}});
+    std::map<std::string, std::string> env = o.environment;
+    env["TMSPROTO_OPERATOR_PASSWORD"] = kOperatorPassword;
+    app::Child shim = app::spawn(exe, words, dir / "shim.log", env);
     if (shim.pid <= 0) return stop(Verdict::kError, "cannot start " + exe.string());
     std::atomic<bool> shim_ended{false};
     int status = -1;

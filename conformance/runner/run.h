@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ struct RunOptions {
   std::filesystem::path work;     // scenario folders go here; empty: a temporary folder, removed
   bool keep = false;              // keep the scenario folders
   std::filesystem::path report_dir;  // REQ-CONF-033: junit.xml, report.json, report.html; empty: none
+  std::map<std::string, std::string> environment;  // added to the shim's environment (REQ-CONF-042)
 };
 
 // Exit status of REQ-CONF-031: 0 every scenario that decides passed, 1 some failed, 2 unusable.

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <string_view>
+
 extern char** environ;
 
 namespace tmsproto::app {
@@ -18,7 +20,12 @@ std::filesystem::path self_exe() {
 Child spawn(const std::filesystem::path& exe, const std::vector<std::string>& args,
             const std::filesystem::path& output, const std::map<std::string, std::string>& env) {
   std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
+  // A variable of `env` replaces one of the same name we inherited: with both in the block, which
+  // one a child's getenv() or shell takes is up to the child.
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    if (env.count(std::string(entry.substr(0, entry.find('=')))) == 0) env_strings.emplace_back(entry);
+  }
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
   std::vector<char*> envp;
   for (auto& s : env_strings) envp.push_back(s.data());

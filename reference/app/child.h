@@ -19,7 +19,7 @@ struct Child {
 };
 
 // Starts `exe args...` with stdout and stderr appended to `output`, and `env` added to the
-// environment. pid -1 when it could not start.
+// environment, replacing an inherited variable of the same name. pid -1 when it could not start.
 Child spawn(const std::filesystem::path& exe, const std::vector<std::string>& args,
             const std::filesystem::path& output, const std::map<std::string, std::string>& env = {});
 

@@ -2,6 +2,8 @@
 // then one session per run over TCP or a serial line, with the exit status of REQ-SRV-007.
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "app/args.h"
 #include "app/commands.h"
@@ -11,6 +13,7 @@
 #include "device/state_directory.h"
 #include "net/monotonic.h"
 #include "net/terminal_link.h"
+#include "terminal/faults.h"
 
 namespace tmsproto::app {
 namespace {
@@ -28,11 +31,30 @@ struct RunArgs {
   std::string op;
   std::string password_env = "TMSPROTO_PASSWORD";
   double response_s = 30;
+  std::vector<std::string> faults;
 };
 
+int list_faults() {
+  // REQ-CONF-040: one line per fault: its name, the requirement it violates, the bug.
+  for (const terminal::FaultInfo& f : terminal::all_faults()) {
+    std::printf("%-26.*s %-12.*s %.*s\n", static_cast<int>(f.name.size()), f.name.data(),
+                static_cast<int>(f.requirement.size()), f.requirement.data(), static_cast<int>(f.description.size()),
+                f.description.data());
+  }
+  return 0;
+}
+
 int run(const RunArgs& a) {
+  // REQ-CONF-043: faults come from this command line only, for the conformance suite's own tests.
+  terminal::Faults faults;
+  for (const std::string& name : a.faults) {
+    const auto f = terminal::fault_named(name);
+    if (!f) return fail("terminal run", "no fault '" + name + "' (tmsproto terminal --list-faults lists them)", kUsage);
+    faults.add(*f);
+  }
   auto dir = device::StateDirectory::open(a.state);
   if (!dir.ok()) return fail("terminal run", dir.error(), kUsage);
+  (*dir)->set_faults(faults);
   terminal::StartCommand command;
   if (a.transaction == "key") {
     command.trans = TransCode::kKeyDownload;
@@ -102,7 +124,13 @@ int show(const std::string& state) {
 
 void add_terminal_commands(CLI::App& app, cli::Chosen& chosen) {
   CLI::App* t = app.add_subcommand("terminal", "the reference terminal on its state directory");
-  t->require_subcommand(1);
+  t->require_subcommand(0, 1);  // `terminal --list-faults` stands alone
+  auto list = std::make_shared<bool>(false);
+  t->add_flag("--list-faults", *list, "list the fault switches of `run --fault` (as list-faults does)");
+  t->callback([&chosen, t, list] {
+    if (*list) chosen.run = list_faults;
+    else if (t->get_subcommands().empty()) chosen.run = [] { return fail("terminal", "a subcommand is required", kUsage); };
+  });
   {
     struct A { std::string state, file; };
     auto a = std::make_shared<A>();
@@ -135,6 +163,9 @@ void add_terminal_commands(CLI::App& app, cli::Chosen& chosen) {
     c->add_option("--operator", a->op, "OPERATOR_ID; its password is read from --password-env");
     c->add_option("--password-env", a->password_env, "environment variable holding the operator's password");
     c->add_option("--response-timeout", a->response_s, "T_RESPONSE in seconds (30)")->check(CLI::PositiveNumber);
+    c->add_option("--fault", a->faults,
+                  "switch on a bug of list-faults, for the conformance suite's mutation test (repeatable; "
+                  "never for a terminal in service)");
     c->callback([&chosen, a] { chosen.run = [a] { return run(*a); }; });
   }
   {
@@ -142,6 +173,10 @@ void add_terminal_commands(CLI::App& app, cli::Chosen& chosen) {
     auto* c = t->add_subcommand("show", "what the terminal has installed and the KCVs of its keys");
     c->add_option("--state", *state, "the terminal's state directory")->required();
     c->callback([&chosen, state] { chosen.run = [state] { return show(*state); }; });
+  }
+  {
+    auto* c = t->add_subcommand("list-faults", "the fault switches of `run --fault`: name, REQ violated, the bug");
+    c->callback([&chosen] { chosen.run = list_faults; });
   }
 }
 

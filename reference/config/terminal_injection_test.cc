@@ -68,6 +68,16 @@ TEST(TerminalInjection, WrittenFileReadsBackTheSameConfigInEveryProfile) {
   }
 }
 
+// Checks REQ-CONF-043: no member of the injection file reaches the reference terminal's fault
+// switches: a `faults` member is refused as any member the table does not list, and a file read
+// has none on.
+TEST(TerminalInjection, NoMemberSwitchesAFaultOn) {
+  EXPECT_EQ(error_of(with_member("faults", nlohmann::json::array({"skip-tac-check"}))), "unknown member \"faults\"");
+  const auto read = read_terminal_injection(write_terminal_injection(estate_injection()));
+  ASSERT_TRUE(read.ok()) << read.error();
+  EXPECT_TRUE(read->config.faults.empty());
+}
+
 // Checks REQ-DEV-003: the file says what it is, and one without the notice is refused.
 TEST(TerminalInjection, FileCarriesTheTestKeyNoticeAndOneWithoutItIsRefused) {
   const std::string text = write_terminal_injection(estate_injection());

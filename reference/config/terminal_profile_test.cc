@@ -134,7 +134,7 @@ TEST(TerminalProfile, RefusesEachDefectWithOneLineNamingTheMember) {
   const std::string pattern = " must be a scenario name or glob of characters a-z 0-9 _ - . * ? (REQ-CONF-020)";
   const std::vector<std::pair<std::string, std::string>> cases = {
       {with_member("colour", "red"), "unknown member \"colour\""},
-      {with_member("tpdu", "6000030000"), "unknown member \"tpdu\""},  // joins the table with section C.6
+      {with_member("tpdu", "6000030000"), "unknown member \"tpdu\""},  // joins the table with section C.7
       {with_member("format", 2), "format: must be 1"},
       {with_member("format", "1"), "format: must be 1"},
       {with_member("vendorId", "ACME 01"), "vendorId: must be 1 to 8 characters 0-9 A-Z a-z (REQ-MSG-010)"},

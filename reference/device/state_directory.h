@@ -69,6 +69,8 @@ class StateDirectory final : public terminal::KeyStore, public terminal::Package
   // the faults of REQ-DEV-014.
   terminal::DeviceReport report() override;
   void set_bearer(codec::Bearer bearer) { bearer_ = bearer; }
+  // REQ-CONF-043: the fault switches of `terminal run --fault`; the injection file never sets them.
+  void set_faults(terminal::Faults faults) { injection_.config.faults = faults; }
 
   // terminal::PackageStore (REQ-DEV-007 to REQ-DEV-010).
   std::vector<codec::InstalledPackage> installed() override;

@@ -27,8 +27,13 @@ Result<Bytes, ResponseCode> SecureChannel::seal(MsgType type, ByteView payload) 
   return body;
 }
 
-Result<Bytes, ResponseCode> SecureChannel::open(ByteView body) {
-  TMS_TRY(codec::Envelope e, profile::verify(profile_, keys_, receiving_, body));  // REQ-SEC-011: the MAC first
+Result<Bytes, ResponseCode> SecureChannel::open(ByteView body, bool verify_mac) {
+  auto verified = profile::verify(profile_, keys_, receiving_, body);  // REQ-SEC-011: the MAC first
+  // fault skip-envelope-mac violates REQ-MSG-070: the envelope taken whatever its MAC says
+  if (!verify_mac && !verified.ok() && verified.error() == ResponseCode::kMacFailed) {
+    if (auto parsed = codec::parse_envelope(body, profile_); parsed.ok()) verified = std::move(parsed).value();
+  }
+  TMS_TRY(codec::Envelope e, std::move(verified));
   if (e.id != id_) return fail(ResponseCode::kIdentityMismatch);  // REQ-MSG-020
   if (e.seq != rx_seq_) return fail(ResponseCode::kSequenceError);  // REQ-DL-002
   TMS_TRY(Bytes payload, profile::decrypt(profile_, keys_, receiving_, e));

@@ -32,7 +32,8 @@ bool Session::send_sealed(MsgType type, ByteView payload) {
 // Section 9.2's envelope checks, in order (session::SecureChannel::open); the caller parses the
 // payload [01].
 std::optional<Bytes> Session::open_envelope(ByteView body) {
-  auto payload = channel_->open(body);  // REQ-DL-001
+  // fault skip-envelope-mac violates REQ-MSG-070 (in SecureChannel::open, where the MAC is checked)
+  auto payload = channel_->open(body, !has(Fault::kSkipEnvelopeMac));  // REQ-DL-001
   if (!payload.ok()) {
     fail_with(payload.error());
     return std::nullopt;
@@ -69,7 +70,8 @@ void Session::t5_t6_pkg_confirm(ByteView body) {
     const Bytes* key = signer_key(config_, m);  // REQ-DL-061
     if (key == nullptr) return fail_with(ResponseCode::kSignatureInvalid);  // [19] unknown signer, or KIND not allowed
     const Bytes manifest = codec::serialize(m);  // REQ-MSG-003: the octets received
-    if (!crypto::ecdsa_p256_verify(*key, manifest, offer.signature).ok()) {
+    // fault skip-signature-check violates REQ-DL-010
+    if (!crypto::ecdsa_p256_verify(*key, manifest, offer.signature).ok() && !has(Fault::kSkipSignatureCheck)) {
       return fail_with(ResponseCode::kSignatureInvalid);  // [19] REQ-DL-010
     }
     if (m.vendor_id != config_.id.vendor_id || m.model_id != config_.id.model_id) {
@@ -188,7 +190,10 @@ void Session::t7_t8_frame_response(ByteView body) {
   } else {
     const auto digest = crypto::sha256(r->data);
     const ByteView expected = ByteView(s.fit).subspan(std::size_t{r->piece} * 32, 32);
-    if (!crypto::ct_equal(digest, expected)) return fail_with(ResponseCode::kIntegrityFailed);  // [18]
+    // fault skip-piece-digest violates REQ-DL-023
+    if (!crypto::ct_equal(digest, expected) && !has(Fault::kSkipPieceDigest)) {
+      return fail_with(ResponseCode::kIntegrityFailed);  // [18]
+    }
     ports_.packages.stage_piece(s.id, r->piece, r->data);  // REQ-DL-024, REQ-TERM-004: persisted outside
     s.next_data = r->piece + 1;
   }

@@ -63,8 +63,14 @@ void Session::t2_auth_request(ByteView body) {
   auto m = codec::parse_hs_auth_request(body);
   if (!m.ok()) return fail_with(m.error().code);                       // [03/08/01]
   // REQ-HS-020 in its order; REQ-SEC-004: the session's identity on every message (REQ-MSG-020).
-  if (m->id != config_.id) return fail_with(ResponseCode::kIdentityMismatch);  // [26]
-  if ((offered_ & offer_bit(m->profile)) == 0) return fail_with(ResponseCode::kNoAcceptableProfile);  // [08]
+  // fault skip-identity-check violates REQ-HS-020
+  if (m->id != config_.id && !has(Fault::kSkipIdentityCheck)) {
+    return fail_with(ResponseCode::kIdentityMismatch);  // [26]
+  }
+  // fault accept-unoffered-profile violates REQ-MSG-040
+  if ((offered_ & offer_bit(m->profile)) == 0 && !has(Fault::kAcceptUnofferedProfile)) {
+    return fail_with(ResponseCode::kNoAcceptableProfile);  // [08]
+  }
   const Profile p = m->profile;
   // REQ-HS-025: DWK_1 must be bound to the HS_REQUEST this terminal sent in this session.
   // REQ-KEY-002, REQ-KEY-004: the DMK is used here, to unwrap, and nowhere else; it is never sent.
@@ -78,9 +84,16 @@ void Session::t2_auth_request(ByteView body) {
   auto tac0 = profile::tac(p, *keys, t_data_, transcript_.th_tac(tac_prefix));
   if (!tac0.ok()) return fail_with(tac0.error());
   note("TAC_0", *tac0, "REQ-HS-021");
+  if (has(Fault::kTacFirstHalf)) {  // fault tac-first-half violates REQ-HS-022: a compare over half the length
+    tac0->resize(tac0->size() / 2);
+    m->tac1.resize(m->tac1.size() / 2);
+  }
   // REQ-HS-022, REQ-SEC-001: the TMS is authenticated only by a TAC over this session's own T_DATA.
   // REQ-HS-024: on a mismatch ABORT 11 is all that is sent; no SAC_1 is computed, nothing stored.
-  if (!crypto::ct_equal(*tac0, m->tac1)) return fail_with(ResponseCode::kTmsAuthFailed);  // [11]
+  // fault skip-tac-check violates REQ-HS-024
+  if (!crypto::ct_equal(*tac0, m->tac1) && !has(Fault::kSkipTacCheck)) {
+    return fail_with(ResponseCode::kTmsAuthFailed);  // [11]
+  }
   // REQ-HS-026: the operator's cost is zero exactly when this session has no operator.
   const bool attended = !command_->operator_id.empty();
   if ((m->opv_iterations != 0) != attended) return fail_with(ResponseCode::kMalformed);  // [01]
@@ -123,7 +136,12 @@ void Session::t3_t4_key_message(ByteView body) {
   auto mac = profile::key_mac(p, *hs_keys_, prefix, transcript_.th_key(prefix));
   if (!mac.ok()) return fail_with(mac.error());
   // REQ-KEY-020: KEY_MAC, in constant time, before any entry is unwrapped.
-  if (!crypto::ct_equal(*mac, m->key_mac)) return fail_with(ResponseCode::kMacFailed);  // [13]
+  // fault skip-key-mac violates REQ-KEY-020
+  if (!crypto::ct_equal(*mac, m->key_mac) && !has(Fault::kSkipKeyMac)) {
+    // fault key-mac-answered-01 violates REQ-KEY-020: the right check, the wrong code
+    if (has(Fault::kKeyMacAnswered01)) return fail_with(ResponseCode::kMalformed);
+    return fail_with(ResponseCode::kMacFailed);  // [13]
+  }
 
   // Every entry unwraps and matches its slot and KCV [18] before anything is stored.
   auto dsk = profile::unwrap_key(p, *hs_keys_, profile::dsk_rule(p), m->entries[0].key_block,

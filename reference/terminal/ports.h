@@ -18,6 +18,7 @@
 #include "profile/profile_crypto.h"
 #include "protocol/constants.h"
 #include "protocol/response_code.h"
+#include "terminal/faults.h"
 
 namespace tmsproto::terminal {
 
@@ -36,6 +37,9 @@ struct Config {
   std::map<std::string, PinnedSigner> signers;  // SIGNER_ID -> pinned signer, FORMAT 0x02 (REQ-DL-060)
   std::map<std::uint8_t, profile::SlotRule> slots;  // REQ-KEY-025
   std::uint16_t max_chunk = 4096;       // announced in PKG_ANNOUNCE
+  // REQ-CONF-043: empty unless the command line names faults; the injection file has no member for
+  // them, so no terminal's configuration can switch one on.
+  Faults faults;
 };
 
 struct StartCommand {

@@ -127,6 +127,8 @@ class Session {
   std::uint32_t version_floor(const codec::Manifest& m);  // REQ-DL-010, REQ-DL-052
   bool installed_master_named(const std::string& name);    // REQ-DL-052
   void end_with(ResponseCode result);
+  // A fault switch (faults.h): each is tested at the one check it breaks.
+  bool has(Fault f) const { return config_.faults.has(f); }
 
   const Config& config_;
   Ports ports_;

@@ -1612,5 +1612,102 @@ TEST(TerminalRows, T7_ChecksInTheRowsOrder) {
   }
 }
 
+// ---- Fault switches (faults.h, spec/conformance.md C.6) ------------------------------------------
+// Each switch breaks the check it names, at its row: the delivery a row's own test above refuses
+// is, with the switch on, no longer refused with the row's code. (That the conformance suite
+// catches each is ctest conformance.mutation_score.)
+
+Waiting with_fault(const sim::EstateOptions& options, MsgType type, Fault f) {
+  return waiting_for(options, type, [f](sim::Estate& e) { e.terminal_config.faults.add(f); });
+}
+
+void expect_no_abort(const session::Output& out, const Session& t, Fault f) {
+  EXPECT_EQ(sim::abort_code(out), std::nullopt) << info(f).name;
+  EXPECT_NE(t.state(), State::T_FAILED) << info(f).name;
+}
+
+// Checks REQ-CONF-040: skip-tac-check and tac-first-half answer a TAC_1 changed in its last octet
+// with HS_AUTH_ANSWER; tac-first-half still refuses one changed in its first half.
+TEST(TerminalFaults, TacSkippedOrHalfComparedAnswersATac1ChangedAtItsEnd) {
+  for (Fault f : {Fault::kSkipTacCheck, Fault::kTacFirstHalf}) {
+    Waiting w = with_fault(program_download(), MsgType::kHsAuthRequest, f);
+    w.pending.back() ^= 0x01;
+    const session::Output out = w.run->to_terminal(w.pending);
+    expect_no_abort(out, w.run->terminal, f);
+    EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_KEY_MESSAGE) << info(f).name;
+  }
+  Waiting w = with_fault(program_download(), MsgType::kHsAuthRequest, Fault::kTacFirstHalf);
+  w.pending[w.pending.size() - mac_length(Profile::kAes128)] ^= 0x01;
+  expect_delivery_fails(w, w.pending, ResponseCode::kTmsAuthFailed);
+}
+
+// Checks REQ-CONF-040: with the identity or the offer unchecked, the next check of T2 is the one
+// that fires (TAC_0 over the header received, DWK_1 of a profile not offered).
+TEST(TerminalFaults, IdentityOrOfferUncheckedFallsThroughToTheNextCheck) {
+  {
+    Waiting w = with_fault(program_download(), MsgType::kHsAuthRequest, Fault::kSkipIdentityCheck);
+    auto m = codec::parse_hs_auth_request(w.pending);
+    ASSERT_TRUE(m.ok());
+    m->id = someone_else(m->id);
+    expect_delivery_fails(w, codec::serialize(*m), ResponseCode::kTmsAuthFailed);
+  }
+  Waiting w = with_fault(program_download(Profile::kAes128), MsgType::kHsAuthRequest, Fault::kAcceptUnofferedProfile);
+  auto m = codec::parse_hs_auth_request(w.pending);
+  ASSERT_TRUE(m.ok());
+  expect_delivery_fails(w, codec::serialize(with_profile(*m, Profile::kTdes)), ResponseCode::kTmsAuthFailed);
+}
+
+// Checks REQ-CONF-040: skip-key-mac stores the keys of a KEY_MESSAGE whose KEY_MAC is changed;
+// key-mac-answered-01 refuses it, storing nothing, with the wrong code.
+TEST(TerminalFaults, KeyMacSkippedStoresTheKeysAndAnswered01Refuses) {
+  {
+    Waiting w = with_fault(key_download(), MsgType::kKeyMessage, Fault::kSkipKeyMac);
+    w.pending.back() ^= 0x80;
+    const session::Output out = w.run->to_terminal(w.pending);
+    expect_no_abort(out, w.run->terminal, Fault::kSkipKeyMac);
+    EXPECT_TRUE(w.run->terminal.keys_installed());
+  }
+  Waiting w = with_fault(key_download(), MsgType::kKeyMessage, Fault::kKeyMacAnswered01);
+  w.pending.back() ^= 0x80;
+  expect_delivery_fails(w, w.pending, ResponseCode::kMalformed);
+  EXPECT_TRUE(w.estate->key_store.slots.empty());
+}
+
+// Checks REQ-CONF-040: skip-signature-check requests the pieces of an offer whose SIGNATURE does
+// not verify; skip-piece-digest stages a DATA piece that does not match its FIT entry.
+TEST(TerminalFaults, SignatureOrPieceDigestSkippedTakesWhatItShouldRefuse) {
+  {
+    Waiting w = with_fault(program_download(), MsgType::kPkgConfirm, Fault::kSkipSignatureCheck);
+    codec::Offer o = w.estate->vendor().packages[0].offer;
+    o.manifest.version += 1;  // no longer what the vendor signed
+    const session::Output out = w.run->to_terminal(confirm_with(w, {o}));
+    expect_no_abort(out, w.run->terminal, Fault::kSkipSignatureCheck);
+    EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_FRAME);
+  }
+  Waiting w = with_fault(program_download(), MsgType::kFrameResponse, Fault::kSkipPieceDigest);
+  w.run->to_terminal(w.pending);  // the FIT
+  w.pending = *w.run->until_terminal_gets(MsgType::kFrameResponse);
+  codec::FrameResponse r = response_in(w);
+  ASSERT_EQ(r.section, Section::kData);
+  r.data.back() ^= 0x01;
+  const session::Output out = w.run->to_terminal(resealed(w, r));
+  expect_no_abort(out, w.run->terminal, Fault::kSkipPieceDigest);
+  EXPECT_EQ(w.estate->package_store.pieces_staged, 1u);
+}
+
+// Checks REQ-CONF-040: skip-envelope-mac takes a PKG_CONFIRM and a FRAME_RESPONSE whose envelope
+// MAC is changed; every other envelope check still holds (a wrong SEQ is still 14).
+TEST(TerminalFaults, EnvelopeMacSkippedTakesAChangedMac) {
+  for (MsgType type : {MsgType::kPkgConfirm, MsgType::kFrameResponse}) {
+    Waiting w = with_fault(program_download(), type, Fault::kSkipEnvelopeMac);
+    w.pending.back() ^= 0x01;
+    const session::Output out = w.run->to_terminal(w.pending);
+    expect_no_abort(out, w.run->terminal, Fault::kSkipEnvelopeMac);
+  }
+  Waiting w = with_fault(program_download(), MsgType::kPkgConfirm, Fault::kSkipEnvelopeMac);
+  const Bytes payload = *w.run->keys.open(false, w.pending);
+  expect_delivery_fails(w, w.run->keys.seal(false, MsgType::kPkgConfirm, 1, payload), ResponseCode::kSequenceError);
+}
+
 }  // namespace
 }  // namespace tmsproto::terminal

@@ -1,0 +1,63 @@
+#include "terminal/faults.h"
+
+#include <array>
+
+namespace tmsproto::terminal {
+namespace {
+
+// REQ-CONF-040: each fault names the requirement it violates; the scenario that catches it today
+// is in the comment, so that a scenario removed from the catalogue shows which fault loses its
+// witness (the ctest conformance.mutation_score fails first).
+constexpr std::array<FaultInfo, 9> kFaults{{
+    // handshake.tac_mismatch
+    {Fault::kSkipTacCheck, "skip-tac-check", "REQ-HS-024",
+     "goes on with the handshake when TAC_0 differs from TAC_1: any TMS is taken for its own"},
+    // handshake.tac_mismatch (its change is in TAC_1's last octet)
+    {Fault::kTacFirstHalf, "tac-first-half", "REQ-HS-022",
+     "compares only the first half of TAC_1 with TAC_0 (a comparison over the wrong length)"},
+    // handshake.profile_not_offered
+    {Fault::kAcceptUnofferedProfile, "accept-unoffered-profile", "REQ-MSG-040",
+     "takes the PROFILE of HS_AUTH_REQUEST without checking it offered it: a downgrade is not refused"},
+    // handshake.identity_mismatch
+    {Fault::kSkipIdentityCheck, "skip-identity-check", "REQ-HS-020",
+     "does not compare the header identity of HS_AUTH_REQUEST with its own"},
+    // key.key_mac_mismatch
+    {Fault::kSkipKeyMac, "skip-key-mac", "REQ-KEY-020",
+     "unwraps and stores the keys of KEY_MESSAGE without verifying KEY_MAC"},
+    // key.key_mac_mismatch
+    {Fault::kKeyMacAnswered01, "key-mac-answered-01", "REQ-KEY-020",
+     "answers a KEY_MAC mismatch with ABORT 01 (malformed) instead of 13"},
+    // download.signature_of_a_stranger
+    {Fault::kSkipSignatureCheck, "skip-signature-check", "REQ-DL-010",
+     "downloads a package whose SIGNATURE over MANIFEST does not verify"},
+    // download.corrupt_piece
+    {Fault::kSkipPieceDigest, "skip-piece-digest", "REQ-DL-023",
+     "stages a DATA piece without checking it against its FIT entry, trusting the package digest at the end"},
+    // envelope.pkg_confirm_mac, envelope.frame_response_mac
+    {Fault::kSkipEnvelopeMac, "skip-envelope-mac", "REQ-MSG-070",
+     "decrypts and takes the download phase's envelopes without verifying their MAC"},
+}};
+
+constexpr bool in_enum_order() {
+  for (std::size_t i = 0; i < kFaults.size(); ++i) {
+    if (static_cast<std::size_t>(kFaults[i].fault) != i) return false;
+  }
+  return true;
+}
+static_assert(in_enum_order(), "info() indexes kFaults by the enum");
+
+}  // namespace
+
+std::span<const FaultInfo> all_faults() { return kFaults; }
+
+const FaultInfo& info(Fault f) { return kFaults[static_cast<std::size_t>(f)]; }
+
+std::optional<Fault> fault_named(std::string_view name) {
+  // REQ-CONF-040: exactly the names listed, spelled as listed.
+  for (const FaultInfo& f : kFaults) {
+    if (f.name == name) return f.fault;
+  }
+  return std::nullopt;
+}
+
+}  // namespace tmsproto::terminal
