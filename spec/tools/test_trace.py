@@ -393,6 +393,157 @@ class LinkTest(unittest.TestCase):
         self.assert_links_resolve(self.base / "reports" / "trace")
 
 
+# --- Conformance: scenarios, conformance/not-observable.md, gaps ------------------------------------
+
+# Three terminal-side MUSTs of a protocol file, none implemented (the tests run with --allow-gaps),
+# a MUST of the TMS, and a terminal MUST of the reference edge (file 16), which no scenario judges.
+KEYS_SPEC = """\
+# Keys
+
+- **REQ-KEY-001** [Terminal] The terminal MUST refuse a bad KEY_MAC with 13. ([0134])
+- **REQ-KEY-002** [Both] Each side MUST wipe the DWK when the session ends. ([0134])
+- **REQ-KEY-003** [Terminal] The terminal MUST check each KCV. ([0134])
+- **REQ-KEY-004** [TMS] The TMS MUST wrap every key under K_KEK. ([0134])
+"""
+DEVICE_SPEC = ("# Reference terminal\n\n- **REQ-DEV-001** [Terminal] The reference terminal MUST keep "
+               "its keys in one file. (tmsproto decision: one file is one rename)\n")
+# The catalogue names REQ-HS-001 and REQ-KEY-001 in scenarios' lists; REQ-KEY-003 stands only in a
+# comment and in an expectation's text, which name no scenario's requirement.
+SCENARIO_CC = """\
+std::vector<Scenario> catalogue() {
+  all.push_back({"handshake.first", {"REQ-HS-001"}, Level::kMust, "the serial number goes first"});
+  // REQ-KEY-003 waits for a scenario; so does "REQ-KEY-003" in quotes in a comment.
+  all.push_back({"key.key_mac", std::vector<std::string>{"REQ-KEY-001"}, Level::kMust, "KEY_MAC",
+                 aborts(ResponseCode::kMacFailed, "REQ-KEY-003: not this one")});
+  return all;
+}
+"""
+NOT_OBSERVABLE_HEAD = "# Not observable\n\nProse first.\n\n| REQ ID | reason |\n|---|---|\n"
+WIPED = "| REQ-KEY-002 | not observable on the wire: a wiped key leaves no trace in any message |\n"
+
+
+class ConformanceTest(unittest.TestCase):
+    def setUp(self):
+        self._directory = tempfile.TemporaryDirectory(prefix="trace_test_")
+        self.repo = Repo(self._directory.name)
+        self.repo.write("spec/05-keys.md", KEYS_SPEC)
+        self.repo.write("spec/16-reference-terminal.md", DEVICE_SPEC)
+        self.repo.write("conformance/runner/scenario.cc", SCENARIO_CC)
+
+    def tearDown(self):
+        self._directory.cleanup()
+
+    def run_with(self, not_observable: str | None, *extra: str) -> subprocess.CompletedProcess:
+        if not_observable is not None:
+            self.repo.write("conformance/not-observable.md", not_observable)
+        return self.repo.run("--allow-gaps", *extra)
+
+    def conformance_line(self, result) -> str:
+        return result.stdout.splitlines()[-3]
+
+    def test_scenario_not_observable_and_gap(self):
+        result = self.run_with(NOT_OBSERVABLE_HEAD + WIPED, "--conformance-gaps")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        # HS-001 and KEY-001 are named by scenarios, KEY-002 is not observable, KEY-003 is a gap;
+        # KEY-004 (TMS) and DEV-001 (file 16) are no terminal-side MUST of the protocol.
+        self.assertEqual(self.conformance_line(result),
+                         "trace conformance: 4 terminal-side MUST, 2 named by a scenario, 1 not observable, "
+                         "1 gaps (no scenario yet)")
+        self.assertIn("spec/05-keys.md:5: conformance gap: REQ-KEY-003 ([Terminal] MUST) is named by no "
+                      "scenario and not listed in conformance/not-observable.md", result.stdout)
+        gaps = [line for line in result.stdout.splitlines() if "conformance gap:" in line]
+        self.assertEqual(len(gaps), 1, result.stdout)
+        markdown = self.repo.report()
+        section = markdown.split("\n## Conformance\n", 1)[1]
+        self.assertIn("| [REQ-KEY-003](#req-key-003) | Terminal | [spec/05-keys.md:5]", section)
+        self.assertIn("| [REQ-KEY-002](#req-key-002) | not observable on the wire: a wiped key leaves no "
+                      "trace in any message ([conformance/not-observable.md:7]", section)
+        self.assertNotIn("REQ-HS-001", section)
+        page = self.repo.report("trace.html")
+        self.assertIn('<h2 id="conformance">Conformance</h2>', page)
+        self.assertIn('<td class="gap"><a href="#req-key-003">REQ-KEY-003</a>', page)
+        self.assertIn("a wiped key leaves no trace in any message", page)
+
+    def test_gaps_are_counted_but_listed_only_on_request(self):
+        result = self.run_with(None)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertNotIn("conformance gap:", result.stdout)
+        self.assertEqual(self.conformance_line(result),
+                         "trace conformance: 4 terminal-side MUST, 2 named by a scenario, 0 not observable, "
+                         "2 gaps (no scenario yet)")
+
+    def test_gaps_never_fail_the_run(self):
+        # Without --allow-gaps the trace gaps (no code, no test) fail; with them covered, the
+        # conformance gaps alone do not.
+        self.repo.write("spec/05-keys.md", "# Keys\n\n- **REQ-KEY-003** [Terminal] The terminal MUST "
+                                           "check each KCV. ([0134])\n")
+        self.repo.write("spec/16-reference-terminal.md", "# Reference terminal\n")
+        self.repo.write("conformance/runner/scenario.cc", '{"handshake.first", {"REQ-HS-001"}}\n')
+        self.repo.write("reference/terminal/kcv.cc", "int kcv() {\n  return 0;  // REQ-KEY-003\n}\n")
+        self.repo.write("reference/terminal/kcv_test.cc", "// REQ-KEY-003\nTEST(Kcv, Checked) {\n}\n")
+        result = self.repo.run("--conformance-gaps")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("conformance gap: REQ-KEY-003", result.stdout)
+
+    def test_stale_entry_fails(self):
+        # REQ-KEY-001 is named by a scenario: its reason is stale and must go.
+        stale = "| REQ-KEY-001 | not observable on the wire: once thought so |\n"
+        result = self.run_with(NOT_OBSERVABLE_HEAD + WIPED + stale)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("conformance/not-observable.md:8: error: REQ-KEY-001 is listed as not observable but "
+                      "a scenario checks it: remove its row (stale reason)", result.stdout)
+        self.assertIn("REQ-KEY-001 is listed as not observable", self.repo.report())
+
+    def test_entry_that_is_no_terminal_side_must_fails(self):
+        rows = ("| REQ-KEY-004 | not observable on the wire: the TMS's side |\n"
+                "| REQ-TMS-002 | not observable on the wire: a SHOULD |\n"
+                "| REQ-DEV-001 | not observable on the wire: the reference edge |\n"
+                "| REQ-HS-003 | not observable on the wire: withdrawn |\n"
+                "| REQ-KEY-777 | not observable on the wire: no such requirement |\n")
+        result = self.run_with(NOT_OBSERVABLE_HEAD + rows)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        for line, req_id in ((7, "REQ-KEY-004"), (8, "REQ-TMS-002"), (9, "REQ-DEV-001"), (10, "REQ-HS-003")):
+            self.assertIn(f"conformance/not-observable.md:{line}: error: {req_id} is no terminal-side MUST",
+                          result.stdout)
+        self.assertIn("conformance/not-observable.md:11: error: REQ-KEY-777 is not a defined requirement",
+                      result.stdout)
+
+    def test_malformed_file_fails(self):
+        cases = {
+            "| requirement | reason |\n|---|---|\n" + WIPED: "the table's head must be | REQ ID | reason |",
+            "| REQ ID | reason |\n" + WIPED: "must be followed by |---|---|",
+            NOT_OBSERVABLE_HEAD + "| REQ-KEY-002 | the key is wiped |\n":
+                "REQ-KEY-002: the reason must start 'not observable on the wire: '",
+            NOT_OBSERVABLE_HEAD + "| REQ-KEY-002 | not observable on the wire: |\n":
+                "REQ-KEY-002: the reason must start 'not observable on the wire: ' and go on to say why",
+            NOT_OBSERVABLE_HEAD + "| REQ-KEY-002 | not observable on the wire: a | b |\n":
+                "a row has two cells, REQ ID and reason; this one has 3",
+            NOT_OBSERVABLE_HEAD + "| REQ-KEY-002, REQ-KEY-003 | not observable on the wire: x |\n":
+                "'REQ-KEY-002, REQ-KEY-003' is not one requirement ID",
+            NOT_OBSERVABLE_HEAD + WIPED + WIPED: "REQ-KEY-002 is listed twice (first at line 7)",
+            NOT_OBSERVABLE_HEAD + WIPED + "\n| REQ ID | reason |\n": "a second table",
+        }
+        for text, message in cases.items():
+            with self.subTest(message=message):
+                result = self.run_with(text)
+                self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+                self.assertIn(message, result.stdout)
+
+    def test_escaped_bar_stays_in_the_reason(self):
+        row = "| REQ-KEY-002 | not observable on the wire: TAC_1 \\| SAC_1 leave no trace |\n"
+        result = self.run_with(NOT_OBSERVABLE_HEAD + row)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("1 not observable", self.conformance_line(result))
+
+    def test_lists_under_conformance_are_no_evidence(self):
+        # not-observable.md and scenario-backlog.md name requirements without checking them.
+        self.repo.write("conformance/runner/scenario.cc", "// no scenario yet\n")
+        self.repo.write("conformance/scenario-backlog.md", "- REQ-KEY-003: a KCV changed, ABORT 18\n")
+        result = self.run_with(NOT_OBSERVABLE_HEAD + WIPED)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertTrue(result.stdout.splitlines()[-2].endswith("0 conformance scenarios"), result.stdout)
+
+
 class ExecutingCodeTest(unittest.TestCase):
     """The heuristic on its own: which lines of a C++ file lie in a function body."""
 
