@@ -8,7 +8,7 @@ namespace {
 // REQ-CONF-040: each fault names the requirement it violates; the scenario that catches it today
 // is in the comment, so that a scenario removed from the catalogue shows which fault loses its
 // witness (the ctest conformance.mutation_score fails first).
-constexpr std::array<FaultInfo, 9> kFaults{{
+constexpr std::array<FaultInfo, 10> kFaults{{
     // handshake.tac_mismatch
     {Fault::kSkipTacCheck, "skip-tac-check", "REQ-HS-024",
      "goes on with the handshake when TAC_0 differs from TAC_1: any TMS is taken for its own"},
@@ -36,6 +36,9 @@ constexpr std::array<FaultInfo, 9> kFaults{{
     // envelope.pkg_confirm_mac, envelope.frame_response_mac
     {Fault::kSkipEnvelopeMac, "skip-envelope-mac", "REQ-MSG-070",
      "decrypts and takes the download phase's envelopes without verifying their MAC"},
+    // handshake.opv_iterations_without_operator
+    {Fault::kSkipOpvIterationsCheck, "skip-opv-iterations-check", "REQ-HS-026",
+     "takes an unattended HS_AUTH_REQUEST whose OPV_ITERATIONS is not 0 (or an attended one with 0): the operator's cost is not checked against the session"},
 }};
 
 constexpr bool in_enum_order() {

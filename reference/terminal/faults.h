@@ -24,6 +24,7 @@ enum class Fault : std::uint8_t {
   kSkipSignatureCheck,
   kSkipPieceDigest,
   kSkipEnvelopeMac,
+  kSkipOpvIterationsCheck,
 };
 
 struct FaultInfo {

@@ -96,7 +96,10 @@ void Session::t2_auth_request(ByteView body) {
   }
   // REQ-HS-026: the operator's cost is zero exactly when this session has no operator.
   const bool attended = !command_->operator_id.empty();
-  if ((m->opv_iterations != 0) != attended) return fail_with(ResponseCode::kMalformed);  // [01]
+  // fault skip-opv-iterations-check violates REQ-HS-026
+  if ((m->opv_iterations != 0) != attended && !has(Fault::kSkipOpvIterationsCheck)) {
+    return fail_with(ResponseCode::kMalformed);  // [01]
+  }
   transcript_.hs_auth_request.assign(body.begin(), body.end());  // REQ-HS-001: the octets as received
 
   codec::HsAuthAnswer answer;

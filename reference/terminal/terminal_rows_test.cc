@@ -1709,5 +1709,22 @@ TEST(TerminalFaults, EnvelopeMacSkippedTakesAChangedMac) {
   expect_delivery_fails(w, w.run->keys.seal(false, MsgType::kPkgConfirm, 1, payload), ResponseCode::kSequenceError);
 }
 
+// Checks REQ-CONF-040: skip-opv-iterations-check answers an unattended HS_AUTH_REQUEST whose
+// OPV_ITERATIONS is not 0 (its TAC_1 right) with HS_AUTH_ANSWER.
+TEST(TerminalFaults, OpvIterationsUncheckedAnswersAnUnattendedCost) {
+  auto e = sim::make_estate(program_download());
+  e->terminal_config.faults.add(Fault::kSkipOpvIterationsCheck);
+  Lockstep run(*e);
+  const Bytes request = run.start().send.at(0);
+  codec::HsAuthRequest m = *codec::parse_hs_auth_request(run.to_tms(request).send.at(0));
+  auto dwk = profile::recover_dwk(m.profile, e->terminal_config.dmk.view(), m.dwk1, profile::session_binding(request));
+  ASSERT_TRUE(dwk.ok());
+  m.opv_iterations = codec::kMinOpvIterations;
+  m.opv_salt = codec::OperatorSalt{1};
+  const session::Output out = run.to_terminal(sim::rows::with_tac_under(m.profile, request, m, dwk->view()));
+  expect_no_abort(out, run.terminal, Fault::kSkipOpvIterationsCheck);
+  EXPECT_EQ(run.terminal.state(), State::T_WAIT_KEY_MESSAGE);
+}
+
 }  // namespace
 }  // namespace tmsproto::terminal
