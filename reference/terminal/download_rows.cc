@@ -74,7 +74,8 @@ void Session::t5_t6_pkg_confirm(ByteView body) {
     if (!crypto::ecdsa_p256_verify(*key, manifest, offer.signature).ok() && !has(Fault::kSkipSignatureCheck)) {
       return fail_with(ResponseCode::kSignatureInvalid);  // [19] REQ-DL-010
     }
-    if (m.vendor_id != config_.id.vendor_id || m.model_id != config_.id.model_id) {
+    // fault skip-model-check violates REQ-DL-010
+    if ((m.vendor_id != config_.id.vendor_id || m.model_id != config_.id.model_id) && !has(Fault::kSkipModelCheck)) {
       return fail_with(ResponseCode::kManifestNotForTerminal);  // [27] REQ-DL-010
     }
     if (m.kind == codec::PackageKind::kMaster) {

@@ -25,6 +25,7 @@ enum class Fault : std::uint8_t {
   kSkipPieceDigest,
   kSkipEnvelopeMac,
   kSkipOpvIterationsCheck,
+  kSkipModelCheck,
 };
 
 struct FaultInfo {

@@ -1726,5 +1726,18 @@ TEST(TerminalFaults, OpvIterationsUncheckedAnswersAnUnattendedCost) {
   EXPECT_EQ(run.terminal.state(), State::T_WAIT_KEY_MESSAGE);
 }
 
+// Checks REQ-CONF-040: skip-model-check requests the pieces of a vendor-signed offer for another
+// model or vendor.
+TEST(TerminalFaults, ModelUncheckedDownloadsAPackageForAnotherModel) {
+  for (int which = 0; which < 2; ++which) {
+    Waiting w = with_fault(program_download(), MsgType::kPkgConfirm, Fault::kSkipModelCheck);
+    codec::Manifest m = sim::rows::first_manifest(*w.estate);
+    (which == 0 ? m.model_id : m.vendor_id) = "OTHER01";
+    const session::Output out = w.run->to_terminal(confirm_with(w, {sim::rows::signed_offer(*w.estate, m)}));
+    expect_no_abort(out, w.run->terminal, Fault::kSkipModelCheck);
+    EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_FRAME);
+  }
+}
+
 }  // namespace
 }  // namespace tmsproto::terminal
