@@ -94,7 +94,8 @@ void Session::t5_t6_pkg_confirm(ByteView body) {
     }
     // REQ-DL-064: one version line per (KIND, NAME), whoever signed what is installed; REQ-DL-052:
     // for the master application also a version waiting to start or one that failed to.
-    if (m.version <= version_floor(m)) {
+    // fault skip-version-check violates REQ-DL-064 (and REQ-DL-010's rollback check)
+    if (m.version <= version_floor(m) && !has(Fault::kSkipVersionCheck)) {
       return fail_with(ResponseCode::kRollbackRefused);  // [20] REQ-SEC-007
     }
     if (m.chunk_size > config_.max_chunk) return fail_with(ResponseCode::kMalformed);  // [01]

@@ -8,7 +8,7 @@ namespace {
 // REQ-CONF-040: each fault names the requirement it violates; the scenario that catches it today
 // is in the comment, so that a scenario removed from the catalogue shows which fault loses its
 // witness (the ctest conformance.mutation_score fails first).
-constexpr std::array<FaultInfo, 11> kFaults{{
+constexpr std::array<FaultInfo, 12> kFaults{{
     // handshake.tac_mismatch
     {Fault::kSkipTacCheck, "skip-tac-check", "REQ-HS-024",
      "goes on with the handshake when TAC_0 differs from TAC_1: any TMS is taken for its own"},
@@ -42,6 +42,9 @@ constexpr std::array<FaultInfo, 11> kFaults{{
     // download.package_for_another_model
     {Fault::kSkipModelCheck, "skip-model-check", "REQ-DL-010",
      "does not compare the manifest's VENDOR_ID and MODEL_ID with its own: a package for another model is downloaded"},
+    // download.rollback, download.same_version_again
+    {Fault::kSkipVersionCheck, "skip-version-check", "REQ-DL-064",
+     "installs any VERSION offered: no rollback check against the installed version line (code 20)"},
 }};
 
 constexpr bool in_enum_order() {

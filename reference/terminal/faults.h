@@ -26,6 +26,7 @@ enum class Fault : std::uint8_t {
   kSkipEnvelopeMac,
   kSkipOpvIterationsCheck,
   kSkipModelCheck,
+  kSkipVersionCheck,
 };
 
 struct FaultInfo {

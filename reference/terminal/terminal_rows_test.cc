@@ -1739,5 +1739,17 @@ TEST(TerminalFaults, ModelUncheckedDownloadsAPackageForAnotherModel) {
   }
 }
 
+// Checks REQ-CONF-040: skip-version-check downloads an offer whose VERSION is not above the
+// installed one.
+TEST(TerminalFaults, VersionUncheckedDownloadsARollback) {
+  for (std::uint32_t installed : {2u, 3u}) {  // the offered version is 2
+    Waiting w = with_fault(program_download(), MsgType::kPkgConfirm, Fault::kSkipVersionCheck);
+    w.estate->package_store.packages[{codec::PackageKind::kApplication, "PAYAPP"}] = {installed, Bytes{9}};
+    const session::Output out = w.run->to_terminal(w.pending);
+    expect_no_abort(out, w.run->terminal, Fault::kSkipVersionCheck);
+    EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_FRAME);
+  }
+}
+
 }  // namespace
 }  // namespace tmsproto::terminal
