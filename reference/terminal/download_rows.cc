@@ -170,6 +170,11 @@ void Session::t7_t8_frame_response(ByteView body) {
   if (!payload) return;
   auto r = codec::parse_frame_response(*payload);
   if (!r.ok()) return fail_with(r.error().code);  // [01] REQ-MSG-071
+  if (has(Fault::kAcceptOtherPiece)) {  // fault accept-other-piece violates REQ-MSG-100: coordinates not read
+    r->pkg_index = pending_.pkg;
+    r->section = pending_.section;
+    r->piece = pending_.piece;
+  }
   if (r->pkg_index != pending_.pkg || r->section != pending_.section || r->piece != pending_.piece) {
     return fail_with(ResponseCode::kMalformed);  // [01] not the outstanding request
   }

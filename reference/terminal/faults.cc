@@ -8,7 +8,7 @@ namespace {
 // REQ-CONF-040: each fault names the requirement it violates; the scenario that catches it today
 // is in the comment, so that a scenario removed from the catalogue shows which fault loses its
 // witness (the ctest conformance.mutation_score fails first).
-constexpr std::array<FaultInfo, 12> kFaults{{
+constexpr std::array<FaultInfo, 13> kFaults{{
     // handshake.tac_mismatch
     {Fault::kSkipTacCheck, "skip-tac-check", "REQ-HS-024",
      "goes on with the handshake when TAC_0 differs from TAC_1: any TMS is taken for its own"},
@@ -45,6 +45,9 @@ constexpr std::array<FaultInfo, 12> kFaults{{
     // download.rollback, download.same_version_again
     {Fault::kSkipVersionCheck, "skip-version-check", "REQ-DL-064",
      "installs any VERSION offered: no rollback check against the installed version line (code 20)"},
+    // download.frame_response_other_piece
+    {Fault::kAcceptOtherPiece, "accept-other-piece", "REQ-MSG-100",
+     "takes a FRAME_RESPONSE for the piece it asked for whatever PKG_INDEX, SECTION and PIECE it names"},
 }};
 
 constexpr bool in_enum_order() {

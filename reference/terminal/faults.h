@@ -27,6 +27,7 @@ enum class Fault : std::uint8_t {
   kSkipOpvIterationsCheck,
   kSkipModelCheck,
   kSkipVersionCheck,
+  kAcceptOtherPiece,
 };
 
 struct FaultInfo {

@@ -1751,5 +1751,17 @@ TEST(TerminalFaults, VersionUncheckedDownloadsARollback) {
   }
 }
 
+// Checks REQ-CONF-040: accept-other-piece stages the FIT from a response that names PIECE 1 where
+// FIT piece 0 was asked for.
+TEST(TerminalFaults, OtherPieceTakenForTheOneRequested) {
+  Waiting w = with_fault(program_download(), MsgType::kFrameResponse, Fault::kAcceptOtherPiece);
+  codec::FrameResponse r = response_in(w);
+  ASSERT_EQ(r.section, Section::kFit);
+  r.piece += 1;
+  const session::Output out = w.run->to_terminal(resealed(w, r));
+  expect_no_abort(out, w.run->terminal, Fault::kAcceptOtherPiece);
+  EXPECT_TRUE(w.estate->package_store.staged_fit(manifest_id(*w.estate)).has_value());
+}
+
 }  // namespace
 }  // namespace tmsproto::terminal
