@@ -28,6 +28,7 @@ enum class Fault : std::uint8_t {
   kSkipModelCheck,
   kSkipVersionCheck,
   kAcceptOtherPiece,
+  kAnswersTmsAbort,
 };
 
 struct FaultInfo {

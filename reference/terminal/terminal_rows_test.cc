@@ -1763,5 +1763,15 @@ TEST(TerminalFaults, OtherPieceTakenForTheOneRequested) {
   EXPECT_TRUE(w.estate->package_store.staged_fit(manifest_id(*w.estate)).has_value());
 }
 
+// Checks REQ-CONF-040: answers-tms-abort answers an ABORT received in a wait state with one of its
+// own (the honest row, T10_AbortEndsEveryWaitStateWithTheReceivedCode, sends nothing).
+TEST(TerminalFaults, TmsAbortAnswered) {
+  Waiting w = waiting_for(key_download(), MsgType::kKeyMessage,
+                          [](sim::Estate& e) { e.terminal_config.faults.add(Fault::kAnswersTmsAbort); });
+  const session::Output out = w.run->to_terminal(sim::rows::abort_body(ResponseCode::kInternalError));
+  EXPECT_EQ(sim::abort_code(out), std::optional(ResponseCode::kInternalError));
+  EXPECT_EQ(w.run->terminal.state(), State::T_FAILED);
+}
+
 }  // namespace
 }  // namespace tmsproto::terminal
