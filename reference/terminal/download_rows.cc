@@ -153,7 +153,10 @@ std::optional<Session::Pending> Session::next_request() {
       return Pending{pkg, Section::kFit, static_cast<std::uint32_t>(s.fit.size() / s.manifest.chunk_size)};
     }
     const std::uint32_t n = data_piece_count(s.manifest);
-    while (s.next_data < n && ports_.packages.has_piece(s.id, s.next_data)) ++s.next_data;  // resume, REQ-SEC-008
+    // fault refetch-held-pieces violates REQ-DL-020: the pieces held are not skipped
+    while (s.next_data < n && ports_.packages.has_piece(s.id, s.next_data) && !has(Fault::kRefetchHeldPieces)) {
+      ++s.next_data;  // resume, REQ-SEC-008
+    }
     if (s.next_data < n) return Pending{pkg, Section::kData, s.next_data};  // REQ-DL-021
   }
   return std::nullopt;

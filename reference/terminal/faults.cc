@@ -8,7 +8,7 @@ namespace {
 // REQ-CONF-040: each fault names the requirement it violates; the scenario that catches it today
 // is in the comment, so that a scenario removed from the catalogue shows which fault loses its
 // witness (the ctest conformance.mutation_score fails first).
-constexpr std::array<FaultInfo, 14> kFaults{{
+constexpr std::array<FaultInfo, 15> kFaults{{
     // handshake.tac_mismatch
     {Fault::kSkipTacCheck, "skip-tac-check", "REQ-HS-024",
      "goes on with the handshake when TAC_0 differs from TAC_1: any TMS is taken for its own"},
@@ -51,6 +51,9 @@ constexpr std::array<FaultInfo, 14> kFaults{{
     // message.tms_abort
     {Fault::kAnswersTmsAbort, "answers-tms-abort", "REQ-ERR-003",
      "answers an ABORT from the TMS with an ABORT of its own carrying the code received"},
+    // resume.cut_before_data_piece_*
+    {Fault::kRefetchHeldPieces, "refetch-held-pieces", "REQ-DL-020",
+     "on a resumed manifest requests every DATA piece again instead of only those it does not hold"},
 }};
 
 constexpr bool in_enum_order() {

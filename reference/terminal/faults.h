@@ -29,6 +29,7 @@ enum class Fault : std::uint8_t {
   kSkipVersionCheck,
   kAcceptOtherPiece,
   kAnswersTmsAbort,
+  kRefetchHeldPieces,
 };
 
 struct FaultInfo {

@@ -1773,5 +1773,25 @@ TEST(TerminalFaults, TmsAbortAnswered) {
   EXPECT_EQ(w.run->terminal.state(), State::T_FAILED);
 }
 
+// Checks REQ-CONF-040: refetch-held-pieces, offered a manifest whose pieces are all staged,
+// requests DATA piece 0 again (the honest row, T6_EverythingAlreadyStagedIsAppliedWithoutAFrame,
+// applies at once).
+TEST(TerminalFaults, HeldPiecesRequestedAgain) {
+  auto e = sim::make_estate(program_download());
+  e->package_store.fail_apply = true;
+  ASSERT_EQ(sim::run_session(*e).terminal_state, State::T_FAILED);
+  e->package_store.fail_apply = false;
+  e->terminal_config.faults.add(Fault::kRefetchHeldPieces);
+  Lockstep run(*e);
+  auto confirm = run.until_terminal_gets(MsgType::kPkgConfirm);
+  ASSERT_TRUE(confirm.has_value());
+  const session::Output out = run.to_terminal(*confirm);
+  expect_no_abort(out, run.terminal, Fault::kRefetchHeldPieces);
+  EXPECT_EQ(run.terminal.state(), State::T_WAIT_FRAME);
+  auto request = codec::parse_frame_request(*run.keys.open(true, out.send.at(0)));
+  ASSERT_TRUE(request.ok());
+  EXPECT_EQ(*request, (codec::FrameRequest{0, Section::kData, 0}));
+}
+
 }  // namespace
 }  // namespace tmsproto::terminal
