@@ -32,8 +32,9 @@ bool Session::send_sealed(MsgType type, ByteView payload) {
 // Section 9.2's envelope checks, in order (session::SecureChannel::open); the caller parses the
 // payload [01].
 std::optional<Bytes> Session::open_envelope(ByteView body) {
-  // fault skip-envelope-mac violates REQ-MSG-070 (in SecureChannel::open, where the MAC is checked)
-  auto payload = channel_->open(body, !has(Fault::kSkipEnvelopeMac));  // REQ-DL-001
+  // fault skip-envelope-mac violates REQ-MSG-070, fault accept-any-seq REQ-DL-002 (in
+  // SecureChannel::open, where the MAC and the SEQ are checked)
+  auto payload = channel_->open(body, !has(Fault::kSkipEnvelopeMac), !has(Fault::kAcceptAnySeq));  // REQ-DL-001
   if (!payload.ok()) {
     fail_with(payload.error());
     return std::nullopt;

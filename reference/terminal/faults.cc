@@ -8,7 +8,7 @@ namespace {
 // REQ-CONF-040: each fault names the requirement it violates; the scenario that catches it today
 // is in the comment, so that a scenario removed from the catalogue shows which fault loses its
 // witness (the ctest conformance.mutation_score fails first).
-constexpr std::array<FaultInfo, 15> kFaults{{
+constexpr std::array<FaultInfo, 16> kFaults{{
     // handshake.tac_mismatch
     {Fault::kSkipTacCheck, "skip-tac-check", "REQ-HS-024",
      "goes on with the handshake when TAC_0 differs from TAC_1: any TMS is taken for its own"},
@@ -54,6 +54,9 @@ constexpr std::array<FaultInfo, 15> kFaults{{
     // resume.cut_before_data_piece_*
     {Fault::kRefetchHeldPieces, "refetch-held-pieces", "REQ-DL-020",
      "on a resumed manifest requests every DATA piece again instead of only those it does not hold"},
+    // envelope.frame_response_seq, envelope.frame_response_replayed
+    {Fault::kAcceptAnySeq, "accept-any-seq", "REQ-DL-002",
+     "does not check an envelope's SEQ against the next expected: a replayed or skipped envelope is opened"},
 }};
 
 constexpr bool in_enum_order() {

@@ -30,6 +30,7 @@ enum class Fault : std::uint8_t {
   kAcceptOtherPiece,
   kAnswersTmsAbort,
   kRefetchHeldPieces,
+  kAcceptAnySeq,
 };
 
 struct FaultInfo {

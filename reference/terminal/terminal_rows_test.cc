@@ -1793,5 +1793,20 @@ TEST(TerminalFaults, HeldPiecesRequestedAgain) {
   EXPECT_EQ(*request, (codec::FrameRequest{0, Section::kData, 0}));
 }
 
+// Checks REQ-CONF-040: accept-any-seq opens a PKG_CONFIRM sealed with a SEQ not the next expected
+// and requests the FIT; a replayed FRAME_RESPONSE gets past the envelope to the request check [01].
+TEST(TerminalFaults, AnySeqTakenAndAReplayReachesThePayload) {
+  {
+    Waiting w = with_fault(program_download(), MsgType::kPkgConfirm, Fault::kAcceptAnySeq);
+    const Bytes payload = *w.run->keys.open(false, w.pending);
+    const session::Output out = w.run->to_terminal(w.run->keys.seal(false, MsgType::kPkgConfirm, 5, payload));
+    expect_no_abort(out, w.run->terminal, Fault::kAcceptAnySeq);
+    EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_FRAME);
+  }
+  Waiting w = with_fault(program_download(), MsgType::kFrameResponse, Fault::kAcceptAnySeq);
+  w.run->to_terminal(w.pending);
+  expect_delivery_fails(w, w.pending, ResponseCode::kMalformed);  // not 14
+}
+
 }  // namespace
 }  // namespace tmsproto::terminal
