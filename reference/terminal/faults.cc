@@ -8,7 +8,7 @@ namespace {
 // REQ-CONF-040: each fault names the requirement it violates; the scenario that catches it today
 // is in the comment, so that a scenario removed from the catalogue shows which fault loses its
 // witness (the ctest conformance.mutation_score fails first).
-constexpr std::array<FaultInfo, 16> kFaults{{
+constexpr std::array<FaultInfo, 17> kFaults{{
     // handshake.tac_mismatch
     {Fault::kSkipTacCheck, "skip-tac-check", "REQ-HS-024",
      "goes on with the handshake when TAC_0 differs from TAC_1: any TMS is taken for its own"},
@@ -57,6 +57,9 @@ constexpr std::array<FaultInfo, 16> kFaults{{
     // envelope.frame_response_seq, envelope.frame_response_replayed
     {Fault::kAcceptAnySeq, "accept-any-seq", "REQ-DL-002",
      "does not check an envelope's SEQ against the next expected: a replayed or skipped envelope is opened"},
+    // key.kcv_mismatch
+    {Fault::kSkipKcvCheck, "skip-kcv-check", "REQ-KEY-021",
+     "stores a delivered key without comparing its KCV with the key check value of the key unwrapped"},
 }};
 
 constexpr bool in_enum_order() {

@@ -31,6 +31,7 @@ enum class Fault : std::uint8_t {
   kAnswersTmsAbort,
   kRefetchHeldPieces,
   kAcceptAnySeq,
+  kSkipKcvCheck,
 };
 
 struct FaultInfo {

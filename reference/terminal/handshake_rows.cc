@@ -163,7 +163,8 @@ void Session::t3_t4_key_message(ByteView body) {
     }
     // REQ-KEY-014: a key stronger than the K_KEK it came under is refused, whatever its MAC says.
     if (!profile::can_deliver(p, rule->second)) return fail_with(ResponseCode::kIntegrityFailed);  // [18]
-    auto key = profile::unwrap_key(p, *hs_keys_, rule->second, e.key_block, e.kcv);
+    // fault skip-kcv-check violates REQ-KEY-021 (in profile::unwrap_key, where the KCV is compared)
+    auto key = profile::unwrap_key(p, *hs_keys_, rule->second, e.key_block, e.kcv, !has(Fault::kSkipKcvCheck));
     if (!key.ok()) return fail_with(key.error());
     note("KCV(slot " + std::to_string(e.slot) + ")", e.kcv, "REQ-KEY-021");
     delivered.push_back({e.slot, rule->second.algorithm, std::move(key).value()});

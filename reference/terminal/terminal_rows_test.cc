@@ -1808,5 +1808,19 @@ TEST(TerminalFaults, AnySeqTakenAndAReplayReachesThePayload) {
   expect_delivery_fails(w, w.pending, ResponseCode::kMalformed);  // not 14
 }
 
+// Checks REQ-CONF-040: skip-kcv-check stores a key set whose last KCV is changed (the honest row,
+// T3_KcvMismatchIs18AndNothingIsStored, stores nothing).
+TEST(TerminalFaults, KcvUncheckedStoresTheKeys) {
+  for (Profile p : kKeyDownloadProfiles) {
+    Waiting w = with_fault(key_download(p), MsgType::kKeyMessage, Fault::kSkipKcvCheck);
+    auto m = codec::parse_key_message(w.pending, p);
+    ASSERT_TRUE(m.ok());
+    m->entries.back().kcv[0] ^= 0x01;
+    const session::Output out = w.run->to_terminal(w.run->keys.with_key_mac(*m));
+    expect_no_abort(out, w.run->terminal, Fault::kSkipKcvCheck);
+    EXPECT_TRUE(w.run->terminal.keys_installed()) << name(p);
+  }
+}
+
 }  // namespace
 }  // namespace tmsproto::terminal
