@@ -32,6 +32,7 @@ enum class Fault : std::uint8_t {
   kRefetchHeldPieces,
   kAcceptAnySeq,
   kSkipKcvCheck,
+  kSkipSlotCheck,
 };
 
 struct FaultInfo {

@@ -154,7 +154,9 @@ void Session::t3_t4_key_message(ByteView body) {
   std::vector<DeliveredKey> delivered;
   for (std::size_t i = 1; i < m->entries.size(); ++i) {
     const auto& e = m->entries[i];
-    const auto rule = config_.slots.find(e.slot);
+    auto rule = config_.slots.find(e.slot);
+    // fault skip-slot-check violates REQ-KEY-025: a slot not in the table falls back to its first rule
+    if (rule == config_.slots.end() && has(Fault::kSkipSlotCheck)) rule = config_.slots.begin();
     if (rule == config_.slots.end()) return fail_with(ResponseCode::kIntegrityFailed);  // REQ-KEY-025
     // REQ-KEY-039: the slot table's rule must be one the registry allows (REQ-KEY-030: no reserved
     // slot; REQ-KEY-031: a standard slot's usage and mode of use), else the key is refused.

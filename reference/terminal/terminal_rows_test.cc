@@ -1822,5 +1822,21 @@ TEST(TerminalFaults, KcvUncheckedStoresTheKeys) {
   }
 }
 
+// Checks REQ-CONF-040: skip-slot-check stores a key set of one key, wrapped for the table's first
+// slot (whose rule it falls back to), that names a vendor slot the slot table does not hold (the
+// honest row, T3_UnknownSlotIs18, stores nothing).
+TEST(TerminalFaults, SlotUncheckedStoresAKeyForASlotNotInTheTable) {
+  Waiting w = with_fault(key_download(), MsgType::kKeyMessage, Fault::kSkipSlotCheck);
+  auto m = codec::parse_key_message(w.pending, Profile::kAes128);
+  ASSERT_TRUE(m.ok());
+  ASSERT_EQ(m->entries.at(1).slot, w.estate->terminal_config.slots.begin()->first);
+  ASSERT_FALSE(w.estate->terminal_config.slots.contains(0x90));
+  m->entries.resize(2);  // one key: 0x90 in its place keeps the slots in ascending order
+  m->entries.at(1).slot = 0x90;
+  const session::Output out = w.run->to_terminal(w.run->keys.with_key_mac(*m));
+  expect_no_abort(out, w.run->terminal, Fault::kSkipSlotCheck);
+  EXPECT_TRUE(w.estate->key_store.slots.contains(0x90));
+}
+
 }  // namespace
 }  // namespace tmsproto::terminal
