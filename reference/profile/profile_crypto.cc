@@ -260,7 +260,7 @@ Result<Bytes, ResponseCode> wrap_key(Profile p, const HandshakeKeys& k, const Sl
 
 // REQ-KEY-021: every failure of the delivered key is 18.
 Result<SecretBytes, ResponseCode> unwrap_key(Profile p, const HandshakeKeys& k, const SlotRule& rule,
-                                             ByteView key_block, ByteView kcv) {
+                                             ByteView key_block, ByteView kcv, bool check_kcv) {
   SecretBytes key;
   if (p == Profile::kLegacy) {
     auto clear = crypto::ecb_decrypt(Cipher::kDes, k.dwk.view(), key_block);
@@ -288,7 +288,8 @@ Result<SecretBytes, ResponseCode> unwrap_key(Profile p, const HandshakeKeys& k, 
   }
   if (key.size() != rule.key_length) return fail(ResponseCode::kIntegrityFailed);
   TMS_TRY(Bytes expected_kcv, key_check_value(rule.algorithm, key.view()));
-  if (!crypto::ct_equal(expected_kcv, kcv)) return fail(ResponseCode::kIntegrityFailed);  // REQ-CRYPTO-014
+  // fault skip-kcv-check violates REQ-KEY-021: the KCV received not compared
+  if (!crypto::ct_equal(expected_kcv, kcv) && check_kcv) return fail(ResponseCode::kIntegrityFailed);  // REQ-CRYPTO-014
   return key;
 }
 

@@ -103,8 +103,9 @@ bool can_deliver(Profile p, const SlotRule& rule);
 Result<Bytes, ResponseCode> wrap_key(Profile p, const HandshakeKeys& k, const SlotRule& rule,
                                      ByteView key, crypto::RandomSource& rng);
 // The terminal's unwrap and check against the slot's rule and the KCV; every failure is 18
-// (REQ-KEY-021).
+// (REQ-KEY-021). `check_kcv` false is the reference terminal's fault switch skip-kcv-check
+// (terminal/faults.h), which the conformance suite must catch; no engine passes it otherwise.
 Result<SecretBytes, ResponseCode> unwrap_key(Profile p, const HandshakeKeys& k, const SlotRule& rule,
-                                             ByteView key_block, ByteView kcv);
+                                             ByteView key_block, ByteView kcv, bool check_kcv = true);
 
 }  // namespace tmsproto::profile

@@ -27,7 +27,7 @@ Result<Bytes, ResponseCode> SecureChannel::seal(MsgType type, ByteView payload) 
   return body;
 }
 
-Result<Bytes, ResponseCode> SecureChannel::open(ByteView body, bool verify_mac) {
+Result<Bytes, ResponseCode> SecureChannel::open(ByteView body, bool verify_mac, bool check_seq) {
   auto verified = profile::verify(profile_, keys_, receiving_, body);  // REQ-SEC-011: the MAC first
   // fault skip-envelope-mac violates REQ-MSG-070: the envelope taken whatever its MAC says
   if (!verify_mac && !verified.ok() && verified.error() == ResponseCode::kMacFailed) {
@@ -35,7 +35,8 @@ Result<Bytes, ResponseCode> SecureChannel::open(ByteView body, bool verify_mac) 
   }
   TMS_TRY(codec::Envelope e, std::move(verified));
   if (e.id != id_) return fail(ResponseCode::kIdentityMismatch);  // REQ-MSG-020
-  if (e.seq != rx_seq_) return fail(ResponseCode::kSequenceError);  // REQ-DL-002
+  // fault accept-any-seq violates REQ-DL-002: any SEQ taken
+  if (e.seq != rx_seq_ && check_seq) return fail(ResponseCode::kSequenceError);  // REQ-DL-002
   TMS_TRY(Bytes payload, profile::decrypt(profile_, keys_, receiving_, e));
   ++rx_seq_;
   return payload;

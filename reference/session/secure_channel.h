@@ -30,8 +30,9 @@ class SecureChannel {
   // The payload of a received envelope: body [03/13/01], MAC [13], identity [26], SEQ [14],
   // padding [13] — the MAC before anything an unauthenticated sender could learn from
   // (REQ-SEC-011). `verify_mac` false is the reference terminal's fault switch skip-envelope-mac
-  // (terminal/faults.h), which the conformance suite must catch; no engine passes it otherwise.
-  Result<Bytes, ResponseCode> open(ByteView body, bool verify_mac = true);
+  // (terminal/faults.h), which the conformance suite must catch; no engine passes it otherwise;
+  // nor `check_seq` false, the fault switch accept-any-seq.
+  Result<Bytes, ResponseCode> open(ByteView body, bool verify_mac = true, bool check_seq = true);
 
  private:
   Profile profile_;

@@ -32,8 +32,9 @@ bool Session::send_sealed(MsgType type, ByteView payload) {
 // Section 9.2's envelope checks, in order (session::SecureChannel::open); the caller parses the
 // payload [01].
 std::optional<Bytes> Session::open_envelope(ByteView body) {
-  // fault skip-envelope-mac violates REQ-MSG-070 (in SecureChannel::open, where the MAC is checked)
-  auto payload = channel_->open(body, !has(Fault::kSkipEnvelopeMac));  // REQ-DL-001
+  // fault skip-envelope-mac violates REQ-MSG-070, fault accept-any-seq REQ-DL-002 (in
+  // SecureChannel::open, where the MAC and the SEQ are checked)
+  auto payload = channel_->open(body, !has(Fault::kSkipEnvelopeMac), !has(Fault::kAcceptAnySeq));  // REQ-DL-001
   if (!payload.ok()) {
     fail_with(payload.error());
     return std::nullopt;
@@ -74,7 +75,8 @@ void Session::t5_t6_pkg_confirm(ByteView body) {
     if (!crypto::ecdsa_p256_verify(*key, manifest, offer.signature).ok() && !has(Fault::kSkipSignatureCheck)) {
       return fail_with(ResponseCode::kSignatureInvalid);  // [19] REQ-DL-010
     }
-    if (m.vendor_id != config_.id.vendor_id || m.model_id != config_.id.model_id) {
+    // fault skip-model-check violates REQ-DL-010
+    if ((m.vendor_id != config_.id.vendor_id || m.model_id != config_.id.model_id) && !has(Fault::kSkipModelCheck)) {
       return fail_with(ResponseCode::kManifestNotForTerminal);  // [27] REQ-DL-010
     }
     if (m.kind == codec::PackageKind::kMaster) {
@@ -93,7 +95,8 @@ void Session::t5_t6_pkg_confirm(ByteView body) {
     }
     // REQ-DL-064: one version line per (KIND, NAME), whoever signed what is installed; REQ-DL-052:
     // for the master application also a version waiting to start or one that failed to.
-    if (m.version <= version_floor(m)) {
+    // fault skip-version-check violates REQ-DL-064 (and REQ-DL-010's rollback check)
+    if (m.version <= version_floor(m) && !has(Fault::kSkipVersionCheck)) {
       return fail_with(ResponseCode::kRollbackRefused);  // [20] REQ-SEC-007
     }
     if (m.chunk_size > config_.max_chunk) return fail_with(ResponseCode::kMalformed);  // [01]
@@ -151,7 +154,10 @@ std::optional<Session::Pending> Session::next_request() {
       return Pending{pkg, Section::kFit, static_cast<std::uint32_t>(s.fit.size() / s.manifest.chunk_size)};
     }
     const std::uint32_t n = data_piece_count(s.manifest);
-    while (s.next_data < n && ports_.packages.has_piece(s.id, s.next_data)) ++s.next_data;  // resume, REQ-SEC-008
+    // fault refetch-held-pieces violates REQ-DL-020: the pieces held are not skipped
+    while (s.next_data < n && ports_.packages.has_piece(s.id, s.next_data) && !has(Fault::kRefetchHeldPieces)) {
+      ++s.next_data;  // resume, REQ-SEC-008
+    }
     if (s.next_data < n) return Pending{pkg, Section::kData, s.next_data};  // REQ-DL-021
   }
   return std::nullopt;
@@ -168,6 +174,11 @@ void Session::t7_t8_frame_response(ByteView body) {
   if (!payload) return;
   auto r = codec::parse_frame_response(*payload);
   if (!r.ok()) return fail_with(r.error().code);  // [01] REQ-MSG-071
+  if (has(Fault::kAcceptOtherPiece)) {  // fault accept-other-piece violates REQ-MSG-100: coordinates not read
+    r->pkg_index = pending_.pkg;
+    r->section = pending_.section;
+    r->piece = pending_.piece;
+  }
   if (r->pkg_index != pending_.pkg || r->section != pending_.section || r->piece != pending_.piece) {
     return fail_with(ResponseCode::kMalformed);  // [01] not the outstanding request
   }

@@ -8,7 +8,7 @@ namespace {
 // REQ-CONF-040: each fault names the requirement it violates; the scenario that catches it today
 // is in the comment, so that a scenario removed from the catalogue shows which fault loses its
 // witness (the ctest conformance.mutation_score fails first).
-constexpr std::array<FaultInfo, 9> kFaults{{
+constexpr std::array<FaultInfo, 18> kFaults{{
     // handshake.tac_mismatch
     {Fault::kSkipTacCheck, "skip-tac-check", "REQ-HS-024",
      "goes on with the handshake when TAC_0 differs from TAC_1: any TMS is taken for its own"},
@@ -36,6 +36,33 @@ constexpr std::array<FaultInfo, 9> kFaults{{
     // envelope.pkg_confirm_mac, envelope.frame_response_mac
     {Fault::kSkipEnvelopeMac, "skip-envelope-mac", "REQ-MSG-070",
      "decrypts and takes the download phase's envelopes without verifying their MAC"},
+    // handshake.opv_iterations_without_operator
+    {Fault::kSkipOpvIterationsCheck, "skip-opv-iterations-check", "REQ-HS-026",
+     "takes an unattended HS_AUTH_REQUEST whose OPV_ITERATIONS is not 0 (or an attended one with 0): the operator's cost is not checked against the session"},
+    // download.package_for_another_model
+    {Fault::kSkipModelCheck, "skip-model-check", "REQ-DL-010",
+     "does not compare the manifest's VENDOR_ID and MODEL_ID with its own: a package for another model is downloaded"},
+    // download.rollback, download.same_version_again
+    {Fault::kSkipVersionCheck, "skip-version-check", "REQ-DL-064",
+     "installs any VERSION offered: no rollback check against the installed version line (code 20)"},
+    // download.frame_response_other_piece
+    {Fault::kAcceptOtherPiece, "accept-other-piece", "REQ-MSG-100",
+     "takes a FRAME_RESPONSE for the piece it asked for whatever PKG_INDEX, SECTION and PIECE it names"},
+    // message.tms_abort
+    {Fault::kAnswersTmsAbort, "answers-tms-abort", "REQ-ERR-003",
+     "answers an ABORT from the TMS with an ABORT of its own carrying the code received"},
+    // resume.cut_before_data_piece_*
+    {Fault::kRefetchHeldPieces, "refetch-held-pieces", "REQ-DL-020",
+     "on a resumed manifest requests every DATA piece again instead of only those it does not hold"},
+    // envelope.frame_response_seq, envelope.frame_response_replayed
+    {Fault::kAcceptAnySeq, "accept-any-seq", "REQ-DL-002",
+     "does not check an envelope's SEQ against the next expected: a replayed or skipped envelope is opened"},
+    // key.kcv_mismatch
+    {Fault::kSkipKcvCheck, "skip-kcv-check", "REQ-KEY-021",
+     "stores a delivered key without comparing its KCV with the key check value of the key unwrapped"},
+    // key.slot_not_in_table
+    {Fault::kSkipSlotCheck, "skip-slot-check", "REQ-KEY-025",
+     "stores a key for a slot its slot table does not hold, under the table's first rule (a default where the lookup failed)"},
 }};
 
 constexpr bool in_enum_order() {

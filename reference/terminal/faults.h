@@ -24,6 +24,15 @@ enum class Fault : std::uint8_t {
   kSkipSignatureCheck,
   kSkipPieceDigest,
   kSkipEnvelopeMac,
+  kSkipOpvIterationsCheck,
+  kSkipModelCheck,
+  kSkipVersionCheck,
+  kAcceptOtherPiece,
+  kAnswersTmsAbort,
+  kRefetchHeldPieces,
+  kAcceptAnySeq,
+  kSkipKcvCheck,
+  kSkipSlotCheck,
 };
 
 struct FaultInfo {

@@ -96,7 +96,10 @@ void Session::t2_auth_request(ByteView body) {
   }
   // REQ-HS-026: the operator's cost is zero exactly when this session has no operator.
   const bool attended = !command_->operator_id.empty();
-  if ((m->opv_iterations != 0) != attended) return fail_with(ResponseCode::kMalformed);  // [01]
+  // fault skip-opv-iterations-check violates REQ-HS-026
+  if ((m->opv_iterations != 0) != attended && !has(Fault::kSkipOpvIterationsCheck)) {
+    return fail_with(ResponseCode::kMalformed);  // [01]
+  }
   transcript_.hs_auth_request.assign(body.begin(), body.end());  // REQ-HS-001: the octets as received
 
   codec::HsAuthAnswer answer;
@@ -151,7 +154,9 @@ void Session::t3_t4_key_message(ByteView body) {
   std::vector<DeliveredKey> delivered;
   for (std::size_t i = 1; i < m->entries.size(); ++i) {
     const auto& e = m->entries[i];
-    const auto rule = config_.slots.find(e.slot);
+    auto rule = config_.slots.find(e.slot);
+    // fault skip-slot-check violates REQ-KEY-025: a slot not in the table falls back to its first rule
+    if (rule == config_.slots.end() && has(Fault::kSkipSlotCheck)) rule = config_.slots.begin();
     if (rule == config_.slots.end()) return fail_with(ResponseCode::kIntegrityFailed);  // REQ-KEY-025
     // REQ-KEY-039: the slot table's rule must be one the registry allows (REQ-KEY-030: no reserved
     // slot; REQ-KEY-031: a standard slot's usage and mode of use), else the key is refused.
@@ -160,7 +165,8 @@ void Session::t3_t4_key_message(ByteView body) {
     }
     // REQ-KEY-014: a key stronger than the K_KEK it came under is refused, whatever its MAC says.
     if (!profile::can_deliver(p, rule->second)) return fail_with(ResponseCode::kIntegrityFailed);  // [18]
-    auto key = profile::unwrap_key(p, *hs_keys_, rule->second, e.key_block, e.kcv);
+    // fault skip-kcv-check violates REQ-KEY-021 (in profile::unwrap_key, where the KCV is compared)
+    auto key = profile::unwrap_key(p, *hs_keys_, rule->second, e.key_block, e.kcv, !has(Fault::kSkipKcvCheck));
     if (!key.ok()) return fail_with(key.error());
     note("KCV(slot " + std::to_string(e.slot) + ")", e.kcv, "REQ-KEY-021");
     delivered.push_back({e.slot, rule->second.algorithm, std::move(key).value()});

@@ -105,6 +105,8 @@ void Session::t10_to_t18_generic(Event e, ByteView body) {
       auto abort = codec::parse_abort(body);
       // REQ-ERR-005: a defective ABORT counts as 01.
       const ResponseCode code = abort.ok() ? abort->code : ResponseCode::kMalformed;
+      // fault answers-tms-abort violates REQ-ERR-003: an ABORT received is answered
+      if (has(Fault::kAnswersTmsAbort)) send(codec::serialize(codec::Abort{code}));
       end_failed(Failure{code, false});
       return;
     }

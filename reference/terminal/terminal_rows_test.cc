@@ -1709,5 +1709,134 @@ TEST(TerminalFaults, EnvelopeMacSkippedTakesAChangedMac) {
   expect_delivery_fails(w, w.run->keys.seal(false, MsgType::kPkgConfirm, 1, payload), ResponseCode::kSequenceError);
 }
 
+// Checks REQ-CONF-040: skip-opv-iterations-check answers an unattended HS_AUTH_REQUEST whose
+// OPV_ITERATIONS is not 0 (its TAC_1 right) with HS_AUTH_ANSWER.
+TEST(TerminalFaults, OpvIterationsUncheckedAnswersAnUnattendedCost) {
+  auto e = sim::make_estate(program_download());
+  e->terminal_config.faults.add(Fault::kSkipOpvIterationsCheck);
+  Lockstep run(*e);
+  const Bytes request = run.start().send.at(0);
+  codec::HsAuthRequest m = *codec::parse_hs_auth_request(run.to_tms(request).send.at(0));
+  auto dwk = profile::recover_dwk(m.profile, e->terminal_config.dmk.view(), m.dwk1, profile::session_binding(request));
+  ASSERT_TRUE(dwk.ok());
+  m.opv_iterations = codec::kMinOpvIterations;
+  m.opv_salt = codec::OperatorSalt{1};
+  const session::Output out = run.to_terminal(sim::rows::with_tac_under(m.profile, request, m, dwk->view()));
+  expect_no_abort(out, run.terminal, Fault::kSkipOpvIterationsCheck);
+  EXPECT_EQ(run.terminal.state(), State::T_WAIT_KEY_MESSAGE);
+}
+
+// Checks REQ-CONF-040: skip-model-check requests the pieces of a vendor-signed offer for another
+// model or vendor.
+TEST(TerminalFaults, ModelUncheckedDownloadsAPackageForAnotherModel) {
+  for (int which = 0; which < 2; ++which) {
+    Waiting w = with_fault(program_download(), MsgType::kPkgConfirm, Fault::kSkipModelCheck);
+    codec::Manifest m = sim::rows::first_manifest(*w.estate);
+    (which == 0 ? m.model_id : m.vendor_id) = "OTHER01";
+    const session::Output out = w.run->to_terminal(confirm_with(w, {sim::rows::signed_offer(*w.estate, m)}));
+    expect_no_abort(out, w.run->terminal, Fault::kSkipModelCheck);
+    EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_FRAME);
+  }
+}
+
+// Checks REQ-CONF-040: skip-version-check downloads an offer whose VERSION is not above the
+// installed one.
+TEST(TerminalFaults, VersionUncheckedDownloadsARollback) {
+  for (std::uint32_t installed : {2u, 3u}) {  // the offered version is 2
+    Waiting w = with_fault(program_download(), MsgType::kPkgConfirm, Fault::kSkipVersionCheck);
+    w.estate->package_store.packages[{codec::PackageKind::kApplication, "PAYAPP"}] = {installed, Bytes{9}};
+    const session::Output out = w.run->to_terminal(w.pending);
+    expect_no_abort(out, w.run->terminal, Fault::kSkipVersionCheck);
+    EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_FRAME);
+  }
+}
+
+// Checks REQ-CONF-040: accept-other-piece stages the FIT from a response that names PIECE 1 where
+// FIT piece 0 was asked for.
+TEST(TerminalFaults, OtherPieceTakenForTheOneRequested) {
+  Waiting w = with_fault(program_download(), MsgType::kFrameResponse, Fault::kAcceptOtherPiece);
+  codec::FrameResponse r = response_in(w);
+  ASSERT_EQ(r.section, Section::kFit);
+  r.piece += 1;
+  const session::Output out = w.run->to_terminal(resealed(w, r));
+  expect_no_abort(out, w.run->terminal, Fault::kAcceptOtherPiece);
+  EXPECT_TRUE(w.estate->package_store.staged_fit(manifest_id(*w.estate)).has_value());
+}
+
+// Checks REQ-CONF-040: answers-tms-abort answers an ABORT received in a wait state with one of its
+// own (the honest row, T10_AbortEndsEveryWaitStateWithTheReceivedCode, sends nothing).
+TEST(TerminalFaults, TmsAbortAnswered) {
+  Waiting w = waiting_for(key_download(), MsgType::kKeyMessage,
+                          [](sim::Estate& e) { e.terminal_config.faults.add(Fault::kAnswersTmsAbort); });
+  const session::Output out = w.run->to_terminal(sim::rows::abort_body(ResponseCode::kInternalError));
+  EXPECT_EQ(sim::abort_code(out), std::optional(ResponseCode::kInternalError));
+  EXPECT_EQ(w.run->terminal.state(), State::T_FAILED);
+}
+
+// Checks REQ-CONF-040: refetch-held-pieces, offered a manifest whose pieces are all staged,
+// requests DATA piece 0 again (the honest row, T6_EverythingAlreadyStagedIsAppliedWithoutAFrame,
+// applies at once).
+TEST(TerminalFaults, HeldPiecesRequestedAgain) {
+  auto e = sim::make_estate(program_download());
+  e->package_store.fail_apply = true;
+  ASSERT_EQ(sim::run_session(*e).terminal_state, State::T_FAILED);
+  e->package_store.fail_apply = false;
+  e->terminal_config.faults.add(Fault::kRefetchHeldPieces);
+  Lockstep run(*e);
+  auto confirm = run.until_terminal_gets(MsgType::kPkgConfirm);
+  ASSERT_TRUE(confirm.has_value());
+  const session::Output out = run.to_terminal(*confirm);
+  expect_no_abort(out, run.terminal, Fault::kRefetchHeldPieces);
+  EXPECT_EQ(run.terminal.state(), State::T_WAIT_FRAME);
+  auto request = codec::parse_frame_request(*run.keys.open(true, out.send.at(0)));
+  ASSERT_TRUE(request.ok());
+  EXPECT_EQ(*request, (codec::FrameRequest{0, Section::kData, 0}));
+}
+
+// Checks REQ-CONF-040: accept-any-seq opens a PKG_CONFIRM sealed with a SEQ not the next expected
+// and requests the FIT; a replayed FRAME_RESPONSE gets past the envelope to the request check [01].
+TEST(TerminalFaults, AnySeqTakenAndAReplayReachesThePayload) {
+  {
+    Waiting w = with_fault(program_download(), MsgType::kPkgConfirm, Fault::kAcceptAnySeq);
+    const Bytes payload = *w.run->keys.open(false, w.pending);
+    const session::Output out = w.run->to_terminal(w.run->keys.seal(false, MsgType::kPkgConfirm, 5, payload));
+    expect_no_abort(out, w.run->terminal, Fault::kAcceptAnySeq);
+    EXPECT_EQ(w.run->terminal.state(), State::T_WAIT_FRAME);
+  }
+  Waiting w = with_fault(program_download(), MsgType::kFrameResponse, Fault::kAcceptAnySeq);
+  w.run->to_terminal(w.pending);
+  expect_delivery_fails(w, w.pending, ResponseCode::kMalformed);  // not 14
+}
+
+// Checks REQ-CONF-040: skip-kcv-check stores a key set whose last KCV is changed (the honest row,
+// T3_KcvMismatchIs18AndNothingIsStored, stores nothing).
+TEST(TerminalFaults, KcvUncheckedStoresTheKeys) {
+  for (Profile p : kKeyDownloadProfiles) {
+    Waiting w = with_fault(key_download(p), MsgType::kKeyMessage, Fault::kSkipKcvCheck);
+    auto m = codec::parse_key_message(w.pending, p);
+    ASSERT_TRUE(m.ok());
+    m->entries.back().kcv[0] ^= 0x01;
+    const session::Output out = w.run->to_terminal(w.run->keys.with_key_mac(*m));
+    expect_no_abort(out, w.run->terminal, Fault::kSkipKcvCheck);
+    EXPECT_TRUE(w.run->terminal.keys_installed()) << name(p);
+  }
+}
+
+// Checks REQ-CONF-040: skip-slot-check stores a key set of one key, wrapped for the table's first
+// slot (whose rule it falls back to), that names a vendor slot the slot table does not hold (the
+// honest row, T3_UnknownSlotIs18, stores nothing).
+TEST(TerminalFaults, SlotUncheckedStoresAKeyForASlotNotInTheTable) {
+  Waiting w = with_fault(key_download(), MsgType::kKeyMessage, Fault::kSkipSlotCheck);
+  auto m = codec::parse_key_message(w.pending, Profile::kAes128);
+  ASSERT_TRUE(m.ok());
+  ASSERT_EQ(m->entries.at(1).slot, w.estate->terminal_config.slots.begin()->first);
+  ASSERT_FALSE(w.estate->terminal_config.slots.contains(0x90));
+  m->entries.resize(2);  // one key: 0x90 in its place keeps the slots in ascending order
+  m->entries.at(1).slot = 0x90;
+  const session::Output out = w.run->to_terminal(w.run->keys.with_key_mac(*m));
+  expect_no_abort(out, w.run->terminal, Fault::kSkipSlotCheck);
+  EXPECT_TRUE(w.estate->key_store.slots.contains(0x90));
+}
+
 }  // namespace
 }  // namespace tmsproto::terminal
