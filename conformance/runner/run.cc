@@ -117,6 +117,25 @@ Judgement fail(std::string expected, std::string seen, Bytes offending = {}) {
 
 Judgement not_judged(Verdict v, std::string reason) { return {v, {}, {}, {}, std::move(reason)}; }
 
+bool is_abort(const WireMessage& m) {
+  return !m.body.empty() && m.body[0] == static_cast<std::uint8_t>(MsgType::kAbort);
+}
+
+// The terminal's first ABORT on the wire, or nullptr.
+const WireMessage* first_terminal_abort(const std::vector<WireMessage>& wire) {
+  for (const auto& m : wire) {
+    if (m.from_terminal && is_abort(m)) return &m;
+  }
+  return nullptr;
+}
+
+// The index of the first message the suite changed, or wire.size() when it sent none.
+std::size_t first_changed(const std::vector<WireMessage>& wire) {
+  std::size_t i = 0;
+  while (i < wire.size() && !wire[i].changed) ++i;
+  return i;
+}
+
 // How the session ended, judged from the wire and the shim's exit status only.
 Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, const tms::Session& tms,
                 const net::ServedSession& served, int shim_status, std::int64_t session_s) {
@@ -134,10 +153,8 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
   const auto& wire = engine.wire();
   if (plan.expect.kind == Expectation::Kind::kIsCut) {
     // REQ-CONF-026: nothing to refuse before the cut; the next session judges what was kept.
-    for (const auto& m : wire) {
-      if (m.from_terminal && !m.body.empty() && m.body[0] == static_cast<std::uint8_t>(MsgType::kAbort)) {
-        return fail("no ABORT before the suite cuts the session", terminal_said(wire), m.body);
-      }
+    if (const WireMessage* a = first_terminal_abort(wire)) {
+      return fail("no ABORT before the suite cuts the session", terminal_said(wire), a->body);
     }
     if (!engine.cut()) {
       return fail("the session reaches the message the suite cuts it at", terminal_said(wire));
@@ -146,8 +163,7 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
   }
   if (plan.expect.kind == Expectation::Kind::kSilent) {
     // REQ-ERR-003, REQ-ERR-005: an ABORT received (a defective one too) is never answered.
-    std::size_t from = 0;
-    while (from < wire.size() && !wire[from].changed) ++from;
+    const std::size_t from = first_changed(wire);
     if (from == wire.size()) {
       return fail("the terminal ends the session without answering (" + plan.expect.because + ")",
                   "it ended the session before the TMS sent the message this scenario changes: " + terminal_said(wire));
@@ -161,10 +177,8 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
     return {};
   }
   if (plan.expect.kind == Expectation::Kind::kCompletes) {
-    for (const auto& m : wire) {
-      if (m.from_terminal && !m.body.empty() && m.body[0] == static_cast<std::uint8_t>(MsgType::kAbort)) {
-        return fail("the session completes", terminal_said(wire), m.body);
-      }
+    if (const WireMessage* a = first_terminal_abort(wire)) {
+      return fail("the session completes", terminal_said(wire), a->body);
     }
     if (tms.state() != tms::State::S_DONE) {
       return fail("the session completes",
@@ -175,9 +189,8 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
   // REQ-CONF-022: the terminal's first message after the changed one (or, with no message
   // changed, the first ABORT it sends) is ABORT `code`, and nothing follows it.
   const std::string expected = "ABORT " + digits(plan.expect.code) + " (" + plan.expect.because + ")";
-  std::size_t from = 0;
+  const std::size_t from = plan.change ? first_changed(wire) : 0;
   if (plan.change) {
-    while (from < wire.size() && !wire[from].changed) ++from;
     if (from == wire.size()) {
       return fail(expected, "the terminal ended the session before the TMS sent the message this scenario "
                             "changes: " + terminal_said(wire));
@@ -186,7 +199,7 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
   std::optional<std::size_t> answer;
   for (std::size_t i = from; i < wire.size(); ++i) {
     if (!wire[i].from_terminal) continue;
-    if (!plan.change && wire[i].body.size() > 0 && wire[i].body[0] != static_cast<std::uint8_t>(MsgType::kAbort)) {
+    if (!plan.change && !wire[i].body.empty() && !is_abort(wire[i])) {
       continue;  // REQ-DL-010/023 fail within the download: the ABORT comes when the terminal finds it
     }
     answer = i;
