@@ -187,7 +187,7 @@ TEST(Server, TheLogOfAWholeRunHoldsNoSecretOfTheEstate) {
   std::vector<Bytes> secrets = {to_bytes(estate->terminal_config.dmk.view()), Bytes(estate->operator_password.begin(),
                                                                            estate->operator_password.end())};
   for (const auto& k : estate->key_set_keys) secrets.push_back(to_bytes(k.view()));
-  for (const auto& op : estate->registry.operators) secrets.push_back(to_bytes(op.opv.view()));
+  for (const auto& op : estate->registry.operators) secrets.push_back(to_bytes(op.opv().view()));
   for (const Bytes& s : secrets) {
     EXPECT_EQ(log.find(to_hex(s)), std::string::npos);
     EXPECT_EQ(log.find(std::string(s.begin(), s.end())), std::string::npos);

@@ -158,7 +158,7 @@ tms::OperatorRecord MemoryRegistry::operator_record(const std::string& vendor_id
   for (const auto& o : operators) {
     if (o.vendor_id != vendor_id || o.operator_id != operator_id) continue;
     tms::OperatorRecord r{o.salt, o.iterations, std::nullopt, o.lock};
-    if (trans != TransCode::kKeyDownload || o.may_download_keys) r.opv = o.opv.clone();  // REQ-OPR-004
+    if (trans != TransCode::kKeyDownload || o.may_download_keys) r.opv = o.opv().clone();  // REQ-OPR-004
     return r;
   }
   // REQ-OPR-007: an ID nobody enrolled gets a salt of the same shape as an enrolled one's.
@@ -185,10 +185,17 @@ Result<void, tms::RegistrationError> MemoryRegistry::register_key_set(const code
 
 void MemoryRegistry::enrol_operator(const std::string& vendor_id, const std::string& operator_id, ByteView password,
                                     crypto::RandomSource& rng, bool may_download_keys) {
-  Operator o{vendor_id, operator_id, {}, enrolment_iterations, {}, may_download_keys, {}};
+  Operator o{vendor_id, operator_id, {}, enrolment_iterations, crypto::SecretBytes(password), may_download_keys, {}, {}};
   rng.fill(o.salt);  // REQ-OPR-002: a fresh salt per operator
-  o.opv = std::move(profile::operator_verifier(password, vendor_id, operator_id, o.salt, o.iterations)).value();
   operators.push_back(std::move(o));
+}
+
+const crypto::SecretBytes& MemoryRegistry::Operator::opv() const {
+  if (derived_opv.empty()) {
+    derived_opv =
+        std::move(profile::operator_verifier(password.view(), vendor_id, operator_id, salt, iterations)).value();
+  }
+  return derived_opv;
 }
 
 void MemoryRegistry::key_set_delivered(const codec::Identity& id, const std::string& key_set_id) {

@@ -92,9 +92,15 @@ class MemoryRegistry final : public tms::Registry {
     std::string operator_id;
     codec::OperatorSalt salt{};
     std::uint32_t iterations = 0;
-    crypto::SecretBytes opv;
+    crypto::SecretBytes password;
     bool may_download_keys = true;
     tms::OperatorLock lock;
+    // The verifier a TMS stores (REQ-OPR-002), derived from `password` at its first use and kept.
+    // A simulated estate enrols an operator for every neighbour vendor too, and 100000 PBKDF2
+    // iterations apiece were most of what a property test spent; the salt is still drawn at
+    // enrolment, so every estate draws the same random octets as before.
+    const crypto::SecretBytes& opv() const;
+    mutable crypto::SecretBytes derived_opv;
   };
   // `decoy_key`: the estate's 32-octet AES key for decoy salts (REQ-OPR-007).
   explicit MemoryRegistry(crypto::SecretBytes decoy_key) : decoy_key_(std::move(decoy_key)) {}

@@ -654,7 +654,8 @@ Verdict replay_tms(const TranscriptCase& c) {
     o.operator_id = c.operator_id;
     o.salt = c.opv_salt;
     o.iterations = c.opv_iterations;
-    o.opv = std::move(opv).value();
+    o.password = crypto::SecretBytes(pw);
+    o.derived_opv = std::move(opv).value();
     registry.operators.push_back(std::move(o));
   }
   sim::MemoryVendorDirectory vendors;

@@ -412,7 +412,7 @@ TranscriptCase record(const CaseSpec& spec) {
   // The enrolment and key set as the estate made them, before the policy may remove them.
   const auto op = e->registry.operators.at(0).salt;
   const auto op_iterations = e->registry.operators.at(0).iterations;
-  const ByteView op_opv = e->registry.operators.at(0).opv.view();
+  const ByteView op_opv = e->registry.operators.at(0).opv().view();
   const Bytes opv(op_opv.begin(), op_opv.end());
   const std::vector<tms::KeySetSlot> slots =
       spec.trans == TransCode::kKeyDownload ? e->key_set() : std::vector<tms::KeySetSlot>{};
