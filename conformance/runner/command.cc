@@ -27,6 +27,11 @@ struct Args {
   bool keep = false;
   std::string report_dir;
   std::vector<std::string> reference_faults;
+  bool wait = false;
+  std::int64_t wait_seconds = 300;
+  std::string serial;
+  bool verbose = false;
+  bool listen_given = false;
 };
 
 std::vector<std::string> comma_list(const std::string& s) {
@@ -76,12 +81,29 @@ int run_command(const Args& a) {
   o.work = a.work;
   o.keep = a.keep;
   o.report_dir = a.report_dir;
+  o.verbose = a.verbose;
+  o.wait = a.wait;
+  o.wait_seconds = a.wait_seconds;
+  o.serial = a.serial;
+  // REQ-CONF-008: a serial line has no address to listen on.
+  if (!a.serial.empty() && a.listen_given) return app::fail("conformance", "--serial and --listen exclude each other");
   const auto where = app::parse_host_port(a.listen);
   if (!where) return app::fail("conformance", "--listen takes HOST:PORT, not '" + a.listen + "'");
   o.host = where->host;
   o.port = where->port;
   crypto::OsRandom rng;
-  if (a.terminal_cmd.empty()) {
+  if (a.wait) {
+    // REQ-CONF-007: the tester connects the device; nothing is started, so no fault can be switched on.
+    if (!a.terminal_cmd.empty()) return app::fail("conformance", "--wait and --terminal-cmd exclude each other");
+    if (!a.reference_faults.empty()) {
+      return app::fail("conformance", "--reference-fault is for the bundled reference terminal, not --wait");
+    }
+    if (a.terminal_profile.empty()) return app::fail("conformance", "--wait needs --terminal-profile FILE");
+  } else if (a.terminal_cmd.empty()) {
+    if (!a.serial.empty()) {
+      return app::fail("conformance", "--serial needs --terminal-cmd or --wait: the suite cannot know the "
+                                      "terminal's end of the line");
+    }
     if (!a.terminal_profile.empty()) return app::fail("conformance", "--terminal-profile needs --terminal-cmd");
     o.terminal = reference_terminal_profile(a.enable_legacy, rng);
     o.terminal_command = {TMSPROTO_REFERENCE_SHIM, "--tmsproto", app::self_exe().string(), "{host}", "{port}", "{dir}",
@@ -109,6 +131,8 @@ int run_command(const Args& a) {
     auto words = words_of(a.terminal_cmd);
     if (!words || words->empty()) return app::fail("conformance", "--terminal-cmd is empty or has an open quote");
     o.terminal_command = *words;
+  }
+  if (!a.terminal_profile.empty()) {
     auto text = app::read_text(a.terminal_profile, config::kMaxTerminalProfileSize + 1);
     if (!text.ok()) return app::fail("conformance", text.error());
     auto profile = config::read_terminal_profile(*text, a.enable_legacy);  // REQ-CONF-010
@@ -135,7 +159,13 @@ void add_conformance_command(CLI::App& app, cli::Chosen& chosen) {
   c->add_option("--skip", a->skip, "skip these: comma-separated names, globs or REQ IDs");
   c->add_flag("--strict", a->strict, "SHOULD scenarios decide the exit status too");
   c->add_flag("--allow-unimplemented", a->allow_unimplemented, "a shim's 89 counts as skipped, not failed");
-  c->add_option("--listen", a->listen, "where the suite's TMS listens (127.0.0.1:0: a free port)");
+  auto* listen = c->add_option("--listen", a->listen, "where the suite's TMS listens (127.0.0.1:0: a free port)");
+  c->add_flag("--wait", a->wait,
+              "no terminal command: before each session print what it is and wait for the device to connect "
+              "(spec/conformance.md C.8)");
+  c->add_option("--wait-seconds", a->wait_seconds, "with --wait, how long to wait for each connection (300)");
+  c->add_option("--serial", a->serial, "play the TMS on this serial line instead of TCP (its settings as they are)");
+  c->add_flag("--verbose", a->verbose, "print each scenario's exchange field by field, as `tmsproto simulate` does");
   c->add_option("--work", a->work, "keep the scenario folders (terminal.json, shim.log) under this folder");
   c->add_flag("--keep", a->keep, "keep the temporary scenario folders");
   c->add_option("--report-dir", a->report_dir,
@@ -144,7 +174,10 @@ void add_conformance_command(CLI::App& app, cli::Chosen& chosen) {
   c->add_option("--reference-fault", a->reference_faults,
                 "run against the reference terminal with this bug switched on (repeatable; `tmsproto terminal "
                 "--list-faults`): the suite must fail (spec/conformance.md C.6)");
-  c->callback([&chosen, a] { chosen.run = [a] { return run_command(*a); }; });
+  c->callback([&chosen, a, listen] {
+    a->listen_given = listen->count() > 0;
+    chosen.run = [a] { return run_command(*a); };
+  });
 }
 
 }  // namespace tmsproto::conformance

@@ -2,8 +2,10 @@
 // summary.
 #include <algorithm>
 
+#include "analyser/describe.h"
 #include "common/hex.h"
 #include "conformance/runner/report.h"
+#include "conformance/runner/report_text.h"
 
 namespace tmsproto::conformance {
 namespace {
@@ -20,7 +22,45 @@ std::string short_hex(const Bytes& b) {
   return to_hex(ByteView(b).first(shown)) + (b.size() > shown ? "..." : "");
 }
 
+void print_fields(const analyser::Description& d, const std::string& indent, std::ostream& out) {
+  if (d.error) out << indent << "!! " << *d.error << "\n";
+  for (const auto& f : d.fields) {
+    std::string name = f.name;
+    name.resize(std::max<std::size_t>(name.size(), 18), ' ');
+    out << indent << name << " " << f.value << "  " << f.req << "\n";
+  }
+}
+
+void print_message(const WireMessage& m, std::optional<Profile> profile, std::ostream& out) {
+  const analyser::Description d = analyser::describe(m.body, profile);
+  out << "      " << (m.from_terminal ? "terminal -> TMS  " : "TMS -> terminal  ") << d.title
+      << (m.changed ? "  [changed by the suite]" : "") << "\n";
+  print_fields(d, "          ", out);
+  if (m.payload && !m.body.empty()) {
+    // REQ-CONF-034: an envelope the suite opened shows what it carried.
+    out << "          payload, decrypted with the session's keys:\n";
+    print_fields(analyser::describe_payload(static_cast<MsgType>(m.body[0]), *m.payload), "            ", out);
+  }
+  std::string dump = hex_dump(m.body);
+  for (std::size_t at = 0; at < dump.size();) {
+    const std::size_t nl = dump.find('\n', at);
+    out << "          " << dump.substr(at, nl - at) << "\n";
+    at = nl + 1;
+  }
+}
+
 }  // namespace
+
+void print_exchange(const ScenarioResult& s, std::ostream& out) {
+  if (s.exchange.empty()) out << "    no session ran\n";
+  for (std::size_t i = 0; i < s.exchange.size(); ++i) {
+    out << "    session " << i + 1 << (s.profile ? ", profile " + std::string(profile_word(*s.profile)) : "") << ": "
+        << (s.exchange[i].empty() ? "nothing crossed the wire" : std::to_string(s.exchange[i].size()) + " messages")
+        << "\n";
+    for (const auto& m : s.exchange[i]) print_message(m, s.profile, out);
+  }
+  out.flush();
+}
 
 void print_terminal(const RunResult& r, std::ostream& out) {
   // REQ-CONF-011: the DMKs are test keys, and never printed.

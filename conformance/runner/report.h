@@ -17,6 +17,8 @@ namespace tmsproto::conformance {
 void print_terminal(const RunResult& r, std::ostream& out);
 void print_scenario(const ScenarioResult& s, std::ostream& out);
 void print_summary(const RunResult& r, std::ostream& out);
+// REQ-CONF-034 (--verbose): every message of every session the scenario ran, field by field.
+void print_exchange(const ScenarioResult& s, std::ostream& out);
 
 // The three files of REQ-CONF-033, each as the text of the file.
 inline constexpr const char* kJunitFile = "junit.xml";

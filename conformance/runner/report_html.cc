@@ -58,19 +58,6 @@ std::string lower(std::string s) {
 
 bool is_failure(Verdict v) { return v == Verdict::kFail || v == Verdict::kError || v == Verdict::kUnimplemented; }
 
-// Sixteen octets a line with the offset first, as a dissector shows them.
-std::string hex_dump(ByteView b) {
-  std::string out;
-  for (std::size_t at = 0; at < b.size(); at += 16) {
-    char offset[32];
-    std::snprintf(offset, sizeof offset, "%04zx ", at);
-    out += offset;
-    for (std::size_t i = at; i < std::min(at + 16, b.size()); ++i) out += " " + to_hex(b.subspan(i, 1));
-    out += "\n";
-  }
-  return out;
-}
-
 std::string row(const char* head, const std::string& value) {
   return "<tr><th>" + markup(head) + "</th><td>" + markup(value) + "</td></tr>\n";
 }
@@ -154,6 +141,17 @@ std::string message_item(const WireMessage& m, std::optional<Profile> profile) {
     h += "</table>";
   }
   if (d.error) h += "\n<p class=\"parse-error\">" + markup(*d.error) + "</p>";
+  if (m.payload && !m.body.empty()) {
+    // REQ-CONF-034: what the envelope carried, opened with the session's keys.
+    const analyser::Description p = analyser::describe_payload(static_cast<MsgType>(m.body[0]), *m.payload);
+    h += "\n<p class=\"note\">Payload, decrypted by the suite with the session's keys:</p>\n<table class=\"fields\">\n";
+    for (const auto& f : p.fields) {
+      h += "<tr><th>" + markup(f.name) + "</th><td><code>" + markup(f.value) + "</code></td><td class=\"req\">" +
+           markup(f.req) + "</td></tr>\n";
+    }
+    h += "</table>";
+    if (p.error) h += "\n<p class=\"parse-error\">" + markup(*p.error) + "</p>";
+  }
   return h + "\n<pre class=\"hex\">" + markup(hex_dump(m.body)) + "</pre></li>\n";
 }
 

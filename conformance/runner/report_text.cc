@@ -1,6 +1,10 @@
 #include "conformance/runner/report_text.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <ctime>
+
+#include "common/hex.h"
 
 namespace tmsproto::conformance {
 namespace {
@@ -68,6 +72,19 @@ std::string markup(std::string_view text) {
         if ((u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7F) out += kReplacement;
         else out += c;
     }
+  }
+  return out;
+}
+
+// Sixteen octets a line with the offset first, as a dissector shows them.
+std::string hex_dump(ByteView b) {
+  std::string out;
+  for (std::size_t at = 0; at < b.size(); at += 16) {
+    char offset[32];
+    std::snprintf(offset, sizeof offset, "%04zx ", at);
+    out += offset;
+    for (std::size_t i = at; i < std::min(at + 16, b.size()); ++i) out += " " + to_hex(b.subspan(i, 1));
+    out += "\n";
   }
   return out;
 }

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/bytes.h"
+
 namespace tmsproto::conformance {
 
 // `text` as XML / HTML character data or attribute value: & < > " ' as references, and anything
@@ -14,6 +16,9 @@ std::string markup(std::string_view text);
 
 // `text` as well-formed UTF-8, anything else as U+FFFD; control characters kept.
 std::string valid_utf8(std::string_view text);
+
+// Sixteen octets a line, each line starting with its offset: `0010  0a 1b ...`.
+std::string hex_dump(ByteView b);
 
 // 2026-12-03T05:24:22Z
 std::string utc_timestamp(std::chrono::system_clock::time_point t);

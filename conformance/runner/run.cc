@@ -237,10 +237,84 @@ std::optional<Profile> profile_for(const Scenario& s, const config::TerminalProf
   return std::nullopt;
 }
 
+// The terminal's side of one session: the connection as the suite served it, and the shim's exit
+// status (0 for a device the tester connected, REQ-CONF-007); `error` when it could not start.
+struct TerminalSide {
+  net::ServedSession served;
+  int status = -1;
+  std::string error;
+};
+
+// REQ-CONF-001, REQ-CONF-005, REQ-CONF-006: the shim started with the session's words, what it
+// prints to shim.log, killed at the session's bound.
+TerminalSide run_shim(const RunOptions& o, net::SessionListener& listener, net::Engine& engine,
+                      const net::Timing& timing, const std::map<std::string, std::string>& values, const fs::path& dir,
+                      std::int64_t session_s) {
+  TerminalSide side;
+  std::vector<std::string> words;
+  for (const auto& w : o.terminal_command) words.push_back(substitute(w, values));
+  const fs::path exe = program_path(words.front());
+  words.erase(words.begin());
+  // REQ-CONF-005: what the shim prints goes to its log, never into a verdict. REQ-CONF-001: the
+  // operator's password in the environment, never in a word.
+  std::map<std::string, std::string> env = o.environment;
+  env["TMSPROTO_OPERATOR_PASSWORD"] = kOperatorPassword;
+  app::Child shim = app::spawn(exe, words, dir / "shim.log", env);
+  if (shim.pid <= 0) {
+    side.error = "cannot start " + exe.string();
+    return side;
+  }
+  std::atomic<bool> shim_ended{false};
+  std::thread server([&] {
+    side.served = listener.serve(engine, timing, std::nullopt, session_s * 1000, [&] { return shim_ended.load(); });
+  });
+  const auto deadline = Clock::now() + std::chrono::seconds(session_s + 5);
+  while (!shim_ended) {
+    if (app::ended(shim, side.status)) {
+      shim_ended = true;
+    } else if (Clock::now() > deadline) {
+      ::kill(shim.pid, SIGKILL);
+      side.status = app::wait_for(shim);
+      shim_ended = true;
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  server.join();
+  return side;
+}
+
+// REQ-CONF-007: what the tester is told before a session, on one line.
+std::string wait_line(const Scenario& s, std::size_t i, const std::map<std::string, std::string>& values,
+                      const std::string& where) {
+  std::string line = "WAIT " + s.name + " session " + std::to_string(i + 1) + " of " +
+                     std::to_string(s.sessions.size()) + ": " + values.at("transaction") + " download, profile " +
+                     values.at("profile");
+  if (!values.at("key_set").empty()) line += ", key set " + values.at("key_set");
+  if (!values.at("operator").empty()) {
+    line += ", operator " + values.at("operator") + " (test password \"" + kOperatorPassword + "\")";
+  }
+  line += ", connect to " + where;
+  if (i == 0) line += "; first bring the terminal to the factory state of " + values.at("dir") + "/terminal.json";
+  return line;
+}
+
+// REQ-CONF-007: no shim to start or wait for; the session is the device's connection.
+TerminalSide wait_for_device(net::SessionListener& listener, net::Engine& engine, const net::Timing& timing,
+                             std::int64_t wait_seconds) {
+  TerminalSide side;
+  side.served = listener.serve(engine, timing, std::nullopt, wait_seconds * 1000);
+  if (!side.served.connected) {
+    side.error = "the terminal did not connect within --wait-seconds " + std::to_string(wait_seconds);
+  }
+  side.status = 0;  // judged as a shim that exited 0 once the connection closed
+  return side;
+}
+
 // Runs one scenario's sessions into `r`: its verdict, what decided it, the profile it ran in and
 // the wire of every session it ran.
 void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& listener, const fs::path& dir,
-                  crypto::RandomSource& rng, ScenarioResult& r) {
+                  crypto::RandomSource& rng, ScenarioResult& r, std::ostream& out) {
   const auto stop = [&r](Verdict v, std::string reason) {
     r.verdict = v;
     r.reason = std::move(reason);
@@ -274,47 +348,31 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
     ScenarioEngine engine(**tms_side, tms, plan.change);
     const bool key = plan.trans == TransCode::kKeyDownload;
     // REQ-CONF-004: {session} tells the shim which session starts from the factory state.
+    // REQ-CONF-008: a serial line has no host or port to name.
+    const bool serial = !o.serial.empty();
     const std::map<std::string, std::string> values{
-        {"host", o.host}, {"port", std::to_string(listener.port())}, {"dir", dir.string()},
-        {"transaction", key ? "key" : "program"}, {"profile", std::string(profile_word(profile))},
-        {"key_set", key ? kKeySetId : ""}, {"operator", key ? kOperatorId : ""}, {"scenario", s.name},
-        {"session", std::to_string(i + 1)}};
-    std::vector<std::string> words;
-    for (const auto& w : o.terminal_command) words.push_back(substitute(w, values));
-    const fs::path exe = program_path(words.front());
-    words.erase(words.begin());
-    // REQ-CONF-005: what the shim prints goes to its log, never into a verdict. REQ-CONF-001: the
-    // operator's password in the environment, never in a word.
-    std::map<std::string, std::string> env = o.environment;
-    env["TMSPROTO_OPERATOR_PASSWORD"] = kOperatorPassword;
-    app::Child shim = app::spawn(exe, words, dir / "shim.log", env);
-    if (shim.pid <= 0) return stop(Verdict::kError, "cannot start " + exe.string());
-    std::atomic<bool> shim_ended{false};
-    int status = -1;
-    net::ServedSession served;
+        {"host", serial ? "" : o.host}, {"port", serial ? "" : std::to_string(listener.port())},
+        {"dir", dir.string()}, {"transaction", key ? "key" : "program"},
+        {"profile", std::string(profile_word(profile))}, {"key_set", key ? kKeySetId : ""},
+        {"operator", key ? kOperatorId : ""}, {"scenario", s.name}, {"session", std::to_string(i + 1)}};
     // REQ-CONF-006: the session bounded by sessionSeconds, T_RESPONSE within it.
     net::Timing timing;
     timing.session_ms = session_s * 1000;
     timing.response_ms = std::min<std::int64_t>(timing.response_ms, timing.session_ms);
-    std::thread server([&] {
-      served = listener.serve(engine, timing, std::nullopt, session_s * 1000, [&] { return shim_ended.load(); });
-    });
-    const auto deadline = Clock::now() + std::chrono::seconds(session_s + 5);
-    bool done = false;
-    while (!done) {
-      if (!shim_ended && app::ended(shim, status)) shim_ended = true;
-      if (shim_ended) break;
-      if (Clock::now() > deadline) {
-        ::kill(shim.pid, SIGKILL);
-        status = app::wait_for(shim);
-        shim_ended = true;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    // REQ-CONF-008: on a serial line, what an earlier session's terminal sent after that session
+    // was judged (its ABORT 23 after a cut, its resends) must not open this one.
+    listener.discard_pending();
+    TerminalSide side;
+    if (o.wait) {
+      out << wait_line(s, i, values, listener.where()) << "\n";
+      out.flush();
+      side = wait_for_device(listener, engine, timing, o.wait_seconds);
+    } else {
+      side = run_shim(o, listener, engine, timing, values, dir, session_s);
     }
-    server.join();
+    if (!side.error.empty()) return stop(Verdict::kError, side.error);
     r.exchange.push_back(engine.wire());  // REQ-CONF-033: the transcript a report shows for a failure
-    Judgement j = judge(plan, engine, tms, served, status, session_s);
+    Judgement j = judge(plan, engine, tms, side.served, side.status, session_s);
     if (j.verdict != Verdict::kPass) {
       r.verdict = j.verdict;
       r.expected = std::move(j.expected);
@@ -407,9 +465,17 @@ int run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     }
     return 0;
   }
-  if (const std::string bad = unknown_placeholder(o.terminal_command); !bad.empty() || o.terminal_command.empty()) {
-    err << "tmsproto conformance: the terminal command " << (bad.empty() ? "is empty" : "has no placeholder " + bad)
+  if (o.wait != o.terminal_command.empty()) {  // REQ-CONF-007: either a command or a tester, never both
+    err << "tmsproto conformance: " << (o.wait ? "--wait runs no terminal command" : "the terminal command is empty")
         << "\n";
+    return 2;
+  }
+  if (const std::string bad = unknown_placeholder(o.terminal_command); !bad.empty()) {
+    err << "tmsproto conformance: the terminal command has no placeholder " << bad << "\n";
+    return 2;
+  }
+  if (o.wait && (o.wait_seconds < 1 || o.wait_seconds > 86400)) {
+    err << "tmsproto conformance: --wait-seconds takes 1-86400, not " << o.wait_seconds << "\n";
     return 2;
   }
   if (!o.report_dir.empty()) {
@@ -420,7 +486,9 @@ int run(const RunOptions& o, std::ostream& out, std::ostream& err) {
       return 2;
     }
   }
-  auto listener = net::SessionListener::open(o.host, o.port);
+  // REQ-CONF-008: a serial line in place of the TCP port, opened once for the whole run.
+  auto listener = o.serial.empty() ? net::SessionListener::open(o.host, o.port)
+                                   : net::SessionListener::open_serial(o.serial);
   if (!listener.ok()) {
     err << "tmsproto conformance: " << listener.error() << "\n";
     return 2;
@@ -438,7 +506,7 @@ int run(const RunOptions& o, std::ostream& out, std::ostream& err) {
   const config::TerminalProfile& t = o.terminal;
   RunResult result;
   result.terminal = identify(t);  // REQ-CONF-011: the identity and profile words, no DMK
-  result.tms = o.host + ":" + std::to_string((*listener)->port());
+  result.tms = (*listener)->where();
   result.strict = o.strict;
   result.allow_unimplemented = o.allow_unimplemented;
   result.started = std::chrono::system_clock::now();
@@ -461,9 +529,10 @@ int run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         break;
       }
     }
-    if (!disabled) run_scenario(*s, o, **listener, work / s->name, rng, r);
+    if (!disabled) run_scenario(*s, o, **listener, work / s->name, rng, r, out);
     r.seconds = seconds_since(begun);
     print_scenario(r, out);  // REQ-CONF-032: each line as its scenario ends, not at the end of the run
+    if (o.verbose) print_exchange(r, out);  // REQ-CONF-034
     result.scenarios.push_back(std::move(r));
   }
   result.counts = tally(result.scenarios, o.strict, o.allow_unimplemented);

@@ -15,7 +15,11 @@
 namespace tmsproto::conformance {
 
 struct RunOptions {
-  std::vector<std::string> terminal_command;  // words, with placeholders (REQ-CONF-001)
+  std::vector<std::string> terminal_command;  // words, with placeholders (REQ-CONF-001); empty with `wait`
+  bool wait = false;              // REQ-CONF-007: no command; the tester connects the device
+  std::int64_t wait_seconds = 300;
+  std::string serial;             // REQ-CONF-008: this serial line instead of TCP
+  bool verbose = false;           // REQ-CONF-034: each scenario's exchange, field by field
   config::TerminalProfile terminal;
   std::vector<std::string> only;  // names, globs or REQ IDs (REQ-CONF-030)
   std::vector<std::string> skip;

@@ -13,9 +13,11 @@
 #include <set>
 #include <sstream>
 
+#include "app/child.h"
 #include "common/hex.h"
 #include "conformance/runner/scenario.h"
 #include "crypto/random.h"
+#include "testing/pty_pair.h"
 
 namespace tmsproto::conformance {
 namespace {
@@ -240,6 +242,133 @@ TEST(ConformanceRun, DisabledScenariosCarryTheirReasonAndMustNameAScenario) {
   r = run_with(o);
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("\"handshake.tac_typo\" names no scenario"), std::string::npos) << r.err;
+}
+
+// REQ-CONF-034: --verbose shows each message field by field, the envelopes the suite opened with
+// their payload, the message the suite changed marked, and no key in clear.
+TEST(ConformanceRun, VerbosePrintsTheExchangeFieldByFieldWithTheEnvelopesOpened) {
+  RunOptions o = options(reference_shim(), {"envelope.frame_response_mac"});
+  o.verbose = true;
+  const Ran r = run_with(o);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  const std::size_t line = r.out.find("PASS envelope.frame_response_mac");
+  ASSERT_NE(line, std::string::npos) << r.out;
+  const std::string exchange = r.out.substr(line);
+  EXPECT_NE(exchange.find("session 1, profile aes128"), std::string::npos) << exchange;
+  for (const char* shown : {"terminal -> TMS  HS_REQUEST (0x01)", "TMS -> terminal  HS_AUTH_REQUEST (0x02)",
+                            "VENDOR_ID", "TAC_1", "PKG_ANNOUNCE (0x11)", "payload, decrypted with the session's keys",
+                            "MAX_CHUNK", "FRAME_RESPONSE", "[changed by the suite]", "ABORT", "0000  01 01"}) {
+    EXPECT_NE(exchange.find(shown), std::string::npos) << shown << "\n" << exchange;
+  }
+  for (const auto& [p, dmk] : o.terminal.dmks) {
+    EXPECT_EQ(r.out.find(to_hex(dmk.view())), std::string::npos) << "a DMK in the console";
+  }
+  o.verbose = false;
+  EXPECT_EQ(run_with(o).out.find("HS_REQUEST"), std::string::npos) << "the exchange without --verbose";
+}
+
+// A tester at the bench: reads the console line by line and, at each WAIT line, does what it says
+// with the reference terminal (here through its shim, started in the background).
+class Tester : public std::streambuf {
+ public:
+  ~Tester() override {
+    for (app::Child& c : started_) app::wait_for(c);
+  }
+  std::string text;
+  std::vector<std::string> waits;
+
+ protected:
+  int overflow(int c) override {
+    if (c == EOF) return 0;
+    text += static_cast<char>(c);
+    line_ += static_cast<char>(c);
+    if (c == '\n') {
+      act(line_);
+      line_.clear();
+    }
+    return c;
+  }
+
+ private:
+  void act(const std::string& line) {
+    static const std::regex wait(
+        "WAIT (\\S+) session ([0-9]+) of ([0-9]+): (key|program) download, profile ([a-z0-9]+)"
+        "(, key set (\\S+))?(, operator (\\S+) \\(test password \"([^\"]*)\"\\))?, connect to ([0-9.]+):([0-9]+)"
+        "(; first bring the terminal to the factory state of (\\S+)/terminal\\.json)?\n");
+    std::smatch m;
+    if (!std::regex_match(line, m, wait)) return;
+    waits.push_back(line);
+    if (m[14].matched) dir_ = m[14];
+    std::vector<std::string> args = {"--tmsproto", TMSPROTO_EXE, m[11], m[12], dir_, m[4], m[5], m[7], m[9], m[2]};
+    started_.push_back(app::spawn(TMSPROTO_REFERENCE_SHIM, args, dir_ + "/shim.log",
+                                  {{"TMSPROTO_OPERATOR_PASSWORD", m[10]}, {"TMSPROTO_REFERENCE_FAULTS", ""}}));
+  }
+  std::string line_;
+  std::string dir_;
+  std::vector<app::Child> started_;
+};
+
+// REQ-CONF-007: with --wait no command runs; each session is named on a WAIT line (the factory
+// state before a scenario's first), and the device that connects is judged as a shim's would be.
+TEST(ConformanceRun, WaitModeNamesEachSessionAndJudgesTheDeviceThatConnects) {
+  RunOptions o = options({}, {"honest.key.aes128", "resume.cut_before_pkg_confirm"});
+  o.wait = true;
+  o.wait_seconds = 20;
+  Tester tester;
+  std::ostream out(&tester);
+  std::ostringstream err;
+  const int status = run(o, out, err);
+  EXPECT_EQ(status, 0) << tester.text << err.str();
+  EXPECT_NE(tester.text.find("2 passed, 0 failed"), std::string::npos) << tester.text;
+  ASSERT_EQ(tester.waits.size(), 3u) << tester.text;
+  EXPECT_NE(tester.waits[0].find("honest.key.aes128 session 1 of 1: key download, profile aes128, key set CONFKS01, "
+                                 "operator OPCONF01 (test password \"conformance test operator\")"),
+            std::string::npos) << tester.waits[0];
+  EXPECT_NE(tester.waits[1].find("session 1 of 2: program download"), std::string::npos) << tester.waits[1];
+  EXPECT_NE(tester.waits[1].find("factory state"), std::string::npos) << tester.waits[1];
+  EXPECT_EQ(tester.waits[2].find("factory state"), std::string::npos) << tester.waits[2];
+}
+
+// REQ-CONF-007: a device that never connects is an ERROR after --wait-seconds, not a hang; --wait
+// with a command is refused.
+TEST(ConformanceRun, WaitModeWithoutADeviceIsAnErrorAfterTheWait) {
+  RunOptions o = options({}, {"handshake.tac_mismatch"});
+  o.wait = true;
+  o.wait_seconds = 1;
+  Ran r = run_with(o);
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("WAIT handshake.tac_mismatch session 1 of 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ERROR handshake.tac_mismatch"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("did not connect within --wait-seconds 1"), std::string::npos) << r.out;
+  o.terminal_command = reference_shim();
+  r = run_with(o);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--wait runs no terminal command"), std::string::npos) << r.err;
+}
+
+// REQ-CONF-008: over a serial line (a socat pty pair), {host} and {port} empty, the reference
+// terminal on the other end passes an honest session, a refusal, and a corrupt piece whose next
+// session is judged by what it announces (two sessions on the one line); a shim whose terminal
+// sends nothing on the line is an ERROR. (A cut on a line is the suite falling silent, which the
+// terminal ends by its T_RESPONSE of 30 s: too slow for a unit test.)
+TEST(ConformanceRun, OverASerialLineTheReferenceTerminalIsJudgedAsOverTcp) {
+  tmsproto::testing::PtyPair pty("conformance-pty");
+  ASSERT_TRUE(pty.ready()) << "socat did not make the pty pair (is Debian socat installed?)";
+  std::vector<std::string> shim = reference_shim();
+  shim.insert(shim.begin() + 3, {"--serial", pty.b});
+  RunOptions o = options(shim, {"honest.program.aes128", "envelope.frame_response_mac", "download.corrupt_piece"});
+  o.serial = pty.a;
+  Ran r = run_with(o);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("3 passed, 0 failed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("the suite's TMS on " + pty.a), std::string::npos) << r.out;
+  o = options({"sh", "-c", "test -z '{host}{port}' && exit 0; exit 3"}, {"handshake.tac_mismatch"});
+  o.serial = pty.a;
+  r = run_with(o);
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("ERROR handshake.tac_mismatch"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("did not connect"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("exited 0"), std::string::npos) << r.out << " ({host} and {port} are empty on a line)";
 }
 
 // REQ-CONF-020: names, REQ IDs, levels and descriptions of the catalogue.

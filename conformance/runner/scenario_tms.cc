@@ -206,8 +206,8 @@ tms::Ports ScenarioTms::ports() {
 const tms::Config& ScenarioTms::config() const { return impl_->config; }
 
 session::Output ScenarioEngine::receive(ByteView body) {
-  wire_.push_back({true, Bytes(body.begin(), body.end()), false});
   keys_.observe(true, body);
+  wire_.push_back({true, Bytes(body.begin(), body.end()), false, keys_.open(true, body)});
   return outgoing(tms_.receive(body));
 }
 
@@ -230,12 +230,12 @@ session::Output ScenarioEngine::outgoing(session::Output out) {
       replaced = change_(type, nth, body, forgery);
     }
     if (!replaced) {
-      wire_.push_back({false, body, false});
+      wire_.push_back({false, body, false, keys_.open(false, body)});
       sent.push_back(std::move(body));
       continue;
     }
     for (Bytes& b : replaced->send) {
-      wire_.push_back({false, b, true});
+      wire_.push_back({false, b, true, keys_.open(false, b)});
       sent.push_back(std::move(b));
     }
     if (replaced->close) cut_ = true;  // REQ-CONF-026: a cut sends nothing after it

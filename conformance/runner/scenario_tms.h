@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,9 @@ struct WireMessage {
   bool from_terminal = false;
   Bytes body;
   bool changed = false;  // the suite changed it from what its TMS engine wrote
+  // An envelope's payload, decrypted with the session's keys when the suite could open it: what
+  // --verbose and the reports show of it (REQ-CONF-034).
+  std::optional<Bytes> payload;
 };
 
 // The TMS engine of one session, with the scenario's change applied to what it sends. It follows

@@ -2,11 +2,6 @@
 // (Debian socat), as a TMS on a modem line and a terminal on RS232 meet them (spec/14-server.md).
 #include <gtest/gtest.h>
 
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <filesystem>
 #include <sstream>
@@ -15,44 +10,12 @@
 #include "net/server.h"
 #include "net/terminal_link.h"
 #include "sim/estate.h"
-
-extern char** environ;
+#include "testing/pty_pair.h"
 
 namespace tmsproto::net {
 namespace {
 
-// socat PTY,link=A,raw,echo=0 PTY,link=B,raw,echo=0, stopped with SIGTERM when the test ends.
-class PtyPair {
- public:
-  PtyPair() {
-    dir_ = std::filesystem::temp_directory_path() / ("tmsproto-pty-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-    a = (dir_ / "tms").string();
-    b = (dir_ / "terminal").string();
-    const std::string left = "PTY,link=" + a + ",raw,echo=0";
-    const std::string right = "PTY,link=" + b + ",raw,echo=0";
-    const char* argv[] = {"socat", left.c_str(), right.c_str(), nullptr};
-    if (posix_spawnp(&pid_, "socat", nullptr, nullptr, const_cast<char**>(argv), environ) != 0) pid_ = 0;
-    for (int i = 0; i < 100 && !(std::filesystem::exists(a) && std::filesystem::exists(b)); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-  ~PtyPair() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  bool ready() const { return pid_ > 0 && std::filesystem::exists(a) && std::filesystem::exists(b); }
-  std::string a, b;
-
- private:
-  std::filesystem::path dir_;
-  pid_t pid_ = 0;
-};
+using tmsproto::testing::PtyPair;
 
 TEST(Serial, TwoTerminalsCompleteOneAfterAnotherOverASerialLine) {
   // REQ-FRAME-010, REQ-FRAME-012, REQ-SRV-008: the server serves session after session on one line.
