@@ -74,7 +74,7 @@ RunResult hand_made() {
   f.expected = "ABORT 11 (TAC_1 <wrong> & \"bad\")";
   f.seen = "ABORT 12";
   f.offending = codec::serialize(codec::Abort{ResponseCode::kTerminalAuthFailed});
-  f.exchange = {{WireMessage{true, hs_request(), false, std::nullopt}, WireMessage{false, {0x02, 0x00, 0x01}, true, std::nullopt}, WireMessage{true, f.offending, false, std::nullopt}}};
+  f.exchange = {{WireMessage{true, hs_request(), false, std::nullopt, 0}, WireMessage{false, {0x02, 0x00, 0x01}, true, std::nullopt, 0}, WireMessage{true, f.offending, false, std::nullopt, 0}}};
   r.scenarios.push_back(f);
   ScenarioResult e = scenario("key.key_mac_mismatch", Verdict::kError, {kKeyMac});
   e.reason = "the terminal did not connect within 5 s (the shim exited 0)";

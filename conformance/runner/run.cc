@@ -136,6 +136,37 @@ std::size_t first_changed(const std::vector<WireMessage>& wire) {
   return i;
 }
 
+// REQ-CONF-028, REQ-HS-033: after the suite withheld its message, the terminal's ABORT 23 comes
+// within the window after the terminal's last message before it, and nothing after it.
+Judgement judge_stall(const SessionPlan& plan, const ScenarioEngine& engine) {
+  const auto& wire = engine.wire();
+  const std::string expected = "ABORT 23 " + std::to_string(kStallEarliestMs / 1000) + "-" +
+                               std::to_string(kStallLatestMs / 1000) + " s after its last message (" +
+                               plan.expect.because + ")";
+  if (!engine.withheld()) {
+    return fail(expected, "the session ended before the TMS's message this scenario withholds: " + terminal_said(wire));
+  }
+  const WireMessage* abort = first_terminal_abort(wire);
+  const WireMessage* before = nullptr;
+  for (const WireMessage& m : wire) {
+    if (&m == abort) break;
+    if (m.from_terminal) before = &m;
+  }
+  if (abort == nullptr || before == nullptr) {
+    return fail(expected, "no ABORT before the suite's own timer ended the session after " +
+                              std::to_string(kStallSuiteResponseMs / 1000) + " s; all it sent: " + terminal_said(wire));
+  }
+  auto parsed = codec::parse_abort(abort->body);
+  const std::int64_t waited = abort->at_ms - before->at_ms;
+  const std::string when = " " + std::to_string(waited) + " ms after its last message";
+  if (!parsed.ok() || parsed->code != ResponseCode::kTimeout) return fail(expected, describe(*abort) + when, abort->body);
+  if (waited < kStallEarliestMs || waited > kStallLatestMs) return fail(expected, describe(*abort) + when, abort->body);
+  for (const WireMessage* m = abort + 1; m != wire.data() + wire.size(); ++m) {
+    if (m->from_terminal) return fail("nothing after its ABORT (REQ-ERR-002)", describe(*m), m->body);
+  }
+  return {};
+}
+
 // How the session ended, judged from the wire and the shim's exit status only.
 Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, const tms::Session& tms,
                 const net::ServedSession& served, int shim_status, std::int64_t session_s) {
@@ -176,6 +207,7 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
     }
     return {};
   }
+  if (plan.expect.kind == Expectation::Kind::kTimesOut) return judge_stall(plan, engine);
   if (plan.expect.kind == Expectation::Kind::kCompletes) {
     if (const WireMessage* a = first_terminal_abort(wire)) {
       return fail("the session completes", terminal_said(wire), a->body);
@@ -329,6 +361,13 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
                                       (plan.trans == TransCode::kKeyDownload ? "key" : "program") + " download");
     }
   }
+  for (const auto& plan : s.sessions) {
+    if (plan.expect.kind == Expectation::Kind::kTimesOut && o.terminal.session_seconds < kStallSessionSeconds) {
+      return stop(Verdict::kSkip, "a stall needs sessionSeconds of at least " + std::to_string(kStallSessionSeconds) +
+                                      " (REQ-CONF-028); the terminal profile gives " +
+                                      std::to_string(o.terminal.session_seconds));
+    }
+  }
   std::error_code ec;
   fs::remove_all(dir, ec);
   fs::create_directories(dir, ec);
@@ -355,9 +394,11 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
         {"dir", dir.string()}, {"transaction", key ? "key" : "program"},
         {"profile", std::string(profile_word(profile))}, {"key_set", key ? kKeySetId : ""},
         {"operator", key ? kOperatorId : ""}, {"scenario", s.name}, {"session", std::to_string(i + 1)}};
-    // REQ-CONF-006: the session bounded by sessionSeconds, T_RESPONSE within it.
+    // REQ-CONF-006: the session bounded by sessionSeconds, T_RESPONSE within it; REQ-CONF-028: in a
+    // stall the suite's own T_RESPONSE is lengthened, so that only the terminal's can end it in time.
     net::Timing timing;
     timing.session_ms = session_s * 1000;
+    timing.response_ms = plan.expect.kind == Expectation::Kind::kTimesOut ? kStallSuiteResponseMs : timing.response_ms;
     timing.response_ms = std::min<std::int64_t>(timing.response_ms, timing.session_ms);
     // REQ-CONF-008: on a serial line, what an earlier session's terminal sent after that session
     // was judged (its ABORT 23 after a cut, its resends) must not open this one.

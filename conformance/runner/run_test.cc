@@ -64,6 +64,7 @@ RunOptions options(std::vector<std::string> command, std::vector<std::string> on
 // recomputed wrongly, the terminal would answer 11 or 13 instead of the scenario's code).
 TEST(ConformanceRun, TheReferenceTerminalPassesEveryScenarioItDeclares) {
   RunOptions o = options(reference_shim());
+  o.terminal.session_seconds = kStallSessionSeconds;  // REQ-CONF-028: the stall runs too
   const Ran r = run_with(o);
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   std::size_t scenarios = catalogue().size();

@@ -73,6 +73,10 @@ Change cut_before(MsgType type, std::size_t nth) {
   };
 }
 
+Expectation times_out(std::string because) {
+  return expect(Expectation::Kind::kTimesOut, ResponseCode::kTimeout, std::move(because));
+}
+
 // A FRAME_RESPONSE (or any envelope the TMS sends) with its payload changed by `edit`, resealed
 // under the session's download keys with its own SEQ: a correct MAC over a broken field.
 Change reseal_payload(MsgType type, std::size_t nth, std::function<void(Bytes&)> edit) {
@@ -142,6 +146,13 @@ Change forge_message(MsgType type, std::size_t nth, std::function<Bytes(ByteView
     Bytes forged = forge(body, f);
     if (forged.empty()) return std::nullopt;
     return Replacement{{std::move(forged)}, false};
+  };
+}
+
+Change withhold(MsgType type, std::size_t nth) {
+  return [type, nth](MsgType t, std::size_t n, ByteView, const Forgery&) -> std::optional<Replacement> {
+    if (t != type || n != nth) return std::nullopt;
+    return Replacement{{}, false};  // REQ-CONF-028: nothing sent, the connection kept open
   };
 }
 
@@ -513,6 +524,17 @@ std::vector<Scenario> catalogue() {
                      {program({package}, is_cut(), cut_before(c.type, c.nth)), program({}, resumed)}});
     }
   }
+  // REQ-CONF-028: the TMS stalls where the terminal waits for a piece; only the terminal's own
+  // T_RESPONSE can end the session in time (the suite's is lengthened), with ABORT 23.
+  all.push_back({"timeout.stall_before_frame_response",
+                 {"REQ-HS-033"},
+                 Level::kMust,
+                 "the suite withholds the first FRAME_RESPONSE and keeps the connection open: the terminal ends the "
+                 "session with ABORT 23 about T_RESPONSE (30 s) after its FRAME_REQUEST",
+                 std::nullopt,
+                 {program({Publication{}},
+                          times_out("REQ-HS-033: the next expected message did not arrive within T_RESPONSE"),
+                          withhold(MsgType::kFrameResponse))}});
   return all;
 }
 

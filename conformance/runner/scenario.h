@@ -64,6 +64,7 @@ struct Expectation {
     kAborts,     // the terminal's next message after the changed one is ABORT `code`, its last
     kIsCut,      // the suite cuts the session: the terminal sends no ABORT before the cut
     kSilent,     // after the changed message the terminal sends nothing more (an ABORT received)
+    kTimesOut,   // the suite withholds a message: the terminal ends the session with ABORT 23 in time
   };
   Kind kind = Kind::kCompletes;
   ResponseCode code = ResponseCode::kSuccess;
@@ -76,6 +77,14 @@ struct Expectation {
   std::optional<codec::FrameRequest> first_request;  // its first FRAME_REQUEST
   std::optional<std::size_t> requests;               // how many FRAME_REQUESTs it sends in all
 };
+
+// REQ-CONF-028: the window in which a terminal must time out a stalled TMS, measured from the
+// terminal's last message before the stall; T_RESPONSE is 30 s (spec/02-transport.md).
+inline constexpr std::int64_t kTResponseMs = 30'000;
+inline constexpr std::int64_t kStallEarliestMs = kTResponseMs - 1'000;
+inline constexpr std::int64_t kStallLatestMs = kTResponseMs + 5'000;
+inline constexpr std::int64_t kStallSuiteResponseMs = kTResponseMs + 6'000;  // the suite's own, lengthened
+inline constexpr std::int64_t kStallSessionSeconds = kTResponseMs / 1000 + 10;
 
 struct SessionPlan {
   TransCode trans = TransCode::kProgramDownload;
@@ -105,6 +114,9 @@ Change edit_message(MsgType type, std::size_t nth, std::function<void(Bytes&)> e
 // The same, for an edit that forges: it gets the body and the forging context and returns the
 // body to send; an empty result sends the message unchanged (the keys it needed were not there).
 Change forge_message(MsgType type, std::size_t nth, std::function<Bytes(ByteView, const Forgery&)> forge);
+
+// Withholds the `nth` message of `type` and keeps the connection open: a stall (REQ-CONF-028).
+Change withhold(MsgType type, std::size_t nth = 0);
 
 // Flips the last octet of the `nth` message of `type`: the cryptogram or MAC every message this
 // suite changes ends with (TAC_1, KEY_MAC, an envelope's MAC).

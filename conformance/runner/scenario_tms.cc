@@ -207,7 +207,7 @@ const tms::Config& ScenarioTms::config() const { return impl_->config; }
 
 session::Output ScenarioEngine::receive(ByteView body) {
   keys_.observe(true, body);
-  wire_.push_back({true, Bytes(body.begin(), body.end()), false, keys_.open(true, body)});
+  wire_.push_back({true, Bytes(body.begin(), body.end()), false, keys_.open(true, body), net::monotonic_ms()});
   return outgoing(tms_.receive(body));
 }
 
@@ -230,15 +230,16 @@ session::Output ScenarioEngine::outgoing(session::Output out) {
       replaced = change_(type, nth, body, forgery);
     }
     if (!replaced) {
-      wire_.push_back({false, body, false, keys_.open(false, body)});
+      wire_.push_back({false, body, false, keys_.open(false, body), net::monotonic_ms()});
       sent.push_back(std::move(body));
       continue;
     }
     for (Bytes& b : replaced->send) {
-      wire_.push_back({false, b, true, keys_.open(false, b)});
+      wire_.push_back({false, b, true, keys_.open(false, b), net::monotonic_ms()});
       sent.push_back(std::move(b));
     }
     if (replaced->close) cut_ = true;  // REQ-CONF-026: a cut sends nothing after it
+    if (replaced->send.empty() && !replaced->close) withheld_ = true;  // REQ-CONF-028: a stall
   }
   out.send = std::move(sent);
   if (cut_) out.close = true;

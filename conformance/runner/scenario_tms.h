@@ -61,6 +61,7 @@ struct WireMessage {
   // An envelope's payload, decrypted with the session's keys when the suite could open it: what
   // --verbose and the reports show of it (REQ-CONF-034).
   std::optional<Bytes> payload;
+  std::int64_t at_ms = 0;  // when the suite received or sent it (monotonic): what REQ-CONF-028 times
 };
 
 // The TMS engine of one session, with the scenario's change applied to what it sends. It follows
@@ -80,6 +81,7 @@ class ScenarioEngine final : public net::Engine {
   const std::vector<WireMessage>& wire() const { return wire_; }
   bool terminal_closed() const { return lost_; }
   bool cut() const { return cut_; }
+  bool withheld() const { return withheld_; }  // REQ-CONF-028: a message held back, the connection open
   const forge::SessionKeys& keys() const { return keys_; }
 
  private:
@@ -90,6 +92,7 @@ class ScenarioEngine final : public net::Engine {
   Change change_;
   forge::SessionKeys keys_;
   bool cut_ = false;
+  bool withheld_ = false;
   std::vector<WireMessage> wire_;
   std::vector<std::size_t> sent_of_type_ = std::vector<std::size_t>(256, 0);
   bool lost_ = false;

@@ -81,6 +81,11 @@ int run(const RunArgs& a) {
     where.port = hp->port;
   }
   where.timing.response_ms = static_cast<std::int64_t>(a.response_s * 1000);
+  if (faults.has(terminal::Fault::kNeverTimesOut)) {
+    // REQ-HS-033 broken on purpose (spec/conformance.md C.6): a terminal whose I/O loop reads with
+    // no timeout. A day stands for never, so that the deadlines stay ordinary numbers.
+    where.timing.response_ms = where.timing.session_ms = 24 * 3600 * 1000;
+  }
   if (!a.tpdu.empty()) {
     const auto t = parse_tpdu_option(a.tpdu);
     if (!t) return fail("terminal run", "--tpdu takes DEST:SRC, two NIIs 0-9999, not '" + a.tpdu + "'", kUsage);

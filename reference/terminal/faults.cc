@@ -8,7 +8,7 @@ namespace {
 // REQ-CONF-040: each fault names the requirement it violates; the scenario that catches it today
 // is in the comment, so that a scenario removed from the catalogue shows which fault loses its
 // witness (the ctest conformance.mutation_score fails first).
-constexpr std::array<FaultInfo, 18> kFaults{{
+constexpr std::array<FaultInfo, 19> kFaults{{
     // handshake.tac_mismatch
     {Fault::kSkipTacCheck, "skip-tac-check", "REQ-HS-024",
      "goes on with the handshake when TAC_0 differs from TAC_1: any TMS is taken for its own"},
@@ -63,6 +63,9 @@ constexpr std::array<FaultInfo, 18> kFaults{{
     // key.slot_not_in_table
     {Fault::kSkipSlotCheck, "skip-slot-check", "REQ-KEY-025",
      "stores a key for a slot its slot table does not hold, under the table's first rule (a default where the lookup failed)"},
+    // timeout.stall_before_frame_response
+    {Fault::kNeverTimesOut, "never-times-out", "REQ-HS-033",
+     "arms no T_RESPONSE or T_SESSION timer: a TMS that stalls holds the terminal until the TMS gives up itself"},
 }};
 
 constexpr bool in_enum_order() {

@@ -33,6 +33,7 @@ enum class Fault : std::uint8_t {
   kAcceptAnySeq,
   kSkipKcvCheck,
   kSkipSlotCheck,
+  kNeverTimesOut,
 };
 
 struct FaultInfo {
