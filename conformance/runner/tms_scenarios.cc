@@ -120,6 +120,13 @@ std::vector<TmsScenario> tms_catalogue() {
                {aborts(hs_request([](codec::HsRequest& m, const TmsChangeContext&) { m.id.vendor_id = "ZZNOVEND"; },
                                   [](Bytes& b) { b[58] = '0'; b[59] = '3'; }),
                        ResponseCode::kUnsupportedTransaction, "REQ-MSG-030: TRANS_CODE not 01/02")}});
+  c.push_back({"handshake.bad_offer_before_identity", {"REQ-HS-010", "REQ-MSG-031"}, Level::kMust,
+               "HS_REQUEST offering no profile (OFFERED_PROFILES 0x00) from an unknown vendor is refused with 01.", {},
+               {aborts(hs_request([](codec::HsRequest& m, const TmsChangeContext&) {
+                         m.id.vendor_id = "ZZNOVEND";
+                         m.offered_profiles = 0x00;
+                       }),
+                       ResponseCode::kMalformed, "REQ-MSG-031: a body field rule, checked before identity")}});
   c.push_back({"handshake.unknown_vendor", {"REQ-HS-010", "REQ-HS-018"}, Level::kMust,
                "HS_REQUEST naming a vendor the TMS does not know is refused with 06.", {},
                {aborts(hs_request([](codec::HsRequest& m, const TmsChangeContext&) { m.id.vendor_id = "ZZNOVEND"; }),
@@ -168,6 +175,25 @@ std::vector<TmsScenario> tms_catalogue() {
                  "The octets of an HS_REQUEST the TMS accepted, sent again in a second session, are refused with 10.", {},
                  {std::move(first), std::move(second)}});
   }
+  // REQ-MSG-001: the type octet alone decides the event: unknown is 01, known but unexpected 02.
+  c.push_back({"messages.unknown_type", {"REQ-MSG-001"}, Level::kMust,
+               "A first message whose type octet is 0x00, no message type, is refused with 01.", {},
+               {aborts(change_of(MsgType::kHsRequest, 0,
+                                 [](ByteView body, const TmsChangeContext&) {
+                                   Bytes out(body.begin(), body.end());
+                                   out[0] = 0x00;
+                                   return out;
+                                 }),
+                       ResponseCode::kMalformed, "REQ-MSG-001: an unknown type octet is RX_MALFORMED")}});
+  c.push_back({"messages.unexpected_type", {"REQ-MSG-001", "REQ-TMS-001"}, Level::kMust,
+               "A first message of type HS_AUTH_ANSWER (the HS_REQUEST's type octet 0x03) is refused with 02.", {},
+               {aborts(change_of(MsgType::kHsRequest, 0,
+                                 [](ByteView body, const TmsChangeContext&) {
+                                   Bytes out(body.begin(), body.end());
+                                   out[0] = static_cast<std::uint8_t>(MsgType::kHsAuthAnswer);
+                                   return out;
+                                 }),
+                       ResponseCode::kUnexpectedMessage, "row S10: a message S_IDLE does not expect is 02")}});
   c.push_back({"auth.sac_wrong", {"REQ-HS-031"}, Level::kMust,
                "HS_AUTH_ANSWER whose SAC_1 is wrong in its last octet is refused with 12.", {},
                {aborts(flip_last(MsgType::kHsAuthAnswer), ResponseCode::kTerminalAuthFailed,
@@ -215,6 +241,17 @@ std::vector<TmsScenario> tms_catalogue() {
                          return true;
                        }),
                        ResponseCode::kPieceOutOfRange, "REQ-DL-022: PIECE beyond the section")}});
+  c.push_back({"download.key_session_end_result_wrong", {"REQ-DL-035"}, Level::kMust,
+               "A key download's SESSION_END with RESULT 18, sealed again, is refused with 01: only 00 ends a key download.",
+               {},
+               {aborts(change_of(MsgType::kSessionEnd, 0,
+                                 [](ByteView body, const TmsChangeContext& ctx) {
+                                   if (!ctx.keys.has_download_keys()) return Bytes{};
+                                   return ctx.keys.reseal(true, body,
+                                                          codec::serialize(codec::SessionEnd{ResponseCode::kIntegrityFailed}));
+                                 }),
+                       ResponseCode::kMalformed, "REQ-DL-035: RESULT other than 00 after a key download",
+                       TransCode::kKeyDownload)}});
   {
     Plan first = completes(TransCode::kProgramDownload);
     first.expect = Plan::Expect::kCut;
