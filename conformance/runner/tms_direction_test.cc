@@ -171,6 +171,14 @@ TEST(TmsDirection, ListFiltersAndSkip) {
   std::ostringstream run_out;
   EXPECT_EQ(run_tms(o, run_out, err), 0);
   EXPECT_NE(run_out.str().find("SKIP honest.key.tdes"), std::string::npos) << run_out.str();
+  // REQ-CONF-060: a disabled pattern naming no scenario is refused; one that names some disables them.
+  o.tms.disabled = {{"no.such.*", "a reason"}};
+  EXPECT_EQ(run_tms(o, run_out, err), 2);
+  o.tms.disabled = {{"honest.key.*", "keys are loaded at the factory"}};
+  std::ostringstream disabled_out;
+  EXPECT_EQ(run_tms(o, disabled_out, err), 0);
+  EXPECT_NE(disabled_out.str().find("DISABLED honest.key.tdes"), std::string::npos) << disabled_out.str();
+  EXPECT_NE(disabled_out.str().find("keys are loaded at the factory"), std::string::npos) << disabled_out.str();
 }
 
 // REQ-CONF-065: the catalogue holds exactly the scenarios of the table of section C.10.3 (a name with
