@@ -7,6 +7,7 @@
 #include "app/child.h"
 #include "config/terminal_profile.h"
 #include "conformance/runner/run.h"
+#include "conformance/runner/tms_direction.h"
 #include "crypto/random.h"
 #include "terminal/faults.h"
 
@@ -32,6 +33,8 @@ struct Args {
   std::string serial;
   bool verbose = false;
   bool listen_given = false;
+  std::string tms;          // spec/conformance.md C.10: the other direction
+  std::string tms_profile;
 };
 
 std::vector<std::string> comma_list(const std::string& s) {
@@ -72,6 +75,17 @@ std::optional<std::vector<std::string>> words_of(const std::string& s) {
 }
 
 int run_command(const Args& a) {
+  if (!a.tms.empty() || !a.tms_profile.empty()) {  // REQ-CONF-060: a TMS under test, section C.10
+    if (!a.terminal_cmd.empty() || !a.terminal_profile.empty() || !a.reference_faults.empty()) {
+      return app::fail("conformance", "--tms plays the terminal: not with --terminal-cmd, --terminal-profile or --reference-fault");
+    }
+    if (a.wait || !a.serial.empty() || a.listen_given || a.verbose) {
+      // The suite connects to the TMS over TCP; these options shape the direction in which it listens.
+      return app::fail("conformance", "--tms takes none of --wait, --serial, --listen or --verbose");
+    }
+    return run_tms_command({a.tms, a.tms_profile, a.list, comma_list(a.only), comma_list(a.skip), a.strict, a.report_dir},
+                           std::cout, std::cerr);
+  }
   RunOptions o;
   o.list = a.list;
   o.only = comma_list(a.only);
@@ -174,6 +188,8 @@ void add_conformance_command(CLI::App& app, cli::Chosen& chosen) {
   c->add_option("--reference-fault", a->reference_faults,
                 "run against the reference terminal with this bug switched on (repeatable; `tmsproto terminal "
                 "--list-faults`): the suite must fail (spec/conformance.md C.6)");
+  c->add_option("--tms", a->tms, "judge the TMS at HOST:PORT instead, the suite playing its terminals (spec/conformance.md C.10)");
+  c->add_option("--tms-profile", a->tms_profile, "with --tms: the TMS profile file (JSON, spec/conformance.md C.10.1)");
   c->callback([&chosen, a, listen] {
     a->listen_given = listen->count() > 0;
     chosen.run = [a] { return run_command(*a); };

@@ -224,6 +224,14 @@ class TraceTest(unittest.TestCase):
             self.repo.write(path, "int f() {\n  return 0;  // Serial number first (REQ-HS-001).\n}\n")
         self.assert_gap("executing code")
 
+    def test_the_tms_direction_catalogue_does_not_implement(self):
+        # spec/conformance.md C.10: the scenarios that judge a TMS under test name TMS-side
+        # requirements; naming them is conformance evidence, not the TMS's implementation.
+        self.repo.write("reference/terminal/handshake.cc", UNCITED_CC)
+        self.repo.write("conformance/runner/tms_scenarios.cc",
+                        'int f() {\n  return 0;  // {"handshake.x", {"REQ-HS-001"}}\n}\n')
+        self.assert_gap("executing code")
+
     # --- Tests: unit/property tests and independent vectors only ---------------------------------
 
     def test_independent_vector_counts_as_a_test(self):

@@ -1,0 +1,619 @@
+// The other direction (spec/conformance.md C.10): each session one TCP connection to the TMS under
+// test, the reference terminal engine on a fresh state directory behind it, the scenario's change
+// applied to what it sends, and the TMS judged by what it answers and when it closes.
+#include "conformance/runner/tms_direction.h"
+
+#include <fnmatch.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fcntl.h>
+
+#include "app/args.h"
+#include "codec/abort_message.h"
+#include "codec/download_payloads.h"
+#include "common/hex.h"
+#include "config/terminal_injection.h"
+#include "conformance/runner/report.h"
+#include "conformance/runner/result.h"
+#include "crypto/random.h"
+#include "device/state_directory.h"
+#include "net/monotonic.h"
+#include "terminal/session.h"
+
+namespace tmsproto::conformance {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// One TCP connection carrying the stream framing of REQ-FRAME-002: LEN (2 octets, big-endian), body.
+class Wire {
+ public:
+  ~Wire() { close(); }
+  // REQ-CONF-061: connected within the deadline, or the reason why not.
+  std::string connect(const std::string& host, std::uint16_t port, Clock::time_point deadline) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0 || found == nullptr) {
+      return "cannot resolve " + host;
+    }
+    std::string why = "cannot connect to " + host + ":" + std::to_string(port);
+    for (addrinfo* a = found; a != nullptr && fd_ < 0; a = a->ai_next) {
+      const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
+      if (fd < 0) continue;
+      int rc = ::connect(fd, a->ai_addr, a->ai_addrlen);
+      if (rc != 0 && errno == EINPROGRESS) {
+        pollfd p{fd, POLLOUT, 0};
+        if (::poll(&p, 1, remaining_ms(deadline)) == 1) {
+          int err = 0;
+          socklen_t len = sizeof err;
+          ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+          rc = err == 0 ? 0 : -1;
+          if (err != 0) why += ": " + std::string(std::strerror(err));
+        } else {
+          why += ": no answer in time";
+        }
+      } else if (rc != 0) {
+        why += ": " + std::string(std::strerror(errno));
+      }
+      if (rc == 0) fd_ = fd;
+      else ::close(fd);
+    }
+    ::freeaddrinfo(found);
+    return fd_ >= 0 ? "" : why;
+  }
+  bool send(ByteView body) {
+    Bytes frame{static_cast<std::uint8_t>(body.size() >> 8), static_cast<std::uint8_t>(body.size() & 0xFF)};
+    frame.insert(frame.end(), body.begin(), body.end());
+    std::size_t at = 0;
+    while (at < frame.size()) {
+      pollfd p{fd_, POLLOUT, 0};
+      if (::poll(&p, 1, 5000) != 1) return false;
+      const ssize_t n = ::send(fd_, frame.data() + at, frame.size() - at, MSG_NOSIGNAL);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      if (n <= 0) return false;
+      at += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+  enum class Read { kBody, kClosed, kTimedOut };
+  // The next whole frame's body, or the connection closed (a half frame counts as closed), or the
+  // deadline passed.
+  Read receive(Bytes& body, Clock::time_point deadline) {
+    for (;;) {
+      if (buffer_.size() >= 2) {
+        const std::size_t len = (std::size_t{buffer_[0]} << 8) | buffer_[1];
+        if (buffer_.size() >= 2 + len) {
+          body.assign(buffer_.begin() + 2, buffer_.begin() + 2 + static_cast<std::ptrdiff_t>(len));
+          buffer_.erase(buffer_.begin(), buffer_.begin() + 2 + static_cast<std::ptrdiff_t>(len));
+          return Read::kBody;
+        }
+      }
+      if (eof_) return Read::kClosed;
+      pollfd p{fd_, POLLIN, 0};
+      const int ms = remaining_ms(deadline);
+      if (ms <= 0) return Read::kTimedOut;
+      const int rc = ::poll(&p, 1, ms);
+      if (rc == 0) return Read::kTimedOut;
+      if (rc < 0) {
+        if (errno == EINTR) continue;
+        return Read::kClosed;
+      }
+      std::uint8_t chunk[4096];
+      const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      if (n <= 0) {
+        eof_ = true;
+        continue;
+      }
+      buffer_.insert(buffer_.end(), chunk, chunk + n);
+    }
+  }
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  static int remaining_ms(Clock::time_point deadline) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    return ms <= 0 ? 0 : static_cast<int>(std::min<long long>(ms, 1 << 30));
+  }
+  int fd_ = -1;
+  Bytes buffer_;
+  bool eof_ = false;
+};
+
+std::optional<MsgType> type_of(ByteView body) {
+  return body.empty() ? std::nullopt : msg_type_from_octet(body[0]);
+}
+
+bool is_abort(const WireMessage& m) { return type_of(m.body) == MsgType::kAbort; }
+
+std::string describe(const WireMessage& m) {
+  if (m.body.empty()) return "an empty body";
+  if (is_abort(m)) {
+    auto a = codec::parse_abort(m.body);
+    return a.ok() ? "ABORT " + digits(a->code) : "a malformed ABORT";
+  }
+  const auto t = type_of(m.body);
+  return t ? std::string(name(*t)) : "a body of unknown type 0x" + to_hex(ByteView(m.body).first(1));
+}
+
+std::string joined(const std::vector<std::string>& v, const char* sep = " ") {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : sep) + x;
+  return out;
+}
+
+// What the TMS sent, in order, and how the connection ended: what a FAIL shows as "seen".
+struct SessionRecord {
+  std::vector<WireMessage> wire;
+  std::optional<std::size_t> changed;  // index in `wire` of the first message the suite changed
+  bool tms_closed = false;             // the TMS closed the connection
+  bool cut = false;                    // the suite cut the session where the plan says
+  bool could_not_change = false;       // the change needed something the TMS never sent
+  std::string error;                   // the session could not be run (REQ-CONF-061)
+};
+
+std::string tms_said(const SessionRecord& r) {
+  std::vector<std::string> said;
+  for (const auto& m : r.wire) {
+    if (!m.from_terminal) said.push_back(describe(m));
+  }
+  return (said.empty() ? std::string("nothing") : joined(said, ", ")) +
+         (r.tms_closed ? ", then it closed the connection" : ", the connection still open");
+}
+
+struct Judgement {
+  Verdict verdict = Verdict::kPass;
+  std::string expected, seen;
+  Bytes offending;
+  std::string reason;
+};
+
+Judgement fail(std::string expected, std::string seen, Bytes offending = {}) {
+  return {Verdict::kFail, std::move(expected), std::move(seen), std::move(offending), {}};
+}
+Judgement error(std::string reason) { return {Verdict::kError, {}, {}, {}, std::move(reason)}; }
+
+// The first message of the TMS at or after `from`, or nullptr.
+const WireMessage* tms_message_from(const SessionRecord& r, std::size_t from) {
+  for (std::size_t i = from; i < r.wire.size(); ++i) {
+    if (!r.wire[i].from_terminal) return &r.wire[i];
+  }
+  return nullptr;
+}
+
+// The TMS's first ABORT before index `end`, or nullptr.
+const WireMessage* tms_abort_before(const SessionRecord& r, std::size_t end) {
+  for (std::size_t i = 0; i < end && i < r.wire.size(); ++i) {
+    if (!r.wire[i].from_terminal && is_abort(r.wire[i])) return &r.wire[i];
+  }
+  return nullptr;
+}
+
+// The first FRAME_REQUEST the suite's terminal sent, opened with the session's keys.
+std::optional<codec::FrameRequest> first_frame_request(const SessionRecord& r, const forge::SessionKeys& keys) {
+  for (const auto& m : r.wire) {
+    if (!m.from_terminal || type_of(m.body) != MsgType::kFrameRequest) continue;
+    auto payload = keys.open(true, m.body);
+    if (!payload) return std::nullopt;
+    auto req = codec::parse_frame_request(*payload);
+    if (!req.ok()) return std::nullopt;
+    return *req;
+  }
+  return std::nullopt;
+}
+
+Judgement judge(const TmsSessionPlan& plan, const SessionRecord& r, const terminal::Session& engine,
+                const forge::SessionKeys& keys, int session_s) {
+  if (!r.error.empty()) return error(r.error);  // REQ-CONF-061
+  using Expect = TmsSessionPlan::Expect;
+  if (plan.expect == Expect::kAborts) {
+    // REQ-CONF-062: no ABORT before the changed message; the TMS's first message after it ABORT
+    // `code`; nothing after it; the connection closed.
+    const std::string expected = "ABORT " + digits(plan.code) + " (" + plan.because + ")";
+    const std::size_t end = r.changed.value_or(r.wire.size());
+    if (const WireMessage* a = tms_abort_before(r, end)) {
+      return fail("honest answers up to the message this scenario changes, then " + expected, tms_said(r), a->body);
+    }
+    if (!r.changed) {
+      // REQ-CONF-061: the change needs a message the TMS's answers never led the terminal to send.
+      return error("the session ended before the suite's terminal sent the message this scenario changes" +
+                   std::string(r.could_not_change ? " (the TMS sent nothing it could be forged from)" : "") +
+                   "; the TMS sent: " + tms_said(r));
+    }
+    const WireMessage* answer = tms_message_from(r, *r.changed + 1);
+    if (answer == nullptr) {
+      return fail(expected, r.tms_closed ? "the TMS closed the connection without ABORT"
+                                         : "nothing within " + std::to_string(session_s) + " s");
+    }
+    auto abort = codec::parse_abort(answer->body);
+    if (!is_abort(*answer) || !abort.ok() || abort->code != plan.code) {
+      return fail(expected, describe(*answer) + " (all it sent: " + tms_said(r) + ")", answer->body);
+    }
+    const std::size_t at = static_cast<std::size_t>(answer - r.wire.data());
+    if (const WireMessage* more = tms_message_from(r, at + 1)) {
+      return fail("nothing after its ABORT (REQ-ERR-002)", describe(*more), more->body);
+    }
+    if (!r.tms_closed) {
+      return fail("the connection closed after its ABORT (REQ-ERR-002)",
+                  "still open " + std::to_string(session_s) + " s after the session began");
+    }
+    return {};
+  }
+  if (plan.expect == Expect::kCut) {
+    // REQ-CONF-065: the session reaches its cut, with no ABORT from the TMS before it.
+    if (const WireMessage* a = tms_abort_before(r, r.wire.size())) {
+      return fail(plan.because, tms_said(r), a->body);
+    }
+    if (engine.failure() && engine.failure()->sent_abort) {
+      const WireMessage* last = nullptr;
+      for (const auto& m : r.wire) {
+        if (!m.from_terminal) last = &m;
+      }
+      return fail(plan.because, "the suite's terminal refused the TMS's " + (last ? describe(*last) : "message") +
+                                    " with ABORT " + digits(*engine.failure()->code) + " (spec/09-terminal-states.md)",
+                  last ? last->body : Bytes{});
+    }
+    if (!r.cut) {
+      return error("the session ended before the point this scenario cuts it at (" + plan.because +
+                   "); the TMS sent: " + tms_said(r) +
+                   ". Section C.10.1: the TMS must offer a package of at least two DATA pieces");
+    }
+    return {};
+  }
+  // REQ-CONF-063: the terminal engine ends in T_DONE, and the TMS closes the connection.
+  if (engine.state() != terminal::State::T_DONE) {
+    if (const WireMessage* a = tms_abort_before(r, r.wire.size())) {
+      return fail("the session completes", tms_said(r), a->body);
+    }
+    if (engine.failure() && engine.failure()->sent_abort && engine.failure()->code) {
+      const WireMessage* last = nullptr;
+      for (const auto& m : r.wire) {
+        if (!m.from_terminal) last = &m;
+      }
+      return fail("the session completes", "the suite's terminal refused the TMS's " +
+                                               (last ? describe(*last) : std::string("message")) + " with ABORT " +
+                                               digits(*engine.failure()->code) + " (spec/09-terminal-states.md)",
+                  last ? last->body : Bytes{});
+    }
+    return fail("the session completes", tms_said(r));
+  }
+  if (!r.tms_closed) {
+    return fail("the TMS closes the connection after SESSION_END_ACK (row S5/S6)",
+                "still open " + std::to_string(session_s) + " s after the session began");
+  }
+  if (plan.resumes) {
+    const auto first = first_frame_request(r, keys);
+    if (!first || (first->section == codec::Section::kFit && first->piece == 0)) {
+      return error("nothing was resumed: the second session started its download afresh (the TMS offered "
+                   "another MANIFEST, or the first session staged nothing)");
+    }
+  }
+  return {};
+}
+
+// A state directory for the suite's terminal of `profile`, in its factory state (section C.10.1).
+Result<std::unique_ptr<device::StateDirectory>, std::string> factory_terminal(const fs::path& dir,
+                                                                             const config::TmsProfile& t,
+                                                                             Profile profile) {
+  const config::TmsTerminal& term = t.terminals.at(profile);
+  config::TerminalInjection injection;
+  injection.config.id = {t.vendor_id, t.model_id, term.serial_no};
+  injection.config.profile = profile;
+  injection.config.dmk = crypto::SecretBytes(term.dmk.view());
+  injection.config.vendor_public_key = t.vendor_public_key;
+  injection.config.slots = t.slots;
+  injection.config.max_chunk = t.max_chunk;
+  injection.hardware_id = "TMSPROTO-CONF";
+  injection.firmware_id = "tmsproto-conformance";
+  if (auto made = device::inject(dir, injection); !made.ok()) return tmsproto::fail(made.error());
+  return device::StateDirectory::open(dir);
+}
+
+struct ScenarioState {
+  Bytes first_hs_request;  // session 1's HS_REQUEST as sent, for a replay
+};
+
+// One session over one connection (REQ-CONF-061).
+SessionRecord run_session(const TmsSessionPlan& plan, const TmsRunOptions& o, Profile profile,
+                          ScenarioState& state, terminal::Session& engine,
+                          forge::SessionKeys& keys) {
+  SessionRecord r;
+  const auto deadline = Clock::now() + std::chrono::seconds(o.tms.session_seconds);
+  Wire wire;
+  if (std::string why = wire.connect(o.host, o.port, deadline); !why.empty()) {
+    r.error = why;
+    return r;
+  }
+  terminal::StartCommand command;
+  command.trans = plan.trans;
+  const bool key = plan.trans == TransCode::kKeyDownload;
+  if (key) command.key_set_id = plan.key_set.empty() ? o.tms.key_set_id : plan.key_set;
+  if (key || !o.tms.unattended) {  // REQ-CONF-061, REQ-OPR-005
+    command.operator_id = o.tms.operator_id;
+    command.operator_password = crypto::SecretBytes(
+        ByteView(reinterpret_cast<const std::uint8_t*>(o.operator_password.data()), o.operator_password.size()));
+  }
+  std::vector<std::size_t> sent(256, 0), received(256, 0);
+  session::Output out = engine.start(std::move(command));
+  for (;;) {
+    for (const Bytes& body : out.send) {
+      const auto type = type_of(body);
+      std::optional<Bytes> replacement;
+      if (type == MsgType::kHsRequest && plan.replay_hs_request) {
+        replacement = state.first_hs_request;  // REQ-HS-013: the same octets again
+      } else if (plan.change && type) {
+        const TmsChangeContext context{keys, r.wire, profile};
+        replacement = plan.change(*type, sent[static_cast<std::uint8_t>(*type)], body, context);
+        if (replacement && replacement->empty()) {
+          r.could_not_change = true;
+          replacement.reset();
+        }
+      }
+      if (type) ++sent[static_cast<std::uint8_t>(*type)];
+      if (type == MsgType::kHsRequest && state.first_hs_request.empty()) state.first_hs_request = body;
+      const bool changed = replacement.has_value();
+      if (!changed) keys.observe(true, body);  // forged messages are never fed (forge/session_keys.h)
+      if (changed && !r.changed) r.changed = r.wire.size();
+      r.wire.push_back({true, changed ? *replacement : body, changed});
+      if (!wire.send(r.wire.back().body)) break;
+      if (r.could_not_change) break;
+    }
+    if (r.could_not_change) {
+      engine.connection_lost();
+      break;
+    }
+    // After the changed message the first answer is judged, then only whether the TMS closes.
+    const bool judging = r.changed && plan.expect == TmsSessionPlan::Expect::kAborts;
+    if (out.close || judging) {
+      Bytes body;
+      for (;;) {
+        const auto got = wire.receive(body, deadline);
+        if (got == Wire::Read::kClosed) r.tms_closed = true;
+        if (got != Wire::Read::kBody) break;
+        r.wire.push_back({false, body, false});
+        if (judging && !is_abort(r.wire.back())) break;  // a non-ABORT answer is already the verdict
+      }
+      if (!out.close) engine.connection_lost();
+      break;
+    }
+    Bytes body;
+    const auto got = wire.receive(body, deadline);
+    if (got == Wire::Read::kClosed) {
+      r.tms_closed = true;
+      engine.connection_lost();
+      break;
+    }
+    if (got == Wire::Read::kTimedOut) {
+      engine.connection_lost();
+      if (!r.changed) {
+        r.error = "the TMS sent nothing within the session's " + std::to_string(o.tms.session_seconds) + " s";
+      }
+      break;
+    }
+    r.wire.push_back({false, body, false});
+    keys.observe(false, body);
+    const auto type = type_of(body);
+    out = engine.receive(body);
+    if (type) ++received[static_cast<std::uint8_t>(*type)];
+    if (plan.cut_after && type == plan.cut_after->first &&
+        received[static_cast<std::uint8_t>(*type)] == plan.cut_after->second + 1 && !out.close) {
+      // REQ-CONF-065: the suite closes the connection instead of sending what its terminal answers.
+      r.cut = true;
+      engine.connection_lost();
+      break;
+    }
+  }
+  return r;
+}
+
+bool selects(const std::string& filter, const TmsScenario& s) {
+  if (fnmatch(filter.c_str(), s.name.c_str(), 0) == 0) return true;  // REQ-CONF-030
+  for (const auto& r : s.reqs) {
+    if (r == filter) return true;
+  }
+  return false;
+}
+
+std::optional<Profile> profile_for(const TmsScenario& s, const config::TmsProfile& t) {
+  if (s.profile) return t.terminals.count(*s.profile) ? s.profile : std::nullopt;
+  for (Profile p : {Profile::kAes128, Profile::kAes256, Profile::kTdes}) {
+    if (t.terminals.count(p)) return p;
+  }
+  return std::nullopt;
+}
+
+void run_scenario(const TmsScenario& s, const TmsRunOptions& o, const fs::path& dir, ScenarioResult& r) {
+  r.profile = profile_for(s, o.tms);
+  if (!r.profile) {
+    r.verdict = Verdict::kSkip;
+    r.reason = "the TMS profile declares no terminal of the profile it needs";
+    return;
+  }
+  const Profile profile = *r.profile;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  auto terminal = factory_terminal(dir, o.tms, profile);
+  if (!terminal.ok()) {
+    r.verdict = Verdict::kError;
+    r.reason = "cannot make the suite's terminal: " + terminal.error();
+    return;
+  }
+  net::SystemClock clock;
+  crypto::OsRandom rng;
+  ScenarioState state;
+  const config::TmsTerminal& term = o.tms.terminals.at(profile);
+  for (std::size_t i = 0; i < s.sessions.size(); ++i) {
+    const TmsSessionPlan& plan = s.sessions[i];
+    terminal::Session engine((*terminal)->config(), (*terminal)->ports(clock, rng));
+    forge::SessionKeys keys(profile, term.dmk.view(), {o.tms.vendor_id, o.tms.model_id, term.serial_no});
+    SessionRecord record = run_session(plan, o, profile, state, engine, keys);
+    r.exchange.push_back(record.wire);  // REQ-CONF-064: the exchange a report shows
+    Judgement j = judge(plan, record, engine, keys, o.tms.session_seconds);
+    if (j.verdict != Verdict::kPass) {
+      r.verdict = j.verdict;
+      r.expected = std::move(j.expected);
+      r.seen = std::move(j.seen);
+      r.offending = std::move(j.offending);
+      r.reason = std::move(j.reason);
+      r.session = s.sessions.size() > 1 ? i + 1 : 0;
+      break;
+    }
+  }
+  fs::remove_all(dir, ec);
+}
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+}  // namespace
+
+int run_tms(const TmsRunOptions& o, std::ostream& out, std::ostream& err) {
+  const std::vector<TmsScenario> all = tms_catalogue();
+  // REQ-CONF-064 (REQ-CONF-030): every filter item and disabled pattern names at least one scenario.
+  for (const auto* list : {&o.only, &o.skip}) {
+    for (const auto& f : *list) {
+      bool any = false;
+      for (const auto& s : all) any = any || selects(f, s);
+      if (!any) {
+        err << "tmsproto conformance: " << (list == &o.only ? "--only " : "--skip ") << f << " selects no scenario\n";
+        return 2;
+      }
+    }
+  }
+  for (const auto& d : o.tms.disabled) {
+    bool any = false;
+    for (const auto& s : all) any = any || fnmatch(d.pattern.c_str(), s.name.c_str(), 0) == 0;
+    if (!any) {  // REQ-CONF-060
+      err << "tmsproto conformance: TMS profile: disabled: \"" << d.pattern << "\" names no scenario\n";
+      return 2;
+    }
+  }
+  std::vector<const TmsScenario*> chosen;
+  for (const auto& s : all) {
+    bool in = o.only.empty();
+    for (const auto& f : o.only) in = in || selects(f, s);
+    for (const auto& f : o.skip) in = in && !selects(f, s);
+    if (in) chosen.push_back(&s);
+  }
+  if (chosen.empty()) {
+    err << "tmsproto conformance: the filters select no scenario\n";
+    return 2;
+  }
+  if (o.list) {
+    for (const TmsScenario* s : chosen) {
+      out << s->name << "  " << (s->level == Level::kMust ? "MUST" : "SHOULD") << "  " << joined(s->reqs) << "\n    "
+          << s->description << "\n";
+    }
+    return 0;
+  }
+  if (!o.report_dir.empty()) {
+    if (auto usable = check_report_dir(o.report_dir); !usable.ok()) {  // REQ-CONF-033
+      err << "tmsproto conformance: " << usable.error() << "\n";
+      return 2;
+    }
+  }
+  std::string tmpl = (fs::temp_directory_path() / "tmsproto-tms-conformance.XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) == nullptr) {
+    err << "tmsproto conformance: cannot create a temporary folder\n";
+    return 2;
+  }
+  const fs::path work = tmpl;
+  RunResult result;
+  // REQ-CONF-064: the suite's terminals by vendor, model and profile words; never a DMK (REQ-CONF-060).
+  result.terminal.vendor_id = o.tms.vendor_id;
+  result.terminal.model_id = o.tms.model_id;
+  result.terminal.serial_no = o.tms.terminals.begin()->second.serial_no;
+  for (const auto& [p, t] : o.tms.terminals) result.terminal.profiles.emplace_back(profile_word(p));
+  result.tms = o.host + ":" + std::to_string(o.port);
+  result.strict = o.strict;
+  result.started = std::chrono::system_clock::now();
+  out << "TMS under test on " << result.tms << ", the suite playing terminals " << o.tms.vendor_id << " "
+      << o.tms.model_id << ", profiles " << joined(result.terminal.profiles, ", ") << " (test keys only)\n";
+  const auto started = Clock::now();
+  for (const TmsScenario* s : chosen) {
+    const auto begun = Clock::now();
+    ScenarioResult r;
+    r.name = s->name;
+    r.reqs = s->reqs;
+    r.level = s->level;
+    r.description = s->description;
+    bool disabled = false;
+    for (const auto& d : o.tms.disabled) {
+      if (fnmatch(d.pattern.c_str(), s->name.c_str(), 0) == 0) {
+        r.verdict = Verdict::kDisabled;
+        r.reason = d.reason;
+        disabled = true;
+        break;
+      }
+    }
+    if (!disabled) run_scenario(*s, o, work / s->name, r);
+    r.seconds = seconds_since(begun);
+    print_scenario(r, out);  // REQ-CONF-064: the console of REQ-CONF-032
+    result.scenarios.push_back(std::move(r));
+  }
+  result.counts = tally(result.scenarios, o.strict, false);
+  result.seconds = seconds_since(started);
+  print_summary(result, out);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+  if (!o.report_dir.empty()) {
+    if (auto written = write_reports(result, o.report_dir); !written.ok()) {  // REQ-CONF-033
+      err << "tmsproto conformance: " << written.error() << "\n";
+      return 2;
+    }
+    out << "reports (" << kJunitFile << ", " << kJsonFile << ", " << kHtmlFile << "): " << o.report_dir.string()
+        << "\n";
+  }
+  return result.counts.failed == 0 ? 0 : 1;  // REQ-CONF-064 (REQ-CONF-031)
+}
+
+int run_tms_command(const TmsCommandLine& c, std::ostream& out, std::ostream& err) {
+  // REQ-CONF-060: an unusable invocation or TMS profile is one line and exit status 2.
+  const auto refuse = [&err](const std::string& why) {
+    err << "tmsproto conformance: " << why << "\n";
+    return 2;
+  };
+  if (c.tms.empty() || c.tms_profile.empty()) return refuse("--tms HOST:PORT and --tms-profile FILE go together");
+  const auto where = app::parse_host_port(c.tms);
+  if (!where || where->port == 0) return refuse("--tms takes HOST:PORT, not '" + c.tms + "'");
+  TmsRunOptions o;
+  o.host = where->host;
+  o.port = where->port;
+  o.list = c.list;
+  o.only = c.only;
+  o.skip = c.skip;
+  o.strict = c.strict;
+  o.report_dir = c.report_dir;
+  auto text = app::read_text(c.tms_profile, config::kMaxTmsProfileSize + 1);
+  if (!text.ok()) return refuse(text.error());
+  auto profile = config::read_tms_profile(*text);  // REQ-CONF-060
+  if (!profile.ok()) return refuse(c.tms_profile + ": " + profile.error());
+  o.tms = std::move(*profile);
+  if (!o.list) {
+    // REQ-CONF-060, REQ-OPR-002: the operator's password, 1-64 printable ASCII octets, from the
+    // environment only.
+    const char* password = std::getenv("TMSPROTO_OPERATOR_PASSWORD");
+    const std::string p = password ? password : "";
+    bool printable = !p.empty() && p.size() <= 64;
+    for (char ch : p) printable = printable && ch >= 0x20 && ch <= 0x7E;
+    if (!printable) {
+      return refuse("TMSPROTO_OPERATOR_PASSWORD must hold the password of operatorId: 1-64 printable ASCII characters");
+    }
+    o.operator_password = p;
+  }
+  return run_tms(o, out, err);
+}
+
+}  // namespace tmsproto::conformance
