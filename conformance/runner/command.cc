@@ -7,6 +7,7 @@
 #include "app/child.h"
 #include "config/terminal_profile.h"
 #include "conformance/runner/run.h"
+#include "conformance/runner/shim_path.h"
 #include "conformance/runner/tms_direction.h"
 #include "crypto/random.h"
 #include "terminal/faults.h"
@@ -120,8 +121,9 @@ int run_command(const Args& a) {
     }
     if (!a.terminal_profile.empty()) return app::fail("conformance", "--terminal-profile needs --terminal-cmd");
     o.terminal = reference_terminal_profile(a.enable_legacy, rng);
-    o.terminal_command = {TMSPROTO_REFERENCE_SHIM, "--tmsproto", app::self_exe().string(), "{host}", "{port}", "{dir}",
-                          "{transaction}", "{profile}", "{key_set}", "{operator}", "{session}"};
+    // REQ-CONF-051: the shim installed beside this program, else the build tree's.
+    o.terminal_command = {reference_shim().string(), "--tmsproto", app::self_exe().string(), "{host}", "{port}",
+                          "{dir}", "{transaction}", "{profile}", "{key_set}", "{operator}", "{session}"};
     // REQ-CONF-042: the reference shim hands these to `terminal run --fault`. Set even when empty,
     // so that a variable left in the caller's environment never switches a fault on unasked.
     std::string faults;
