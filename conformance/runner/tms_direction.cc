@@ -4,16 +4,9 @@
 #include "conformance/runner/tms_direction.h"
 
 #include <fnmatch.h>
-#include <netdb.h>
-#include <poll.h>
 #include <stdlib.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <fcntl.h>
 
 #include "app/args.h"
 #include "codec/abort_message.h"
@@ -25,6 +18,7 @@
 #include "crypto/random.h"
 #include "device/state_directory.h"
 #include "net/monotonic.h"
+#include "net/stream_client.h"
 #include "terminal/session.h"
 
 namespace tmsproto::conformance {
@@ -32,106 +26,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-// One TCP connection carrying the stream framing of REQ-FRAME-002: LEN (2 octets, big-endian), body.
-class Wire {
- public:
-  ~Wire() { close(); }
-  // REQ-CONF-061: connected within the deadline, or the reason why not.
-  std::string connect(const std::string& host, std::uint16_t port, Clock::time_point deadline) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0 || found == nullptr) {
-      return "cannot resolve " + host;
-    }
-    std::string why = "cannot connect to " + host + ":" + std::to_string(port);
-    for (addrinfo* a = found; a != nullptr && fd_ < 0; a = a->ai_next) {
-      const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
-      if (fd < 0) continue;
-      int rc = ::connect(fd, a->ai_addr, a->ai_addrlen);
-      if (rc != 0 && errno == EINPROGRESS) {
-        pollfd p{fd, POLLOUT, 0};
-        if (::poll(&p, 1, remaining_ms(deadline)) == 1) {
-          int err = 0;
-          socklen_t len = sizeof err;
-          ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-          rc = err == 0 ? 0 : -1;
-          if (err != 0) why += ": " + std::string(std::strerror(err));
-        } else {
-          why += ": no answer in time";
-        }
-      } else if (rc != 0) {
-        why += ": " + std::string(std::strerror(errno));
-      }
-      if (rc == 0) fd_ = fd;
-      else ::close(fd);
-    }
-    ::freeaddrinfo(found);
-    return fd_ >= 0 ? "" : why;
-  }
-  bool send(ByteView body) {
-    Bytes frame{static_cast<std::uint8_t>(body.size() >> 8), static_cast<std::uint8_t>(body.size() & 0xFF)};
-    frame.insert(frame.end(), body.begin(), body.end());
-    std::size_t at = 0;
-    while (at < frame.size()) {
-      pollfd p{fd_, POLLOUT, 0};
-      if (::poll(&p, 1, 5000) != 1) return false;
-      const ssize_t n = ::send(fd_, frame.data() + at, frame.size() - at, MSG_NOSIGNAL);
-      if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-      if (n <= 0) return false;
-      at += static_cast<std::size_t>(n);
-    }
-    return true;
-  }
-  enum class Read { kBody, kClosed, kTimedOut };
-  // The next whole frame's body, or the connection closed (a half frame counts as closed), or the
-  // deadline passed.
-  Read receive(Bytes& body, Clock::time_point deadline) {
-    for (;;) {
-      if (buffer_.size() >= 2) {
-        const std::size_t len = (std::size_t{buffer_[0]} << 8) | buffer_[1];
-        if (buffer_.size() >= 2 + len) {
-          body.assign(buffer_.begin() + 2, buffer_.begin() + 2 + static_cast<std::ptrdiff_t>(len));
-          buffer_.erase(buffer_.begin(), buffer_.begin() + 2 + static_cast<std::ptrdiff_t>(len));
-          return Read::kBody;
-        }
-      }
-      if (eof_) return Read::kClosed;
-      pollfd p{fd_, POLLIN, 0};
-      const int ms = remaining_ms(deadline);
-      if (ms <= 0) return Read::kTimedOut;
-      const int rc = ::poll(&p, 1, ms);
-      if (rc == 0) return Read::kTimedOut;
-      if (rc < 0) {
-        if (errno == EINTR) continue;
-        return Read::kClosed;
-      }
-      std::uint8_t chunk[4096];
-      const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-      if (n <= 0) {
-        eof_ = true;
-        continue;
-      }
-      buffer_.insert(buffer_.end(), chunk, chunk + n);
-    }
-  }
-  void close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  static int remaining_ms(Clock::time_point deadline) {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    return ms <= 0 ? 0 : static_cast<int>(std::min<long long>(ms, 1 << 30));
-  }
-  int fd_ = -1;
-  Bytes buffer_;
-  bool eof_ = false;
-};
 
 std::optional<MsgType> type_of(ByteView body) {
   return body.empty() ? std::nullopt : msg_type_from_octet(body[0]);
@@ -162,6 +56,7 @@ struct SessionRecord {
   bool tms_closed = false;             // the TMS closed the connection
   bool cut = false;                    // the suite cut the session where the plan says
   bool could_not_change = false;       // the change needed something the TMS never sent
+  bool malformed_frame = false;        // the TMS sent a frame the stream framing refuses
   std::string error;                   // the session could not be run (REQ-CONF-061)
 };
 
@@ -218,6 +113,11 @@ std::optional<codec::FrameRequest> first_frame_request(const SessionRecord& r, c
 Judgement judge(const TmsSessionPlan& plan, const SessionRecord& r, const terminal::Session& engine,
                 const forge::SessionKeys& keys, int session_s) {
   if (!r.error.empty()) return error(r.error);  // REQ-CONF-061
+  if (r.malformed_frame) {
+    return fail("frames of REQ-FRAME-001 and REQ-FRAME-002",
+                "a frame announcing a length outside " + std::to_string(kMinBody) + "-" + std::to_string(kMaxBody) +
+                    "; before it: " + tms_said(r));
+  }
   using Expect = TmsSessionPlan::Expect;
   if (plan.expect == Expect::kAborts) {
     // REQ-CONF-062: no ABORT before the changed message; the TMS's first message after it ABORT
@@ -332,11 +232,13 @@ SessionRecord run_session(const TmsSessionPlan& plan, const TmsRunOptions& o, Pr
                           forge::SessionKeys& keys) {
   SessionRecord r;
   const auto deadline = Clock::now() + std::chrono::seconds(o.tms.session_seconds);
-  Wire wire;
-  if (std::string why = wire.connect(o.host, o.port, deadline); !why.empty()) {
-    r.error = why;
+  // REQ-CONF-061: connected within the session's time, or the reason why not.
+  auto connected = net::StreamClient::connect(o.host, o.port, deadline);
+  if (!connected.ok()) {
+    r.error = connected.error();
     return r;
   }
+  net::StreamClient& wire = **connected;
   terminal::StartCommand command;
   command.trans = plan.trans;
   const bool key = plan.trans == TransCode::kKeyDownload;
@@ -367,8 +269,9 @@ SessionRecord run_session(const TmsSessionPlan& plan, const TmsRunOptions& o, Pr
       const bool changed = replacement.has_value();
       if (!changed) keys.observe(true, body);  // forged messages are never fed (forge/session_keys.h)
       if (changed && !r.changed) r.changed = r.wire.size();
-      r.wire.push_back({true, changed ? *replacement : body, changed});
-      if (!wire.send(r.wire.back().body)) break;
+      r.wire.push_back({true, changed ? *replacement : body, changed, keys.open(true, changed ? *replacement : body),
+                        net::monotonic_ms()});
+      if (!wire.send(r.wire.back().body, deadline)) break;
       if (r.could_not_change) break;
     }
     if (r.could_not_change) {
@@ -381,9 +284,10 @@ SessionRecord run_session(const TmsSessionPlan& plan, const TmsRunOptions& o, Pr
       Bytes body;
       for (;;) {
         const auto got = wire.receive(body, deadline);
-        if (got == Wire::Read::kClosed) r.tms_closed = true;
-        if (got != Wire::Read::kBody) break;
-        r.wire.push_back({false, body, false});
+        if (got == net::StreamClient::Read::kClosed) r.tms_closed = true;
+        if (got == net::StreamClient::Read::kMalformed) r.malformed_frame = true;
+        if (got != net::StreamClient::Read::kBody) break;
+        r.wire.push_back({false, body, false, keys.open(false, body), net::monotonic_ms()});
         if (judging && !is_abort(r.wire.back())) break;  // a non-ABORT answer is already the verdict
       }
       if (!out.close) engine.connection_lost();
@@ -391,19 +295,25 @@ SessionRecord run_session(const TmsSessionPlan& plan, const TmsRunOptions& o, Pr
     }
     Bytes body;
     const auto got = wire.receive(body, deadline);
-    if (got == Wire::Read::kClosed) {
+    if (got == net::StreamClient::Read::kMalformed) {
+      // REQ-FRAME-001: a frame the stream framing refuses is no message; the session is over.
+      engine.connection_lost();
+      r.malformed_frame = true;
+      break;
+    }
+    if (got == net::StreamClient::Read::kClosed) {
       r.tms_closed = true;
       engine.connection_lost();
       break;
     }
-    if (got == Wire::Read::kTimedOut) {
+    if (got == net::StreamClient::Read::kTimedOut) {
       engine.connection_lost();
       if (!r.changed) {
         r.error = "the TMS sent nothing within the session's " + std::to_string(o.tms.session_seconds) + " s";
       }
       break;
     }
-    r.wire.push_back({false, body, false});
+    r.wire.push_back({false, body, false, keys.open(false, body), net::monotonic_ms()});
     keys.observe(false, body);
     const auto type = type_of(body);
     out = engine.receive(body);

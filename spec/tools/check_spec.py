@@ -65,9 +65,9 @@ CLAIM_ELEMENT = re.compile(r"^- \*\*(\d+)\.([a-z]+|\d+)\*\*(.*)$")
 LOOKS_LIKE_ELEMENT = re.compile(r"^\s*[-*]\s+\*\*")
 
 # Where citations are looked for, outside spec/ (spec/ itself: every .md, recursively).
-CODE_DIRS = ("reference", "conformance", "fuzz", "vectors")
+CODE_DIRS = ("reference", "conformance", "fuzz", "vectors", "cmake")
 CODE_EXTENSIONS = {".h", ".hpp", ".cc", ".cpp", ".c", ".json", ".py", ".sh", ".cmake", ".txt",
-                   ".md", ".pml", ".promela"}
+                   ".md", ".pml", ".promela", ".in"}
 CODE_FILE_NAMES = {"CMakeLists.txt"}
 # Extensionless executables only: spec/tools/*.py holds this checker's own test, whose
 # deliberately broken IDs must not count as citations.

@@ -232,6 +232,24 @@ class TraceTest(unittest.TestCase):
                         'int f() {\n  return 0;  // {"handshake.x", {"REQ-HS-001"}}\n}\n')
         self.assert_gap("executing code")
 
+    def test_install_rules_implement_and_the_package_check_tests(self):
+        # spec/conformance.md C.11: the installation is CMake under cmake/ or reference/install/,
+        # checked by scripts/check-package, which CI runs; the consumer it builds only mentions.
+        self.repo.write("reference/terminal/handshake.cc", UNCITED_CC)
+        self.repo.write("reference/install/consumer/main.cc", HANDSHAKE_CC)
+        self.assert_gap("executing code")
+        self.repo.write("cmake/packaging.cmake", "install(FILES x DESTINATION y)  # REQ-HS-001\n")
+        self.repo.write("reference/terminal/handshake_test.cc", TEST_FILE.replace(" (REQ-HS-001)", ""))
+        self.repo.write("vectors/handshake.json", NO_VECTOR)
+        self.assert_gap("test")
+        self.repo.write("scripts/check-package", "#!/bin/sh\n# the .deb holds the shim: REQ-HS-001\n")
+        (self.repo.root / "scripts" / "check-package").chmod(0o755)
+        result = self.repo.run()
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        markdown = self.repo.report()
+        self.assertIn("- executing code: [cmake/packaging.cmake:1]", markdown)
+        self.assertIn("- unit/property tests: `scripts/check-package (.ci/run)`", markdown)
+
     # --- Tests: unit/property tests and independent vectors only ---------------------------------
 
     def test_independent_vector_counts_as_a_test(self):
