@@ -1,6 +1,5 @@
 #include "conformance/runner/run.h"
 
-#include <fnmatch.h>
 #include <signal.h>
 #include <stdlib.h>
 
@@ -13,10 +12,12 @@
 #include "app/child.h"
 #include "codec/abort_message.h"
 #include "common/hex.h"
+#include "conformance/runner/judgement.h"
 #include "conformance/runner/report.h"
 #include "conformance/runner/result.h"
 #include "conformance/runner/scenario.h"
 #include "conformance/runner/scenario_tms.h"
+#include "conformance/runner/selection.h"
 #include "conformance/runner/session_checks.h"
 #include "crypto/random.h"
 #include "net/session_listener.h"
@@ -30,22 +31,6 @@ using Clock = std::chrono::steady_clock;
 
 const char* const kPlaceholders[] = {"host", "port", "dir", "transaction", "profile", "key_set", "operator",
                                      "scenario", "session"};
-
-// A name, a glob of names, or a REQ ID the scenario checks.
-bool selects(const std::string& filter, const Scenario& s) {
-  // REQ-CONF-030
-  if (fnmatch(filter.c_str(), s.name.c_str(), 0) == 0) return true;
-  for (const auto& r : s.reqs) {
-    if (r == filter) return true;
-  }
-  return false;
-}
-
-std::string joined(const std::vector<std::string>& v, const char* sep = " ") {
-  std::string out;
-  for (const auto& x : v) out += (out.empty() ? "" : sep) + x;
-  return out;
-}
 
 // Each placeholder replaced inside each word; `{{` and `}}` stand for braces.
 std::string substitute(const std::string& word, const std::map<std::string, std::string>& values) {
@@ -82,43 +67,13 @@ fs::path program_path(const std::string& word) {
   return word;
 }
 
-std::string describe(const WireMessage& m) {
-  if (m.body.empty()) return "an empty body";
-  const auto type = msg_type_from_octet(m.body[0]);
-  if (type == MsgType::kAbort) {
-    auto a = codec::parse_abort(m.body);
-    if (a.ok()) return "ABORT " + digits(a->code);
-    return "a malformed ABORT";
-  }
-  return type ? std::string(name(*type)) : "a body of unknown type 0x" + to_hex(ByteView(m.body).first(1));
-}
-
 // What the terminal sent, in order: what a FAIL shows as "seen".
 std::string terminal_said(const std::vector<WireMessage>& wire) {
   std::vector<std::string> said;
   for (const auto& m : wire) {
     if (m.from_terminal) said.push_back(describe(m));
   }
-  return said.empty() ? "nothing" : joined(said, ", ");
-}
-
-// A session's verdict, with what the console and the reports say of it: expected, seen and the
-// offending octets for a FAIL, the reason for any other verdict but PASS.
-struct Judgement {
-  Verdict verdict = Verdict::kPass;
-  std::string expected, seen;
-  Bytes offending;
-  std::string reason;
-};
-
-Judgement fail(std::string expected, std::string seen, Bytes offending = {}) {
-  return {Verdict::kFail, std::move(expected), std::move(seen), std::move(offending), {}};
-}
-
-Judgement not_judged(Verdict v, std::string reason) { return {v, {}, {}, {}, std::move(reason)}; }
-
-bool is_abort(const WireMessage& m) {
-  return !m.body.empty() && m.body[0] == static_cast<std::uint8_t>(MsgType::kAbort);
+  return said.empty() ? "nothing" : joined_words(said, ", ");
 }
 
 // The terminal's first ABORT on the wire, or nullptr.
@@ -415,12 +370,7 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
     r.exchange.push_back(engine.wire());  // REQ-CONF-033: the transcript a report shows for a failure
     Judgement j = judge(plan, engine, tms, side.served, side.status, session_s);
     if (j.verdict != Verdict::kPass) {
-      r.verdict = j.verdict;
-      r.expected = std::move(j.expected);
-      r.seen = std::move(j.seen);
-      r.offending = std::move(j.offending);
-      r.reason = std::move(j.reason);
-      r.session = s.sessions.size() > 1 ? i + 1 : 0;
+      record(std::move(j), s.sessions.size() > 1 ? i + 1 : 0, r);
       return;
     }
   }
@@ -468,42 +418,14 @@ std::string unknown_placeholder(const std::vector<std::string>& words) {
 
 int run(const RunOptions& o, std::ostream& out, std::ostream& err) {
   const std::vector<Scenario> all = catalogue();
-  // REQ-CONF-030: every filter item and every disabled pattern names at least one scenario.
-  for (const auto* list : {&o.only, &o.skip}) {
-    for (const auto& f : *list) {
-      bool any = false;
-      for (const auto& s : all) any = any || selects(f, s);
-      if (!any) {
-        err << "tmsproto conformance: " << (list == &o.only ? "--only " : "--skip ") << f << " selects no scenario\n";
-        return 2;
-      }
-    }
-  }
-  for (const auto& d : o.terminal.disabled) {
-    bool any = false;
-    for (const auto& s : all) any = any || fnmatch(d.pattern.c_str(), s.name.c_str(), 0) == 0;
-    if (!any) {  // REQ-CONF-010
-      err << "tmsproto conformance: terminal profile: disabled: \"" << d.pattern << "\" names no scenario\n";
-      return 2;
-    }
-  }
-  std::vector<const Scenario*> chosen;
-  for (const auto& s : all) {
-    bool in = o.only.empty();
-    for (const auto& f : o.only) in = in || selects(f, s);
-    for (const auto& f : o.skip) in = in && !selects(f, s);
-    if (in) chosen.push_back(&s);
-  }
-  if (chosen.empty()) {
-    err << "tmsproto conformance: the filters select no scenario\n";
+  // REQ-CONF-030, REQ-CONF-010: every filter item and every disabled pattern names a scenario.
+  auto chosen = choose(all, o.only, o.skip, o.terminal.disabled, "terminal profile");
+  if (!chosen.ok()) {
+    err << "tmsproto conformance: " << chosen.error() << "\n";
     return 2;
   }
   if (o.list) {
-    // REQ-CONF-020, REQ-CONF-030: name, level, REQ IDs and description of each; nothing runs.
-    for (const Scenario* s : chosen) {
-      out << s->name << "  " << (s->level == Level::kMust ? "MUST" : "SHOULD") << "  " << joined(s->reqs) << "\n    "
-          << s->description << "\n";
-    }
+    print_list(*chosen, out);  // REQ-CONF-020, REQ-CONF-030: nothing runs
     return 0;
   }
   if (o.wait != o.terminal_command.empty()) {  // REQ-CONF-007: either a command or a tester, never both
@@ -554,23 +476,10 @@ int run(const RunOptions& o, std::ostream& out, std::ostream& err) {
   print_terminal(result, out);
   crypto::OsRandom rng;
   const auto started = Clock::now();
-  for (const Scenario* s : chosen) {
+  for (const Scenario* s : *chosen) {
     const auto begun = Clock::now();
-    ScenarioResult r;
-    r.name = s->name;
-    r.reqs = s->reqs;
-    r.level = s->level;
-    r.description = s->description;
-    bool disabled = false;
-    for (const auto& d : t.disabled) {
-      if (fnmatch(d.pattern.c_str(), s->name.c_str(), 0) == 0) {
-        r.verdict = Verdict::kDisabled;
-        r.reason = d.reason;
-        disabled = true;
-        break;
-      }
-    }
-    if (!disabled) run_scenario(*s, o, **listener, work / s->name, rng, r, out);
+    ScenarioResult r = begin_result(*s, t.disabled);
+    if (r.verdict != Verdict::kDisabled) run_scenario(*s, o, **listener, work / s->name, rng, r, out);
     r.seconds = seconds_since(begun);
     print_scenario(r, out);  // REQ-CONF-032: each line as its scenario ends, not at the end of the run
     if (o.verbose) print_exchange(r, out);  // REQ-CONF-034
@@ -584,12 +493,7 @@ int run(const RunOptions& o, std::ostream& out, std::ostream& err) {
   else out << "scenario folders (terminal.json, shim.log): " << work.string() << "\n";
   if (!o.report_dir.empty()) {
     // REQ-CONF-033; a run whose reports are missing cannot be filed, whatever its verdicts.
-    if (auto written = write_reports(result, o.report_dir); !written.ok()) {
-      err << "tmsproto conformance: " << written.error() << "\n";
-      return 2;
-    }
-    out << "reports (" << kJunitFile << ", " << kJsonFile << ", " << kHtmlFile << "): " << o.report_dir.string()
-        << "\n";
+    if (!write_run_reports(result, o.report_dir, out, err)) return 2;
   }
   return failed == 0 ? 0 : 1;
 }

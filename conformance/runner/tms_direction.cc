@@ -3,7 +3,6 @@
 // applied to what it sends, and the TMS judged by what it answers and when it closes.
 #include "conformance/runner/tms_direction.h"
 
-#include <fnmatch.h>
 #include <stdlib.h>
 
 #include <chrono>
@@ -13,8 +12,10 @@
 #include "codec/download_payloads.h"
 #include "common/hex.h"
 #include "config/terminal_injection.h"
+#include "conformance/runner/judgement.h"
 #include "conformance/runner/report.h"
 #include "conformance/runner/result.h"
+#include "conformance/runner/selection.h"
 #include "crypto/random.h"
 #include "device/state_directory.h"
 #include "net/monotonic.h"
@@ -29,24 +30,6 @@ using Clock = std::chrono::steady_clock;
 
 std::optional<MsgType> type_of(ByteView body) {
   return body.empty() ? std::nullopt : msg_type_from_octet(body[0]);
-}
-
-bool is_abort(const WireMessage& m) { return type_of(m.body) == MsgType::kAbort; }
-
-std::string describe(const WireMessage& m) {
-  if (m.body.empty()) return "an empty body";
-  if (is_abort(m)) {
-    auto a = codec::parse_abort(m.body);
-    return a.ok() ? "ABORT " + digits(a->code) : "a malformed ABORT";
-  }
-  const auto t = type_of(m.body);
-  return t ? std::string(name(*t)) : "a body of unknown type 0x" + to_hex(ByteView(m.body).first(1));
-}
-
-std::string joined(const std::vector<std::string>& v, const char* sep = " ") {
-  std::string out;
-  for (const auto& x : v) out += (out.empty() ? "" : sep) + x;
-  return out;
 }
 
 // What the TMS sent, in order, and how the connection ended: what a FAIL shows as "seen".
@@ -65,21 +48,11 @@ std::string tms_said(const SessionRecord& r) {
   for (const auto& m : r.wire) {
     if (!m.from_terminal) said.push_back(describe(m));
   }
-  return (said.empty() ? std::string("nothing") : joined(said, ", ")) +
+  return (said.empty() ? std::string("nothing") : joined_words(said, ", ")) +
          (r.tms_closed ? ", then it closed the connection" : ", the connection still open");
 }
 
-struct Judgement {
-  Verdict verdict = Verdict::kPass;
-  std::string expected, seen;
-  Bytes offending;
-  std::string reason;
-};
-
-Judgement fail(std::string expected, std::string seen, Bytes offending = {}) {
-  return {Verdict::kFail, std::move(expected), std::move(seen), std::move(offending), {}};
-}
-Judgement error(std::string reason) { return {Verdict::kError, {}, {}, {}, std::move(reason)}; }
+Judgement error(std::string reason) { return not_judged(Verdict::kError, std::move(reason)); }
 
 // The first message of the TMS at or after `from`, or nullptr.
 const WireMessage* tms_message_from(const SessionRecord& r, std::size_t from) {
@@ -329,14 +302,6 @@ SessionRecord run_session(const TmsSessionPlan& plan, const TmsRunOptions& o, Pr
   return r;
 }
 
-bool selects(const std::string& filter, const TmsScenario& s) {
-  if (fnmatch(filter.c_str(), s.name.c_str(), 0) == 0) return true;  // REQ-CONF-030
-  for (const auto& r : s.reqs) {
-    if (r == filter) return true;
-  }
-  return false;
-}
-
 std::optional<Profile> profile_for(const TmsScenario& s, const config::TmsProfile& t) {
   if (s.profile) return t.terminals.count(*s.profile) ? s.profile : std::nullopt;
   for (Profile p : {Profile::kAes128, Profile::kAes256, Profile::kTdes}) {
@@ -373,12 +338,7 @@ void run_scenario(const TmsScenario& s, const TmsRunOptions& o, const fs::path& 
     r.exchange.push_back(record.wire);  // REQ-CONF-064: the exchange a report shows
     Judgement j = judge(plan, record, engine, keys, o.tms.session_seconds);
     if (j.verdict != Verdict::kPass) {
-      r.verdict = j.verdict;
-      r.expected = std::move(j.expected);
-      r.seen = std::move(j.seen);
-      r.offending = std::move(j.offending);
-      r.reason = std::move(j.reason);
-      r.session = s.sessions.size() > 1 ? i + 1 : 0;
+      conformance::record(std::move(j), s.sessions.size() > 1 ? i + 1 : 0, r);
       break;
     }
   }
@@ -391,41 +351,14 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 
 int run_tms(const TmsRunOptions& o, std::ostream& out, std::ostream& err) {
   const std::vector<TmsScenario> all = tms_catalogue();
-  // REQ-CONF-064 (REQ-CONF-030): every filter item and disabled pattern names at least one scenario.
-  for (const auto* list : {&o.only, &o.skip}) {
-    for (const auto& f : *list) {
-      bool any = false;
-      for (const auto& s : all) any = any || selects(f, s);
-      if (!any) {
-        err << "tmsproto conformance: " << (list == &o.only ? "--only " : "--skip ") << f << " selects no scenario\n";
-        return 2;
-      }
-    }
-  }
-  for (const auto& d : o.tms.disabled) {
-    bool any = false;
-    for (const auto& s : all) any = any || fnmatch(d.pattern.c_str(), s.name.c_str(), 0) == 0;
-    if (!any) {  // REQ-CONF-060
-      err << "tmsproto conformance: TMS profile: disabled: \"" << d.pattern << "\" names no scenario\n";
-      return 2;
-    }
-  }
-  std::vector<const TmsScenario*> chosen;
-  for (const auto& s : all) {
-    bool in = o.only.empty();
-    for (const auto& f : o.only) in = in || selects(f, s);
-    for (const auto& f : o.skip) in = in && !selects(f, s);
-    if (in) chosen.push_back(&s);
-  }
-  if (chosen.empty()) {
-    err << "tmsproto conformance: the filters select no scenario\n";
+  // REQ-CONF-064 (REQ-CONF-030), REQ-CONF-060: every filter item and disabled pattern names a scenario.
+  auto chosen = choose(all, o.only, o.skip, o.tms.disabled, "TMS profile");
+  if (!chosen.ok()) {
+    err << "tmsproto conformance: " << chosen.error() << "\n";
     return 2;
   }
   if (o.list) {
-    for (const TmsScenario* s : chosen) {
-      out << s->name << "  " << (s->level == Level::kMust ? "MUST" : "SHOULD") << "  " << joined(s->reqs) << "\n    "
-          << s->description << "\n";
-    }
+    print_list(*chosen, out);
     return 0;
   }
   if (!o.report_dir.empty()) {
@@ -450,25 +383,12 @@ int run_tms(const TmsRunOptions& o, std::ostream& out, std::ostream& err) {
   result.strict = o.strict;
   result.started = std::chrono::system_clock::now();
   out << "TMS under test on " << result.tms << ", the suite playing terminals " << o.tms.vendor_id << " "
-      << o.tms.model_id << ", profiles " << joined(result.terminal.profiles, ", ") << " (test keys only)\n";
+      << o.tms.model_id << ", profiles " << joined_words(result.terminal.profiles, ", ") << " (test keys only)\n";
   const auto started = Clock::now();
-  for (const TmsScenario* s : chosen) {
+  for (const TmsScenario* s : *chosen) {
     const auto begun = Clock::now();
-    ScenarioResult r;
-    r.name = s->name;
-    r.reqs = s->reqs;
-    r.level = s->level;
-    r.description = s->description;
-    bool disabled = false;
-    for (const auto& d : o.tms.disabled) {
-      if (fnmatch(d.pattern.c_str(), s->name.c_str(), 0) == 0) {
-        r.verdict = Verdict::kDisabled;
-        r.reason = d.reason;
-        disabled = true;
-        break;
-      }
-    }
-    if (!disabled) run_scenario(*s, o, work / s->name, r);
+    ScenarioResult r = begin_result(*s, o.tms.disabled);
+    if (r.verdict != Verdict::kDisabled) run_scenario(*s, o, work / s->name, r);
     r.seconds = seconds_since(begun);
     print_scenario(r, out);  // REQ-CONF-064: the console of REQ-CONF-032
     result.scenarios.push_back(std::move(r));
@@ -479,12 +399,7 @@ int run_tms(const TmsRunOptions& o, std::ostream& out, std::ostream& err) {
   std::error_code ec;
   fs::remove_all(work, ec);
   if (!o.report_dir.empty()) {
-    if (auto written = write_reports(result, o.report_dir); !written.ok()) {  // REQ-CONF-033
-      err << "tmsproto conformance: " << written.error() << "\n";
-      return 2;
-    }
-    out << "reports (" << kJunitFile << ", " << kJsonFile << ", " << kHtmlFile << "): " << o.report_dir.string()
-        << "\n";
+    if (!write_run_reports(result, o.report_dir, out, err)) return 2;  // REQ-CONF-033
   }
   return result.counts.failed == 0 ? 0 : 1;  // REQ-CONF-064 (REQ-CONF-031)
 }

@@ -148,4 +148,35 @@ Result<DeviceMembers, std::string> read_device_members(const json& doc) {
   return out;
 }
 
+namespace {
+
+// The characters of a scenario name (REQ-CONF-020) and the glob's `*` and `?`.
+bool valid_pattern(std::string_view p) {
+  if (p.empty()) return false;
+  for (char c : p) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
+                    c == '*' || c == '?';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::vector<DisabledScenario>, std::string> read_disabled(const nlohmann::ordered_json& v) {
+  if (!v.is_object()) return Unexpected(std::string("disabled: must be an object of scenario names or globs to reasons"));
+  std::vector<DisabledScenario> out;
+  for (const auto& [pattern, reason] : v.items()) {
+    if (!valid_pattern(pattern)) {
+      return Unexpected("disabled: " + printable(pattern) +
+                        " must be a scenario name or glob of characters a-z 0-9 _ - . * ? (REQ-CONF-020)");
+    }
+    if (!reason.is_string() || reason.get_ref<const std::string&>().empty()) {
+      return Unexpected("disabled." + pattern + ": the reason must be a non-empty string");
+    }
+    out.push_back({pattern, reason.get<std::string>()});
+  }
+  return out;
+}
+
 }  // namespace tmsproto::config::members

@@ -18,6 +18,7 @@
 #include "codec/header.h"
 #include "common/result.h"
 #include "config/terminal_injection.h"
+#include "config/terminal_profile.h"
 #include "crypto/secret.h"
 #include "profile/standard_slots.h"
 #include "protocol/constants.h"
@@ -56,6 +57,10 @@ Result<std::uint16_t, std::string> read_max_chunk(const nlohmann::json& v);
 
 // HARDWARE_ID, FIRMWARE_ID: 1-32 octets ANS (spec/03-messages.md section 3.8).
 Result<std::string, std::string> info_text(const nlohmann::json& v, const std::string& member);
+
+// REQ-CONF-010, REQ-CONF-060: "disabled" of a terminal or TMS profile, pattern -> non-empty reason,
+// in the file's order (hence the ordered document): each pattern a scenario name or glob.
+Result<std::vector<DisabledScenario>, std::string> read_disabled(const nlohmann::ordered_json& v);
 
 // "masterApplication": {"name", "version"} (spec/06-download.md section 6.6).
 Result<FactoryMaster, std::string> read_master_application(const nlohmann::json& v);

@@ -15,6 +15,7 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 
 using members::integer_of;
+using members::read_disabled;
 using members::missing_member;
 using members::unknown_member;
 
@@ -58,33 +59,7 @@ Result<std::pair<bool, bool>, std::string> read_transactions(const json& v) {
   return std::pair{key, program};
 }
 
-// The characters of a scenario name (REQ-CONF-020) and the glob's `*` and `?`.
-bool valid_pattern(std::string_view p) {
-  if (p.empty()) return false;
-  for (char c : p) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
-                    c == '*' || c == '?';
-    if (!ok) return false;
-  }
-  return true;
-}
 
-// REQ-CONF-010: "disabled", pattern -> reason, read from the document in its file order.
-Result<std::vector<DisabledScenario>, std::string> read_disabled(const ordered_json& v) {
-  if (!v.is_object()) return fail(std::string("disabled: must be an object of scenario names or globs to reasons"));
-  std::vector<DisabledScenario> out;
-  for (const auto& [pattern, reason] : v.items()) {
-    if (!valid_pattern(pattern)) {
-      return fail("disabled: " + printable(pattern) +
-                  " must be a scenario name or glob of characters a-z 0-9 _ - . * ? (REQ-CONF-020)");
-    }
-    if (!reason.is_string() || reason.get_ref<const std::string&>().empty()) {
-      return fail("disabled." + pattern + ": the reason must be a non-empty string");
-    }
-    out.push_back({pattern, reason.get<std::string>()});
-  }
-  return out;
-}
 
 // `disabled`: the "disabled" member as written, in file order (nlohmann::json sorts members), or
 // null when the file has none.

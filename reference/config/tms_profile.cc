@@ -16,6 +16,7 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 
 using members::integer_of;
+using members::read_disabled;
 using members::missing_member;
 using members::unknown_member;
 
@@ -44,32 +45,6 @@ Result<std::map<Profile, TmsTerminal>, std::string> read_terminals(const json& v
   return out;
 }
 
-bool valid_pattern(std::string_view p) {
-  if (p.empty()) return false;
-  for (char c : p) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
-                    c == '*' || c == '?';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-// REQ-CONF-060 (as REQ-CONF-010): "disabled", pattern -> non-empty reason, in file order.
-Result<std::vector<DisabledScenario>, std::string> read_disabled(const ordered_json& v) {
-  if (!v.is_object()) return fail(std::string("disabled: must be an object of scenario names or globs to reasons"));
-  std::vector<DisabledScenario> out;
-  for (const auto& [pattern, reason] : v.items()) {
-    if (!valid_pattern(pattern)) {
-      return fail("disabled: " + printable(pattern) +
-                  " must be a scenario name or glob of characters a-z 0-9 _ - . * ? (REQ-CONF-020)");
-    }
-    if (!reason.is_string() || reason.get_ref<const std::string&>().empty()) {
-      return fail("disabled." + pattern + ": the reason must be a non-empty string");
-    }
-    out.push_back({pattern, reason.get<std::string>()});
-  }
-  return out;
-}
 
 Result<TmsProfile, std::string> read_profile(const json& doc, const ordered_json& disabled) {
   if (!doc.is_object()) return fail(std::string("the TMS profile must be a JSON object"));
