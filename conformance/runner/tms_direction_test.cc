@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -31,7 +32,7 @@ namespace {
 // A TMS that reads each connection's first frame and answers as `behaviour` says.
 class FakeTms {
  public:
-  enum class Behaviour { kRefuse06, kClose, kAbortAndStay };
+  enum class Behaviour { kRefuse06, kClose, kAbortAndStay, kOversizedFrame };
   explicit FakeTms(Behaviour b) : behaviour_(b) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in a{};
@@ -59,14 +60,19 @@ class FakeTms {
       const int c = ::accept(fd_, nullptr, nullptr);
       if (c < 0) continue;
       std::uint8_t buffer[512];
-      if (behaviour_ != Behaviour::kClose) {
+      if (behaviour_ == Behaviour::kOversizedFrame) {
+        // REQ-FRAME-001 broken: a length of 8193, one above MAX_BODY, and nothing after it.
+        (void)::recv(c, buffer, sizeof buffer, 0);
+        const std::uint8_t frame[] = {0x20, 0x01, 0x7F, 0x01};
+        (void)::send(c, frame, sizeof frame, MSG_NOSIGNAL);
+      } else if (behaviour_ != Behaviour::kClose) {
         (void)::recv(c, buffer, sizeof buffer, 0);  // the HS_REQUEST, whole on a loopback
         const Bytes abort = codec::serialize(codec::Abort{ResponseCode::kTerminalNotServed});
         Bytes frame{0, static_cast<std::uint8_t>(abort.size())};
         frame.insert(frame.end(), abort.begin(), abort.end());
         (void)::send(c, frame.data(), frame.size(), MSG_NOSIGNAL);
       }
-      if (behaviour_ == Behaviour::kAbortAndStay) {
+      if (behaviour_ == Behaviour::kAbortAndStay || behaviour_ == Behaviour::kOversizedFrame) {
         // REQ-ERR-002 broken: the connection stays open after the ABORT, until the peer closes it.
         pollfd q{c, POLLIN, 0};
         while (!stop_ && ::poll(&q, 1, 50) == 0) {
@@ -142,6 +148,19 @@ TEST(TmsDirection, AnAbortThatLeavesTheConnectionOpenFails) {
   std::ostringstream out, err;
   EXPECT_EQ(run_tms(options(tms.port(), {"handshake.unknown_model"}), out, err), 1);
   EXPECT_NE(out.str().find("the connection closed after its ABORT"), std::string::npos) << out.str();
+}
+
+// REQ-CONF-064, REQ-FRAME-001: a frame announcing more than MAX_BODY is a FAIL read from its length
+// alone, whatever the scenario expected, even while the TMS keeps the connection open.
+TEST(TmsDirection, AFrameLongerThanMaxBodyIsAFailFromItsLength) {
+  FakeTms tms(FakeTms::Behaviour::kOversizedFrame);
+  std::ostringstream out, err;
+  const auto begun = std::chrono::steady_clock::now();
+  EXPECT_EQ(run_tms(options(tms.port(), {"honest.program.aes128", "handshake.unknown_vendor"}), out, err), 1);
+  EXPECT_NE(out.str().find("FAIL honest.program.aes128"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("FAIL handshake.unknown_vendor"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("a frame announcing a length outside 4-8192"), std::string::npos) << out.str();
+  EXPECT_LT(std::chrono::steady_clock::now() - begun, std::chrono::seconds(4)) << "waited for the body";
 }
 
 // REQ-CONF-061: nothing listening is an ERROR, which counts as a failure.
@@ -221,6 +240,17 @@ TEST(TmsDirection, TheCatalogueIsTheTableOfSectionC103) {
   EXPECT_EQ(catalogue, table);
 }
 
+// What the command prints on both streams.
+std::string cli_says(const std::string& args) {
+  std::string text;
+  if (FILE* p = ::popen((std::string(TMSPROTO_EXE) + " conformance run " + args + " 2>&1").c_str(), "r")) {
+    char buf[512];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) text.append(buf, n);
+    ::pclose(p);
+  }
+  return text;
+}
+
 int run_cli(const std::string& args) {
   const int status = std::system((std::string(TMSPROTO_EXE) + " conformance run " + args + " >/dev/null 2>&1").c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -235,6 +265,10 @@ TEST(TmsDirection, TheCommandLineRefusesWhatItMust) {
   EXPECT_EQ(run_cli("--tms 127.0.0.1 --tms-profile " + file), 2);
   EXPECT_EQ(run_cli("--tms 127.0.0.1:7700 --tms-profile " + file), 2);
   EXPECT_EQ(run_cli("--tms 127.0.0.1:7700"), 2);
+  for (const char* listening : {"--wait", "--serial /dev/null", "--listen 127.0.0.1:0", "--verbose"}) {
+    const std::string said = cli_says("--tms 127.0.0.1:7700 --tms-profile " + file + " " + listening);
+    EXPECT_EQ(said, "tmsproto conformance: --tms takes none of --wait, --serial, --listen or --verbose\n") << listening;
+  }
   std::remove(file.c_str());
 }
 
