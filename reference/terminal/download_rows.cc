@@ -116,6 +116,7 @@ void Session::t5_t6_pkg_confirm(ByteView body) {
       }
       s.fit = std::move(*fit);
       s.fit_ready = true;
+      s.resumed = true;  // REQ-DL-020
     }
     note("manifest " + s.manifest.name + " v" + std::to_string(s.manifest.version), s.id, "REQ-DL-010");
     offers_.push_back(std::move(s));
@@ -158,6 +159,10 @@ std::optional<Session::Pending> Session::next_request() {
     while (s.next_data < n && ports_.packages.has_piece(s.id, s.next_data) && !has(Fault::kRefetchHeldPieces)) {
       ++s.next_data;  // resume, REQ-SEC-008
     }
+    // fault resume-one-piece-late violates REQ-DL-021: on a resumed manifest the resume offset is
+    // one past the first DATA piece not held, which is never requested
+    if (s.resumed && s.next_data < n && has(Fault::kResumeOnePieceLate)) ++s.next_data;
+    s.resumed = false;
     if (s.next_data < n) return Pending{pkg, Section::kData, s.next_data};  // REQ-DL-021
   }
   return std::nullopt;

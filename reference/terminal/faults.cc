@@ -8,7 +8,7 @@ namespace {
 // REQ-CONF-040: each fault names the requirement it violates; the scenario that catches it today
 // is in the comment, so that a scenario removed from the catalogue shows which fault loses its
 // witness (the ctest conformance.mutation_score fails first).
-constexpr std::array<FaultInfo, 19> kFaults{{
+constexpr std::array<FaultInfo, 21> kFaults{{
     // handshake.tac_mismatch
     {Fault::kSkipTacCheck, "skip-tac-check", "REQ-HS-024",
      "goes on with the handshake when TAC_0 differs from TAC_1: any TMS is taken for its own"},
@@ -66,6 +66,12 @@ constexpr std::array<FaultInfo, 19> kFaults{{
     // timeout.stall_before_frame_response
     {Fault::kNeverTimesOut, "never-times-out", "REQ-HS-033",
      "arms no T_RESPONSE or T_SESSION timer: a TMS that stalls holds the terminal until the TMS gives up itself"},
+    // resume.cut_before_data_piece_*
+    {Fault::kResumeOnePieceLate, "resume-one-piece-late", "REQ-DL-021",
+     "on a resumed manifest starts after the first DATA piece it does not hold (an off-by-one in the resume offset): that piece is never requested"},
+    // message.hs_auth_request_truncated
+    {Fault::kReadsPastShortField, "reads-past-short-field", "REQ-MSG-042",
+     "reads past the end of an HS_AUTH_REQUEST a few octets short (zeros here): a TAC_1 cut short reaches the TAC check, 11, not ABORT 01"},
 }};
 
 constexpr bool in_enum_order() {

@@ -34,6 +34,8 @@ enum class Fault : std::uint8_t {
   kSkipKcvCheck,
   kSkipSlotCheck,
   kNeverTimesOut,
+  kResumeOnePieceLate,
+  kReadsPastShortField,
 };
 
 struct FaultInfo {

@@ -14,6 +14,24 @@ namespace tmsproto::terminal {
 
 constexpr std::size_t kMaxPasswordLength = 64;  // REQ-OPR-002
 
+namespace {
+
+// Fault reads-past-short-field: HS_AUTH_REQUEST as a reader that trusts its profile's fixed length
+// sees it. A body short of that length by fewer octets than TAC_1 has is read past its end (zeros
+// here, whatever memory follows on a device); any other body is read as it is (empty).
+Bytes read_past_the_end(ByteView body) {
+  if (body.size() <= kHeaderLength) return {};
+  const auto p = profile_from_octet(body[kHeaderLength]);  // PROFILE, the first field after the header
+  if (!p) return {};
+  const std::size_t fixed = codec::kHsAuthRequestDwk1Offset + dwk1_length(*p) + mac_length(*p);
+  if (body.size() >= fixed || fixed - body.size() >= mac_length(*p)) return {};
+  Bytes padded(body.begin(), body.end());
+  padded.resize(fixed, 0x00);
+  return padded;
+}
+
+}  // namespace
+
 // T1 — REQ-HS-002, REQ-HS-004, REQ-MSG-033.
 void Session::t1_start(StartCommand command) {
   codec::HsRequest m;
@@ -60,7 +78,12 @@ void Session::t1_start(StartCommand command) {
 
 // T2 — REQ-HS-020, REQ-HS-021, REQ-HS-022, REQ-HS-023, REQ-HS-024, REQ-OPR-003.
 void Session::t2_auth_request(ByteView body) {
-  auto m = codec::parse_hs_auth_request(body);
+  // fault reads-past-short-field violates REQ-MSG-042: a TAC_1 cut short is read past the body's
+  // end, so the body of another length goes on to the TAC check [11] instead of [01]
+  Bytes read_past;
+  if (has(Fault::kReadsPastShortField)) read_past = read_past_the_end(body);
+  if (!read_past.empty()) body = read_past;
+  auto m = codec::parse_hs_auth_request(body);  // REQ-MSG-042: a body of another length is [01]
   if (!m.ok()) return fail_with(m.error().code);                       // [03/08/01]
   // REQ-HS-020 in its order; REQ-SEC-004: the session's identity on every message (REQ-MSG-020).
   // fault skip-identity-check violates REQ-HS-020

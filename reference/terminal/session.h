@@ -95,6 +95,7 @@ class Session {
     bool fit_ready = false;  // a verified FIT is staged
     Bytes fit;               // the verified FIT, or the FIT pieces collected so far
     std::uint32_t next_data = 0;
+    bool resumed = false;    // its FIT was staged in an earlier session, no DATA piece asked for yet
   };
   struct Pending {
     std::uint8_t pkg = 0;

@@ -1838,5 +1838,44 @@ TEST(TerminalFaults, SlotUncheckedStoresAKeyForASlotNotInTheTable) {
   EXPECT_TRUE(w.estate->key_store.slots.contains(0x90));
 }
 
+// Checks REQ-CONF-040: resume-one-piece-late, resuming a manifest whose FIT and DATA piece 0 are
+// staged, asks first for DATA piece 2 where the honest terminal asks for piece 1 (REQ-DL-021), never
+// asks for piece 1, and so ends with SESSION_END 18.
+TEST(TerminalFaults, ResumeStartsOnePieceLate) {
+  Waiting w = waiting_for(program_download(), MsgType::kFrameResponse);
+  w.run->to_terminal(w.pending);                                              // FIT
+  w.run->to_terminal(*w.run->until_terminal_gets(MsgType::kFrameResponse));  // DATA piece 0
+  ASSERT_EQ(w.estate->package_store.pieces_staged, 1u);
+  w.run->terminal.connection_lost();
+  w.estate->terminal_config.faults.add(Fault::kResumeOnePieceLate);
+  Lockstep run(*w.estate);
+  auto confirm = run.until_terminal_gets(MsgType::kPkgConfirm);
+  ASSERT_TRUE(confirm.has_value());
+  const session::Output out = run.to_terminal(*confirm);
+  expect_no_abort(out, run.terminal, Fault::kResumeOnePieceLate);
+  auto request = codec::parse_frame_request(*run.keys.open(true, out.send.at(0)));
+  ASSERT_TRUE(request.ok());
+  EXPECT_EQ(*request, (codec::FrameRequest{0, Section::kData, 2}));
+  EXPECT_EQ(last_session_end(run), ResponseCode::kIntegrityFailed);
+  EXPECT_EQ(run.tms.frames_served(), 1u);
+  EXPECT_EQ(run.terminal.packages_applied(), 0u);
+}
+
+// Checks REQ-CONF-040: reads-past-short-field takes an HS_AUTH_REQUEST one octet short (the honest
+// row, T2_MalformedFieldIs01, refuses it with 01) for a whole one whose TAC_1 ends in the zero read
+// past the body, and refuses it at the TAC check with 11; a body short by a whole TAC_1 is still 01.
+TEST(TerminalFaults, ShortBodyReadPastItsEndReachesTheTacCheck) {
+  for (Profile p : kAllProfiles) {
+    Waiting w = with_fault(program_download(p), MsgType::kHsAuthRequest, Fault::kReadsPastShortField);
+    ASSERT_NE(w.pending.back(), 0x00) << name(p) << ": TAC_1 ends in the zero the fault reads";
+    w.pending.pop_back();
+    SCOPED_TRACE(name(p));
+    expect_delivery_fails(w, w.pending, ResponseCode::kTmsAuthFailed);
+  }
+  Waiting w = with_fault(program_download(), MsgType::kHsAuthRequest, Fault::kReadsPastShortField);
+  w.pending.resize(w.pending.size() - mac_length(Profile::kAes128));
+  expect_delivery_fails(w, w.pending, ResponseCode::kMalformed);
+}
+
 }  // namespace
 }  // namespace tmsproto::terminal
