@@ -1,6 +1,8 @@
 // The store's two files: keys never in clear in tms.db, storage.key private and its own, the
 // committed schema-1 fixture upgraded, and a file that is not the store's refused.
 #include <gtest/gtest.h>
+
+#include <cstdio>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -247,6 +249,7 @@ TEST(SqliteStore, TwoFirstOpensAtOnceShareOneStorageKey) {
     if (children[i] == 0) {
       crypto::DeterministicRandom child_rng(static_cast<std::uint64_t>(100 + i));
       auto s = TmsStore::open(dir.path(), child_rng, fast_options());
+      if (!s.ok()) std::fprintf(stderr, "child %d: %s\n", i, s.error().message.c_str());  // why, in the test's log
       bool ok = s.ok() && (*s)->replay().remember(kTerminal, {std::uint8_t(i)}, 2000, 1000) == tms::ReplayVerdict::kFresh;
       ::_exit(ok ? 0 : 1);
     }

@@ -23,6 +23,16 @@ Result<void, StoreError> configure(Db& db) {
   return db.exec("PRAGMA foreign_keys = ON");
 }
 
+// REQ-STORE-006 when two processes first open one directory at once (REQ-STORE-003): inspect()'s
+// three reads from one snapshot. Read one by one, the other process's migration could commit
+// between them, and a fresh application_id beside its new tables reads as another program's file.
+Result<bool, StoreError> inspect_at_once(Db& db) {
+  if (auto begun = db.exec("BEGIN"); !begun.ok()) return fail(begun.error());
+  auto r = inspect(db);
+  (void)db.exec("COMMIT");  // nothing was written: ending the read cannot fail in a way that matters
+  return r;
+}
+
 // REQ-STORE-003: a storage.key that is not this database's (restored from another host, swapped)
 // is named at open, not discovered as a failed unwrap in the middle of a terminal's session.
 Result<void, StoreError> check_storage_key(Db& db, ByteView storage_key) {
@@ -59,7 +69,7 @@ Result<std::unique_ptr<TmsStore>, StoreError> TmsStore::open(const std::filesyst
   auto db = Db::open(db_file);
   if (!db.ok()) return fail(db.error());
   // REQ-STORE-006: look before touching: switching a foreign file to WAL would already change it.
-  if (auto r = inspect(*db); !r.ok()) {
+  if (auto r = inspect_at_once(*db); !r.ok()) {
     return fail(StoreError{r.error().message + (r.error().message.find("not a database") != std::string::npos
                                                     ? " (tms.db is not a SQLite database)"
                                                     : "")});
