@@ -125,6 +125,16 @@ std::string requirement_rows(const RunResult& r) {
   return h + "</tbody>\n</table>\n";
 }
 
+// One table row per field the analyser found: name, value, the requirement that defines it.
+std::string field_rows(const analyser::Description& d) {
+  std::string h;
+  for (const auto& f : d.fields) {
+    h += "<tr><th>" + markup(f.name) + "</th><td><code>" + markup(f.value) + "</code></td><td class=\"req\">" +
+         markup(f.req) + "</td></tr>\n";
+  }
+  return h;
+}
+
 std::string message_item(const WireMessage& m, std::optional<Profile> profile) {
   const analyser::Description d = analyser::describe(m.body, profile);
   std::string h = "<li class=\"message " + std::string(m.from_terminal ? "from-terminal" : "from-tms") +
@@ -134,10 +144,7 @@ std::string message_item(const WireMessage& m, std::optional<Profile> profile) {
   if (m.changed) h += " <span class=\"changed-mark\">changed by the suite</span>";
   if (!d.fields.empty()) {
     h += "\n<table class=\"fields\">\n";
-    for (const auto& f : d.fields) {
-      h += "<tr><th>" + markup(f.name) + "</th><td><code>" + markup(f.value) + "</code></td><td class=\"req\">" +
-           markup(f.req) + "</td></tr>\n";
-    }
+    h += field_rows(d);
     h += "</table>";
   }
   if (d.error) h += "\n<p class=\"parse-error\">" + markup(*d.error) + "</p>";
@@ -145,10 +152,7 @@ std::string message_item(const WireMessage& m, std::optional<Profile> profile) {
     // REQ-CONF-034: what the envelope carried, opened with the session's keys.
     const analyser::Description p = analyser::describe_payload(static_cast<MsgType>(m.body[0]), *m.payload);
     h += "\n<p class=\"note\">Payload, decrypted by the suite with the session's keys:</p>\n<table class=\"fields\">\n";
-    for (const auto& f : p.fields) {
-      h += "<tr><th>" + markup(f.name) + "</th><td><code>" + markup(f.value) + "</code></td><td class=\"req\">" +
-           markup(f.req) + "</td></tr>\n";
-    }
+    h += field_rows(p);
     h += "</table>";
     if (p.error) h += "\n<p class=\"parse-error\">" + markup(*p.error) + "</p>";
   }

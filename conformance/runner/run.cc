@@ -209,7 +209,7 @@ Judgement judge(const SessionPlan& plan, const ScenarioEngine& engine, const tms
                 const net::ServedSession& served, int shim_status, std::int64_t session_s) {
   Judgement j = judge_ending(plan, engine, tms, served, shim_status, session_s);
   if (j.verdict != Verdict::kPass) return j;
-  if (auto m = check_requests(plan.expect, engine.wire(), engine.keys())) {  // REQ-CONF-024
+  if (auto m = check_requests(plan.expect, engine.wire())) {  // REQ-CONF-024
     return fail(m->expected, m->seen);
   }
   return j;

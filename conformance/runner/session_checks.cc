@@ -10,25 +10,25 @@ std::string piece_text(const codec::FrameRequest& r) {
          " of package " + std::to_string(r.pkg_index);
 }
 
-// The terminal's enveloped messages of `type`, decrypted; a body that does not open is left out
-// (the envelope checks are the TMS engine's, which ends such a session itself).
-std::vector<Bytes> payloads(const std::vector<WireMessage>& wire, const forge::SessionKeys& keys, MsgType type) {
+// The terminal's enveloped messages of `type`, as the suite decrypted them when they came; a body
+// that did not open is left out (the envelope checks are the TMS engine's, which ends such a
+// session itself).
+std::vector<Bytes> payloads(const std::vector<WireMessage>& wire, MsgType type) {
   std::vector<Bytes> out;
   for (const auto& m : wire) {
     if (!m.from_terminal || m.body.empty() || m.body[0] != static_cast<std::uint8_t>(type)) continue;
-    if (auto p = keys.open(true, m.body)) out.push_back(std::move(*p));
+    if (m.payload) out.push_back(*m.payload);
   }
   return out;
 }
 
 }  // namespace
 
-std::optional<Mismatch> check_requests(const Expectation& e, const std::vector<WireMessage>& wire,
-                                       const forge::SessionKeys& keys) {
+std::optional<Mismatch> check_requests(const Expectation& e, const std::vector<WireMessage>& wire) {
   if (e.announces) {
     // REQ-CONF-024 with REQ-DL-031 (an applied version is recorded as installed) and REQ-DL-023,
     // REQ-DL-034 (a refused or interrupted package leaves the installed version as it was).
-    const auto announces = payloads(wire, keys, MsgType::kPkgAnnounce);
+    const auto announces = payloads(wire, MsgType::kPkgAnnounce);
     const std::string expected = *e.announces == 0
                                      ? std::string("PKG_ANNOUNCE without ") + kPackageName
                                      : std::string("PKG_ANNOUNCE listing ") + kPackageName + " version " +
@@ -50,7 +50,7 @@ std::optional<Mismatch> check_requests(const Expectation& e, const std::vector<W
     // REQ-CONF-024 with REQ-DL-020 and REQ-DL-021: after a cut, only the pieces not yet held, in
     // order, so the first request names the first piece the earlier session did not stage.
     std::vector<codec::FrameRequest> requests;
-    for (const auto& p : payloads(wire, keys, MsgType::kFrameRequest)) {
+    for (const auto& p : payloads(wire, MsgType::kFrameRequest)) {
       auto r = codec::parse_frame_request(p);
       if (r.ok()) requests.push_back(*r);
     }

@@ -1,7 +1,8 @@
 // REQ-CONF-024: what a terminal asks for in a session, judged against what the earlier sessions of
 // the scenario did to it: the version its PKG_ANNOUNCE lists after an apply or a refused package,
 // and the pieces it requests after a cut (breakpoint resume, REQ-DL-020). The terminal's envelopes
-// are opened with the session's keys, as only a party holding its DMK can.
+// are read as the suite opened them with the session's keys (WireMessage::payload), as only a party
+// holding its DMK can.
 #pragma once
 
 #include <optional>
@@ -10,7 +11,6 @@
 
 #include "conformance/runner/scenario.h"
 #include "conformance/runner/scenario_tms.h"
-#include "forge/session_keys.h"
 
 namespace tmsproto::conformance {
 
@@ -20,7 +20,6 @@ struct Mismatch {
 };
 
 // The first of the expectation's request checks the terminal's messages break, or nullopt.
-std::optional<Mismatch> check_requests(const Expectation& expect, const std::vector<WireMessage>& wire,
-                                       const forge::SessionKeys& keys);
+std::optional<Mismatch> check_requests(const Expectation& expect, const std::vector<WireMessage>& wire);
 
 }  // namespace tmsproto::conformance

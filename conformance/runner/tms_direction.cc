@@ -71,12 +71,11 @@ const WireMessage* tms_abort_before(const SessionRecord& r, std::size_t end) {
 }
 
 // The first FRAME_REQUEST the suite's terminal sent, opened with the session's keys.
-std::optional<codec::FrameRequest> first_frame_request(const SessionRecord& r, const forge::SessionKeys& keys) {
+std::optional<codec::FrameRequest> first_frame_request(const SessionRecord& r) {
   for (const auto& m : r.wire) {
     if (!m.from_terminal || type_of(m.body) != MsgType::kFrameRequest) continue;
-    auto payload = keys.open(true, m.body);
-    if (!payload) return std::nullopt;
-    auto req = codec::parse_frame_request(*payload);
+    if (!m.payload) return std::nullopt;  // as the suite opened it when it sent it
+    auto req = codec::parse_frame_request(*m.payload);
     if (!req.ok()) return std::nullopt;
     return *req;
   }
@@ -84,7 +83,7 @@ std::optional<codec::FrameRequest> first_frame_request(const SessionRecord& r, c
 }
 
 Judgement judge(const TmsSessionPlan& plan, const SessionRecord& r, const terminal::Session& engine,
-                const forge::SessionKeys& keys, int session_s) {
+                int session_s) {
   if (!r.error.empty()) return error(r.error);  // REQ-CONF-061
   if (r.malformed_frame) {
     return fail("frames of REQ-FRAME-001 and REQ-FRAME-002",
@@ -168,7 +167,7 @@ Judgement judge(const TmsSessionPlan& plan, const SessionRecord& r, const termin
                 "still open " + std::to_string(session_s) + " s after the session began");
   }
   if (plan.resumes) {
-    const auto first = first_frame_request(r, keys);
+    const auto first = first_frame_request(r);
     if (!first || (first->section == codec::Section::kFit && first->piece == 0)) {
       return error("nothing was resumed: the second session started its download afresh (the TMS offered "
                    "another MANIFEST, or the first session staged nothing)");
@@ -336,7 +335,7 @@ void run_scenario(const TmsScenario& s, const TmsRunOptions& o, const fs::path& 
     forge::SessionKeys keys(profile, term.dmk.view(), {o.tms.vendor_id, o.tms.model_id, term.serial_no});
     SessionRecord record = run_session(plan, o, profile, state, engine, keys);
     r.exchange.push_back(record.wire);  // REQ-CONF-064: the exchange a report shows
-    Judgement j = judge(plan, record, engine, keys, o.tms.session_seconds);
+    Judgement j = judge(plan, record, engine, o.tms.session_seconds);
     if (j.verdict != Verdict::kPass) {
       conformance::record(std::move(j), s.sessions.size() > 1 ? i + 1 : 0, r);
       break;

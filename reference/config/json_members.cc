@@ -163,6 +163,15 @@ bool valid_pattern(std::string_view p) {
 
 }  // namespace
 
+Result<int, std::string> read_session_seconds(const nlohmann::json& v, const char* req) {
+  const auto seconds = integer_of(v);
+  if (!seconds || *seconds < kMinSessionSeconds || *seconds > kMaxSessionSeconds) {
+    return Unexpected("sessionSeconds: must be an integer " + std::to_string(kMinSessionSeconds) + "-" +
+                      std::to_string(kMaxSessionSeconds) + " (" + req + ")");
+  }
+  return static_cast<int>(*seconds);
+}
+
 Result<std::vector<DisabledScenario>, std::string> read_disabled(const nlohmann::ordered_json& v) {
   if (!v.is_object()) return Unexpected(std::string("disabled: must be an object of scenario names or globs to reasons"));
   std::vector<DisabledScenario> out;

@@ -58,6 +58,10 @@ Result<std::uint16_t, std::string> read_max_chunk(const nlohmann::json& v);
 // HARDWARE_ID, FIRMWARE_ID: 1-32 octets ANS (spec/03-messages.md section 3.8).
 Result<std::string, std::string> info_text(const nlohmann::json& v, const std::string& member);
 
+// "sessionSeconds" of a terminal or TMS profile: kMinSessionSeconds..kMaxSessionSeconds; the error
+// names `req`, the requirement the profile's reader answers to.
+Result<int, std::string> read_session_seconds(const nlohmann::json& v, const char* req);
+
 // REQ-CONF-010, REQ-CONF-060: "disabled" of a terminal or TMS profile, pattern -> non-empty reason,
 // in the file's order (hence the ordered document): each pattern a scenario name or glob.
 Result<std::vector<DisabledScenario>, std::string> read_disabled(const nlohmann::ordered_json& v);

@@ -19,9 +19,6 @@ using members::read_disabled;
 using members::missing_member;
 using members::unknown_member;
 
-inline constexpr int kMinSessionSeconds = 5;
-inline constexpr int kMaxSessionSeconds = 3600;
-
 // REQ-CONF-010: "dmks", one test DMK per profile the IUT supports, each of its profile's length.
 Result<std::map<Profile, crypto::SecretBytes>, std::string> read_dmks(const json& v, bool legacy_enabled) {
   if (!v.is_object()) return fail(std::string("dmks: must be an object of profile words to DMKs in hex"));
@@ -109,12 +106,9 @@ Result<TerminalProfile, std::string> read_profile(const json& doc, const ordered
   out.master = std::move(device->master);
 
   if (doc.contains("sessionSeconds")) {  // REQ-CONF-010, REQ-CONF-006
-    const auto seconds = integer_of(doc.at("sessionSeconds"));
-    if (!seconds || *seconds < kMinSessionSeconds || *seconds > kMaxSessionSeconds) {
-      return fail("sessionSeconds: must be an integer " + std::to_string(kMinSessionSeconds) + "-" +
-                  std::to_string(kMaxSessionSeconds) + " (REQ-CONF-006)");
-    }
-    out.session_seconds = static_cast<int>(*seconds);
+    auto seconds = members::read_session_seconds(doc.at("sessionSeconds"), "REQ-CONF-006");
+    if (!seconds.ok()) return fail(seconds.error());
+    out.session_seconds = *seconds;
   }
 
   if (doc.contains("disabled")) {

@@ -27,6 +27,10 @@ namespace tmsproto::config {
 // REQ-CONF-010: the largest terminal profile read.
 inline constexpr std::size_t kMaxTerminalProfileSize = 65536;
 
+// REQ-CONF-006: the bounds of a profile's "sessionSeconds" (a TMS profile's too, REQ-CONF-060).
+inline constexpr int kMinSessionSeconds = 5;
+inline constexpr int kMaxSessionSeconds = 3600;
+
 // One member of "disabled": a scenario name or glob (`*` any characters, `?` one) and why.
 struct DisabledScenario {
   std::string pattern;

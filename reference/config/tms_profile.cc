@@ -101,11 +101,9 @@ Result<TmsProfile, std::string> read_profile(const json& doc, const ordered_json
     out.unattended = doc.at("unattended").get<bool>();
   }
   if (doc.contains("sessionSeconds")) {
-    const auto seconds = integer_of(doc.at("sessionSeconds"));
-    if (!seconds || *seconds < 5 || *seconds > 3600) {
-      return fail(std::string("sessionSeconds: must be an integer 5-3600 (REQ-CONF-060)"));
-    }
-    out.session_seconds = static_cast<int>(*seconds);
+    auto seconds = members::read_session_seconds(doc.at("sessionSeconds"), "REQ-CONF-060");
+    if (!seconds.ok()) return fail(seconds.error());
+    out.session_seconds = *seconds;
   }
   if (doc.contains("disabled")) {
     auto d = read_disabled(disabled);
