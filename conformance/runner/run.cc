@@ -122,6 +122,23 @@ Judgement judge_stall(const SessionPlan& plan, const ScenarioEngine& engine) {
   return {};
 }
 
+// REQ-CONF-029: the command refused before anything was sent; a connection opened and closed
+// empty is allowed, one octet is not.
+Judgement judge_local_refusal(const SessionPlan& plan, const ScenarioEngine& engine, const net::ServedSession& served,
+                              int shim_status) {
+  const std::string expected = "nothing sent: the command refused locally with 96 (" + plan.expect.because + ")";
+  for (const WireMessage& m : engine.wire()) {
+    if (m.from_terminal) return fail(expected, describe(m), m.body);
+  }
+  if (served.bytes_in > 0) {
+    return fail(expected, std::to_string(served.bytes_in) + " octet(s) that made no message");
+  }
+  if (shim_status != 0) {
+    return not_judged(Verdict::kError, "the shim exited " + std::to_string(shim_status) + " (see its shim.log)");
+  }
+  return {};
+}
+
 // How the session ended, judged from the wire and the shim's exit status only.
 Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, const tms::Session& tms,
                 const net::ServedSession& served, int shim_status, std::int64_t session_s) {
@@ -129,6 +146,7 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
   if (shim_status == 89) {
     return not_judged(Verdict::kUnimplemented, "the shim exited 89: the terminal does not implement this");
   }
+  if (plan.expect.kind == Expectation::Kind::kRefusedLocally) return judge_local_refusal(plan, engine, served, shim_status);
   if (!served.connected) {
     return not_judged(Verdict::kError, "the terminal did not connect within " + std::to_string(session_s) +
                                            " s (the shim exited " + std::to_string(shim_status) + ")");
@@ -236,7 +254,7 @@ struct TerminalSide {
 // prints to shim.log, killed at the session's bound.
 TerminalSide run_shim(const RunOptions& o, net::SessionListener& listener, net::Engine& engine,
                       const net::Timing& timing, const std::map<std::string, std::string>& values, const fs::path& dir,
-                      std::int64_t session_s) {
+                      std::int64_t session_s, const std::string& password) {
   TerminalSide side;
   std::vector<std::string> words;
   for (const auto& w : o.terminal_command) words.push_back(substitute(w, values));
@@ -245,7 +263,7 @@ TerminalSide run_shim(const RunOptions& o, net::SessionListener& listener, net::
   // REQ-CONF-005: what the shim prints goes to its log, never into a verdict. REQ-CONF-001: the
   // operator's password in the environment, never in a word.
   std::map<std::string, std::string> env = o.environment;
-  env["TMSPROTO_OPERATOR_PASSWORD"] = kOperatorPassword;
+  env["TMSPROTO_OPERATOR_PASSWORD"] = password;
   app::Child shim = app::spawn(exe, words, dir / "shim.log", env);
   if (shim.pid <= 0) {
     side.error = "cannot start " + exe.string();
@@ -323,6 +341,12 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
                                       std::to_string(o.terminal.session_seconds));
     }
   }
+  for (const auto& plan : s.sessions) {
+    if (plan.expect.kind == Expectation::Kind::kRefusedLocally && o.wait) {
+      return stop(Verdict::kSkip, "a local refusal sends nothing, which --wait cannot tell from a device never "
+                                  "started (REQ-CONF-029): run it with a shim");
+    }
+  }
   std::error_code ec;
   fs::remove_all(dir, ec);
   fs::create_directories(dir, ec);
@@ -348,7 +372,8 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
         {"host", serial ? "" : o.host}, {"port", serial ? "" : std::to_string(listener.port())},
         {"dir", dir.string()}, {"transaction", key ? "key" : "program"},
         {"profile", std::string(profile_word(profile))}, {"key_set", key ? kKeySetId : ""},
-        {"operator", key ? kOperatorId : ""}, {"scenario", s.name}, {"session", std::to_string(i + 1)}};
+        {"operator", key || plan.attended_program ? kOperatorId : ""}, {"scenario", s.name},
+        {"session", std::to_string(i + 1)}};
     // REQ-CONF-006: the session bounded by sessionSeconds, T_RESPONSE within it; REQ-CONF-028: in a
     // stall the suite's own T_RESPONSE is lengthened, so that only the terminal's can end it in time.
     net::Timing timing;
@@ -364,7 +389,8 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
       out.flush();
       side = wait_for_device(listener, engine, timing, o.wait_seconds);
     } else {
-      side = run_shim(o, listener, engine, timing, values, dir, session_s);
+      side = run_shim(o, listener, engine, timing, values, dir, session_s,
+                      plan.operator_password.value_or(kOperatorPassword));
     }
     if (!side.error.empty()) return stop(Verdict::kError, side.error);
     r.exchange.push_back(engine.wire());  // REQ-CONF-033: the transcript a report shows for a failure

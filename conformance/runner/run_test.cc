@@ -83,6 +83,33 @@ TEST(ConformanceRun, TheReferenceTerminalPassesEveryScenarioItDeclares) {
   EXPECT_EQ(lines, scenarios) << r.out;
 }
 
+// REQ-CONF-029: the commands the terminal must refuse itself (a LEGACY key download, an attended
+// LEGACY program download, passwords REQ-OPR-002 does not allow) pass on the reference terminal,
+// which sends nothing, and so does the LEGACY honest session beside them.
+TEST(ConformanceRun, TheReferenceTerminalRefusesLocallyWhatItMayNotSend) {
+  RunOptions o = options(reference_shim(), {"local.*", "honest.program.legacy"});
+  crypto::OsRandom rng;
+  o.terminal = reference_terminal_profile(true, rng);  // a LEGACY DMK too
+  o.terminal.session_seconds = 5;
+  const Ran r = run_with(o);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("5 passed, 0 failed in "), std::string::npos) << r.out;
+}
+
+// REQ-CONF-029: a terminal that sends anything for a command it must refuse fails, the octets it
+// sent shown: the shim here ignores the bad password and runs an honest key download with the
+// enrolled one.
+TEST(ConformanceRun, ATerminalThatSendsForARefusedCommandFails) {
+  std::vector<std::string> wrapped{"sh", "-c",
+                                   "TMSPROTO_OPERATOR_PASSWORD='conformance test operator' exec \"$0\" \"$@\""};
+  for (const auto& w : reference_shim()) wrapped.push_back(w);
+  const Ran r = run_with(options(wrapped, {"local.operator_password_too_long"}));
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("FAIL local.operator_password_too_long"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("nothing sent: the command refused locally with 96"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("HS_REQUEST"), std::string::npos) << r.out;
+}
+
 // REQ-CONF-021, REQ-CONF-022: a terminal that holds another DMK than its profile says completes
 // nothing, and refuses the TMS (ABORT 11) before the KEY_MESSAGE a scenario changes: each a FAIL
 // that says what was expected and what was seen.

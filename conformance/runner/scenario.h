@@ -65,6 +65,7 @@ struct Expectation {
     kIsCut,      // the suite cuts the session: the terminal sends no ABORT before the cut
     kSilent,     // after the changed message the terminal sends nothing more (an ABORT received)
     kTimesOut,   // the suite withholds a message: the terminal ends the session with ABORT 23 in time
+    kRefusedLocally,  // the terminal refuses the command itself and sends nothing (REQ-CONF-029)
   };
   Kind kind = Kind::kCompletes;
   ResponseCode code = ResponseCode::kSuccess;
@@ -92,6 +93,10 @@ struct SessionPlan {
   PieceChange pieces;
   Change change;                     // empty: every message as the engine wrote it
   Expectation expect;
+  // REQ-CONF-029: what the shim is asked for besides the transaction: an operator in a program
+  // download too, and another password than the enrolled operator's.
+  bool attended_program = false;
+  std::optional<std::string> operator_password;
 };
 
 struct Scenario {

@@ -66,6 +66,9 @@ void Session::t1_start(StartCommand command) {
   if (!legacy_ok || !key_set_ok || !operator_ok || !password_ok || !codec::valid_identity(config_.id)) {
     state_ = State::T_FAILED;
     failure_ = Failure{ResponseCode::kInternalError, false};
+    // Nothing is sent (row T1); an edge that dialled before START closes its link empty
+    // (REQ-CONF-029), instead of holding it open until the peer's T_RESPONSE.
+    out_.close = true;
     return;
   }
   t_data_ = m.t_data;

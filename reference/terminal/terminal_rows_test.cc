@@ -113,6 +113,7 @@ TEST(TerminalRows, T1_LegacyDmkNotEnabledIsRefusedLocally) {
   Lockstep run(*e);
   const session::Output out = run.start();
   EXPECT_TRUE(out.send.empty());
+  EXPECT_TRUE(out.close);  // REQ-CONF-029: a link dialled before START is closed empty, not held open
   EXPECT_EQ(run.terminal.state(), State::T_FAILED);
   ASSERT_TRUE(run.terminal.failure().has_value());
   EXPECT_EQ(run.terminal.failure()->code, std::optional(ResponseCode::kInternalError));
@@ -130,6 +131,7 @@ TEST(TerminalRows, T1_LegacyKeyDownloadOrOperatorIsRefusedLocally) {
     Lockstep run(*e);
     const session::Output out = run.start();
     EXPECT_TRUE(out.send.empty());
+    EXPECT_TRUE(out.close);
     EXPECT_EQ(run.terminal.state(), State::T_FAILED);
     EXPECT_EQ(run.terminal.failure()->code, std::optional(ResponseCode::kInternalError));
   }
