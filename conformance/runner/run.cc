@@ -13,6 +13,7 @@
 #include "codec/abort_message.h"
 #include "common/hex.h"
 #include "conformance/runner/judgement.h"
+#include "conformance/runner/not_observable.h"
 #include "conformance/runner/report.h"
 #include "conformance/runner/result.h"
 #include "conformance/runner/scenario.h"
@@ -498,6 +499,7 @@ int run(const RunOptions& o, std::ostream& out, std::ostream& err) {
   result.tms = (*listener)->where();
   result.strict = o.strict;
   result.allow_unimplemented = o.allow_unimplemented;
+  result.not_observable = not_observable();  // REQ-CONF-023: the reasons the reports print
   result.started = std::chrono::system_clock::now();
   print_terminal(result, out);
   crypto::OsRandom rng;

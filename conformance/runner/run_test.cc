@@ -68,8 +68,17 @@ TEST(ConformanceRun, TheReferenceTerminalPassesEveryScenarioItDeclares) {
   const Ran r = run_with(o);
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   std::size_t scenarios = catalogue().size();
-  EXPECT_NE(r.out.find(std::to_string(scenarios - 1) + " passed, 0 failed, 1 skipped in "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("SKIP honest.program.legacy"), std::string::npos) << r.out;  // no LEGACY DMK declared
+  std::size_t legacy = 0;  // no LEGACY DMK declared: each LEGACY scenario is a SKIP
+  for (const auto& s : catalogue()) {
+    if (s.profile != Profile::kLegacy) continue;
+    ++legacy;
+    EXPECT_NE(r.out.find("SKIP " + s.name + " "), std::string::npos) << r.out;
+  }
+  EXPECT_GE(legacy, 1u);
+  EXPECT_NE(r.out.find(std::to_string(scenarios - legacy) + " passed, 0 failed, " + std::to_string(legacy) +
+                       " skipped in "),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("(test keys only)"), std::string::npos);
   for (const auto& [p, dmk] : o.terminal.dmks) {
     EXPECT_EQ(r.out.find(to_hex(dmk.view())), std::string::npos) << "a DMK in the console";
@@ -196,12 +205,14 @@ TEST(ConformanceRun, AShimExiting89IsUnimplementedAndCountsAsAFailureUnlessAllow
 // terminal connecting is an ERROR, found when it ends rather than at the session's bound.
 TEST(ConformanceRun, AShimThatEndsWithoutAConnectionIsAnErrorWhateverItPrints) {
   const auto begun = std::chrono::steady_clock::now();
-  const Ran r = run_with(options({"sh", "-c", "echo PASS all scenarios; exit 0"}, {"handshake.*"}));
+  RunOptions o = options({"sh", "-c", "echo PASS all scenarios; exit 0"}, {"handshake.tac_mismatch"});
+  o.terminal.session_seconds = 60;  // the bound it must not wait for, far from a loaded machine's jitter
+  const Ran r = run_with(o);
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("ERROR handshake.tac_mismatch"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("did not connect"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("PASS all scenarios"), std::string::npos) << r.out;
-  EXPECT_LT(std::chrono::steady_clock::now() - begun, std::chrono::seconds(4));
+  EXPECT_LT(std::chrono::steady_clock::now() - begun, std::chrono::seconds(30));
 }
 
 // REQ-CONF-006: a shim that hangs costs one scenario: the session's bound, then it is killed.
