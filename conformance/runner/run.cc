@@ -363,7 +363,9 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
       }
     }
     (*tms_side)->set_piece_change(plan.pieces);
-    tms::Session tms((*tms_side)->config(), (*tms_side)->ports());
+    tms::Config tms_config = (*tms_side)->config();
+    if (plan.tms_tdes_block_limit) tms_config.tdes_block_limit = *plan.tms_tdes_block_limit;
+    tms::Session tms(tms_config, (*tms_side)->ports());
     ScenarioEngine engine(**tms_side, tms, plan.change);
     const bool key = plan.trans == TransCode::kKeyDownload;
     // REQ-CONF-004: {session} tells the shim which session starts from the factory state.

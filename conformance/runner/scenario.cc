@@ -430,6 +430,7 @@ std::vector<Scenario> catalogue() {
                           times_out("REQ-HS-033: the next expected message did not arrive within T_RESPONSE"),
                           withhold(MsgType::kFrameResponse))}});
   add_local_scenarios(all);
+  add_bound_scenarios(all);
   return all;
 }
 

@@ -97,6 +97,9 @@ struct SessionPlan {
   // download too, and another password than the enrolled operator's.
   bool attended_program = false;
   std::optional<std::string> operator_password;
+  // The suite's TMS holds itself and the terminal to this TDES bound instead of REQ-CRYPTO-026's,
+  // to play a TMS that sends past it.
+  std::optional<std::uint64_t> tms_tdes_block_limit;
 };
 
 struct Scenario {
