@@ -130,11 +130,13 @@ Bytes item(std::uint16_t tag, Bytes value) {
 }
 Bytes text(std::string s) { return Bytes(s.begin(), s.end()); }
 
+// Checks REQ-CONF-029: an honest session of either transaction breaks no rule.
 TEST(TerminalMessages, HonestSessionsPass) {
   EXPECT_EQ(program_verdict({}), "");
   EXPECT_EQ(key_verdict({}), "");
 }
 
+// Checks REQ-CONF-029: each field rule of HS_REQUEST, reported under its own REQ ID.
 TEST(TerminalMessages, HsRequestFields) {
   // REQ-MSG-013: VERSION 0x01.
   EXPECT_EQ(program_verdict({.request = [](Bytes& b) { b[1] = 0x02; }}), "REQ-MSG-013");
