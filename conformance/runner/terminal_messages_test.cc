@@ -224,6 +224,33 @@ TEST(TerminalMessages, OrderOfTheSession) {
             "REQ-MSG-001");
 }
 
+// Checks REQ-CONF-029: where each message may come (rows T1-T18, REQ-TERM-001), and the rules of
+// an envelope's header.
+TEST(TerminalMessages, WhereEachMessageMayCome) {
+  // HS_REQUEST once; HS_AUTH_ANSWER only after HS_AUTH_REQUEST; no envelope before KEY_MESSAGE.
+  EXPECT_EQ(program_verdict({.wire = [](auto& w) { w.insert(w.begin() + 1, w[0]); }}), "REQ-HS-002");
+  EXPECT_EQ(program_verdict({.wire = [](auto& w) { std::swap(w[1], w[2]); }}), "REQ-TERM-001");
+  EXPECT_EQ(program_verdict({.wire = [](auto& w) { w.insert(w.begin() + 3, w[4]); }}), "REQ-TERM-001");
+  // No FRAME_REQUEST in a key download, nothing after SESSION_END, PKG_ANNOUNCE only second.
+  EXPECT_EQ(key_verdict({.wire =
+                             [](auto& w) {
+                               w.insert(w.begin() + 6, terminal(envelope(MsgType::kFrameRequest, 2),
+                                                                codec::serialize(codec::FrameRequest{})));
+                             }}),
+            "REQ-TERM-001");
+  EXPECT_EQ(program_verdict({.wire =
+                                 [](auto& w) {
+                                   w.insert(w.begin() + 7, terminal(envelope(MsgType::kPkgAnnounce, 2), w[5].payload));
+                                 }}),
+            "REQ-TERM-001");
+  // An empty body.
+  EXPECT_EQ(program_verdict({.wire = [](auto& w) { w.insert(w.begin() + 1, terminal(Bytes{})); }}), "REQ-MSG-001");
+  // An envelope whose header names another terminal.
+  EXPECT_EQ(program_verdict({.wire = [](auto& w) { w[4].body[30] = 'X'; }}), "REQ-MSG-020");
+  // FRAME_REQUEST's SECTION 0x01 or 0x02 (octet 1 of its payload).
+  EXPECT_EQ(program_verdict({.wire = [](auto& w) { (*w[7].payload)[1] = 0x03; }}), "REQ-MSG-100");
+}
+
 TEST(TerminalMessages, Abort) {
   auto abort_after_request = [](Bytes abort) {
     return [abort](std::vector<WireMessage>& w) {
@@ -240,6 +267,9 @@ TEST(TerminalMessages, Abort) {
   success[2] = '0';
   success[3] = '0';
   EXPECT_EQ(program_verdict({.wire = abort_after_request(success)}), "REQ-MSG-110");
+  Bytes version = honest;
+  version[1] = 0x02;
+  EXPECT_EQ(program_verdict({.wire = abort_after_request(version)}), "REQ-MSG-013");
   // REQ-MSG-110: nothing after its ABORT.
   EXPECT_EQ(program_verdict({.wire =
                                  [&](auto& w) {
@@ -272,6 +302,19 @@ TEST(TerminalMessages, TermInfo) {
                                    add(item(0x0005, {0x00}));
                                  }}),
             "REQ-MSG-121");
+  // REQ-MSG-121: a PACKAGE item of another length than 21; REQ-MSG-122: one (KIND, NAME) twice.
+  EXPECT_EQ(program_verdict({.info_payload =
+                                 [](Bytes& b) {
+                                   Bytes short_package = item(0x0010, Bytes(20, 'Z'));  // after the PACKAGE items "A…"
+                                   b.insert(b.end(), short_package.begin(), short_package.end());
+                                 }}),
+            "REQ-MSG-121");
+  Honest twice(TransCode::kProgramDownload);
+  twice.info.packages = {app("CONFAPP", 1), app("CONFAPP", 2)};
+  twice.announce.installed = twice.info.packages;
+  auto dup = check_terminal_messages(session(twice), facts(TransCode::kProgramDownload));
+  ASSERT_TRUE(dup);
+  EXPECT_EQ(dup->req, "REQ-MSG-122");
   // REQ-MSG-122: a MASTER_APP with no PACKAGE of KIND M.
   Honest h(TransCode::kProgramDownload);
   h.info.master_app = codec::MasterApp{};
@@ -311,6 +354,14 @@ TEST(TerminalMessages, NoKeyInClear) {
   const Bytes dsk(16, 0x3C);
   f.secrets.push_back({"the DSK", crypto::SecretBytes(dsk)});
   EXPECT_EQ(verdict(TransCode::kProgramDownload, {}, &f), "");
+  // In a body: a key that stands in HS_REQUEST (octets 100-111, around T_RAND) in clear.
+  Honest in_body(TransCode::kProgramDownload);
+  SessionFacts g = facts(TransCode::kProgramDownload);
+  const Bytes request = codec::serialize(in_body.request);
+  g.secrets.push_back({"the DMK", crypto::SecretBytes(ByteView(request).subspan(100, 12))});
+  auto b = check_terminal_messages(session(in_body), g);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->req, "REQ-SEC-002");
   // In a TERM_INFO FAULT item, inside the encrypted payload.
   Honest h(TransCode::kProgramDownload);
   h.info.faults = {std::string(dsk.begin(), dsk.end()) + "!"};
