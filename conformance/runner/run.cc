@@ -20,7 +20,9 @@
 #include "conformance/runner/scenario_tms.h"
 #include "conformance/runner/selection.h"
 #include "conformance/runner/session_checks.h"
+#include "conformance/runner/terminal_messages.h"
 #include "crypto/random.h"
+#include "net/monotonic.h"
 #include "net/session_listener.h"
 #include "profile/profile_crypto.h"
 
@@ -223,15 +225,31 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
   return {};
 }
 
-// The session judged: how it ended, then what the terminal asked for in it (REQ-CONF-024).
+// The session judged: every message the terminal sent against the rules of spec/03 and friends
+// (REQ-CONF-035), how it ended, then what the terminal asked for in it (REQ-CONF-024).
 Judgement judge(const SessionPlan& plan, const ScenarioEngine& engine, const tms::Session& tms,
-                const net::ServedSession& served, int shim_status, std::int64_t session_s) {
+                const net::ServedSession& served, int shim_status, std::int64_t session_s,
+                const SessionFacts& facts) {
   Judgement j = judge_ending(plan, engine, tms, served, shim_status, session_s);
+  // REQ-CONF-035: whatever the scenario expects, and before how the session ended, since a TMS
+  // refusing a broken message ends the session for the reason the checker names.
+  if (j.verdict == Verdict::kPass || j.verdict == Verdict::kFail) {
+    if (auto v = check_terminal_messages(engine.wire(), facts)) {
+      return fail(std::move(v->expected), std::move(v->seen), std::move(v->offending));
+    }
+  }
   if (j.verdict != Verdict::kPass) return j;
   if (auto m = check_requests(plan.expect, engine.wire())) {  // REQ-CONF-024
     return fail(m->expected, m->seen);
   }
   return j;
+}
+
+// REQ-MSG-033: the suite's UTC clock, as ms since 2000-01-01, minus the monotonic clock of WireMessage::at_ms.
+std::int64_t wall_minus_monotonic_ms() {
+  const auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count();
+  return unix_ms - 946'684'800'000LL - net::monotonic_ms();
 }
 
 // The profile a scenario runs in: its own, or the terminal's first of AES128, AES256, TDES, LEGACY.
@@ -397,7 +415,11 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
     }
     if (!side.error.empty()) return stop(Verdict::kError, side.error);
     r.exchange.push_back(engine.wire());  // REQ-CONF-033: the transcript a report shows for a failure
-    Judgement j = judge(plan, engine, tms, side.served, side.status, session_s);
+    // REQ-CONF-035: what the suite told the terminal, and the keys it must never send in clear.
+    SessionFacts facts{plan.trans, profile, o.terminal.id, values.at("operator"), values.at("key_set"),
+                       session_secrets(engine.wire(), profile, o.terminal.dmks.at(profile).view(), o.terminal.slots),
+                       wall_minus_monotonic_ms()};
+    Judgement j = judge(plan, engine, tms, side.served, side.status, session_s, facts);
     if (j.verdict != Verdict::kPass) {
       record(std::move(j), s.sessions.size() > 1 ? i + 1 : 0, r);
       return;

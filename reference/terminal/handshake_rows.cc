@@ -250,6 +250,12 @@ std::optional<Bytes> Session::report(const std::vector<codec::InstalledPackage>&
   Bytes payload = codec::serialize(info);
   // REQ-MSG-120 to REQ-MSG-122: send only what a receiver accepts.
   if (payload.size() > codec::kMaxTermInfo || !codec::parse_terminal_info(payload).ok()) return std::nullopt;
+  if (has(Fault::kTermInfoUnsorted)) {
+    // The fault term-info-unsorted (REQ-MSG-120 broken): the last item moved in front of the others.
+    std::size_t last = 0;
+    for (std::size_t at = 0; at + 4 <= payload.size(); at += 4 + (payload[at + 2] << 8 | payload[at + 3])) last = at;
+    std::rotate(payload.begin(), payload.begin() + static_cast<std::ptrdiff_t>(last), payload.end());
+  }
   return payload;
 }
 

@@ -1879,5 +1879,21 @@ TEST(TerminalFaults, ShortBodyReadPastItsEndReachesTheTacCheck) {
   expect_delivery_fails(w, w.pending, ResponseCode::kMalformed);
 }
 
+// Checks REQ-CONF-040: term-info-unsorted sends the same items as the honest TERM_INFO, the last in
+// front, so that a receiver refuses it as out of order (REQ-MSG-120) and nothing else.
+TEST(TerminalFaults, TermInfoUnsortedSendsTheItemsOutOfOrder) {
+  Waiting w = with_fault(program_download(), MsgType::kKeyMessage, Fault::kTermInfoUnsorted);
+  const session::Output out = w.run->to_terminal(w.pending);
+  ASSERT_EQ(out.send.size(), 2u);
+  const auto payload = w.run->keys.open(true, out.send[0]);
+  ASSERT_TRUE(payload.has_value());
+  EXPECT_EQ(codec::parse_terminal_info(*payload).error().field, "ITEM");
+  // The first item moved back behind the others: a TERM_INFO a receiver takes.
+  Bytes sorted = *payload;
+  const std::size_t first = 4u + static_cast<std::size_t>((*payload)[2] << 8 | (*payload)[3]);
+  std::rotate(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(first), sorted.end());
+  EXPECT_TRUE(codec::parse_terminal_info(sorted).ok());
+}
+
 }  // namespace
 }  // namespace tmsproto::terminal
