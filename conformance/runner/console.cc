@@ -65,8 +65,10 @@ void print_exchange(const ScenarioResult& s, std::ostream& out) {
 void print_terminal(const RunResult& r, std::ostream& out) {
   // REQ-CONF-011: the DMKs are test keys, and never printed.
   out << "terminal " << r.terminal.vendor_id << " " << r.terminal.model_id << " " << r.terminal.serial_no
-      << ", profiles " << joined(r.terminal.profiles, ", ") << " (test keys only), the suite's TMS on " << r.tms
-      << "\n";
+      << ", profiles " << joined(r.terminal.profiles, ", ") << " (test keys only), the suite's TMS on " << r.tms;
+  // REQ-CONF-036: the other workers' ports, which a firewall on the way must let through too.
+  if (r.more_ports > 0) out << " and " << r.more_ports << " more port" << (r.more_ports > 1 ? "s" : "") << " (--jobs)";
+  out << "\n";
 }
 
 void print_scenario(const ScenarioResult& s, std::ostream& out) {

@@ -64,7 +64,8 @@ struct TerminalIdentity {
 
 struct RunResult {
   TerminalIdentity terminal;
-  std::string tms;  // host:port the suite's TMS listened on
+  std::string tms;  // host:port the suite's TMS listened on (the first worker's, REQ-CONF-036)
+  std::size_t more_ports = 0;  // the other workers' ports with --jobs
   bool strict = false;
   bool allow_unimplemented = false;
   std::chrono::system_clock::time_point started;

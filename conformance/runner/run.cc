@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <map>
 #include <set>
 #include <thread>
@@ -429,6 +431,60 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+// REQ-CONF-036: the chosen scenarios on one worker per listener, each taking the next scenario not
+// yet begun; each result printed (REQ-CONF-032, REQ-CONF-034) as soon as it and every scenario
+// before it in the catalogue's order have ended, and returned in that order.
+std::vector<ScenarioResult> run_scenarios(const std::vector<const Scenario*>& chosen, const RunOptions& o,
+                                          std::vector<std::unique_ptr<net::SessionListener>> listeners,
+                                          const fs::path& work, std::ostream& out) {
+  std::vector<ScenarioResult> results(chosen.size());
+  std::vector<bool> ended(chosen.size(), false);
+  std::mutex lock;
+  std::condition_variable progress;
+  std::size_t next = 0;
+  const auto worker = [&](net::SessionListener& listener, bool print) {
+    crypto::OsRandom rng;
+    for (;;) {
+      std::size_t i;
+      {
+        std::lock_guard<std::mutex> hold(lock);
+        if (next == chosen.size()) return;
+        i = next++;
+      }
+      const Scenario& s = *chosen[i];
+      const auto begun = Clock::now();
+      ScenarioResult r = begin_result(s, o.terminal.disabled);
+      if (r.verdict != Verdict::kDisabled) run_scenario(s, o, listener, work / s.name, rng, r, out);
+      r.seconds = seconds_since(begun);
+      if (print) {
+        print_scenario(r, out);
+        if (o.verbose) print_exchange(r, out);
+      }
+      std::lock_guard<std::mutex> hold(lock);
+      results[i] = std::move(r);
+      ended[i] = true;
+      progress.notify_all();
+    }
+  };
+  if (listeners.size() == 1) {
+    // One at a time, in this thread: what a scenario prints before its sessions (a WAIT line,
+    // REQ-CONF-007) then follows the line of the scenario before it.
+    worker(*listeners.front(), true);
+    return results;
+  }
+  std::vector<std::thread> workers;
+  for (auto& l : listeners) workers.emplace_back(worker, std::ref(*l), false);
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    std::unique_lock<std::mutex> hold(lock);
+    progress.wait(hold, [&] { return ended[i]; });
+    hold.unlock();  // results[i] is final once ended; the workers write only later indices
+    print_scenario(results[i], out);  // REQ-CONF-032: each line as soon as the order allows
+    if (o.verbose) print_exchange(results[i], out);  // REQ-CONF-034
+  }
+  for (auto& w : workers) w.join();
+  return results;
+}
+
 }  // namespace
 
 config::TerminalProfile reference_terminal_profile(bool legacy, crypto::RandomSource& rng) {
@@ -500,12 +556,26 @@ int run(const RunOptions& o, std::ostream& out, std::ostream& err) {
       return 2;
     }
   }
-  // REQ-CONF-008: a serial line in place of the TCP port, opened once for the whole run.
-  auto listener = o.serial.empty() ? net::SessionListener::open(o.host, o.port)
-                                   : net::SessionListener::open_serial(o.serial);
-  if (!listener.ok()) {
-    err << "tmsproto conformance: " << listener.error() << "\n";
+  // REQ-CONF-036: parallel scenarios need a port each and more than one device or line.
+  if (o.jobs < 1 || o.jobs > kMaxJobs) {
+    err << "tmsproto conformance: --jobs takes 1-" << kMaxJobs << ", not " << o.jobs << "\n";
     return 2;
+  }
+  if (o.jobs > 1 && (o.wait || !o.serial.empty() || o.port != 0)) {
+    err << "tmsproto conformance: --jobs " << o.jobs << " needs ports the system picks, not "
+        << (o.wait ? "--wait (one device)" : !o.serial.empty() ? "--serial (one line)" : "a --listen port") << "\n";
+    return 2;
+  }
+  // REQ-CONF-008: a serial line in place of the TCP port, opened once for the whole run.
+  std::vector<std::unique_ptr<net::SessionListener>> listeners;
+  for (std::size_t i = 0; i < o.jobs; ++i) {
+    auto listener = o.serial.empty() ? net::SessionListener::open(o.host, o.port)
+                                     : net::SessionListener::open_serial(o.serial);
+    if (!listener.ok()) {
+      err << "tmsproto conformance: " << listener.error() << "\n";
+      return 2;
+    }
+    listeners.push_back(std::move(*listener));
   }
   fs::path work = o.work;
   const bool temporary = work.empty();
@@ -520,23 +590,15 @@ int run(const RunOptions& o, std::ostream& out, std::ostream& err) {
   const config::TerminalProfile& t = o.terminal;
   RunResult result;
   result.terminal = identify(t);  // REQ-CONF-011: the identity and profile words, no DMK
-  result.tms = (*listener)->where();
+  result.tms = listeners.front()->where();  // REQ-CONF-036: the first of the workers' ports
+  result.more_ports = listeners.size() - 1;
   result.strict = o.strict;
   result.allow_unimplemented = o.allow_unimplemented;
   result.not_observable = not_observable();  // REQ-CONF-023: the reasons the reports print
   result.started = std::chrono::system_clock::now();
   print_terminal(result, out);
-  crypto::OsRandom rng;
   const auto started = Clock::now();
-  for (const Scenario* s : *chosen) {
-    const auto begun = Clock::now();
-    ScenarioResult r = begin_result(*s, t.disabled);
-    if (r.verdict != Verdict::kDisabled) run_scenario(*s, o, **listener, work / s->name, rng, r, out);
-    r.seconds = seconds_since(begun);
-    print_scenario(r, out);  // REQ-CONF-032: each line as its scenario ends, not at the end of the run
-    if (o.verbose) print_exchange(r, out);  // REQ-CONF-034
-    result.scenarios.push_back(std::move(r));
-  }
+  result.scenarios = run_scenarios(*chosen, o, std::move(listeners), work, out);
   result.counts = tally(result.scenarios, o.strict, o.allow_unimplemented);
   result.seconds = seconds_since(started);
   print_summary(result, out);

@@ -32,7 +32,11 @@ struct RunOptions {
   bool keep = false;              // keep the scenario folders
   std::filesystem::path report_dir;  // REQ-CONF-033: junit.xml, report.json, report.html; empty: none
   std::map<std::string, std::string> environment;  // added to the shim's environment (REQ-CONF-042)
+  std::size_t jobs = 1;  // REQ-CONF-036: scenarios run at once, each on a port of its own
 };
+
+// REQ-CONF-036: the most scenarios `--jobs` may run at once.
+inline constexpr std::size_t kMaxJobs = 8;
 
 // Exit status of REQ-CONF-031: 0 every scenario that decides passed, 1 some failed, 2 unusable.
 int run(const RunOptions& options, std::ostream& out, std::ostream& err);

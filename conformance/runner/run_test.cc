@@ -65,6 +65,7 @@ RunOptions options(std::vector<std::string> command, std::vector<std::string> on
 TEST(ConformanceRun, TheReferenceTerminalPassesEveryScenarioItDeclares) {
   RunOptions o = options(reference_shim());
   o.terminal.session_seconds = kStallSessionSeconds;  // REQ-CONF-028: the stall runs too
+  o.jobs = 2;  // REQ-CONF-036: two workers; the lines below must still come in the catalogue's order
   const Ran r = run_with(o);
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   std::size_t scenarios = catalogue().size();
@@ -84,12 +85,18 @@ TEST(ConformanceRun, TheReferenceTerminalPassesEveryScenarioItDeclares) {
     EXPECT_EQ(r.out.find(to_hex(dmk.view())), std::string::npos) << "a DMK in the console";
   }
   std::size_t lines = 0;
+  std::size_t last_at = 0;
   for (const auto& s : catalogue()) {
     const std::regex line("(^|\n)(PASS|SKIP) " + std::regex_replace(s.name, std::regex("\\."), "\\.") +
                           " \\([0-9]+\\.[0-9] s\\) REQ-");
-    lines += std::regex_search(r.out, line) ? 1 : 0;
+    std::smatch m;
+    if (!std::regex_search(r.out, m, line)) continue;
+    ++lines;
+    EXPECT_GT(static_cast<std::size_t>(m.position(0)) + 1, last_at) << s.name << " out of the catalogue's order";
+    last_at = static_cast<std::size_t>(m.position(0)) + 1;
   }
   EXPECT_EQ(lines, scenarios) << r.out;
+  EXPECT_NE(r.out.find(" and 1 more port (--jobs)"), std::string::npos) << r.out;
 }
 
 // REQ-CONF-029: the commands the terminal must refuse itself (a LEGACY key download, an attended
@@ -213,6 +220,29 @@ TEST(ConformanceRun, AShimThatEndsWithoutAConnectionIsAnErrorWhateverItPrints) {
   EXPECT_NE(r.out.find("did not connect"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("PASS all scenarios"), std::string::npos) << r.out;
   EXPECT_LT(std::chrono::steady_clock::now() - begun, std::chrono::seconds(30));
+}
+
+// REQ-CONF-036: --jobs outside 1-8, or above 1 where there is one device, one line or one fixed
+// port, is refused before any scenario runs.
+TEST(ConformanceRun, JobsAreRefusedWhereTheyCannotRunAtOnce) {
+  const auto refused = [](const RunOptions& o, const std::string& why) {
+    const Ran r = run_with(o);
+    EXPECT_EQ(r.status, 2) << why;
+    EXPECT_NE(r.err.find(why), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find("PASS"), std::string::npos) << r.out;
+  };
+  RunOptions o = options(reference_shim(), {"honest.program.aes128"});
+  o.jobs = 0;
+  refused(o, "--jobs takes 1-8, not 0");
+  o.jobs = 9;
+  refused(o, "--jobs takes 1-8, not 9");
+  o.jobs = 2;
+  o.port = 7799;
+  refused(o, "--jobs 2 needs ports the system picks, not a --listen port");
+  o.port = 0;
+  o.terminal_command.clear();
+  o.wait = true;
+  refused(o, "--jobs 2 needs ports the system picks, not --wait (one device)");
 }
 
 // REQ-CONF-006: a shim that hangs costs one scenario: the session's bound, then it is killed.
