@@ -72,12 +72,26 @@ fs::path program_path(const std::string& word) {
   return word;
 }
 
-// What the terminal sent, in order: what a FAIL shows as "seen".
+// What the terminal sent, in order: what a FAIL shows as "seen". A run of one message is written
+// once with its count ("FRAME_REQUEST x 2044"), so that a long download stays one readable line.
 std::string terminal_said(const std::vector<WireMessage>& wire) {
   std::vector<std::string> said;
+  std::size_t run = 0;
+  const auto close_run = [&] {
+    if (run > 1) said.back() += " x " + std::to_string(run);
+  };
   for (const auto& m : wire) {
-    if (m.from_terminal) said.push_back(describe(m));
+    if (!m.from_terminal) continue;
+    std::string d = describe(m);
+    if (run > 0 && said.back() == d) {
+      ++run;
+      continue;
+    }
+    close_run();
+    said.push_back(std::move(d));
+    run = 1;
   }
+  close_run();
   return said.empty() ? "nothing" : joined_words(said, ", ");
 }
 
