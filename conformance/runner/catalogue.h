@@ -48,5 +48,6 @@ Change confirm_instead(std::vector<Publication> offered);
 std::uint32_t data_pieces(const Publication& p);
 
 // The parts of the catalogue, each appending its group of scenarios in the order --list prints.
+void add_frame_scenarios(std::vector<Scenario>& all);  // catalogue_frames.cc: below the bodies
 
 }  // namespace tmsproto::conformance

@@ -12,6 +12,7 @@
 #include "app/child.h"
 #include "codec/abort_message.h"
 #include "common/hex.h"
+#include "conformance/runner/frame_checks.h"
 #include "conformance/runner/judgement.h"
 #include "conformance/runner/report.h"
 #include "conformance/runner/result.h"
@@ -236,7 +237,7 @@ struct TerminalSide {
 // prints to shim.log, killed at the session's bound.
 TerminalSide run_shim(const RunOptions& o, net::SessionListener& listener, net::Engine& engine,
                       const net::Timing& timing, const std::map<std::string, std::string>& values, const fs::path& dir,
-                      std::int64_t session_s) {
+                      std::int64_t session_s, const net::WireHook* hook) {
   TerminalSide side;
   std::vector<std::string> words;
   for (const auto& w : o.terminal_command) words.push_back(substitute(w, values));
@@ -253,7 +254,8 @@ TerminalSide run_shim(const RunOptions& o, net::SessionListener& listener, net::
   }
   std::atomic<bool> shim_ended{false};
   std::thread server([&] {
-    side.served = listener.serve(engine, timing, std::nullopt, session_s * 1000, [&] { return shim_ended.load(); });
+    side.served =
+        listener.serve(engine, timing, std::nullopt, session_s * 1000, [&] { return shim_ended.load(); }, hook);
   });
   const auto deadline = Clock::now() + std::chrono::seconds(session_s + 5);
   while (!shim_ended) {
@@ -288,9 +290,9 @@ std::string wait_line(const Scenario& s, std::size_t i, const std::map<std::stri
 
 // REQ-CONF-007: no shim to start or wait for; the session is the device's connection.
 TerminalSide wait_for_device(net::SessionListener& listener, net::Engine& engine, const net::Timing& timing,
-                             std::int64_t wait_seconds) {
+                             std::int64_t wait_seconds, const net::WireHook* hook) {
   TerminalSide side;
-  side.served = listener.serve(engine, timing, std::nullopt, wait_seconds * 1000);
+  side.served = listener.serve(engine, timing, std::nullopt, wait_seconds * 1000, {}, hook);
   if (!side.served.connected) {
     side.error = "the terminal did not connect within --wait-seconds " + std::to_string(wait_seconds);
   }
@@ -315,6 +317,13 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
       return stop(Verdict::kSkip, std::string("the terminal declares no ") +
                                       (plan.trans == TransCode::kKeyDownload ? "key" : "program") + " download");
     }
+  }
+  // A scenario written in one framing's octets runs only over that framing (REQ-CONF-008).
+  if (s.framing == Scenario::Framing::kSerial && o.serial.empty()) {
+    return stop(Verdict::kSkip, "it runs over a serial line only (--serial DEVICE): its octets are the serial framing's");
+  }
+  if (s.framing == Scenario::Framing::kStream && !o.serial.empty()) {
+    return stop(Verdict::kSkip, "it runs over TCP only (no --serial): its octets are the stream framing's");
   }
   for (const auto& plan : s.sessions) {
     if (plan.expect.kind == Expectation::Kind::kTimesOut && o.terminal.session_seconds < kStallSessionSeconds) {
@@ -358,17 +367,22 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
     // REQ-CONF-008: on a serial line, what an earlier session's terminal sent after that session
     // was judged (its ABORT 23 after a cut, its resends) must not open this one.
     listener.discard_pending();
+    const net::WireHook& hook = engine.wire_hook(serial);  // REQ-FRAME-001 to REQ-FRAME-004: below the bodies
     TerminalSide side;
     if (o.wait) {
       out << wait_line(s, i, values, listener.where()) << "\n";
       out.flush();
-      side = wait_for_device(listener, engine, timing, o.wait_seconds);
+      side = wait_for_device(listener, engine, timing, o.wait_seconds, &hook);
     } else {
-      side = run_shim(o, listener, engine, timing, values, dir, session_s);
+      side = run_shim(o, listener, engine, timing, values, dir, session_s, &hook);
     }
     if (!side.error.empty()) return stop(Verdict::kError, side.error);
     r.exchange.push_back(engine.wire());  // REQ-CONF-033: the transcript a report shows for a failure
     Judgement j = judge(plan, engine, tms, side.served, side.status, session_s);
+    if (j.verdict == Verdict::kPass && plan.expect.whole_frames) {
+      // REQ-FRAME-002, REQ-FRAME-010: what it sent below its messages.
+      if (auto m = check_whole_frames(engine.raw_in(), engine.wire(), serial)) j = fail(m->expected, m->seen);
+    }
     if (j.verdict != Verdict::kPass) {
       record(std::move(j), s.sessions.size() > 1 ? i + 1 : 0, r);
       return;

@@ -1,5 +1,6 @@
 #include "conformance/runner/scenario_tms.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "config/key_set_definition.h"
@@ -234,15 +235,57 @@ session::Output ScenarioEngine::outgoing(session::Output out) {
       sent.push_back(std::move(body));
       continue;
     }
+    std::size_t framed = 0;
     for (Bytes& b : replaced->send) {
       wire_.push_back({false, b, true, keys_.open(false, b), net::monotonic_ms()});
+      framed += b.size() + (serial_ ? 5 : 2);  // STX, BCD LEN, ETX, LRC or the stream's LEN
       sent.push_back(std::move(b));
     }
+    if (replaced->wire) pending_wire_.emplace(*replaced->wire, framed);
     if (replaced->close) cut_ = true;  // REQ-CONF-026: a cut sends nothing after it
     if (replaced->send.empty() && !replaced->close) withheld_ = true;  // REQ-CONF-028: a stall
   }
   out.send = std::move(sent);
   if (cut_) out.close = true;
+  return out;
+}
+
+const net::WireHook& ScenarioEngine::wire_hook(bool serial) {
+  serial_ = serial;
+  hook_.shape = [this](const Bytes& framed) { return shape(framed); };
+  hook_.seen = [this](ByteView octets, std::int64_t at_ms) {
+    raw_in_.push_back({Bytes(octets.begin(), octets.end()), at_ms});
+  };
+  return hook_;
+}
+
+net::WireShape ScenarioEngine::shape(const Bytes& framed) {
+  net::WireShape out;
+  if (!pending_wire_) return out;  // written as the link framed it
+  const auto [change, frame_octets] = *pending_wire_;
+  pending_wire_.reset();
+  const auto n = static_cast<std::ptrdiff_t>(std::min(frame_octets, framed.size()));
+  // What the link wrote before the frame (a serial ACK of the terminal's last frame) goes first.
+  if (n < static_cast<std::ptrdiff_t>(framed.size())) out.pieces.push_back({Bytes(framed.begin(), framed.end() - n), 0});
+  const Bytes frame = change.octets ? *change.octets : Bytes(framed.end() - n, framed.end());
+  std::vector<Bytes> pieces;
+  const auto half = static_cast<std::ptrdiff_t>(frame.size() / 2);
+  switch (change.split) {
+    case WireChange::Split::kWhole:
+      pieces.push_back(frame);
+      break;
+    case WireChange::Split::kHalves:
+      pieces.emplace_back(frame.begin(), frame.begin() + half);
+      if (!change.first_half_only) pieces.emplace_back(frame.begin() + half, frame.end());
+      break;
+    case WireChange::Split::kOctets:
+      for (std::uint8_t octet : frame) pieces.push_back(Bytes{octet});
+      break;
+  }
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    out.pieces.push_back({std::move(pieces[i]), i == 0 ? 0 : change.pause_ms});
+  }
+  out.half_close = change.half_close;
   return out;
 }
 
