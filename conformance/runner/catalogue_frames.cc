@@ -1,9 +1,12 @@
 // The scenarios below the message layer (spec/02-transport.md sections 2.2 and 2.3): the suite's
 // TMS keeps every body honest and changes only how its frames go on the wire — a LEN out of range
 // with no body, a frame written in pieces, half a frame and a half-close — through the listener's
-// hook under the framing (net/wire_hook.h). The raw octets are the stream framing's, so these run
-// over TCP; a serial run SKIPs them (REQ-CONF-008).
+// hook under the framing (net/wire_hook.h). The raw octets of the first group are the stream
+// framing's, so they run over TCP; those of the second (section 2.3: LRC, BCD length, ETX, ACK,
+// NAK, resends) the serial framing's, run with --serial DEVICE; each SKIPs in the other run.
 #include "conformance/runner/catalogue.h"
+
+#include "codec/serial_link.h"
 
 namespace tmsproto::conformance {
 namespace {
@@ -42,10 +45,26 @@ Expectation completes_in_whole_frames() {
   return e;
 }
 
+// A serial frame (STX, BCD LEN, body, ETX, LRC) rewritten by `edit`, HS_AUTH_REQUEST's by default.
+Change serial_frame(std::function<Bytes(const Bytes&)> edit, MsgType type = MsgType::kHsAuthRequest) {
+  WireChange w;
+  w.rewrite = std::move(edit);
+  return on_wire({type}, 0, w);
+}
+
+// The session completes, every good frame the suite wrote was ACKed and `naks` NAKs were sent.
+Expectation completes_over_line(std::size_t naks) {
+  Expectation e = completes_in_whole_frames();
+  e.naks = naks;
+  return e;
+}
+
 const std::vector<MsgType> kTmsMessages = {MsgType::kHsAuthRequest, MsgType::kKeyMessage, MsgType::kPkgConfirm,
                                            MsgType::kFrameResponse, MsgType::kSessionEndAck};
 
 }  // namespace
+
+void add_serial_frame_scenarios(std::vector<Scenario>& all);
 
 void add_frame_scenarios(std::vector<Scenario>& all) {
   // REQ-FRAME-001: a LEN outside MIN_BODY..MAX_BODY is refused from the LEN alone. The suite sends
@@ -122,6 +141,106 @@ void add_frame_scenarios(std::vector<Scenario>& all) {
                       on_wire({MsgType::kKeyMessage}, 0, half_then_fin)),
                   key(completes())},
                  Scenario::Framing::kStream});
+
+  add_serial_frame_scenarios(all);
+}
+
+void add_serial_frame_scenarios(std::vector<Scenario>& all) {
+  Publication small;
+  small.length = 3000;
+  // REQ-FRAME-010, REQ-FRAME-020: the honest sessions over the serial framing, judged as over TCP,
+  // every octet the terminal sends an ACK, a NAK or a good frame, and one ACK per frame.
+  all.push_back({"frame.serial.honest_program",
+                 {"REQ-FRAME-010", "REQ-FRAME-011", "REQ-FRAME-020"},
+                 Level::kMust,
+                 "an honest program download over the serial line: the terminal frames every message with STX, BCD "
+                 "length, ETX and LRC, ACKs each of the suite's frames, and completes as over TCP",
+                 std::nullopt,
+                 {program({small}, completes_over_line(0))},
+                 Scenario::Framing::kSerial});
+  all.push_back({"frame.serial.honest_key",
+                 {"REQ-FRAME-010", "REQ-FRAME-011", "REQ-FRAME-020"},
+                 Level::kMust,
+                 "an honest key download over the serial line: STX frames only, one ACK per frame of the suite, and "
+                 "the session completes as over TCP",
+                 std::nullopt,
+                 {key(completes_over_line(0))},
+                 Scenario::Framing::kSerial});
+  // REQ-FRAME-011: a refused frame is NAKed once, at the octet that refuses it; the suite's link
+  // then resends the good frame, which the terminal ACKs and acts on. Each bad frame ends at its
+  // refusing octet, so no octet after it could open a frame of its own.
+  all.push_back({"frame.serial.wrong_lrc",
+                 {"REQ-FRAME-011"},
+                 Level::kMust,
+                 "HS_AUTH_REQUEST's frame with a wrong LRC: the terminal answers NAK once, ACKs the good resend that "
+                 "follows, and completes",
+                 std::nullopt,
+                 {program({small}, completes_over_line(1), serial_frame([](const Bytes& frame) {
+                            Bytes bad = frame;
+                            bad.back() ^= 0xFF;
+                            return bad;
+                          }))},
+                 Scenario::Framing::kSerial});
+  all.push_back({"frame.serial.non_bcd_length",
+                 {"REQ-FRAME-011"},
+                 Level::kMust,
+                 "in place of HS_AUTH_REQUEST's frame STX and a length whose first octet is not BCD (0A): the terminal "
+                 "answers NAK once, ACKs the good resend that follows, and completes",
+                 std::nullopt,
+                 {program({small}, completes_over_line(1),
+                          serial_frame([](const Bytes&) { return Bytes{codec::kStx, 0x0A}; }))},
+                 Scenario::Framing::kSerial});
+  all.push_back({"frame.serial.missing_etx",
+                 {"REQ-FRAME-011"},
+                 Level::kMust,
+                 "HS_AUTH_REQUEST's frame with 00 where its ETX should be (and no LRC): the terminal answers NAK once, "
+                 "ACKs the good resend that follows, and completes",
+                 std::nullopt,
+                 {program({small}, completes_over_line(1), serial_frame([](const Bytes& frame) {
+                            Bytes bad(frame.begin(), frame.end() - 2);
+                            bad.push_back(0x00);
+                            return bad;
+                          }))},
+                 Scenario::Framing::kSerial});
+  all.push_back({"frame.serial.noise_before_stx",
+                 {"REQ-FRAME-011"},
+                 Level::kMust,
+                 "five octets of line noise (00 FF 03 41 30) before HS_AUTH_REQUEST's frame: the terminal discards them, "
+                 "ACKs the frame without a NAK, and completes",
+                 std::nullopt,
+                 {program({small}, completes_over_line(0), serial_frame([](const Bytes& frame) {
+                            Bytes noisy;
+                            noisy.reserve(frame.size() + 5);
+                            for (int octet : {0x00, 0xFF, 0x03, 0x41, 0x30}) noisy.push_back(static_cast<std::uint8_t>(octet));
+                            for (std::uint8_t octet : frame) noisy.push_back(octet);
+                            return noisy;
+                          }))},
+                 Scenario::Framing::kSerial});
+  // REQ-FRAME-012: the suite writes nothing at all, so the terminal's HS_REQUEST is never ACKed.
+  Expectation unacked;
+  unacked.kind = Expectation::Kind::kResendsUnacked;
+  unacked.because = "REQ-FRAME-012: at most three sends, about 2 s apart, then CONN_LOST";
+  all.push_back({"frame.serial.no_ack",
+                 {"REQ-FRAME-012"},
+                 Level::kMust,
+                 "the suite neither ACKs nor answers the terminal's HS_REQUEST: the terminal resends it 1.5-3 s after "
+                 "each copy, three copies in all, and then sends nothing more (the link is lost)",
+                 std::nullopt,
+                 {program({}, unacked)},
+                 Scenario::Framing::kSerial});
+  // REQ-FRAME-013: a frame again as if the terminal's ACK was lost; a terminal that acted on it
+  // twice would refuse the second KEY_MESSAGE as out of order.
+  WireChange twice;
+  twice.twice = true;
+  twice.pause_ms = 300;
+  all.push_back({"frame.serial.frame_twice",
+                 {"REQ-FRAME-013"},
+                 Level::kMust,
+                 "the suite writes KEY_MESSAGE's frame twice, 300 ms apart, as after a lost ACK: the terminal ACKs both "
+                 "copies, acts on one, and completes",
+                 std::nullopt,
+                 {key(completes_over_line(0), on_wire({MsgType::kKeyMessage}, 0, twice))},
+                 Scenario::Framing::kSerial});
 }
 
 }  // namespace tmsproto::conformance

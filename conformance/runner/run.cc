@@ -138,6 +138,11 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
     return not_judged(Verdict::kError, "the shim exited " + std::to_string(shim_status) + " (see its shim.log)");
   }
   const auto& wire = engine.wire();
+  if (plan.expect.kind == Expectation::Kind::kResendsUnacked) {
+    // REQ-FRAME-012: judged on the line's octets, the suite having written none.
+    if (auto m = check_resends(engine.raw_in())) return fail(m->expected, m->seen);
+    return {};
+  }
   if (plan.expect.kind == Expectation::Kind::kIsCut) {
     // REQ-CONF-026: nothing to refuse before the cut; the next session judges what was kept.
     if (const WireMessage* a = first_terminal_abort(wire)) {
@@ -326,6 +331,13 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
     return stop(Verdict::kSkip, "it runs over TCP only (no --serial): its octets are the stream framing's");
   }
   for (const auto& plan : s.sessions) {
+    if (plan.expect.kind == Expectation::Kind::kResendsUnacked && o.terminal.session_seconds * 1000 < kResendWatchMs) {
+      return stop(Verdict::kSkip, "watching serial resends needs sessionSeconds of at least " +
+                                      std::to_string(kResendWatchMs / 1000) + " (REQ-FRAME-012); the terminal profile gives " +
+                                      std::to_string(o.terminal.session_seconds));
+    }
+  }
+  for (const auto& plan : s.sessions) {
     if (plan.expect.kind == Expectation::Kind::kTimesOut && o.terminal.session_seconds < kStallSessionSeconds) {
       return stop(Verdict::kSkip, "a stall needs sessionSeconds of at least " + std::to_string(kStallSessionSeconds) +
                                       " (REQ-CONF-028); the terminal profile gives " +
@@ -363,11 +375,14 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
     net::Timing timing;
     timing.session_ms = session_s * 1000;
     timing.response_ms = plan.expect.kind == Expectation::Kind::kTimesOut ? kStallSuiteResponseMs : timing.response_ms;
+    // REQ-FRAME-012: the suite, silent, watches the line long enough to see a terminal give up.
+    if (plan.expect.kind == Expectation::Kind::kResendsUnacked) timing.response_ms = kResendWatchMs;
     timing.response_ms = std::min<std::int64_t>(timing.response_ms, timing.session_ms);
     // REQ-CONF-008: on a serial line, what an earlier session's terminal sent after that session
     // was judged (its ABORT 23 after a cut, its resends) must not open this one.
     listener.discard_pending();
     const net::WireHook& hook = engine.wire_hook(serial);  // REQ-FRAME-001 to REQ-FRAME-004: below the bodies
+    if (plan.expect.kind == Expectation::Kind::kResendsUnacked) engine.mute();  // REQ-FRAME-012
     TerminalSide side;
     if (o.wait) {
       out << wait_line(s, i, values, listener.where()) << "\n";
@@ -382,6 +397,12 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
     if (j.verdict == Verdict::kPass && plan.expect.whole_frames) {
       // REQ-FRAME-002, REQ-FRAME-010: what it sent below its messages.
       if (auto m = check_whole_frames(engine.raw_in(), engine.wire(), serial)) j = fail(m->expected, m->seen);
+    }
+    if (j.verdict == Verdict::kPass && plan.expect.naks && serial) {
+      // REQ-FRAME-011, REQ-FRAME-013: its ACKs and NAKs of what the suite wrote.
+      if (auto m = check_link_replies(engine.raw_in(), engine.good_frames_written(), *plan.expect.naks)) {
+        j = fail(m->expected, m->seen);
+      }
     }
     if (j.verdict != Verdict::kPass) {
       record(std::move(j), s.sessions.size() > 1 ? i + 1 : 0, r);

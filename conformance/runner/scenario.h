@@ -49,6 +49,9 @@ struct WireChange {
   std::int64_t pause_ms = 0;    // before each piece after the first
   bool first_half_only = false;  // with kHalves: the second half is never written
   bool half_close = false;      // then the suite shuts down its sending side and reads on
+  // The link's frame rewritten (a wrong LRC, a missing ETX, noise before STX): serial scenarios.
+  std::function<Bytes(const Bytes& frame)> rewrite = nullptr;
+  bool twice = false;  // the frame written a second time after `pause_ms`, as after a lost ACK
 };
 
 // What the suite's TMS sends instead of one message: these bodies (none: it withholds the
@@ -78,6 +81,9 @@ struct Expectation {
     kIsCut,      // the suite cuts the session: the terminal sends no ABORT before the cut
     kSilent,     // after the changed message the terminal sends nothing more (an ABORT received)
     kTimesOut,   // the suite withholds a message: the terminal ends the session with ABORT 23 in time
+    // Serial only: the suite writes nothing (no ACK, no answer): the terminal sends its frame three
+    // times about 2 s apart and then nothing (REQ-FRAME-012).
+    kResendsUnacked,
   };
   Kind kind = Kind::kCompletes;
   ResponseCode code = ResponseCode::kSuccess;
@@ -93,6 +99,9 @@ struct Expectation {
   // REQ-FRAME-002 (REQ-FRAME-010 on a serial line): every octet the terminal sent in the session
   // belongs to a whole frame of a message it sent, and nothing follows its last frame.
   bool whole_frames = false;
+  // REQ-FRAME-011, REQ-FRAME-013 (serial): the terminal ACKs every good frame the suite wrote,
+  // each copy, and NAKs this many times (set: checked).
+  std::optional<std::size_t> naks;
 };
 
 // REQ-CONF-028: the window in which a terminal must time out a stalled TMS, measured from the

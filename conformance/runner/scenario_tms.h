@@ -96,10 +96,14 @@ class ScenarioEngine final : public net::Engine {
   // terminal sends is kept as read. `serial`: the session's framing, which sets a frame's length.
   const net::WireHook& wire_hook(bool serial);
   const std::vector<RawRead>& raw_in() const { return raw_in_; }
+  // REQ-FRAME-012: the suite writes nothing at all, and its TMS sends nothing.
+  void mute() { muted_ = true; }
+  // The good serial frames the suite wrote, each copy counted (REQ-FRAME-011, REQ-FRAME-013).
+  std::size_t good_frames_written() const { return good_frames_written_; }
 
  private:
   session::Output outgoing(session::Output out);
-  net::WireShape shape(const Bytes& framed);
+  std::optional<net::WireShape> shape(const Bytes& framed);
 
   ScenarioTms& suite_;
   tms::Session& tms_;
@@ -115,6 +119,8 @@ class ScenarioEngine final : public net::Engine {
   // The change for the next write, and how many of its last octets are the changed bodies' frames.
   std::optional<std::pair<WireChange, std::size_t>> pending_wire_;
   std::vector<RawRead> raw_in_;
+  bool muted_ = false;
+  std::size_t good_frames_written_ = 0;
 };
 
 }  // namespace tmsproto::conformance

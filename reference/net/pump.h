@@ -79,8 +79,7 @@ class Pump : public std::enable_shared_from_this<Pump<Stream>> {
     out_.clear();
     auto self = this->shared_from_this();
     if (hook_ && hook_->shape) {
-      auto shape = std::make_shared<WireShape>(hook_->shape(in_flight_));
-      if (!shape->pieces.empty() || shape->half_close) return write_piece(std::move(shape), 0);
+      if (auto shape = hook_->shape(in_flight_)) return write_piece(std::make_shared<WireShape>(std::move(*shape)), 0);
     }
     asio::async_write(stream_, asio::buffer(in_flight_), [self](const asio::error_code& ec, std::size_t) {
       self->writing_ = false;

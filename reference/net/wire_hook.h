@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "common/bytes.h"
@@ -27,8 +28,9 @@ struct WireShape {
 };
 
 struct WireHook {
-  // Asked before each write with the octets the link framed; empty: written as they are.
-  std::function<WireShape(const Bytes& framed)> shape;
+  // Asked before each write with the octets the link framed: nullopt writes them as they are, a
+  // shape with no pieces writes nothing (a serial ACK the suite withholds).
+  std::function<std::optional<WireShape>(const Bytes& framed)> shape;
   // Told every octet read from the peer, as read, with the monotonic time of the read.
   std::function<void(ByteView octets, std::int64_t at_ms)> seen;
 };

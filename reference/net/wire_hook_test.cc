@@ -46,7 +46,7 @@ TEST(WireHook, AFrameWrittenOctetByOctetAndWithPausesStillMakesAWholeSession) {
   std::uint64_t seen = 0;
   int writes = 0;
   WireHook hook;
-  hook.shape = [&](const Bytes& framed) {
+  hook.shape = [&](const Bytes& framed) -> std::optional<WireShape> {
     WireShape shape;
     // The first write in two halves 300 ms apart, every later one an octet at a time.
     if (writes++ == 0) {
@@ -75,7 +75,7 @@ TEST(WireHook, HalfAFrameThenAHalfCloseIsAConnectionLossTheTerminalDoesNotAnswer
   std::uint64_t seen_before = 0;
   std::size_t half = 0;
   WireHook hook;
-  hook.shape = [&](const Bytes& framed) {
+  hook.shape = [&](const Bytes& framed) -> std::optional<WireShape> {
     WireShape shape;
     half = framed.size() / 2;
     seen_before = seen;
@@ -91,6 +91,34 @@ TEST(WireHook, HalfAFrameThenAHalfCloseIsAConnectionLossTheTerminalDoesNotAnswer
   EXPECT_EQ(seen, seen_before);           // and sent nothing after it
   EXPECT_STREQ(s.served.cause, "eof");    // it closed; the listener read its close
   EXPECT_NE(s.terminal_state, terminal::State::T_DONE);
+}
+
+TEST(WireHook, AnEmptyShapeWritesNothingAndNulloptWritesAsFramed) {
+  int writes = 0;
+  WireHook hook;
+  // The TMS's first message never reaches the terminal; the session ends by the terminal's
+  // T_RESPONSE, which the test does not wait for: the listener's own ends it first.
+  hook.shape = [&](const Bytes&) -> std::optional<WireShape> {
+    return writes++ == 0 ? std::optional<WireShape>(WireShape{}) : std::nullopt;
+  };
+  auto estate = sim::make_estate(sim::EstateOptions{});
+  auto listener = SessionListener::open("127.0.0.1", 0);
+  ASSERT_TRUE(listener.ok());
+  tms::Session tms(estate->tms_config, estate->tms_ports());
+  EngineOf<tms::Session> engine(tms);
+  Timing timing;
+  timing.response_ms = 300;
+  ServedSession served;
+  std::thread server([&] { served = (*listener)->serve(engine, timing, std::nullopt, 10'000, {}, &hook); });
+  terminal::Session term(estate->terminal_config, estate->terminal_ports());
+  TerminalEndpoint where;
+  where.port = (*listener)->port();
+  const TerminalRun run = run_terminal(where, term, estate->command());
+  server.join();
+  EXPECT_STREQ(served.cause, "t-response");
+  EXPECT_EQ(writes, 2);  // the first withheld, the TMS's ABORT 23 written as framed
+  EXPECT_LT(run.bytes_in, served.bytes_out);  // what the driver wrote, less what the hook withheld
+  EXPECT_GT(run.bytes_in, 0u);
 }
 
 }  // namespace
