@@ -109,10 +109,10 @@ void add_frame_scenarios(std::vector<Scenario>& all) {
                  {"REQ-FRAME-003", "REQ-FRAME-002"},
                  Level::kMust,
                  "an honest key download in which the suite writes HS_AUTH_REQUEST and KEY_MESSAGE one octet every "
-                 "2 ms: the terminal reassembles each from its many reads and completes",
+                 "1 ms: the terminal reassembles each from its many reads and completes",
                  std::nullopt,
                  {key(completes_in_whole_frames(), on_wire({MsgType::kHsAuthRequest, MsgType::kKeyMessage}, 0,
-                                                          in_pieces(WireChange::Split::kOctets, 2)))},
+                                                          in_pieces(WireChange::Split::kOctets, 1)))},
                  Scenario::Framing::kStream});
   all.push_back({"frame.split_one_second",
                  {"REQ-FRAME-003", "REQ-FRAME-002"},

@@ -76,5 +76,40 @@ TEST(WholeFrames, SerialGarbageOrABadLrcFails) {
   EXPECT_TRUE(check_whole_frames(reads(codec::frame_for_stream(kFirst), 9), terminal_sent(), true));
 }
 
+// REQ-FRAME-012: three copies, each resend 1.5-3 s after the copy before it, then nothing.
+std::vector<RawRead> copies(std::initializer_list<std::int64_t> at_ms) {
+  std::vector<RawRead> out;
+  for (std::int64_t at : at_ms) out.push_back({codec::frame_for_serial(kFirst), at});
+  return out;
+}
+
+TEST(Resends, ThreeCopiesAboutTwoSecondsApartPass) {
+  EXPECT_FALSE(check_resends(copies({1000, 3000, 5000})));
+  EXPECT_FALSE(check_resends(copies({0, kResendEarliestMs, kResendEarliestMs + kResendLatestMs})));
+}
+
+TEST(Resends, AFourthCopyTooFewOrAResendOutsideTheWindowFails) {
+  EXPECT_TRUE(check_resends(copies({0, 2000, 4000, 6000})));
+  EXPECT_TRUE(check_resends(copies({0, 2000})));
+  EXPECT_TRUE(check_resends(copies({0, 1000, 3000})));  // a resend after 1 s
+  EXPECT_TRUE(check_resends(copies({0, 2000, 5500})));  // after 3.5 s
+  std::vector<RawRead> then_abort = copies({0, 2000, 4000});
+  then_abort.push_back({codec::frame_for_serial(kSecond), 4500});
+  const auto m = check_resends(then_abort);
+  ASSERT_TRUE(m);
+  EXPECT_NE(m->seen.find("a frame, a frame 2000 ms later, a frame 2000 ms later, a frame 500 ms later"),
+            std::string::npos)
+      << m->seen;
+}
+
+// REQ-FRAME-011, REQ-FRAME-013: one ACK per good frame written, NAKs counted.
+TEST(LinkReplies, AcksAndNaksAreCountedAgainstTheFramesWritten) {
+  const std::vector<RawRead> replies = {{Bytes{codec::kNak, codec::kAck}, 0}, {codec::frame_for_serial(kFirst), 0},
+                                        {Bytes{codec::kAck}, 0}};
+  EXPECT_FALSE(check_link_replies(replies, 2, 1));
+  EXPECT_TRUE(check_link_replies(replies, 3, 1));
+  EXPECT_TRUE(check_link_replies(replies, 2, 0));
+}
+
 }  // namespace
 }  // namespace tmsproto::conformance
