@@ -14,6 +14,7 @@
 #include "app/child.h"
 #include "codec/abort_message.h"
 #include "common/hex.h"
+#include "conformance/runner/frame_checks.h"
 #include "conformance/runner/judgement.h"
 #include "conformance/runner/not_observable.h"
 #include "conformance/runner/report.h"
@@ -174,6 +175,11 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
     return not_judged(Verdict::kError, "the shim exited " + std::to_string(shim_status) + " (see its shim.log)");
   }
   const auto& wire = engine.wire();
+  if (plan.expect.kind == Expectation::Kind::kResendsUnacked) {
+    // REQ-FRAME-012: judged on the line's octets, the suite having written none.
+    if (auto m = check_resends(engine.raw_in())) return fail(m->expected, m->seen);
+    return {};
+  }
   if (plan.expect.kind == Expectation::Kind::kIsCut) {
     // REQ-CONF-026: nothing to refuse before the cut; the next session judges what was kept.
     if (const WireMessage* a = first_terminal_abort(wire)) {
@@ -289,7 +295,7 @@ struct TerminalSide {
 // prints to shim.log, killed at the session's bound.
 TerminalSide run_shim(const RunOptions& o, net::SessionListener& listener, net::Engine& engine,
                       const net::Timing& timing, const std::map<std::string, std::string>& values, const fs::path& dir,
-                      std::int64_t session_s, const std::string& password) {
+                      std::int64_t session_s, const std::string& password, const net::WireHook* hook) {
   TerminalSide side;
   std::vector<std::string> words;
   for (const auto& w : o.terminal_command) words.push_back(substitute(w, values));
@@ -306,7 +312,8 @@ TerminalSide run_shim(const RunOptions& o, net::SessionListener& listener, net::
   }
   std::atomic<bool> shim_ended{false};
   std::thread server([&] {
-    side.served = listener.serve(engine, timing, std::nullopt, session_s * 1000, [&] { return shim_ended.load(); });
+    side.served =
+        listener.serve(engine, timing, std::nullopt, session_s * 1000, [&] { return shim_ended.load(); }, hook);
   });
   const auto deadline = Clock::now() + std::chrono::seconds(session_s + 5);
   while (!shim_ended) {
@@ -341,9 +348,9 @@ std::string wait_line(const Scenario& s, std::size_t i, const std::map<std::stri
 
 // REQ-CONF-007: no shim to start or wait for; the session is the device's connection.
 TerminalSide wait_for_device(net::SessionListener& listener, net::Engine& engine, const net::Timing& timing,
-                             std::int64_t wait_seconds) {
+                             std::int64_t wait_seconds, const net::WireHook* hook) {
   TerminalSide side;
-  side.served = listener.serve(engine, timing, std::nullopt, wait_seconds * 1000);
+  side.served = listener.serve(engine, timing, std::nullopt, wait_seconds * 1000, {}, hook);
   if (!side.served.connected) {
     side.error = "the terminal did not connect within --wait-seconds " + std::to_string(wait_seconds);
   }
@@ -367,6 +374,20 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
     if (!declared) {
       return stop(Verdict::kSkip, std::string("the terminal declares no ") +
                                       (plan.trans == TransCode::kKeyDownload ? "key" : "program") + " download");
+    }
+  }
+  // A scenario written in one framing's octets runs only over that framing (REQ-CONF-008).
+  if (s.framing == Scenario::Framing::kSerial && o.serial.empty()) {
+    return stop(Verdict::kSkip, "it runs over a serial line only (--serial DEVICE): its octets are the serial framing's");
+  }
+  if (s.framing == Scenario::Framing::kStream && !o.serial.empty()) {
+    return stop(Verdict::kSkip, "it runs over TCP only (no --serial): its octets are the stream framing's");
+  }
+  for (const auto& plan : s.sessions) {
+    if (plan.expect.kind == Expectation::Kind::kResendsUnacked && o.terminal.session_seconds * 1000 < kResendWatchMs) {
+      return stop(Verdict::kSkip, "watching serial resends needs sessionSeconds of at least " +
+                                      std::to_string(kResendWatchMs / 1000) + " (REQ-FRAME-012); the terminal profile gives " +
+                                      std::to_string(o.terminal.session_seconds));
     }
   }
   for (const auto& plan : s.sessions) {
@@ -416,18 +437,22 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
     net::Timing timing;
     timing.session_ms = session_s * 1000;
     timing.response_ms = plan.expect.kind == Expectation::Kind::kTimesOut ? kStallSuiteResponseMs : timing.response_ms;
+    // REQ-FRAME-012: the suite, silent, watches the line long enough to see a terminal give up.
+    if (plan.expect.kind == Expectation::Kind::kResendsUnacked) timing.response_ms = kResendWatchMs;
     timing.response_ms = std::min<std::int64_t>(timing.response_ms, timing.session_ms);
     // REQ-CONF-008: on a serial line, what an earlier session's terminal sent after that session
     // was judged (its ABORT 23 after a cut, its resends) must not open this one.
     listener.discard_pending();
+    const net::WireHook& hook = engine.wire_hook(serial);  // REQ-FRAME-001 to REQ-FRAME-004: below the bodies
+    if (plan.expect.kind == Expectation::Kind::kResendsUnacked) engine.mute();  // REQ-FRAME-012
     TerminalSide side;
     if (o.wait) {
       out << wait_line(s, i, values, listener.where()) << "\n";
       out.flush();
-      side = wait_for_device(listener, engine, timing, o.wait_seconds);
+      side = wait_for_device(listener, engine, timing, o.wait_seconds, &hook);
     } else {
       side = run_shim(o, listener, engine, timing, values, dir, session_s,
-                      plan.operator_password.value_or(kOperatorPassword));
+                      plan.operator_password.value_or(kOperatorPassword), &hook);
     }
     if (!side.error.empty()) return stop(Verdict::kError, side.error);
     r.exchange.push_back(engine.wire());  // REQ-CONF-033: the transcript a report shows for a failure
@@ -436,6 +461,16 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
                        session_secrets(engine.wire(), profile, o.terminal.dmks.at(profile).view(), o.terminal.slots),
                        wall_minus_monotonic_ms()};
     Judgement j = judge(plan, engine, tms, side.served, side.status, session_s, facts);
+    if (j.verdict == Verdict::kPass && plan.expect.whole_frames) {
+      // REQ-FRAME-002, REQ-FRAME-010: what it sent below its messages.
+      if (auto m = check_whole_frames(engine.raw_in(), engine.wire(), serial)) j = fail(m->expected, m->seen);
+    }
+    if (j.verdict == Verdict::kPass && plan.expect.naks && serial) {
+      // REQ-FRAME-011, REQ-FRAME-013: its ACKs and NAKs of what the suite wrote.
+      if (auto m = check_link_replies(engine.raw_in(), engine.good_frames_written(), *plan.expect.naks)) {
+        j = fail(m->expected, m->seen);
+      }
+    }
     if (j.verdict != Verdict::kPass) {
       record(std::move(j), s.sessions.size() > 1 ? i + 1 : 0, r);
       return;

@@ -15,6 +15,7 @@
 
 #include "app/child.h"
 #include "common/hex.h"
+#include "conformance/runner/frame_checks.h"
 #include "conformance/runner/scenario.h"
 #include "crypto/random.h"
 #include "testing/pty_pair.h"
@@ -69,14 +70,13 @@ TEST(ConformanceRun, TheReferenceTerminalPassesEveryScenarioItDeclares) {
   const Ran r = run_with(o);
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   std::size_t scenarios = catalogue().size();
-  std::size_t legacy = 0;  // no LEGACY DMK declared: each LEGACY scenario is a SKIP
-  for (const auto& s : catalogue()) {
-    if (s.profile != Profile::kLegacy) continue;
-    ++legacy;
+  std::size_t skipped = 0;  // LEGACY (no LEGACY DMK declared), and every scenario in the serial framing's octets
+  for (const Scenario& s : catalogue()) {
+    if (s.profile != Profile::kLegacy && s.framing != Scenario::Framing::kSerial) continue;
+    ++skipped;
     EXPECT_NE(r.out.find("SKIP " + s.name + " "), std::string::npos) << r.out;
   }
-  EXPECT_GE(legacy, 1u);
-  EXPECT_NE(r.out.find(std::to_string(scenarios - legacy) + " passed, 0 failed, " + std::to_string(legacy) +
+  EXPECT_NE(r.out.find(std::to_string(scenarios - skipped) + " passed, 0 failed, " + std::to_string(skipped) +
                        " skipped in "),
             std::string::npos)
       << r.out;
@@ -438,6 +438,28 @@ TEST(ConformanceRun, OverASerialLineTheReferenceTerminalIsJudgedAsOverTcp) {
   EXPECT_NE(r.out.find("ERROR handshake.tac_mismatch"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("did not connect"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("exited 0"), std::string::npos) << r.out << " ({host} and {port} are empty on a line)";
+}
+
+// REQ-FRAME-010 to REQ-FRAME-013, REQ-FRAME-020: the serial framing scenarios against the
+// reference terminal on a pty pair (their octets are the serial framing's), and the stream ones
+// SKIP there, as the serial ones SKIP over TCP.
+TEST(ConformanceRun, TheSerialFramingScenariosPassOverALineAndSkipOverTcp) {
+  tmsproto::testing::PtyPair pty("conformance-frames-pty");
+  ASSERT_TRUE(pty.ready()) << "socat did not make the pty pair (is Debian socat installed?)";
+  std::vector<std::string> shim = reference_shim();
+  shim.insert(shim.begin() + 3, {"--serial", pty.b});
+  RunOptions o = options(shim, {"frame.serial.*", "frame.len_above_max_body", "honest.key.aes128"});
+  o.serial = pty.a;
+  o.terminal.session_seconds = kResendWatchMs / 1000;  // REQ-FRAME-012: the resends watched whole
+  Ran r = run_with(o);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("9 passed, 0 failed, 1 skipped"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("SKIP frame.len_above_max_body"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("PASS frame.serial.no_ack"), std::string::npos) << r.out;
+  r = run_with(options(reference_shim(), {"frame.serial.wrong_lrc"}));
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("SKIP frame.serial.wrong_lrc"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--serial DEVICE"), std::string::npos) << r.out;
 }
 
 // REQ-CONF-020: names, REQ IDs, levels and descriptions of the catalogue.

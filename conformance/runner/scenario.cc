@@ -468,6 +468,7 @@ std::vector<Scenario> catalogue() {
                           withhold(MsgType::kFrameResponse))}});
   add_local_scenarios(all);
   add_bound_scenarios(all);
+  add_frame_scenarios(all);
   return all;
 }
 

@@ -40,11 +40,27 @@ struct Forgery {
   std::function<std::optional<codec::Offer>(const Publication&)> sign;
 };
 
+// Below the message layer (spec/02-transport.md): how the suite puts the frame of a message on the
+// wire instead of writing it whole, as an honest framing does (REQ-FRAME-001 to REQ-FRAME-004).
+struct WireChange {
+  std::optional<Bytes> octets = std::nullopt;  // these octets in place of the frame (a LEN and no body, ...)
+  enum class Split { kWhole, kHalves, kOctets };
+  Split split = Split::kWhole;  // one write, two halves, or one write per octet
+  std::int64_t pause_ms = 0;    // before each piece after the first
+  bool first_half_only = false;  // with kHalves: the second half is never written
+  bool half_close = false;      // then the suite shuts down its sending side and reads on
+  // The link's frame rewritten (a wrong LRC, a missing ETX, noise before STX): serial scenarios.
+  std::function<Bytes(const Bytes& frame)> rewrite = nullptr;
+  bool twice = false;  // the frame written a second time after `pause_ms`, as after a lost ACK
+};
+
 // What the suite's TMS sends instead of one message: these bodies (none: it withholds the
-// message), and then, with `close`, it closes the connection (a cut).
+// message), and then, with `close`, it closes the connection (a cut). With `wire`, the bodies'
+// frame goes on the wire as it says.
 struct Replacement {
   std::vector<Bytes> send;
   bool close = false;
+  std::optional<WireChange> wire = std::nullopt;
 };
 
 // A change to one message the suite's TMS sends: its replacement, or nullopt to send it as the TMS
@@ -66,6 +82,9 @@ struct Expectation {
     kSilent,     // after the changed message the terminal sends nothing more (an ABORT received)
     kTimesOut,   // the suite withholds a message: the terminal ends the session with ABORT 23 in time
     kRefusedLocally,  // the terminal refuses the command itself and sends nothing (REQ-CONF-029)
+    // Serial only: the suite writes nothing (no ACK, no answer): the terminal sends its frame three
+    // times about 2 s apart and then nothing (REQ-FRAME-012).
+    kResendsUnacked,
   };
   Kind kind = Kind::kCompletes;
   ResponseCode code = ResponseCode::kSuccess;
@@ -77,6 +96,13 @@ struct Expectation {
                                            // lists (0: the package is not listed)
   std::optional<codec::FrameRequest> first_request;  // its first FRAME_REQUEST
   std::optional<std::size_t> requests;               // how many FRAME_REQUESTs it sends in all
+
+  // REQ-FRAME-002 (REQ-FRAME-010 on a serial line): every octet the terminal sent in the session
+  // belongs to a whole frame of a message it sent, and nothing follows its last frame.
+  bool whole_frames = false;
+  // REQ-FRAME-011, REQ-FRAME-013 (serial): the terminal ACKs every good frame the suite wrote,
+  // each copy, and NAKs this many times (set: checked).
+  std::optional<std::size_t> naks;
 };
 
 // REQ-CONF-028: the window in which a terminal must time out a stalled TMS, measured from the
@@ -109,6 +135,9 @@ struct Scenario {
   std::string description;
   std::optional<Profile> profile;  // the profile it runs in; nullopt: the terminal's first declared
   std::vector<SessionPlan> sessions;
+  // The framing it is written for (its raw octets are that framing's); another run SKIPs it.
+  enum class Framing { kAny, kStream, kSerial };
+  Framing framing = Framing::kAny;
 };
 
 // Every scenario, in the order --list prints them: the honest sessions of every profile first.

@@ -1,9 +1,11 @@
 #include "conformance/runner/scenario_tms.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "config/key_set_definition.h"
 #include "config/terminal_injection.h"
+#include "conformance/runner/frame_checks.h"
 #include "net/monotonic.h"
 #include "store/tms_store.h"
 #include "vendor/adapter_directory.h"
@@ -159,6 +161,12 @@ Result<std::unique_ptr<ScenarioTms>, std::string> ScenarioTms::create(const fs::
 
 namespace {
 
+std::size_t count_frames(const Bytes& octets) {
+  std::size_t n = 0;
+  for (const SerialUnit& u : serial_units(octets)) n += u.kind == SerialUnit::Kind::kFrame ? 1 : 0;
+  return n;
+}
+
 Result<vendor::SignedPackage, std::string> signed_package(const Publication& p, const codec::Identity& id,
                                                           const vendor::VendorKey& signer, crypto::RandomSource& rng) {
   vendor::PackageDraft draft;
@@ -212,6 +220,10 @@ session::Output ScenarioEngine::receive(ByteView body) {
 }
 
 session::Output ScenarioEngine::outgoing(session::Output out) {
+  if (muted_) {
+    out.send.clear();  // REQ-FRAME-012: the suite answers nothing, so no frame of its own is pending
+    return out;
+  }
   std::vector<Bytes> sent;
   for (Bytes& body : out.send) {
     if (cut_) break;  // nothing after the suite's cut
@@ -234,15 +246,72 @@ session::Output ScenarioEngine::outgoing(session::Output out) {
       sent.push_back(std::move(body));
       continue;
     }
+    std::size_t framed = 0;
     for (Bytes& b : replaced->send) {
       wire_.push_back({false, b, true, keys_.open(false, b), net::monotonic_ms()});
+      framed += b.size() + (serial_ ? 5 : 2);  // STX, BCD LEN, ETX, LRC or the stream's LEN
       sent.push_back(std::move(b));
     }
+    if (replaced->wire) pending_wire_.emplace(*replaced->wire, framed);
     if (replaced->close) cut_ = true;  // REQ-CONF-026: a cut sends nothing after it
     if (replaced->send.empty() && !replaced->close) withheld_ = true;  // REQ-CONF-028: a stall
   }
   out.send = std::move(sent);
   if (cut_) out.close = true;
+  return out;
+}
+
+const net::WireHook& ScenarioEngine::wire_hook(bool serial) {
+  serial_ = serial;
+  hook_.shape = [this](const Bytes& framed) { return shape(framed); };
+  hook_.seen = [this](ByteView octets, std::int64_t at_ms) {
+    raw_in_.push_back({Bytes(octets.begin(), octets.end()), at_ms});
+  };
+  return hook_;
+}
+
+std::optional<net::WireShape> ScenarioEngine::shape(const Bytes& framed) {
+  if (muted_) return net::WireShape{};  // REQ-FRAME-012: not even an ACK
+  std::optional<net::WireShape> out;
+  if (pending_wire_) {
+    out = net::WireShape{};
+    const auto [change, frame_octets] = *pending_wire_;
+    pending_wire_.reset();
+    const auto n = static_cast<std::ptrdiff_t>(std::min(frame_octets, framed.size()));
+    // What the link wrote before the frame (a serial ACK of the terminal's last frame) goes first.
+    if (n < static_cast<std::ptrdiff_t>(framed.size())) out->pieces.push_back({Bytes(framed.begin(), framed.end() - n), 0});
+    Bytes frame = change.octets ? *change.octets : Bytes(framed.end() - n, framed.end());
+    if (change.rewrite) frame = change.rewrite(frame);
+    std::vector<Bytes> pieces;
+    const auto half = static_cast<std::ptrdiff_t>(frame.size() / 2);
+    switch (change.split) {
+      case WireChange::Split::kWhole:
+        pieces.push_back(frame);
+        break;
+      case WireChange::Split::kHalves:
+        pieces.emplace_back(frame.begin(), frame.begin() + half);
+        if (!change.first_half_only) pieces.emplace_back(frame.begin() + half, frame.end());
+        break;
+      case WireChange::Split::kOctets:
+        for (std::uint8_t octet : frame) pieces.push_back(Bytes{octet});
+        break;
+    }
+    if (change.twice) pieces.push_back(frame);  // REQ-FRAME-013: as if its ACK was lost
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      out->pieces.push_back({std::move(pieces[i]), i == 0 ? 0 : change.pause_ms});
+    }
+    out->half_close = change.half_close;
+  }
+  if (serial_) {
+    // REQ-FRAME-011, REQ-FRAME-013: every good frame written, each copy, is one the terminal ACKs.
+    if (!out) {
+      good_frames_written_ += count_frames(framed);
+    } else {
+      Bytes written;
+      for (const auto& p : out->pieces) written.insert(written.end(), p.octets.begin(), p.octets.end());
+      good_frames_written_ += count_frames(written);
+    }
+  }
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include "crypto/random.h"
 #include "forge/session_keys.h"
 #include "net/connection.h"
+#include "net/wire_hook.h"
 #include "tms/session.h"
 
 namespace tmsproto::conformance {
@@ -64,6 +65,12 @@ struct WireMessage {
   std::int64_t at_ms = 0;  // when the suite received or sent it (monotonic): what REQ-CONF-028 times
 };
 
+// The terminal's octets as one read delivered them, before any deframing (REQ-FRAME-002).
+struct RawRead {
+  Bytes octets;
+  std::int64_t at_ms = 0;
+};
+
 // The TMS engine of one session, with the scenario's change applied to what it sends. It follows
 // the session's keys through the honest messages (the terminal's, and the engine's before they
 // are changed), so that a change can forge and the judge can read the terminal's envelopes.
@@ -84,8 +91,19 @@ class ScenarioEngine final : public net::Engine {
   bool withheld() const { return withheld_; }  // REQ-CONF-028: a message held back, the connection open
   const forge::SessionKeys& keys() const { return keys_; }
 
+  // The hook under the framing the listener serves this engine with: a changed message's frame
+  // goes on the wire as its WireChange says (REQ-FRAME-001 to REQ-FRAME-004), and every octet the
+  // terminal sends is kept as read. `serial`: the session's framing, which sets a frame's length.
+  const net::WireHook& wire_hook(bool serial);
+  const std::vector<RawRead>& raw_in() const { return raw_in_; }
+  // REQ-FRAME-012: the suite writes nothing at all, and its TMS sends nothing.
+  void mute() { muted_ = true; }
+  // The good serial frames the suite wrote, each copy counted (REQ-FRAME-011, REQ-FRAME-013).
+  std::size_t good_frames_written() const { return good_frames_written_; }
+
  private:
   session::Output outgoing(session::Output out);
+  std::optional<net::WireShape> shape(const Bytes& framed);
 
   ScenarioTms& suite_;
   tms::Session& tms_;
@@ -96,6 +114,13 @@ class ScenarioEngine final : public net::Engine {
   std::vector<WireMessage> wire_;
   std::vector<std::size_t> sent_of_type_ = std::vector<std::size_t>(256, 0);
   bool lost_ = false;
+  bool serial_ = false;
+  net::WireHook hook_;
+  // The change for the next write, and how many of its last octets are the changed bodies' frames.
+  std::optional<std::pair<WireChange, std::size_t>> pending_wire_;
+  std::vector<RawRead> raw_in_;
+  bool muted_ = false;
+  std::size_t good_frames_written_ = 0;
 };
 
 }  // namespace tmsproto::conformance

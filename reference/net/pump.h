@@ -12,6 +12,7 @@
 
 #include "net/connection.h"
 #include "net/monotonic.h"
+#include "net/wire_hook.h"
 
 namespace tmsproto::net {
 
@@ -20,8 +21,14 @@ class Pump : public std::enable_shared_from_this<Pump<Stream>> {
  public:
   // `done` runs once, after the stream is closed, with the octets read after the session's end (on a
   // serial line, the start of the next session's; REQ-SRV-008).
-  Pump(Stream stream, Connection& conn, std::function<void(Bytes)> done)
-      : stream_(std::move(stream)), timer_(stream_.get_executor()), conn_(conn), done_(std::move(done)) {}
+  // `hook`, when given, reshapes each write and watches each read (the conformance suite only).
+  Pump(Stream stream, Connection& conn, std::function<void(Bytes)> done, const WireHook* hook = nullptr)
+      : stream_(std::move(stream)),
+        timer_(stream_.get_executor()),
+        pause_(stream_.get_executor()),
+        conn_(conn),
+        done_(std::move(done)),
+        hook_(hook) {}
 
   void start(Step first) { handle(std::move(first)); }
 
@@ -59,6 +66,7 @@ class Pump : public std::enable_shared_from_this<Pump<Stream>> {
       if (self->closed_) return;
       if (ec) return self->handle(self->conn_.on_eof());  // REQ-FRAME-004
       const ByteView got(self->buf_.data(), n);
+      if (self->hook_ && self->hook_->seen) self->hook_->seen(got, monotonic_ms());
       Step step = self->conn_.on_read(got, monotonic_ms());
       if (self->conn_.consumed() < n) self->leftover_.assign(got.begin() + static_cast<std::ptrdiff_t>(self->conn_.consumed()), got.end());
       self->handle(std::move(step));
@@ -70,12 +78,49 @@ class Pump : public std::enable_shared_from_this<Pump<Stream>> {
     in_flight_ = std::move(out_);
     out_.clear();
     auto self = this->shared_from_this();
+    if (hook_ && hook_->shape) {
+      if (auto shape = hook_->shape(in_flight_)) return write_piece(std::make_shared<WireShape>(std::move(*shape)), 0);
+    }
     asio::async_write(stream_, asio::buffer(in_flight_), [self](const asio::error_code& ec, std::size_t) {
       self->writing_ = false;
       if (self->closed_) return;
       if (ec) return self->handle(self->conn_.on_eof());
       if (!self->out_.empty()) return self->write();
       self->handle(Step{});
+    });
+  }
+
+  // One piece of a reshaped write after its pause, then the next; the pump reads nothing meanwhile
+  // (REQ-SRV-004), so a frame written in pieces is one write to the driver.
+  void write_piece(std::shared_ptr<WireShape> shape, std::size_t i) {
+    auto self = this->shared_from_this();
+    if (i == shape->pieces.size()) {
+      if (shape->half_close) {
+        asio::error_code ignored;
+        if constexpr (requires { stream_.shutdown(asio::socket_base::shutdown_send, ignored); }) {
+          stream_.shutdown(asio::socket_base::shutdown_send, ignored);  // a FIN; reading goes on
+        }
+      }
+      writing_ = false;
+      if (!out_.empty()) return write();
+      return handle(Step{});
+    }
+    auto go = [self, shape, i] {
+      asio::async_write(self->stream_, asio::buffer(shape->pieces[i].octets),
+                        [self, shape, i](const asio::error_code& ec, std::size_t) {
+                          if (self->closed_) return;
+                          if (ec) {
+                            self->writing_ = false;
+                            return self->handle(self->conn_.on_eof());
+                          }
+                          self->write_piece(shape, i + 1);
+                        });
+    };
+    if (shape->pieces[i].pause_before_ms <= 0) return go();
+    pause_.expires_after(std::chrono::milliseconds(shape->pieces[i].pause_before_ms));
+    pause_.async_wait([self, go](const asio::error_code& ec) {
+      if (ec || self->closed_) return;
+      go();
     });
   }
 
@@ -96,14 +141,17 @@ class Pump : public std::enable_shared_from_this<Pump<Stream>> {
     closed_ = true;
     asio::error_code ignored;
     timer_.cancel();
+    pause_.cancel();
     stream_.close(ignored);
     if (done_) done_(std::move(leftover_));
   }
 
   Stream stream_;
   asio::steady_timer timer_;
+  asio::steady_timer pause_;  // between the pieces of a reshaped write
   Connection& conn_;
   std::function<void(Bytes)> done_;
+  const WireHook* hook_;
   Bytes leftover_;
   std::array<std::uint8_t, 4096> buf_{};
   Bytes out_;

@@ -19,7 +19,7 @@ struct SessionListener::Impl {
   std::string device;
 
   ServedSession serve_line(Engine& engine, const Timing& timing, const std::optional<codec::TpduConfig>& tpdu,
-                           std::int64_t accept_ms, const std::function<bool()>& give_up);
+                           std::int64_t accept_ms, const std::function<bool()>& give_up, const WireHook* hook);
 };
 
 SessionListener::SessionListener(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -70,7 +70,7 @@ void SessionListener::discard_pending() {
 
 ServedSession SessionListener::Impl::serve_line(Engine& engine, const Timing& timing,
                                                 const std::optional<codec::TpduConfig>& tpdu, std::int64_t accept_ms,
-                                                const std::function<bool()>& give_up) {
+                                                const std::function<bool()>& give_up, const WireHook* hook) {
   ServedSession served;
   io.restart();
   asio::serial_port port(io);
@@ -82,7 +82,7 @@ ServedSession SessionListener::Impl::serve_line(Engine& engine, const Timing& ti
   t.clocks_start_with_first_octet = true;  // REQ-CONF-008: a session begins with the first octet
   Connection conn(engine, serial_link(tpdu), t, monotonic_ms());
   bool over = false;
-  auto pump = std::make_shared<Pump<asio::serial_port>>(std::move(port), conn, [&over](Bytes) { over = true; });
+  auto pump = std::make_shared<Pump<asio::serial_port>>(std::move(port), conn, [&over](Bytes) { over = true; }, hook);
   // Nothing yet on the line: the wait ends at `accept_ms` or when `give_up` says so.
   const std::int64_t until = monotonic_ms() + accept_ms;
   asio::steady_timer tick(io);
@@ -113,8 +113,8 @@ ServedSession SessionListener::Impl::serve_line(Engine& engine, const Timing& ti
 
 ServedSession SessionListener::serve(Engine& engine, const Timing& timing,
                                      const std::optional<codec::TpduConfig>& tpdu, std::int64_t accept_ms,
-                                     const std::function<bool()>& give_up) {
-  if (impl_->line) return impl_->serve_line(engine, timing, tpdu, accept_ms, give_up);
+                                     const std::function<bool()>& give_up, const WireHook* hook) {
+  if (impl_->line) return impl_->serve_line(engine, timing, tpdu, accept_ms, give_up, hook);
   ServedSession served;
   asio::io_context& io = impl_->io;
   io.restart();
@@ -147,7 +147,7 @@ ServedSession SessionListener::serve(Engine& engine, const Timing& timing,
   accepted->set_option(asio::ip::tcp::no_delay(true), ignored);
   io.restart();
   Connection conn(engine, stream_link(tpdu), timing, monotonic_ms());
-  auto pump = std::make_shared<Pump<asio::ip::tcp::socket>>(std::move(*accepted), conn, [](Bytes) {});
+  auto pump = std::make_shared<Pump<asio::ip::tcp::socket>>(std::move(*accepted), conn, [](Bytes) {}, hook);
   pump->start(Step{});
   pump.reset();  // the pump's handlers keep it alive until it closes
   io.run();

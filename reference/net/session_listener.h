@@ -14,6 +14,7 @@
 #include "codec/tpdu.h"
 #include "common/result.h"
 #include "net/connection.h"
+#include "net/wire_hook.h"
 
 namespace tmsproto::net {
 
@@ -46,8 +47,10 @@ class SessionListener {
   // that was to connect has ended). On a serial line the session begins with the first octet that
   // arrives (the clocks start then, as REQ-SRV-008) and `connected` says that one did; once the
   // session is over, what the line still carries for 1 s is discarded (REQ-CONF-008).
+  // `hook`, when given, reshapes what the session writes and watches what it reads (net/wire_hook.h).
   ServedSession serve(Engine& engine, const Timing& timing, const std::optional<codec::TpduConfig>& tpdu,
-                      std::int64_t accept_ms, const std::function<bool()>& give_up = {});
+                      std::int64_t accept_ms, const std::function<bool()>& give_up = {},
+                      const WireHook* hook = nullptr);
 
  private:
   struct Impl;
