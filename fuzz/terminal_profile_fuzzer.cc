@@ -36,6 +36,8 @@ void check_accepted(const tmsproto::config::TerminalProfile& p, bool legacy_enab
   for (const auto& d : p.disabled) {
     if (d.pattern.empty() || d.reason.empty()) std::abort();
   }
+  // REQ-CONF-012: a TPDU accepted is one an end may send, both NIIs BCD (REQ-FRAME-031).
+  if (p.tpdu && (!codec::is_bcd_nii(p.tpdu->destination) || !codec::is_bcd_nii(p.tpdu->source))) std::abort();
 }
 
 void check_tms_profile(std::string_view text) {

@@ -56,6 +56,25 @@ Result<std::pair<bool, bool>, std::string> read_transactions(const json& v) {
   return std::pair{key, program};
 }
 
+// REQ-CONF-012: "tpdu", ten hex digits: TPDU_ID 60 (REQ-FRAME-030), then DEST_NII and SRC_NII of
+// four decimal digits each, as an end configured with a TPDU sends them (REQ-FRAME-031).
+Result<codec::Tpdu, std::string> read_tpdu(const json& v) {
+  const std::string rule =
+      "tpdu: must be 10 hex digits, 60 then DEST_NII and SRC_NII of 4 decimal digits each (REQ-CONF-012)";
+  if (!v.is_string()) return fail(rule);
+  const std::string& s = v.get_ref<const std::string&>();
+  if (s.size() != 10 || s[0] != '6' || s[1] != '0') return fail(rule);
+  codec::Tpdu t;
+  for (std::size_t i = 2; i < 10; ++i) {
+    if (s[i] < '0' || s[i] > '9') return fail(rule);  // a hex digit above 9 is no BCD digit
+    const auto digit = static_cast<std::uint8_t>(s[i] - '0');
+    codec::Nii& nii = i < 6 ? t.destination : t.source;
+    std::uint8_t& octet = nii[(i - 2) % 4 / 2];
+    octet = static_cast<std::uint8_t>(i % 2 == 0 ? digit << 4 : octet | digit);
+  }
+  return t;
+}
+
 
 
 // `disabled`: the "disabled" member as written, in file order (nlohmann::json sorts members), or
@@ -65,7 +84,7 @@ Result<TerminalProfile, std::string> read_profile(const json& doc, const ordered
   // REQ-CONF-010: exactly the members of the table of section C.3.
   if (auto u = unknown_member(doc, {"format", "vendorId", "modelId", "serialNo", "dmks", "transactions", "slots",
                                     "maxChunk", "hardwareId", "firmwareId", "masterApplication", "sessionSeconds",
-                                    "disabled"},
+                                    "disabled", "tpdu"},
                               "")) {
     return fail(*u);
   }
@@ -109,6 +128,12 @@ Result<TerminalProfile, std::string> read_profile(const json& doc, const ordered
     auto seconds = members::read_session_seconds(doc.at("sessionSeconds"), "REQ-CONF-006");
     if (!seconds.ok()) return fail(seconds.error());
     out.session_seconds = *seconds;
+  }
+
+  if (doc.contains("tpdu")) {  // REQ-CONF-012
+    auto t = read_tpdu(doc.at("tpdu"));
+    if (!t.ok()) return fail(t.error());
+    out.tpdu = *t;
   }
 
   if (doc.contains("disabled")) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "codec/header.h"
+#include "codec/tpdu.h"
 #include "common/result.h"
 #include "config/terminal_injection.h"
 #include "crypto/secret.h"
@@ -49,6 +50,9 @@ struct TerminalProfile {
   std::optional<FactoryMaster> master;              // "masterApplication"
   int session_seconds = 60;                         // "sessionSeconds", optional, 5..3600 (REQ-CONF-006)
   std::vector<DisabledScenario> disabled;           // "disabled": pattern -> non-empty reason, in file order
+  // "tpdu", optional (REQ-CONF-012): the TPDU the terminal's link carries as the terminal sends it,
+  // DEST_NII the TMS's, SRC_NII its own (REQ-FRAME-033); nullopt: its link carries none.
+  std::optional<codec::Tpdu> tpdu;
 };
 
 // REQ-CONF-010: the profile, or one line naming the member at fault. `legacy_enabled`: whether

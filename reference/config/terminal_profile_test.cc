@@ -131,10 +131,18 @@ TEST(TerminalProfile, RefusesEachDefectWithOneLineNamingTheMember) {
   const std::string chunk = "maxChunk: must be an integer 256-4096 (REQ-MSG-080)";
   const std::string not_a_profile = "is not a profile; must be one of \"LEGACY\", \"TDES\", \"AES128\", \"AES256\"";
   const std::string aes128 = "dmks.AES128: must be 32 hex digits, a 16-octet key of profile AES128";
+  const std::string tpdu = "tpdu: must be 10 hex digits, 60 then DEST_NII and SRC_NII of 4 decimal digits each (REQ-CONF-012)";
   const std::string pattern = " must be a scenario name or glob of characters a-z 0-9 _ - . * ? (REQ-CONF-020)";
   const std::vector<std::pair<std::string, std::string>> cases = {
       {with_member("colour", "red"), "unknown member \"colour\""},
-      {with_member("tpdu", "6000030000"), "unknown member \"tpdu\""},  // joins the table with section C.7
+      {with_member("tpdu", 6000030000LL), tpdu},
+      {with_member("tpdu", "600003000"), tpdu},     // nine digits
+      {with_member("tpdu", "60000300000"), tpdu},   // eleven
+      {with_member("tpdu", "6100030000"), tpdu},    // TPDU_ID 0x61 (REQ-FRAME-030)
+      {with_member("tpdu", "60000A0000"), tpdu},    // DEST_NII not BCD (REQ-FRAME-031)
+      {with_member("tpdu", "600003000F"), tpdu},    // SRC_NII not BCD
+      {with_member("tpdu", "60 0003 0000"), tpdu},
+      {with_member("tpdu", ""), tpdu},
       {with_member("format", 2), "format: must be 1"},
       {with_member("format", "1"), "format: must be 1"},
       {with_member("vendorId", "ACME 01"), "vendorId: must be 1 to 8 characters 0-9 A-Z a-z (REQ-MSG-010)"},
@@ -185,6 +193,23 @@ TEST(TerminalProfile, RefusesEachDefectWithOneLineNamingTheMember) {
                              "hardwareId", "firmwareId"}) {
     EXPECT_EQ(error_of(with_member(member, nullptr, true)), "missing member \"" + std::string(member) + "\"");
   }
+}
+
+// Checks REQ-CONF-012: "tpdu" read as the TPDU the terminal sends, each NII four BCD digits in two
+// octets (REQ-FRAME-031: NII 3 as 00 03, NII 800 as 08 00); no member, no TPDU.
+TEST(TerminalProfile, TpduIsReadAsTheTerminalSendsIt) {
+  const auto none = read_terminal_profile(kExample, false);
+  ASSERT_TRUE(none.ok()) << none.error();
+  EXPECT_FALSE(none->tpdu.has_value());
+  const auto r = read_terminal_profile(with_member("tpdu", "6000030800"), false);
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_TRUE(r->tpdu.has_value());
+  EXPECT_EQ(r->tpdu->destination, (codec::Nii{0x00, 0x03}));
+  EXPECT_EQ(r->tpdu->source, (codec::Nii{0x08, 0x00}));
+  const auto edges = read_terminal_profile(with_member("tpdu", "6099990000"), false);
+  ASSERT_TRUE(edges.ok()) << edges.error();
+  EXPECT_EQ(edges->tpdu->destination, (codec::Nii{0x99, 0x99}));
+  EXPECT_EQ(edges->tpdu->source, (codec::Nii{0x00, 0x00}));
 }
 
 // Checks REQ-CONF-010: the bounds of the ranges are inside them.
