@@ -123,8 +123,8 @@ int run_command(const Args& a) {
     if (!a.terminal_profile.empty()) return app::fail("conformance", "--terminal-profile needs --terminal-cmd");
     o.terminal = reference_terminal_profile(a.enable_legacy, rng);
     // REQ-CONF-051: the shim installed beside this program, else the build tree's.
-    o.terminal_command = {reference_shim().string(), "--tmsproto", app::self_exe().string(), "{host}", "{port}",
-                          "{dir}", "{transaction}", "{profile}", "{key_set}", "{operator}", "{session}"};
+    o.terminal_command = {reference_shim().string(), "--tmsproto", app::self_exe().string(), "--tpdu", "{tpdu}",
+                          "{host}", "{port}", "{dir}", "{transaction}", "{profile}", "{key_set}", "{operator}", "{session}"};
     // REQ-CONF-042: the reference shim hands these to `terminal run --fault`. Set even when empty,
     // so that a variable left in the caller's environment never switches a fault on unasked.
     std::string faults;
@@ -169,7 +169,7 @@ void add_conformance_command(CLI::App& app, cli::Chosen& chosen) {
   auto a = std::make_shared<Args>();
   auto* c = group->add_subcommand("run", "run the scenarios against a terminal (the bundled reference terminal by default)");
   c->add_option("--terminal-cmd", a->terminal_cmd,
-                "the shim: a command with {host} {port} {dir} {transaction} {profile} {key_set} {operator} "
+                "the shim: a command with {host} {port} {dir} {transaction} {profile} {key_set} {operator} {tpdu} "
                 "{scenario} {session} (spec/conformance.md C.2)");
   c->add_option("--terminal-profile", a->terminal_profile, "the terminal profile file (JSON, spec/conformance.md C.3)");
   c->add_flag("--enable-legacy", a->enable_legacy, "allow the single-DES LEGACY profile (insecure)");

@@ -1,5 +1,6 @@
 #include "conformance/runner/frame_checks.h"
 
+#include <algorithm>
 #include <string>
 
 #include "codec/serial_link.h"
@@ -20,8 +21,13 @@ int bcd_digit(std::uint8_t nibble) { return nibble <= 9 ? nibble : -1; }
 
 }  // namespace
 
+Bytes tpdu_octets(const std::optional<codec::Tpdu>& t) {
+  if (!t) return {};
+  return Bytes{codec::kTpduId, t->destination[0], t->destination[1], t->source[0], t->source[1]};
+}
+
 std::optional<Mismatch> check_whole_frames(const std::vector<RawRead>& raw, const std::vector<WireMessage>& wire,
-                                           bool serial) {
+                                           bool serial, const Bytes& tpdu) {
   Bytes all;
   for (const RawRead& r : raw) all.insert(all.end(), r.octets.begin(), r.octets.end());
   std::vector<const Bytes*> bodies;
@@ -53,10 +59,17 @@ std::optional<Mismatch> check_whole_frames(const std::vector<RawRead>& raw, cons
       if (at + 2 > all.size()) return Mismatch{expected, "after its last whole frame: " + rest(all, at)};
       len = static_cast<std::size_t>(all[at] << 8 | all[at + 1]);
     }
-    if (len < kMinBody || len > kMaxBody) return Mismatch{expected, "a frame of LEN " + std::to_string(len) + ": " + rest(all, at)};
+    // REQ-FRAME-032: with a TPDU, LEN counts it and the body together.
+    if (len < kMinBody + tpdu.size() || len > kMaxBody + tpdu.size()) return Mismatch{expected, "a frame of LEN " + std::to_string(len) + ": " + rest(all, at)};
     const std::size_t tail = serial ? 2 : 0;  // ETX and LRC
     if (at + head + len + tail > all.size()) return Mismatch{expected, "a frame cut short: " + rest(all, at)};
-    const Bytes body(all.begin() + static_cast<std::ptrdiff_t>(at + head),
+    // REQ-FRAME-030, REQ-FRAME-033: the configured TPDU, never what the suite's frames carried.
+    if (!std::equal(tpdu.begin(), tpdu.end(), all.begin() + static_cast<std::ptrdiff_t>(at + head))) {
+      return Mismatch{"every frame it sends carries its configured TPDU " + to_hex(tpdu) +
+                          " (REQ-FRAME-030, REQ-FRAME-033)",
+                      "a frame with " + rest(all, at + head)};
+    }
+    const Bytes body(all.begin() + static_cast<std::ptrdiff_t>(at + head + tpdu.size()),
                      all.begin() + static_cast<std::ptrdiff_t>(at + head + len));
     if (serial) {
       std::uint8_t lrc = 0;

@@ -7,13 +7,19 @@
 #include <optional>
 #include <vector>
 
+#include "codec/tpdu.h"
 #include "conformance/runner/scenario_tms.h"
 #include "conformance/runner/session_checks.h"
 
 namespace tmsproto::conformance {
 
+// The 5 octets of a TPDU as they go on the wire (REQ-FRAME-030): 60, DEST_NII, SRC_NII; none for nullopt.
+Bytes tpdu_octets(const std::optional<codec::Tpdu>& t);
+
+// `tpdu`: the 5 octets the terminal is configured to put in front of every body (REQ-FRAME-030,
+// REQ-FRAME-033), which each of its frames must then carry exactly; empty: a link without one.
 std::optional<Mismatch> check_whole_frames(const std::vector<RawRead>& raw, const std::vector<WireMessage>& wire,
-                                           bool serial);
+                                           bool serial, const Bytes& tpdu = {});
 
 // One unit of a serial line's octets: an ACK, a NAK, a good frame (STX, BCD LEN, body, ETX, LRC),
 // or an octet that is none of them; `first` and `last` index its octets.

@@ -36,7 +36,7 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 const char* const kPlaceholders[] = {"host", "port", "dir", "transaction", "profile", "key_set", "operator",
-                                     "scenario", "session"};
+                                     "scenario", "session", "tpdu"};  // REQ-CONF-009: {tpdu}
 
 // Each placeholder replaced inside each word; `{{` and `}}` stand for braces.
 std::string substitute(const std::string& word, const std::map<std::string, std::string>& values) {
@@ -283,6 +283,9 @@ std::optional<Profile> profile_for(const Scenario& s, const config::TerminalProf
   return std::nullopt;
 }
 
+// REQ-CONF-009: the TPDU as the terminal profile writes it, ten hex digits (6000030000).
+std::string tpdu_digits(const codec::Tpdu& t) { return to_hex(tpdu_octets(t)); }
+
 // The terminal's side of one session: the connection as the suite served it, and the shim's exit
 // status (0 for a device the tester connected, REQ-CONF-007); `error` when it could not start.
 struct TerminalSide {
@@ -295,7 +298,8 @@ struct TerminalSide {
 // prints to shim.log, killed at the session's bound.
 TerminalSide run_shim(const RunOptions& o, net::SessionListener& listener, net::Engine& engine,
                       const net::Timing& timing, const std::map<std::string, std::string>& values, const fs::path& dir,
-                      std::int64_t session_s, const std::string& password, const net::WireHook* hook) {
+                      std::int64_t session_s, const std::string& password, const net::WireHook* hook,
+                      const std::optional<codec::TpduConfig>& tpdu) {
   TerminalSide side;
   std::vector<std::string> words;
   for (const auto& w : o.terminal_command) words.push_back(substitute(w, values));
@@ -313,7 +317,7 @@ TerminalSide run_shim(const RunOptions& o, net::SessionListener& listener, net::
   std::atomic<bool> shim_ended{false};
   std::thread server([&] {
     side.served =
-        listener.serve(engine, timing, std::nullopt, session_s * 1000, [&] { return shim_ended.load(); }, hook);
+        listener.serve(engine, timing, tpdu, session_s * 1000, [&] { return shim_ended.load(); }, hook);
   });
   const auto deadline = Clock::now() + std::chrono::seconds(session_s + 5);
   while (!shim_ended) {
@@ -341,6 +345,8 @@ std::string wait_line(const Scenario& s, std::size_t i, const std::map<std::stri
   if (!values.at("operator").empty()) {
     line += ", operator " + values.at("operator") + " (test password \"" + kOperatorPassword + "\")";
   }
+  // REQ-CONF-009: the link's TPDU as the terminal must be configured for this session.
+  if (!values.at("tpdu").empty()) line += ", link TPDU " + values.at("tpdu");
   line += ", connect to " + where;
   if (i == 0) line += "; first bring the terminal to the factory state of " + values.at("dir") + "/terminal.json";
   return line;
@@ -348,9 +354,10 @@ std::string wait_line(const Scenario& s, std::size_t i, const std::map<std::stri
 
 // REQ-CONF-007: no shim to start or wait for; the session is the device's connection.
 TerminalSide wait_for_device(net::SessionListener& listener, net::Engine& engine, const net::Timing& timing,
-                             std::int64_t wait_seconds, const net::WireHook* hook) {
+                             std::int64_t wait_seconds, const net::WireHook* hook,
+                             const std::optional<codec::TpduConfig>& tpdu) {
   TerminalSide side;
-  side.served = listener.serve(engine, timing, std::nullopt, wait_seconds * 1000, {}, hook);
+  side.served = listener.serve(engine, timing, tpdu, wait_seconds * 1000, {}, hook);
   if (!side.served.connected) {
     side.error = "the terminal did not connect within --wait-seconds " + std::to_string(wait_seconds);
   }
@@ -382,6 +389,14 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
   }
   if (s.framing == Scenario::Framing::kStream && !o.serial.empty()) {
     return stop(Verdict::kSkip, "it runs over TCP only (no --serial): its octets are the stream framing's");
+  }
+  // REQ-CONF-012: a scenario whose octets hold on one kind of link only.
+  if (s.link == Scenario::Link::kTpdu && !o.terminal.tpdu) {
+    return stop(Verdict::kSkip, "it runs on a link with a TPDU only: the terminal profile declares no tpdu");
+  }
+  if (s.link == Scenario::Link::kPlain && o.terminal.tpdu) {
+    return stop(Verdict::kSkip, "it runs on a link without a TPDU only: its LEN is in range with the profile's tpdu "
+                                "(REQ-FRAME-032)");
   }
   for (const auto& plan : s.sessions) {
     if (plan.expect.kind == Expectation::Kind::kResendsUnacked && o.terminal.session_seconds * 1000 < kResendWatchMs) {
@@ -426,7 +441,10 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
     // REQ-CONF-004: {session} tells the shim which session starts from the factory state.
     // REQ-CONF-008: a serial line has no host or port to name.
     const bool serial = !o.serial.empty();
-    const std::map<std::string, std::string> values{
+    // REQ-CONF-009, REQ-CONF-012: the profile's TPDU on this session's link, unless the scenario
+    // runs it without one (REQ-FRAME-038).
+    const std::optional<codec::Tpdu> link_tpdu = plan.link_without_tpdu ? std::nullopt : o.terminal.tpdu;
+    const std::map<std::string, std::string> values{{"tpdu", link_tpdu ? tpdu_digits(*link_tpdu) : ""},
         {"host", serial ? "" : o.host}, {"port", serial ? "" : std::to_string(listener.port())},
         {"dir", dir.string()}, {"transaction", key ? "key" : "program"},
         {"profile", std::string(profile_word(profile))}, {"key_set", key ? kKeySetId : ""},
@@ -444,15 +462,20 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
     // was judged (its ABORT 23 after a cut, its resends) must not open this one.
     listener.discard_pending();
     const net::WireHook& hook = engine.wire_hook(serial);  // REQ-FRAME-001 to REQ-FRAME-004: below the bodies
+    engine.set_link_header(link_tpdu ? codec::kTpduLength : 0);
+    // REQ-FRAME-034: the TMS's end of the link, first the terminal's NIIs swapped, then those of
+    // the last frame it accepted swapped.
+    const std::optional<codec::TpduConfig> tms_tpdu =
+        link_tpdu ? std::optional(codec::TpduConfig::tms(link_tpdu->swapped())) : std::nullopt;
     if (plan.expect.kind == Expectation::Kind::kResendsUnacked) engine.mute();  // REQ-FRAME-012
     TerminalSide side;
     if (o.wait) {
       out << wait_line(s, i, values, listener.where()) << "\n";
       out.flush();
-      side = wait_for_device(listener, engine, timing, o.wait_seconds, &hook);
+      side = wait_for_device(listener, engine, timing, o.wait_seconds, &hook, tms_tpdu);
     } else {
       side = run_shim(o, listener, engine, timing, values, dir, session_s,
-                      plan.operator_password.value_or(kOperatorPassword), &hook);
+                      plan.operator_password.value_or(kOperatorPassword), &hook, tms_tpdu);
     }
     if (!side.error.empty()) return stop(Verdict::kError, side.error);
     r.exchange.push_back(engine.wire());  // REQ-CONF-033: the transcript a report shows for a failure
@@ -463,7 +486,9 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
     Judgement j = judge(plan, engine, tms, side.served, side.status, session_s, facts);
     if (j.verdict == Verdict::kPass && plan.expect.whole_frames) {
       // REQ-FRAME-002, REQ-FRAME-010: what it sent below its messages.
-      if (auto m = check_whole_frames(engine.raw_in(), engine.wire(), serial)) j = fail(m->expected, m->seen);
+      if (auto m = check_whole_frames(engine.raw_in(), engine.wire(), serial, tpdu_octets(link_tpdu))) {
+        j = fail(m->expected, m->seen);
+      }
     }
     if (j.verdict == Verdict::kPass && plan.expect.naks && serial) {
       // REQ-FRAME-011, REQ-FRAME-013: its ACKs and NAKs of what the suite wrote.

@@ -32,7 +32,7 @@ config::TerminalProfile reference_profile() {
 }
 
 std::vector<std::string> reference_shim() {
-  return {TMSPROTO_REFERENCE_SHIM, "--tmsproto", TMSPROTO_EXE, "{host}", "{port}", "{dir}", "{transaction}",
+  return {TMSPROTO_REFERENCE_SHIM, "--tmsproto", TMSPROTO_EXE, "--tpdu", "{tpdu}", "{host}", "{port}", "{dir}", "{transaction}",
           "{profile}", "{key_set}", "{operator}", "{session}"};
 }
 

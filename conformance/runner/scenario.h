@@ -126,6 +126,10 @@ struct SessionPlan {
   // The suite's TMS holds itself and the terminal to this TDES bound instead of REQ-CRYPTO-026's,
   // to play a TMS that sends past it.
   std::optional<std::uint64_t> tms_tdes_block_limit;
+  // REQ-FRAME-038: this session's link carries no TPDU at either end ({tpdu} empty, REQ-CONF-009)
+  // whatever the terminal profile declares; a TPDU the suite puts in front of a body is then a
+  // change on the wire (WireChange), not the link's.
+  bool link_without_tpdu = false;
 };
 
 struct Scenario {
@@ -138,6 +142,10 @@ struct Scenario {
   // The framing it is written for (its raw octets are that framing's); another run SKIPs it.
   enum class Framing { kAny, kStream, kSerial };
   Framing framing = Framing::kAny;
+  // The link it is written for (REQ-CONF-012): its octets hold only on a link with the terminal
+  // profile's TPDU, or only on one without; another run SKIPs it.
+  enum class Link { kAny, kTpdu, kPlain };
+  Link link = Link::kAny;
 };
 
 // Every scenario, in the order --list prints them: the honest sessions of every profile first.

@@ -249,7 +249,7 @@ session::Output ScenarioEngine::outgoing(session::Output out) {
     std::size_t framed = 0;
     for (Bytes& b : replaced->send) {
       wire_.push_back({false, b, true, keys_.open(false, b), net::monotonic_ms()});
-      framed += b.size() + (serial_ ? 5 : 2);  // STX, BCD LEN, ETX, LRC or the stream's LEN
+      framed += b.size() + (serial_ ? 5 : 2) + link_header_;  // STX, BCD LEN, ETX, LRC or the stream's LEN; a TPDU
       sent.push_back(std::move(b));
     }
     if (replaced->wire) pending_wire_.emplace(*replaced->wire, framed);

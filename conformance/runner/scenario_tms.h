@@ -95,6 +95,8 @@ class ScenarioEngine final : public net::Engine {
   // goes on the wire as its WireChange says (REQ-FRAME-001 to REQ-FRAME-004), and every octet the
   // terminal sends is kept as read. `serial`: the session's framing, which sets a frame's length.
   const net::WireHook& wire_hook(bool serial);
+  // The link's header (REQ-FRAME-030, REQ-FRAME-032): a TPDU's 5 octets are part of each frame.
+  void set_link_header(std::size_t octets) { link_header_ = octets; }
   const std::vector<RawRead>& raw_in() const { return raw_in_; }
   // REQ-FRAME-012: the suite writes nothing at all, and its TMS sends nothing.
   void mute() { muted_ = true; }
@@ -115,6 +117,7 @@ class ScenarioEngine final : public net::Engine {
   std::vector<std::size_t> sent_of_type_ = std::vector<std::size_t>(256, 0);
   bool lost_ = false;
   bool serial_ = false;
+  std::size_t link_header_ = 0;
   net::WireHook hook_;
   // The change for the next write, and how many of its last octets are the changed bodies' frames.
   std::optional<std::pair<WireChange, std::size_t>> pending_wire_;
