@@ -51,5 +51,6 @@ std::uint32_t data_pieces(const Publication& p);
 void add_local_scenarios(std::vector<Scenario>& all);  // catalogue_local.cc: refused before sending
 void add_bound_scenarios(std::vector<Scenario>& all);  // catalogue_bounds.cc: a TMS past a bound
 void add_frame_scenarios(std::vector<Scenario>& all);  // catalogue_frames.cc: below the bodies
+void add_tpdu_scenarios(std::vector<Scenario>& all);   // catalogue_tpdu.cc: the TPDU of section 2.5
 
 }  // namespace tmsproto::conformance

@@ -469,6 +469,7 @@ std::vector<Scenario> catalogue() {
   add_local_scenarios(all);
   add_bound_scenarios(all);
   add_frame_scenarios(all);
+  add_tpdu_scenarios(all);
   return all;
 }
 

@@ -52,6 +52,9 @@ struct WireChange {
   // The link's frame rewritten (a wrong LRC, a missing ETX, noise before STX): serial scenarios.
   std::function<Bytes(const Bytes& frame)> rewrite = nullptr;
   bool twice = false;  // the frame written a second time after `pause_ms`, as after a lost ACK
+  // The link's frame rewritten knowing its framing (`serial`): a TPDU changed, added or taken away
+  // (REQ-FRAME-031 to REQ-FRAME-038), in either framing. Applied after `rewrite`.
+  std::function<Bytes(const Bytes& frame, bool serial)> rewrite_framed = nullptr;
 };
 
 // What the suite's TMS sends instead of one message: these bodies (none: it withholds the

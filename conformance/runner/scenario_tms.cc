@@ -282,6 +282,7 @@ std::optional<net::WireShape> ScenarioEngine::shape(const Bytes& framed) {
     if (n < static_cast<std::ptrdiff_t>(framed.size())) out->pieces.push_back({Bytes(framed.begin(), framed.end() - n), 0});
     Bytes frame = change.octets ? *change.octets : Bytes(framed.end() - n, framed.end());
     if (change.rewrite) frame = change.rewrite(frame);
+    if (change.rewrite_framed) frame = change.rewrite_framed(frame, serial_);
     std::vector<Bytes> pieces;
     const auto half = static_cast<std::ptrdiff_t>(frame.size() / 2);
     switch (change.split) {
