@@ -72,7 +72,10 @@ TEST(ConformanceRun, TheReferenceTerminalPassesEveryScenarioItDeclares) {
   std::size_t scenarios = catalogue().size();
   std::size_t skipped = 0;  // LEGACY (no LEGACY DMK declared), and every scenario in the serial framing's octets
   for (const Scenario& s : catalogue()) {
-    if (s.profile != Profile::kLegacy && s.framing != Scenario::Framing::kSerial) continue;
+    // REQ-CONF-012: and those written for a link with a TPDU, which this profile does not declare.
+    if (s.profile != Profile::kLegacy && s.framing != Scenario::Framing::kSerial && s.link != Scenario::Link::kTpdu) {
+      continue;
+    }
     ++skipped;
     EXPECT_NE(r.out.find("SKIP " + s.name + " "), std::string::npos) << r.out;
   }
@@ -460,6 +463,54 @@ TEST(ConformanceRun, TheSerialFramingScenariosPassOverALineAndSkipOverTcp) {
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("SKIP frame.serial.wrong_lrc"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("--serial DEVICE"), std::string::npos) << r.out;
+}
+
+// REQ-CONF-012, REQ-CONF-009, REQ-FRAME-030 to REQ-FRAME-038: with a TPDU in the terminal profile the
+// reference terminal, handed it through {tpdu}, passes the honest sessions and the tpdu.* scenarios
+// over that link (run once without it for tpdu.sent_to_link_without and tpdu.none_without_configuration),
+// and the scenarios of one kind of link SKIP in the other: the serial ones over TCP, a LEN that is
+// in range with a TPDU on it.
+TEST(ConformanceRun, WithATpduTheReferenceTerminalPassesTheHonestAndTpduScenarios) {
+  RunOptions o = options(reference_shim(), {"honest.*", "tpdu.*", "frame.len_above_max_body"});
+  o.terminal.tpdu = codec::Tpdu{{0x00, 0x03}, {0x08, 0x00}};  // "6000030800": TMS NII 3, terminal NII 800
+  o.jobs = 2;
+  const Ran r = run_with(o);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  std::size_t passed = 0;
+  std::size_t skipped = 1;  // frame.len_above_max_body
+  for (const Scenario& s : catalogue()) {
+    if (s.name.rfind("honest.", 0) != 0 && s.name.rfind("tpdu.", 0) != 0) continue;
+    const bool skip = s.profile == Profile::kLegacy || s.framing == Scenario::Framing::kSerial;
+    (skip ? skipped : passed) += 1;
+    EXPECT_NE(r.out.find((skip ? "SKIP " : "PASS ") + s.name + " "), std::string::npos) << s.name << "\n" << r.out;
+  }
+  EXPECT_NE(r.out.find(std::to_string(passed) + " passed, 0 failed, " + std::to_string(skipped) + " skipped"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("SKIP frame.len_above_max_body"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("its LEN is in range with the profile's tpdu"), std::string::npos) << r.out;
+  // REQ-CONF-012: without a TPDU in the profile the link's own scenarios SKIP with the reason.
+  const Ran plain = run_with(options(reference_shim(), {"tpdu.honest_key", "tpdu.sent_to_link_without"}));
+  EXPECT_EQ(plain.status, 0) << plain.out << plain.err;
+  EXPECT_NE(plain.out.find("SKIP tpdu.honest_key"), std::string::npos) << plain.out;
+  EXPECT_NE(plain.out.find("the terminal profile declares no tpdu"), std::string::npos) << plain.out;
+  EXPECT_NE(plain.out.find("PASS tpdu.sent_to_link_without"), std::string::npos) << plain.out;
+}
+
+// REQ-FRAME-037 (and REQ-FRAME-010 with a TPDU): over a serial line with the profile's TPDU the
+// reference terminal ACKs a good frame with a wrong or missing TPDU and then ends with 01.
+TEST(ConformanceRun, WithATpduOverALineAWrongTpduIsAckedThenRefused) {
+  tmsproto::testing::PtyPair pty("conformance-tpdu-pty");
+  ASSERT_TRUE(pty.ready()) << "socat did not make the pty pair (is Debian socat installed?)";
+  std::vector<std::string> shim = reference_shim();
+  shim.insert(shim.begin() + 3, {"--serial", pty.b});
+  RunOptions o = options(shim, {"tpdu.serial.*", "tpdu.honest_key", "tpdu.wrong_id"});
+  o.serial = pty.a;
+  o.terminal.tpdu = codec::Tpdu{{0x00, 0x03}, {0x00, 0x00}};
+  const Ran r = run_with(o);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("3 passed, 0 failed, 1 skipped"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("SKIP tpdu.wrong_id"), std::string::npos) << r.out;
 }
 
 // REQ-CONF-020: names, REQ IDs, levels and descriptions of the catalogue.
