@@ -88,8 +88,8 @@ void add_frame_scenarios(std::vector<Scenario>& all) {
                           aborts(ResponseCode::kMalformed,
                                  "REQ-FRAME-001: a LEN above MAX_BODY is refused before the body is read"),
                           on_wire({MsgType::kHsAuthRequest}, 0, octets_instead({0x20, 0x01})))},
-                 Scenario::Framing::kStream,
-                 Scenario::Link::kPlain});  // REQ-FRAME-032: 8193 is in range on a TPDU link (tpdu.len_8198)
+                 Scenario::Framing::kStream});
+  all.back().link = Scenario::Link::kPlain;  // REQ-FRAME-032: 8193 is in range on a TPDU link (tpdu.len_8198)
   all.push_back({"frame.len_below_min_body",
                  {"REQ-FRAME-001"},
                  Level::kMust,

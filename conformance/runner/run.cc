@@ -347,6 +347,7 @@ std::string wait_line(const Scenario& s, std::size_t i, const std::map<std::stri
   }
   // REQ-CONF-009: the link's TPDU as the terminal must be configured for this session.
   if (!values.at("tpdu").empty()) line += ", link TPDU " + values.at("tpdu");
+  if (s.sessions[i].link_without_tpdu) line += ", link without a TPDU";
   line += ", connect to " + where;
   if (i == 0) line += "; first bring the terminal to the factory state of " + values.at("dir") + "/terminal.json";
   return line;
