@@ -48,5 +48,7 @@ Change confirm_instead(std::vector<Publication> offered);
 std::uint32_t data_pieces(const Publication& p);
 
 // The parts of the catalogue, each appending its group of scenarios in the order --list prints.
+void add_field_scenarios(std::vector<Scenario>& all);  // catalogue_fields.cc
+void add_key_scenarios(std::vector<Scenario>& all);    // catalogue_keys.cc
 
 }  // namespace tmsproto::conformance

@@ -429,6 +429,8 @@ std::vector<Scenario> catalogue() {
                  {program({Publication{}},
                           times_out("REQ-HS-033: the next expected message did not arrive within T_RESPONSE"),
                           withhold(MsgType::kFrameResponse))}});
+  add_field_scenarios(all);
+  add_key_scenarios(all);
   return all;
 }
 

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -101,6 +102,10 @@ struct Scenario {
   std::string description;
   std::optional<Profile> profile;  // the profile it runs in; nullopt: the terminal's first declared
   std::vector<SessionPlan> sessions;
+  // The slots of the terminal's slot table whose rule it checks: without one of them it is SKIP
+  // (REQ-CONF-021), since a key for a slot not in the table is refused whatever its rule.
+  // With a rule, the slot must have exactly that rule.
+  std::map<std::uint8_t, std::optional<profile::SlotRule>> slots = {};
 };
 
 // Every scenario, in the order --list prints them: the honest sessions of every profile first.

@@ -5,6 +5,7 @@
 #include "config/key_set_definition.h"
 #include "config/terminal_injection.h"
 #include "net/monotonic.h"
+#include "profile/profile_crypto.h"
 #include "store/tms_store.h"
 #include "vendor/adapter_directory.h"
 #include "vendor/publish.h"
@@ -127,7 +128,11 @@ Result<std::unique_ptr<ScenarioTms>, std::string> ScenarioTms::create(const fs::
   }
   if (iut.key_download && !legacy) {
     config::KeySetDefinition definition{kKeySetId, {}};
-    for (const auto& [slot, rule] : iut.slots) definition.slots.push_back({slot, rule});
+    // The slots the profile can deliver (REQ-KEY-014); a stronger one stays in the terminal's table
+    // only, where key.stronger_than_kek.* forges a key for it.
+    for (const auto& [slot, rule] : iut.slots) {
+      if (profile::can_deliver(profile, rule)) definition.slots.push_back({slot, rule});
+    }
     if (auto r = step(s.add_key_set(iut.id, config::to_json(definition))); !r) {
       return Unexpected("the terminal profile's slot table cannot be delivered in the " +
                         std::string(profile_word(profile)) + " profile: " + r.error());
@@ -213,6 +218,7 @@ session::Output ScenarioEngine::receive(ByteView body) {
 
 session::Output ScenarioEngine::outgoing(session::Output out) {
   std::vector<Bytes> sent;
+  bool replaced_any = false;
   for (Bytes& body : out.send) {
     if (cut_) break;  // nothing after the suite's cut
     // REQ-CONF-025: the keys follow the honest session (the engine's own message, before any
@@ -234,6 +240,7 @@ session::Output ScenarioEngine::outgoing(session::Output out) {
       sent.push_back(std::move(body));
       continue;
     }
+    replaced_any = true;
     for (Bytes& b : replaced->send) {
       wire_.push_back({false, b, true, keys_.open(false, b), net::monotonic_ms()});
       sent.push_back(std::move(b));
@@ -243,6 +250,9 @@ session::Output ScenarioEngine::outgoing(session::Output out) {
   }
   out.send = std::move(sent);
   if (cut_) out.close = true;
+  // REQ-CONF-022: a changed message the engine would close after (SESSION_END_ACK) is still
+  // answered by the terminal; the suite keeps reading until the terminal closes, to judge that answer.
+  else if (replaced_any) out.close = false;
   return out;
 }
 
