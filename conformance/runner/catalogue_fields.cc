@@ -5,6 +5,7 @@
 // wrong (REQ-ERR-001) — each forged so that only the named rule is broken: every MAC and
 // cryptogram around it is recomputed with the session's keys (REQ-CONF-025). The key-block rules
 // of the slots are in catalogue_keys.cc.
+#include <algorithm>
 #include <memory>
 
 #include "codec/key_message.h"
@@ -57,11 +58,18 @@ Change hs_auth_request_octets(std::function<void(Bytes&)> edit) {
 // can write (a KEY_COUNT of 9, SLOTs out of order, a KCV of 4 octets).
 Change key_message_fields(std::function<void(codec::KeyMessage&)> edit) { return reseal_key_message(std::move(edit)); }
 
-// PKG_CONFIRM of one honest offer with its payload's octets edited, resealed with a correct MAC.
+// PKG_CONFIRM of one honest offer with its payload's octets edited, the 116 octets of its MANIFEST
+// signed again by the suite's vendor key and the envelope resealed (REQ-CONF-025): the body rule
+// is the only one broken.
 Change pkg_confirm_octets(std::function<void(Bytes&)> edit) {
-  return reseal_payload(MsgType::kPkgConfirm, 0, [edit](Bytes& p) {
-    if (p.size() >= kFirstOfferEnd && p[0] >= 1) edit(p);
-    else p.clear();  // no offer to change: an empty payload, which fails the scenario visibly
+  return forge_message(MsgType::kPkgConfirm, 0, [edit](ByteView body, const Forgery& f) -> Bytes {
+    auto p = f.keys.open(false, body);
+    if (!p || p->size() < kFirstOfferEnd + codec::kSignatureLength || (*p)[0] < 1 || !f.sign_octets) return {};
+    edit(*p);
+    const Bytes signature = f.sign_octets(ByteView(*p).subspan(kManifestAt, kFirstOfferEnd - kManifestAt));
+    if (signature.size() != codec::kSignatureLength) return {};
+    std::copy(signature.begin(), signature.end(), p->begin() + kFirstOfferEnd);
+    return f.keys.reseal(false, body, *p);
   });
 }
 

@@ -310,7 +310,13 @@ std::vector<Scenario> catalogue() {
                  std::nullopt,
                  {key(aborts(ResponseCode::kIntegrityFailed, "REQ-KEY-021: a key for a slot not in the slot table is 18"),
                       reseal_key_message([](codec::KeyMessage& m) {
-                        if (m.entries.size() > 1) m.entries.back().slot = 0xFE;
+                        // The TMK (the first key) moved last, into 0xFE, so that SLOTs stay ascending
+                        // (REQ-MSG-060) whatever else the slot table holds.
+                        if (m.entries.size() < 2) return;
+                        codec::KeyEntry tmk = m.entries[1];
+                        m.entries.erase(m.entries.begin() + 1);
+                        tmk.slot = 0xFE;
+                        m.entries.push_back(std::move(tmk));
                       }))}});
   all.push_back({"download.frame_response_other_piece",
                  {"REQ-MSG-100", "REQ-DL-023"},

@@ -39,6 +39,9 @@ struct Publication {
 struct Forgery {
   const forge::SessionKeys& keys;
   std::function<std::optional<codec::Offer>(const Publication&)> sign;
+  // The suite's vendor key's signature (r ‖ s, 64 octets) over any octets: a MANIFEST edited as
+  // octets, signed again (REQ-CONF-025). Empty if it cannot sign.
+  std::function<Bytes(ByteView)> sign_octets = {};
 };
 
 // What the suite's TMS sends instead of one message: these bodies (none: it withholds the

@@ -4,6 +4,7 @@
 
 #include "config/key_set_definition.h"
 #include "config/terminal_injection.h"
+#include "crypto/signature.h"
 #include "net/monotonic.h"
 #include "profile/profile_crypto.h"
 #include "store/tms_store.h"
@@ -196,6 +197,11 @@ Result<codec::Offer, std::string> ScenarioTms::sign_offer(const Publication& p) 
   return package->offer;
 }
 
+Bytes ScenarioTms::sign_octets(ByteView octets) {
+  auto sig = crypto::ecdsa_p256_sign(impl_->vendor_key.private_key.view(), octets, impl_->rng);
+  return sig.ok() ? std::move(sig).value() : Bytes{};
+}
+
 forge::SessionKeys ScenarioTms::session_keys() const {
   return forge::SessionKeys(impl_->profile, impl_->dmk.view(), impl_->id);
 }
@@ -232,7 +238,8 @@ session::Output ScenarioEngine::outgoing(session::Output out) {
                               auto offer = suite_.sign_offer(p);
                               if (!offer.ok()) return std::nullopt;
                               return std::move(*offer);
-                            }};
+                            },
+                            [this](ByteView octets) { return suite_.sign_octets(octets); }};
       replaced = change_(type, nth, body, forgery);
     }
     if (!replaced) {
