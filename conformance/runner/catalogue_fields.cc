@@ -1,10 +1,10 @@
 // The catalogue's group of malformed and forged fields: one scenario per rule the terminal applies
 // to a field of what the TMS sends — the body rules of HS_AUTH_REQUEST, KEY_MESSAGE and
 // PKG_CONFIRM (spec/03-messages.md), the envelope (REQ-MSG-070, REQ-CRYPTO-004, REQ-CRYPTO-005,
-// REQ-SEC-011), DWK_1's header (REQ-CRYPTO-031), the order of the checks when two fields are
-// wrong (REQ-ERR-001) — each forged so that only the named rule is broken: every MAC and
-// cryptogram around it is recomputed with the session's keys (REQ-CONF-025). The key-block rules
-// of the slots are in catalogue_keys.cc.
+// REQ-SEC-011), the FIT against FIT_DIGEST (REQ-DL-012), the order of the checks when two fields
+// are wrong (REQ-ERR-001) — each forged so that only the named rule is broken: every MAC and
+// cryptogram around it is recomputed with the session's keys (REQ-CONF-025). The key blocks
+// (DWK_1, the delivered keys and their slots) are in catalogue_keys.cc.
 #include <algorithm>
 #include <memory>
 
@@ -248,7 +248,8 @@ void add_pkg_confirm_body(std::vector<Scenario>& all) {
                      "vendor: no two offers may share (KIND, NAME), ABORT 01",
                      std::nullopt,
                      {program({Publication{}},
-                              aborts(ResponseCode::kMalformed, "REQ-MSG-090: two offers of one (KIND, NAME) are malformed"),
+                              aborts(ResponseCode::kMalformed,
+                                     "REQ-MSG-090: two offers of one (KIND, NAME) are malformed"),
                               confirm_instead({Publication{}, again}))}));
   all.push_back(must("envelope.pkg_confirm_payload_extended", {"REQ-MSG-071"},
                      "PKG_CONFIRM's payload carries one octet after its last offer, under a correct envelope (MAC, SEQ "
@@ -262,7 +263,8 @@ void add_pkg_confirm_body(std::vector<Scenario>& all) {
                      "SESSION_END_ACK carries RESULT \"0A\", no code of the response-code table, under a correct "
                      "envelope: ABORT 01",
                      std::nullopt,
-                     {program({Publication{}}, aborts(ResponseCode::kMalformed, "REQ-MSG-012: RESULT \"0A\" is malformed"),
+                     {program({Publication{}},
+                              aborts(ResponseCode::kMalformed, "REQ-MSG-012: RESULT \"0A\" is malformed"),
                               reseal_payload(MsgType::kSessionEndAck, 0, [](Bytes& p) { p = Bytes{'0', 'A'}; }))}));
 }
 
@@ -342,106 +344,6 @@ void add_envelope(std::vector<Scenario>& all) {
                }))}));
 }
 
-// DWK_1 rebuilt under the DMK with `edit`, TAC_1 recomputed (REQ-CRYPTO-031).
-Change rebuilt_dwk1(forge::SessionKeys::KeyEdit edit) {
-  return forge_message(MsgType::kHsAuthRequest, 0, [edit](ByteView body, const Forgery& f) -> Bytes {
-    auto m = codec::parse_hs_auth_request(body);
-    if (!m.ok()) return {};
-    crypto::OsRandom rng;
-    return f.keys.with_dwk1(*m, edit, rng);
-  });
-}
-
-// REQ-CRYPTO-018: every parity bit (the low bit of each octet) of a DES or TDES key inverted.
-void invert_parity(keyblock::Tr31Header&, Bytes& key) {
-  for (auto& o : key) o ^= 0x01;
-}
-
-// KEY_MESSAGE with every entry (from `first` on) rebuilt by `edit`, KEY_MAC recomputed.
-Change rewrap_entries(std::size_t first, forge::SessionKeys::KeyEdit edit) {
-  return forge_message(MsgType::kKeyMessage, 0, [first, edit](ByteView body, const Forgery& f) -> Bytes {
-    auto m = codec::parse_key_message(body, f.keys.profile());
-    if (!m.ok() || m->entries.size() <= first) return {};
-    crypto::OsRandom rng;
-    for (std::size_t i = first; i < m->entries.size(); ++i) {
-      m->entries[i] = f.keys.rewrap(m->entries[i], edit, rng);
-      if (m->entries[i].key_block.empty()) return {};
-    }
-    return f.keys.with_key_mac(*m);
-  });
-}
-
-Change either(Change a, Change b) {
-  return [a, b](MsgType t, std::size_t n, ByteView body, const Forgery& f) -> std::optional<Replacement> {
-    if (auto r = a(t, n, body, f)) return r;
-    return b(t, n, body, f);
-  };
-}
-
-void add_dwk1_and_parity(std::vector<Scenario>& all) {
-  const auto refused = [](std::string why) { return aborts(ResponseCode::kTmsAuthFailed, std::move(why)); };
-  all.push_back(must("handshake.dwk1_exportable", {"REQ-CRYPTO-011", "REQ-CRYPTO-031", "REQ-HS-020"},
-                     "DWK_1 is rebuilt under the DMK with exportability E in its TR-31 header, its MAC and TAC_1 "
-                     "recomputed: the header is not exactly the one required, ABORT 11",
-                     std::nullopt,
-                     {program({Publication{}}, refused("REQ-CRYPTO-031: any other DWK_1 header is 11"),
-                              rebuilt_dwk1([](keyblock::Tr31Header& h, Bytes&) { h.exportability = 'E'; }))}));
-  all.push_back(must("handshake.dwk1_random_pb", {"REQ-CRYPTO-031", "REQ-HS-020"},
-                     "in the AES128 profile DWK_1 is rebuilt with random characters instead of '0' in its PB block "
-                     "(same length), its MAC and TAC_1 recomputed: ABORT 11",
-                     Profile::kAes128,
-                     {program({Publication{}}, refused("REQ-CRYPTO-031: the PB data are '0' characters, never random"),
-                              rebuilt_dwk1([](keyblock::Tr31Header& h, Bytes&) {
-                                for (auto& b : h.optional_blocks) {
-                                  if (b.id == "PB") b.data = std::string("7A3F9C21").substr(0, b.data.size());
-                                }
-                              }))}));
-  all.push_back(must("handshake.dwk1_without_binding", {"REQ-CRYPTO-031", "REQ-HS-020"},
-                     "DWK_1 is rebuilt with its session-binding block `10` renamed `11` (a proprietary block of the "
-                     "same length, so no binding block), its MAC and TAC_1 recomputed: ABORT 11",
-                     std::nullopt,
-                     {program({Publication{}}, refused("REQ-CRYPTO-031: exactly the binding block, then PB"),
-                              rebuilt_dwk1([](keyblock::Tr31Header& h, Bytes&) {
-                                for (auto& b : h.optional_blocks) {
-                                  if (b.id == "10") b.id = "11";
-                                }
-                              }))}));
-  all.push_back(must("handshake.parity_inverted.legacy", {"REQ-CRYPTO-018"},
-                     "in the LEGACY profile DWK and DSK arrive with every parity bit inverted (DWK_1 = E_DES(DMK, "
-                     "DWK') and the DSK's block rebuilt, TAC_1 and KEY_MAC recomputed): the terminal ignores parity "
-                     "and completes",
-                     Profile::kLegacy,
-                     {program({Publication{}}, completes(),
-                              either(rebuilt_dwk1(invert_parity), rewrap_entries(0, invert_parity)))}));
-  all.push_back(must("key.parity_inverted.tdes", {"REQ-CRYPTO-018"},
-                     "in the TDES profile every delivered key arrives with every parity bit inverted, each key block "
-                     "and KCV rebuilt under K_KEK and KEY_MAC recomputed: the terminal ignores parity and completes",
-                     Profile::kTdes, {key(completes(), rewrap_entries(1, invert_parity))}));
-  all.push_back(must("key.tr31_mac_changed", {"REQ-CRYPTO-011", "REQ-KEY-021"},
-                     "the last key of KEY_MESSAGE has the last character of its TR-31 MAC changed, KEY_MAC recomputed "
-                     "over it: the key block does not verify, ABORT 18, nothing stored",
-                     std::nullopt,
-                     {key(aborts(ResponseCode::kIntegrityFailed, "REQ-CRYPTO-011: a key block whose MAC fails is 18"),
-                          key_message_fields([](codec::KeyMessage& m) {
-                            auto& c = m.entries.back().key_block.back();
-                            c = c == '0' ? '1' : '0';
-                          }))}));
-  all.push_back(must("key.delivered_key_version_01", {"REQ-CRYPTO-035", "REQ-KEY-021"},
-                     "the last key of KEY_MESSAGE is rewrapped under K_KEK with key version `01` in its header, its KCV "
-                     "and KEY_MAC recomputed: the header is not the one required, ABORT 18",
-                     std::nullopt,
-                     {key(aborts(ResponseCode::kIntegrityFailed, "REQ-CRYPTO-035: key version 00 only; other is 18"),
-                          forge_message(MsgType::kKeyMessage, 0, [](ByteView body, const Forgery& f) -> Bytes {
-                            auto m = codec::parse_key_message(body, f.keys.profile());
-                            if (!m.ok()) return {};
-                            crypto::OsRandom rng;
-                            m->entries.back() = f.keys.rewrap(
-                                m->entries.back(), [](keyblock::Tr31Header& h, Bytes&) { h.key_version = "01"; }, rng);
-                            if (m->entries.back().key_block.empty()) return {};
-                            return f.keys.with_key_mac(*m);
-                          }))}));
-}
-
 }  // namespace
 
 void add_field_scenarios(std::vector<Scenario>& all) {
@@ -449,7 +351,6 @@ void add_field_scenarios(std::vector<Scenario>& all) {
   add_key_message_body(all);
   add_pkg_confirm_body(all);
   add_envelope(all);
-  add_dwk1_and_parity(all);
 }
 
 }  // namespace tmsproto::conformance

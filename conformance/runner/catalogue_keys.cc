@@ -1,11 +1,13 @@
-// The catalogue's group of forged key entries: a key delivered under a correct KEY_MAC, in a
-// TR-31 block that verifies under K_KEK, whose header, slot or strength breaks one rule of the
-// standard-slot registry or the strength rule (spec/05-keys.md 5.3-5.4). Every such key is refused
-// with ABORT 18 and nothing stored (row T3, REQ-KEY-021). A scenario about a slot's rule names the
-// slot it needs: without it in the terminal's slot table it is SKIP, since a key for a slot the
-// table does not hold is refused whatever its header says.
+// The catalogue's group of forged key blocks: DWK_1 rebuilt under the DMK with another header or
+// parity (REQ-CRYPTO-031, REQ-CRYPTO-018), and keys delivered under a correct KEY_MAC, in TR-31
+// blocks that verify under K_KEK (or do not, REQ-CRYPTO-011), whose header, slot or strength breaks
+// one rule of REQ-CRYPTO-035, the standard-slot registry or the strength rule (spec/05-keys.md
+// 5.3-5.4). Every such key is refused with ABORT 18 and nothing stored (row T3, REQ-KEY-021).
+// A scenario about a slot's rule names the slot it needs: without it in the terminal's slot table
+// it is SKIP, since a key for a slot the table does not hold is refused whatever its header says.
 #include <algorithm>
 
+#include "codec/handshake_messages.h"
 #include "codec/key_message.h"
 #include "conformance/runner/catalogue.h"
 #include "crypto/random.h"
@@ -21,6 +23,12 @@ constexpr std::uint8_t kData = 0x04;
 constexpr std::uint8_t kVendor = 0x80;
 
 using Edit = forge::SessionKeys::KeyEdit;
+
+Scenario must(std::string name, std::vector<std::string> reqs, std::string description,
+              std::optional<Profile> profile, std::vector<SessionPlan> sessions) {
+  return Scenario{std::move(name), std::move(reqs), Level::kMust, std::move(description), profile,
+                  std::move(sessions)};
+}
 
 // KEY_MESSAGE with the entry of `slot` rebuilt by `edit` under K_KEK (its KCV of the edited key),
 // KEY_MAC recomputed; sent unchanged when the TMS delivered no key into `slot`, which fails the
@@ -72,9 +80,114 @@ Scenario slot_rule(std::string name, std::vector<std::string> reqs, std::string 
   return s;
 }
 
+// DWK_1 rebuilt under the DMK with `edit`, TAC_1 recomputed (REQ-CRYPTO-031).
+Change rebuilt_dwk1(forge::SessionKeys::KeyEdit edit) {
+  return forge_message(MsgType::kHsAuthRequest, 0, [edit](ByteView body, const Forgery& f) -> Bytes {
+    auto m = codec::parse_hs_auth_request(body);
+    if (!m.ok()) return {};
+    crypto::OsRandom rng;
+    return f.keys.with_dwk1(*m, edit, rng);
+  });
+}
+
+// REQ-CRYPTO-018: every parity bit (the low bit of each octet) of a DES or TDES key inverted.
+void invert_parity(keyblock::Tr31Header&, Bytes& key) {
+  for (auto& o : key) o ^= 0x01;
+}
+
+// KEY_MESSAGE with every entry (from `first` on) rebuilt by `edit`, KEY_MAC recomputed.
+Change rewrap_entries(std::size_t first, forge::SessionKeys::KeyEdit edit) {
+  return forge_message(MsgType::kKeyMessage, 0, [first, edit](ByteView body, const Forgery& f) -> Bytes {
+    auto m = codec::parse_key_message(body, f.keys.profile());
+    if (!m.ok() || m->entries.size() <= first) return {};
+    crypto::OsRandom rng;
+    for (std::size_t i = first; i < m->entries.size(); ++i) {
+      m->entries[i] = f.keys.rewrap(m->entries[i], edit, rng);
+      if (m->entries[i].key_block.empty()) return {};
+    }
+    return f.keys.with_key_mac(*m);
+  });
+}
+
+Change either(Change a, Change b) {
+  return [a, b](MsgType t, std::size_t n, ByteView body, const Forgery& f) -> std::optional<Replacement> {
+    if (auto r = a(t, n, body, f)) return r;
+    return b(t, n, body, f);
+  };
+}
+
+void add_dwk1_and_parity(std::vector<Scenario>& all) {
+  const auto refused = [](std::string why) { return aborts(ResponseCode::kTmsAuthFailed, std::move(why)); };
+  all.push_back(must("handshake.dwk1_exportable", {"REQ-CRYPTO-011", "REQ-CRYPTO-031", "REQ-HS-020"},
+                     "DWK_1 is rebuilt under the DMK with exportability E in its TR-31 header, its MAC and TAC_1 "
+                     "recomputed: the header is not exactly the one required, ABORT 11",
+                     std::nullopt,
+                     {program({Publication{}}, refused("REQ-CRYPTO-031: any other DWK_1 header is 11"),
+                              rebuilt_dwk1([](keyblock::Tr31Header& h, Bytes&) { h.exportability = 'E'; }))}));
+  all.push_back(must("handshake.dwk1_random_pb", {"REQ-CRYPTO-031", "REQ-HS-020"},
+                     "in the AES128 profile DWK_1 is rebuilt with random characters instead of '0' in its PB block "
+                     "(same length), its MAC and TAC_1 recomputed: ABORT 11",
+                     Profile::kAes128,
+                     {program({Publication{}}, refused("REQ-CRYPTO-031: the PB data are '0' characters, never random"),
+                              rebuilt_dwk1([](keyblock::Tr31Header& h, Bytes&) {
+                                for (auto& b : h.optional_blocks) {
+                                  if (b.id == "PB") b.data = std::string("7A3F9C21").substr(0, b.data.size());
+                                }
+                              }))}));
+  all.push_back(must("handshake.dwk1_without_binding", {"REQ-CRYPTO-031", "REQ-HS-020"},
+                     "DWK_1 is rebuilt with its session-binding block `10` renamed `11` (a proprietary block of the "
+                     "same length, so no binding block), its MAC and TAC_1 recomputed: ABORT 11",
+                     std::nullopt,
+                     {program({Publication{}}, refused("REQ-CRYPTO-031: exactly the binding block, then PB"),
+                              rebuilt_dwk1([](keyblock::Tr31Header& h, Bytes&) {
+                                for (auto& b : h.optional_blocks) {
+                                  if (b.id == "10") b.id = "11";
+                                }
+                              }))}));
+  all.push_back(must("handshake.parity_inverted.legacy", {"REQ-CRYPTO-018"},
+                     "in the LEGACY profile DWK and DSK arrive with every parity bit inverted (DWK_1 = E_DES(DMK, "
+                     "DWK') and the DSK's block rebuilt, TAC_1 and KEY_MAC recomputed): the terminal ignores parity "
+                     "and completes",
+                     Profile::kLegacy,
+                     {program({Publication{}}, completes(),
+                              either(rebuilt_dwk1(invert_parity), rewrap_entries(0, invert_parity)))}));
+  all.push_back(must("key.parity_inverted.tdes", {"REQ-CRYPTO-018"},
+                     "in the TDES profile every delivered key arrives with every parity bit inverted, each key block "
+                     "and KCV rebuilt under K_KEK and KEY_MAC recomputed: the terminal ignores parity and completes",
+                     Profile::kTdes, {key(completes(), rewrap_entries(1, invert_parity))}));
+  all.push_back(must("key.dsk_tr31_mac_changed", {"REQ-CRYPTO-011"},
+                     "in a program download the DSK's key block has the last character of its TR-31 MAC changed, "
+                     "KEY_MAC recomputed over it: the key block does not verify, ABORT 18 (row T4)",
+                     std::nullopt,
+                     {program({},
+                              aborts(ResponseCode::kIntegrityFailed,
+                                     "REQ-CRYPTO-011: a key block whose MAC fails is 18"),
+                          reseal_key_message([](codec::KeyMessage& m) {
+                            auto& c = m.entries.back().key_block.back();
+                            c = c == '0' ? '1' : '0';
+                          }))}));
+  all.push_back(must("key.dsk_key_version_01", {"REQ-CRYPTO-035"},
+                     "in a program download the DSK is rewrapped under K_KEK with key version `01` in its header, "
+                     "its KCV and KEY_MAC recomputed: the header is not exactly the DSK's, ABORT 18 (row T4)",
+                     std::nullopt,
+                     {program({},
+                              aborts(ResponseCode::kIntegrityFailed,
+                                     "REQ-CRYPTO-035: the DSK's key version is 00; another is 18"),
+                          forge_message(MsgType::kKeyMessage, 0, [](ByteView body, const Forgery& f) -> Bytes {
+                            auto m = codec::parse_key_message(body, f.keys.profile());
+                            if (!m.ok()) return {};
+                            crypto::OsRandom rng;
+                            m->entries.back() = f.keys.rewrap(
+                                m->entries.back(), [](keyblock::Tr31Header& h, Bytes&) { h.key_version = "01"; }, rng);
+                            if (m->entries.back().key_block.empty()) return {};
+                            return f.keys.with_key_mac(*m);
+                          }))}));
+}
+
 }  // namespace
 
 void add_key_scenarios(std::vector<Scenario>& all) {
+  add_dwk1_and_parity(all);
   all.push_back(slot_rule(
       "key.reserved_slot", {"REQ-KEY-030", "REQ-KEY-039"},
       "KEY_MESSAGE also delivers the TMK's key into the reserved slot 0x05, in ascending order under a "
