@@ -50,5 +50,7 @@ std::uint32_t data_pieces(const Publication& p);
 // The parts of the catalogue, each appending its group of scenarios in the order --list prints.
 void add_field_scenarios(std::vector<Scenario>& all);  // catalogue_fields.cc
 void add_key_scenarios(std::vector<Scenario>& all);    // catalogue_keys.cc
+void add_local_scenarios(std::vector<Scenario>& all);  // catalogue_local.cc: refused before sending
+void add_bound_scenarios(std::vector<Scenario>& all);  // catalogue_bounds.cc: a TMS past a bound
 
 }  // namespace tmsproto::conformance

@@ -125,6 +125,19 @@ std::string requirement_rows(const RunResult& r) {
   return h + "</tbody>\n</table>\n";
 }
 
+// REQ-CONF-023: the terminal-side MUSTs that cannot show on the wire, each with the reason
+// conformance/not-observable.md gives and how a vendor shows it instead.
+std::string unobservable_rows(const RunResult& r) {
+  std::string h = "<p class=\"note\">Neither PASS nor FAIL: what no message can show, and how a vendor shows it "
+                  "instead (conformance/not-observable.md).</p>\n<table class=\"not-observable\">\n<thead><tr>"
+                  "<th>Requirement</th><th>Reason</th></tr></thead>\n<tbody>\n";
+  for (const auto& u : r.not_observable) {
+    h += "<tr class=\"not-observable\"><td class=\"reqs\">" + markup(u.id) + "</td><td class=\"why\">" +
+         markup(u.reason) + "</td></tr>\n";
+  }
+  return h + "</tbody>\n</table>\n";
+}
+
 // One table row per field the analyser found: name, value, the requirement that defines it.
 std::string field_rows(const analyser::Description& d) {
   std::string h;
@@ -203,6 +216,9 @@ std::string html_report(const RunResult& r) {
        "scenario that decides failed") + " (MUST scenarios decide; SHOULD scenarios too with --strict).</p>\n";
   h += "<h2>Scenarios</h2>\n" + scenario_rows(r);
   h += "<h2>Requirements</h2>\n" + requirement_rows(r);
+  if (!r.not_observable.empty()) {
+    h += "<h2>Requirements no scenario can check</h2>\n" + unobservable_rows(r);  // REQ-CONF-023
+  }
   h += "<h2>Exchanges of the failures</h2>\n";
   std::size_t failures = 0;
   for (const auto& s : r.scenarios) {

@@ -28,9 +28,11 @@ std::string json_report(const RunResult& r) {
         {"seconds", s.seconds},
     });
   }
+  json unobservable = json::array();
+  for (const auto& u : r.not_observable) unobservable.push_back({{"id", u.id}, {"reason", u.reason}});  // REQ-CONF-023
   const auto& t = r.terminal;
   const json report = {
-      {"format", 1},
+      {"format", 2},
       {"suite", std::string("tmsproto ") + TMSPROTO_VERSION},
       {"started", utc_timestamp(r.started)},
       {"seconds", r.seconds},
@@ -43,6 +45,7 @@ std::string json_report(const RunResult& r) {
       {"counts", {{"passed", r.counts.passed}, {"failed", r.counts.failed}, {"skipped", r.counts.skipped},
                   {"disabled", r.counts.disabled}, {"shouldFailed", r.counts.should_failed}}},
       {"scenarios", std::move(scenarios)},
+      {"notObservable", std::move(unobservable)},
   };
   // A terminal's bytes can reach a reason; the file stays JSON (RFC 8259 wants UTF-8) whatever they are.
   return report.dump(2, ' ', false, json::error_handler_t::replace) + "\n";

@@ -68,6 +68,8 @@ RunResult hand_made() {
   RunResult r;
   r.terminal = identify(terminal_with_dmks());
   r.tms = "127.0.0.1:7700";
+  r.not_observable = {{"REQ-KEY-004", "not observable on the wire: held in the <secure> unit"},
+                      {"REQ-CRYPTO-014", "not observable on the wire: a | b"}};
   r.started = std::chrono::system_clock::from_time_t(1796274000);  // 2026-12-03T05:00:00Z
   r.scenarios.push_back(scenario("honest.program.aes128", Verdict::kPass));
   ScenarioResult f = scenario("handshake.tac_mismatch", Verdict::kFail, {kTac, kNoMore});
@@ -163,7 +165,11 @@ TEST(ConformanceReport, JunitHasOneTestcasePerScenarioAndMapsEachVerdict) {
 TEST(ConformanceReport, JsonHasOneRecordPerScenarioWithEveryMember) {
   const RunResult r = hand_made();
   const auto j = nlohmann::json::parse(json_report(r));
-  EXPECT_EQ(j.at("format"), 1);
+  EXPECT_EQ(j.at("format"), 2);
+  // REQ-CONF-023: the reasons of the requirements no scenario checks, in the file's order.
+  EXPECT_EQ(j.at("notObservable"),
+            nlohmann::json({{{"id", "REQ-KEY-004"}, {"reason", "not observable on the wire: held in the <secure> unit"}},
+                            {{"id", "REQ-CRYPTO-014"}, {"reason", "not observable on the wire: a | b"}}}));
   EXPECT_EQ(j.at("started"), "2026-12-03T05:00:00Z");
   EXPECT_EQ(j.at("terminal").at("serialNo"), "LAB-0001");
   EXPECT_EQ(j.at("terminal").at("profiles"), nlohmann::json({"tdes", "aes128"}));
@@ -206,6 +212,11 @@ TEST(ConformanceReport, HtmlHasARowPerScenarioAndTheExchangeOfEachFailure) {
             std::string::npos) << h;
   EXPECT_EQ(h.find("<card>"), std::string::npos);
   EXPECT_EQ(h.find("<wrong>"), std::string::npos);
+  // REQ-CONF-023: a row per requirement no scenario can check, with its reason.
+  EXPECT_EQ(occurrences(h, "<tr class=\"not-observable\">"), 2u) << h;
+  EXPECT_NE(h.find("<tr class=\"not-observable\"><td class=\"reqs\">REQ-KEY-004</td><td class=\"why\">not observable "
+                   "on the wire: held in the &lt;secure&gt; unit</td></tr>"),
+            std::string::npos) << h;
   // The requirements: the first is checked by three scenarios here, one of which failed.
   EXPECT_EQ(occurrences(h, "<tr class=\"requirement "), 5u) << h;
   EXPECT_NE(h.find("<td class=\"reqs\">" + kTac + "</td><td>honest.program.aes128: PASS<br>handshake.tac_mismatch: FAIL"

@@ -12,6 +12,7 @@
 
 #include "common/bytes.h"
 #include "config/terminal_profile.h"
+#include "conformance/runner/not_observable.h"
 #include "conformance/runner/scenario.h"
 #include "conformance/runner/scenario_tms.h"
 #include "protocol/constants.h"
@@ -70,6 +71,8 @@ struct RunResult {
   std::vector<ScenarioResult> scenarios;
   Counts counts;
   double seconds = 0;
+  // REQ-CONF-023: the terminal-side MUSTs no scenario checks, with why; empty for a TMS under test.
+  std::vector<Unobservable> not_observable;
 };
 
 // REQ-CONF-011: the identity and profile words of a terminal profile, its DMKs left behind.

@@ -13,13 +13,16 @@
 #include "codec/abort_message.h"
 #include "common/hex.h"
 #include "conformance/runner/judgement.h"
+#include "conformance/runner/not_observable.h"
 #include "conformance/runner/report.h"
 #include "conformance/runner/result.h"
 #include "conformance/runner/scenario.h"
 #include "conformance/runner/scenario_tms.h"
 #include "conformance/runner/selection.h"
 #include "conformance/runner/session_checks.h"
+#include "conformance/runner/terminal_messages.h"
 #include "crypto/random.h"
+#include "net/monotonic.h"
 #include "net/session_listener.h"
 #include "profile/profile_crypto.h"
 
@@ -122,6 +125,23 @@ Judgement judge_stall(const SessionPlan& plan, const ScenarioEngine& engine) {
   return {};
 }
 
+// REQ-CONF-029: the command refused before anything was sent; a connection opened and closed
+// empty is allowed, one octet is not.
+Judgement judge_local_refusal(const SessionPlan& plan, const ScenarioEngine& engine, const net::ServedSession& served,
+                              int shim_status) {
+  const std::string expected = "nothing sent: the command refused locally with 96 (" + plan.expect.because + ")";
+  for (const WireMessage& m : engine.wire()) {
+    if (m.from_terminal) return fail(expected, describe(m), m.body);
+  }
+  if (served.bytes_in > 0) {
+    return fail(expected, std::to_string(served.bytes_in) + " octet(s) that made no message");
+  }
+  if (shim_status != 0) {
+    return not_judged(Verdict::kError, "the shim exited " + std::to_string(shim_status) + " (see its shim.log)");
+  }
+  return {};
+}
+
 // How the session ended, judged from the wire and the shim's exit status only.
 Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, const tms::Session& tms,
                 const net::ServedSession& served, int shim_status, std::int64_t session_s) {
@@ -129,6 +149,7 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
   if (shim_status == 89) {
     return not_judged(Verdict::kUnimplemented, "the shim exited 89: the terminal does not implement this");
   }
+  if (plan.expect.kind == Expectation::Kind::kRefusedLocally) return judge_local_refusal(plan, engine, served, shim_status);
   if (!served.connected) {
     return not_judged(Verdict::kError, "the terminal did not connect within " + std::to_string(session_s) +
                                            " s (the shim exited " + std::to_string(shim_status) + ")");
@@ -204,15 +225,31 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
   return {};
 }
 
-// The session judged: how it ended, then what the terminal asked for in it (REQ-CONF-024).
+// The session judged: every message the terminal sent against the rules of spec/03 and friends
+// (REQ-CONF-035), how it ended, then what the terminal asked for in it (REQ-CONF-024).
 Judgement judge(const SessionPlan& plan, const ScenarioEngine& engine, const tms::Session& tms,
-                const net::ServedSession& served, int shim_status, std::int64_t session_s) {
+                const net::ServedSession& served, int shim_status, std::int64_t session_s,
+                const SessionFacts& facts) {
   Judgement j = judge_ending(plan, engine, tms, served, shim_status, session_s);
+  // REQ-CONF-035: whatever the scenario expects, and before how the session ended, since a TMS
+  // refusing a broken message ends the session for the reason the checker names.
+  if (j.verdict == Verdict::kPass || j.verdict == Verdict::kFail) {
+    if (auto v = check_terminal_messages(engine.wire(), facts)) {
+      return fail(std::move(v->expected), std::move(v->seen), std::move(v->offending));
+    }
+  }
   if (j.verdict != Verdict::kPass) return j;
   if (auto m = check_requests(plan.expect, engine.wire())) {  // REQ-CONF-024
     return fail(m->expected, m->seen);
   }
   return j;
+}
+
+// REQ-MSG-033: the suite's UTC clock, as ms since 2000-01-01, minus the monotonic clock of WireMessage::at_ms.
+std::int64_t wall_minus_monotonic_ms() {
+  const auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count();
+  return unix_ms - 946'684'800'000LL - net::monotonic_ms();
 }
 
 // The profile a scenario runs in: its own, or the terminal's first of AES128, AES256, TDES, LEGACY.
@@ -236,7 +273,7 @@ struct TerminalSide {
 // prints to shim.log, killed at the session's bound.
 TerminalSide run_shim(const RunOptions& o, net::SessionListener& listener, net::Engine& engine,
                       const net::Timing& timing, const std::map<std::string, std::string>& values, const fs::path& dir,
-                      std::int64_t session_s) {
+                      std::int64_t session_s, const std::string& password) {
   TerminalSide side;
   std::vector<std::string> words;
   for (const auto& w : o.terminal_command) words.push_back(substitute(w, values));
@@ -245,7 +282,7 @@ TerminalSide run_shim(const RunOptions& o, net::SessionListener& listener, net::
   // REQ-CONF-005: what the shim prints goes to its log, never into a verdict. REQ-CONF-001: the
   // operator's password in the environment, never in a word.
   std::map<std::string, std::string> env = o.environment;
-  env["TMSPROTO_OPERATOR_PASSWORD"] = kOperatorPassword;
+  env["TMSPROTO_OPERATOR_PASSWORD"] = password;
   app::Child shim = app::spawn(exe, words, dir / "shim.log", env);
   if (shim.pid <= 0) {
     side.error = "cannot start " + exe.string();
@@ -330,6 +367,12 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
                                       std::to_string(o.terminal.session_seconds));
     }
   }
+  for (const auto& plan : s.sessions) {
+    if (plan.expect.kind == Expectation::Kind::kRefusedLocally && o.wait) {
+      return stop(Verdict::kSkip, "a local refusal sends nothing, which --wait cannot tell from a device never "
+                                  "started (REQ-CONF-029): run it with a shim");
+    }
+  }
   std::error_code ec;
   fs::remove_all(dir, ec);
   fs::create_directories(dir, ec);
@@ -345,7 +388,9 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
       }
     }
     (*tms_side)->set_piece_change(plan.pieces);
-    tms::Session tms((*tms_side)->config(), (*tms_side)->ports());
+    tms::Config tms_config = (*tms_side)->config();
+    if (plan.tms_tdes_block_limit) tms_config.tdes_block_limit = *plan.tms_tdes_block_limit;
+    tms::Session tms(tms_config, (*tms_side)->ports());
     ScenarioEngine engine(**tms_side, tms, plan.change);
     const bool key = plan.trans == TransCode::kKeyDownload;
     // REQ-CONF-004: {session} tells the shim which session starts from the factory state.
@@ -355,7 +400,8 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
         {"host", serial ? "" : o.host}, {"port", serial ? "" : std::to_string(listener.port())},
         {"dir", dir.string()}, {"transaction", key ? "key" : "program"},
         {"profile", std::string(profile_word(profile))}, {"key_set", key ? kKeySetId : ""},
-        {"operator", key ? kOperatorId : ""}, {"scenario", s.name}, {"session", std::to_string(i + 1)}};
+        {"operator", key || plan.attended_program ? kOperatorId : ""}, {"scenario", s.name},
+        {"session", std::to_string(i + 1)}};
     // REQ-CONF-006: the session bounded by sessionSeconds, T_RESPONSE within it; REQ-CONF-028: in a
     // stall the suite's own T_RESPONSE is lengthened, so that only the terminal's can end it in time.
     net::Timing timing;
@@ -371,11 +417,16 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
       out.flush();
       side = wait_for_device(listener, engine, timing, o.wait_seconds);
     } else {
-      side = run_shim(o, listener, engine, timing, values, dir, session_s);
+      side = run_shim(o, listener, engine, timing, values, dir, session_s,
+                      plan.operator_password.value_or(kOperatorPassword));
     }
     if (!side.error.empty()) return stop(Verdict::kError, side.error);
     r.exchange.push_back(engine.wire());  // REQ-CONF-033: the transcript a report shows for a failure
-    Judgement j = judge(plan, engine, tms, side.served, side.status, session_s);
+    // REQ-CONF-035: what the suite told the terminal, and the keys it must never send in clear.
+    SessionFacts facts{plan.trans, profile, o.terminal.id, values.at("operator"), values.at("key_set"),
+                       session_secrets(engine.wire(), profile, o.terminal.dmks.at(profile).view(), o.terminal.slots),
+                       wall_minus_monotonic_ms()};
+    Judgement j = judge(plan, engine, tms, side.served, side.status, session_s, facts);
     if (j.verdict != Verdict::kPass) {
       record(std::move(j), s.sessions.size() > 1 ? i + 1 : 0, r);
       return;
@@ -488,6 +539,7 @@ int run(const RunOptions& o, std::ostream& out, std::ostream& err) {
   result.tms = (*listener)->where();
   result.strict = o.strict;
   result.allow_unimplemented = o.allow_unimplemented;
+  result.not_observable = not_observable();  // REQ-CONF-023: the reasons the reports print
   result.started = std::chrono::system_clock::now();
   print_terminal(result, out);
   crypto::OsRandom rng;

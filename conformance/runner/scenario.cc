@@ -56,11 +56,44 @@ Change flip_last_octet(MsgType type, std::size_t nth) {
 
 std::vector<Scenario> catalogue() {
   std::vector<Scenario> all;
+  // What an honest session shows besides its completion: every message the terminal sends keeps
+  // the rules the suite checks in every session (REQ-CONF-035), and the cryptography of its
+  // profile is computed as the suite's TMS computes it, or the terminal refuses an honest TAC_1,
+  // KEY_MAC or envelope, or sends a SAC_1, OPERATOR_PROOF or envelope the suite's TMS refuses.
+  const auto honest_reqs = [](Profile p, TransCode t, std::vector<std::string> reqs) {
+    const bool key = t == TransCode::kKeyDownload;
+    for (const char* r : {"REQ-MSG-010", "REQ-MSG-011", "REQ-MSG-031", "REQ-MSG-032", "REQ-MSG-033", "REQ-MSG-034",
+                          "REQ-MSG-041", "REQ-MSG-050", "REQ-MSG-051", "REQ-MSG-120", "REQ-MSG-121", "REQ-DL-001",
+                          "REQ-DL-040", "REQ-HS-002", "REQ-HS-021", "REQ-SEC-001", "REQ-SEC-002", "REQ-SEC-005",
+                          "REQ-OPR-001", "REQ-CRYPTO-012", "REQ-CRYPTO-021", "REQ-CRYPTO-036", "REQ-CRYPTO-037",
+                          "REQ-CRYPTO-040", "REQ-CRYPTO-041", "REQ-CRYPTO-042"}) {
+      reqs.push_back(r);
+    }
+    // PKG_ANNOUNCE and TERM_INFO's packages; the signature over each manifest.
+    if (!key) reqs.insert(reqs.end(), {"REQ-MSG-080", "REQ-MSG-122", "REQ-CRYPTO-013"});
+    // Attended: OPV over the salt and count the suite's TMS sent, the proof it verifies (25).
+    if (key) reqs.insert(reqs.end(), {"REQ-OPR-002", "REQ-OPR-003", "REQ-CRYPTO-034"});
+    if (p == Profile::kLegacy) {
+      // DES (DWK_1, the X9.9 MACs), TAC and SAC over T_DATA and S_DATA, OPERATOR_PROOF all 0x00.
+      reqs.insert(reqs.end(), {"REQ-CRYPTO-001", "REQ-CRYPTO-006", "REQ-CRYPTO-022", "REQ-CRYPTO-023",
+                               "REQ-CRYPTO-024", "REQ-CRYPTO-034"});
+      return reqs;
+    }
+    // The transcript hashes, K_MAC and K_KEK by the CMAC KDF, the cryptograms over TH_*.
+    reqs.insert(reqs.end(), {"REQ-HS-001", "REQ-SEC-012", "REQ-CRYPTO-008", "REQ-CRYPTO-010", "REQ-CRYPTO-030",
+                             "REQ-CRYPTO-032", "REQ-CRYPTO-033"});
+    // TDES in the TDES profile, and the 2-key TDES TMK's KCV a key download checks in every profile.
+    if (p == Profile::kTdes) reqs.insert(reqs.end(), {"REQ-CRYPTO-007"});
+    if (p == Profile::kTdes || key) reqs.insert(reqs.end(), {"REQ-CRYPTO-002", "REQ-CRYPTO-017"});
+    if (p == Profile::kAes128 || p == Profile::kAes256) reqs.insert(reqs.end(), {"REQ-CRYPTO-003"});
+    return reqs;
+  };
   // REQ-CONF-023: an honest session the terminal completes, in every profile and transaction.
   for (Profile p : {Profile::kAes128, Profile::kAes256, Profile::kTdes, Profile::kLegacy}) {
     const std::string word(profile_word(p));
     all.push_back({"honest.program." + word,
-                   {"REQ-HS-023", "REQ-DL-010", "REQ-DL-023", "REQ-DL-030", "REQ-DL-031"},
+                   honest_reqs(p, TransCode::kProgramDownload,
+                               {"REQ-HS-023", "REQ-DL-010", "REQ-DL-023", "REQ-DL-030", "REQ-DL-031"}),
                    Level::kMust,
                    "an honest program download of one application in the " + word +
                        " profile: the terminal verifies, stages, applies it and ends with SESSION_END 00",
@@ -68,7 +101,7 @@ std::vector<Scenario> catalogue() {
                    {program({Publication{}}, completes())}});
     if (p == Profile::kLegacy) continue;  // REQ-KEY-014: LEGACY delivers no keys
     all.push_back({"honest.key." + word,
-                   {"REQ-HS-023", "REQ-KEY-020", "REQ-KEY-021", "REQ-KEY-022"},
+                   honest_reqs(p, TransCode::kKeyDownload, {"REQ-HS-023", "REQ-KEY-020", "REQ-KEY-021", "REQ-KEY-022"}),
                    Level::kMust,
                    "an honest key download in the " + word + " profile: the terminal checks KEY_MAC, unwraps "
                    "and stores every key, and completes",
@@ -83,7 +116,8 @@ std::vector<Scenario> catalogue() {
                  std::nullopt,
                  {program({}, completes())}});
   all.push_back({"handshake.tac_mismatch",
-                 {"REQ-HS-022", "REQ-HS-024"},
+                 {"REQ-HS-022", "REQ-HS-024", "REQ-MSG-050", "REQ-HS-021", "REQ-SEC-001", "REQ-MSG-110",
+                  "REQ-ERR-004"},
                  Level::kMust,
                  "TAC_1 in HS_AUTH_REQUEST is changed in its last octet: the terminal refuses the TMS with "
                  "ABORT 11 and computes no SAC_1",
@@ -92,7 +126,7 @@ std::vector<Scenario> catalogue() {
                           aborts(ResponseCode::kTmsAuthFailed, "REQ-HS-024: TAC_0 differs from TAC_1: ABORT 11"),
                           flip_last_octet(MsgType::kHsAuthRequest))}});
   all.push_back({"message.hs_auth_request_version",
-                 {"REQ-MSG-004", "REQ-HS-020"},
+                 {"REQ-MSG-004", "REQ-HS-020", "REQ-MSG-013", "REQ-MSG-110", "REQ-ERR-004"},
                  Level::kMust,
                  "HS_AUTH_REQUEST carries VERSION 0x02: the terminal refuses it with ABORT 03",
                  std::nullopt,
@@ -100,7 +134,7 @@ std::vector<Scenario> catalogue() {
                           aborts(ResponseCode::kUnsupportedVersion, "REQ-MSG-004: a VERSION other than 0x01 is 03"),
                           on_hs_auth_request([](Bytes& b) { b[1] = 0x02; }))}});
   all.push_back({"message.hs_auth_request_truncated",
-                 {"REQ-MSG-042", "REQ-MSG-004", "REQ-HS-020"},
+                 {"REQ-MSG-042", "REQ-MSG-004", "REQ-HS-020", "REQ-MSG-110", "REQ-ERR-004"},
                  Level::kMust,
                  "HS_AUTH_REQUEST arrives one octet short (TAC_1 shorter than the profile's MAC): ABORT 01",
                  std::nullopt,
@@ -108,7 +142,7 @@ std::vector<Scenario> catalogue() {
                           aborts(ResponseCode::kMalformed, "REQ-MSG-042: a body of another length is malformed, 01"),
                           on_hs_auth_request([](Bytes& b) { b.pop_back(); }))}});
   all.push_back({"message.hs_auth_request_extended",
-                 {"REQ-MSG-002", "REQ-HS-020"},
+                 {"REQ-MSG-002", "REQ-HS-020", "REQ-MSG-110", "REQ-ERR-004"},
                  Level::kMust,
                  "HS_AUTH_REQUEST arrives with one octet more than its fields: ABORT 01",
                  std::nullopt,
@@ -116,7 +150,7 @@ std::vector<Scenario> catalogue() {
                           aborts(ResponseCode::kMalformed, "REQ-MSG-002: octets left over after the last field are 01"),
                           on_hs_auth_request([](Bytes& b) { b.push_back(0x00); }))}});
   all.push_back({"handshake.identity_mismatch",
-                 {"REQ-HS-020", "REQ-MSG-020"},
+                 {"REQ-HS-020", "REQ-MSG-020", "REQ-SEC-004", "REQ-MSG-110", "REQ-ERR-004"},
                  Level::kMust,
                  "HS_AUTH_REQUEST names another SERIAL_NO in its header (one character changed): ABORT 26",
                  std::nullopt,
@@ -127,7 +161,7 @@ std::vector<Scenario> catalogue() {
                             c = c == 0x7E ? 0x7D : static_cast<std::uint8_t>(c + 1);
                           }))}});
   all.push_back({"handshake.profile_not_offered",
-                 {"REQ-MSG-040", "REQ-HS-020"},
+                 {"REQ-MSG-040", "REQ-HS-020", "REQ-SEC-005", "REQ-MSG-110", "REQ-ERR-004"},
                  Level::kMust,
                  "the TMS answers in a profile the terminal did not offer (a downgrade), the body well formed "
                  "for that profile: the terminal ends the session with ABORT 08 before it unwraps DWK_1",
@@ -136,7 +170,7 @@ std::vector<Scenario> catalogue() {
                           aborts(ResponseCode::kNoAcceptableProfile, "REQ-MSG-040: a PROFILE not offered is 08"),
                           on_hs_auth_request(answer_in_another_profile))}});
   all.push_back({"key.key_mac_mismatch",
-                 {"REQ-KEY-020"},
+                 {"REQ-KEY-020", "REQ-MSG-110", "REQ-ERR-004"},
                  Level::kMust,
                  "KEY_MAC in KEY_MESSAGE is changed in its last octet: the terminal stores nothing and ends "
                  "the session with ABORT 13",
@@ -144,7 +178,7 @@ std::vector<Scenario> catalogue() {
                  {key(aborts(ResponseCode::kMacFailed, "REQ-KEY-020: a KEY_MAC mismatch ends the session with ABORT 13"),
                       flip_last_octet(MsgType::kKeyMessage))}});
   all.push_back({"envelope.pkg_confirm_mac",
-                 {"REQ-MSG-070"},
+                 {"REQ-MSG-070", "REQ-SEC-006", "REQ-MSG-110", "REQ-ERR-004"},
                  Level::kMust,
                  "the MAC of the PKG_CONFIRM envelope is changed in its last octet: the terminal refuses it "
                  "with ABORT 13 before decrypting",
@@ -153,7 +187,7 @@ std::vector<Scenario> catalogue() {
                           aborts(ResponseCode::kMacFailed, "REQ-MSG-070: an envelope MAC mismatch is ABORT 13"),
                           flip_last_octet(MsgType::kPkgConfirm))}});
   all.push_back({"envelope.frame_response_mac",
-                 {"REQ-MSG-070"},
+                 {"REQ-MSG-070", "REQ-SEC-006", "REQ-MSG-110", "REQ-ERR-004"},
                  Level::kMust,
                  "the MAC of the first FRAME_RESPONSE envelope is changed in its last octet: ABORT 13",
                  std::nullopt,
@@ -164,7 +198,7 @@ std::vector<Scenario> catalogue() {
     Publication stranger;
     stranger.signed_by_stranger = true;
     all.push_back({"download.signature_of_a_stranger",
-                   {"REQ-DL-010", "REQ-DL-061"},
+                   {"REQ-DL-010", "REQ-DL-061", "REQ-SEC-006", "REQ-MSG-110", "REQ-ERR-004"},
                    Level::kMust,
                    "the only package offered is signed by a key that is neither the terminal's vendor's nor "
                    "pinned: the terminal requests no piece and ends with ABORT 19",
@@ -180,7 +214,7 @@ std::vector<Scenario> catalogue() {
     Expectation then = completes();
     then.announces = 0;
     all.push_back({"download.corrupt_piece",
-                   {"REQ-DL-023", "REQ-DL-034", "REQ-CONF-024"},
+                   {"REQ-DL-023", "REQ-DL-034", "REQ-CONF-024", "REQ-SEC-006", "REQ-MSG-110", "REQ-ERR-004"},
                    Level::kMust,
                    "the vendor's database serves DATA piece 0 with one octet changed, under a correct envelope: "
                    "the terminal stages nothing of it and ends with ABORT 18; in the next session it does not "
@@ -189,7 +223,7 @@ std::vector<Scenario> catalogue() {
                    {std::move(first), program({}, then)}});
   }
   all.push_back({"envelope.frame_response_seq",
-                 {"REQ-DL-002"},
+                 {"REQ-DL-002", "REQ-MSG-110", "REQ-ERR-004"},
                  Level::kMust,
                  "the first FRAME_RESPONSE is sealed correctly but with SEQ one above the TMS's next: after the "
                  "MAC verifies, the terminal refuses the SEQ with ABORT 14",
@@ -212,7 +246,7 @@ std::vector<Scenario> catalogue() {
       return Replacement{{*first}, false};
     };
     all.push_back({"envelope.frame_response_replayed",
-                   {"REQ-DL-002", "REQ-SEC-003"},
+                   {"REQ-DL-002", "REQ-SEC-003", "REQ-MSG-110", "REQ-ERR-004"},
                    Level::kMust,
                    "the second FRAME_RESPONSE is the first one again, octet for octet (a replay with a valid "
                    "MAC): the terminal refuses its SEQ with ABORT 14",
@@ -222,7 +256,7 @@ std::vector<Scenario> catalogue() {
                             std::move(replay))}});
   }
   all.push_back({"message.unexpected_hs_auth_request",
-                 {"REQ-TERM-001", "REQ-MSG-001"},
+                 {"REQ-TERM-001", "REQ-MSG-001", "REQ-MSG-110", "REQ-ERR-004"},
                  Level::kMust,
                  "where KEY_MESSAGE is due, the TMS sends its HS_AUTH_REQUEST again: a well-formed message the "
                  "terminal's state does not expect, answered with ABORT 02 (row T14)",
@@ -256,7 +290,7 @@ std::vector<Scenario> catalogue() {
                             b[1] = 0x02;
                           }))}});
   all.push_back({"handshake.opv_iterations_without_operator",
-                 {"REQ-HS-026", "REQ-MSG-043"},
+                 {"REQ-HS-026", "REQ-MSG-043", "REQ-MSG-110", "REQ-ERR-004"},
                  Level::kMust,
                  "in a program download without an operator, HS_AUTH_REQUEST carries OPV_ITERATIONS 100000 "
                  "under a correct TAC_1: the terminal refuses it with ABORT 01 and sends no SAC_1",
@@ -282,7 +316,8 @@ std::vector<Scenario> catalogue() {
       return Replacement{{*earlier}, false};
     };
     all.push_back({"handshake.replayed_hs_auth_request",
-                   {"REQ-HS-025", "REQ-HS-020", "REQ-HS-004", "REQ-SEC-003"},
+                   {"REQ-HS-025", "REQ-HS-020", "REQ-HS-004", "REQ-SEC-003", "REQ-SEC-001", "REQ-SEC-004",
+                    "REQ-SEC-014", "REQ-MSG-110", "REQ-ERR-004"},
                    Level::kMust,
                    "the HS_AUTH_REQUEST of an earlier, completed session (its S_DATA, DWK_1 and TAC_1) answers a "
                    "new session's HS_REQUEST: the terminal refuses it with ABORT 11 and sends no SAC_1",
@@ -293,7 +328,7 @@ std::vector<Scenario> catalogue() {
                             std::move(replay))}});
   }
   all.push_back({"key.kcv_mismatch",
-                 {"REQ-KEY-021", "REQ-KEY-022"},
+                 {"REQ-KEY-021", "REQ-KEY-022", "REQ-MSG-110", "REQ-ERR-004"},
                  Level::kMust,
                  "KEY_MESSAGE delivers the TMK with one octet of its KCV changed, under a correct KEY_MAC: the "
                  "terminal stores no key and ends the session with ABORT 18",
@@ -303,7 +338,7 @@ std::vector<Scenario> catalogue() {
                         if (m.entries.size() > 1 && !m.entries.back().kcv.empty()) m.entries.back().kcv[0] ^= 0x01;
                       }))}});
   all.push_back({"key.slot_not_in_table",
-                 {"REQ-KEY-021", "REQ-KEY-025"},
+                 {"REQ-KEY-021", "REQ-KEY-025", "REQ-MSG-110", "REQ-ERR-004"},
                  Level::kMust,
                  "KEY_MESSAGE delivers the TMK into vendor slot 0xFE, which the terminal's slot table does not "
                  "hold, under a correct KEY_MAC: the terminal stores nothing and ends with ABORT 18",
@@ -319,7 +354,7 @@ std::vector<Scenario> catalogue() {
                         m.entries.push_back(std::move(tmk));
                       }))}});
   all.push_back({"download.frame_response_other_piece",
-                 {"REQ-MSG-100", "REQ-DL-023"},
+                 {"REQ-MSG-100", "REQ-DL-023", "REQ-SEC-006", "REQ-SEC-008", "REQ-MSG-110", "REQ-ERR-004"},
                  Level::kMust,
                  "the first FRAME_RESPONSE names PIECE 1 where the terminal asked for piece 0, under a correct "
                  "envelope: it does not answer the outstanding request, ABORT 01",
@@ -328,7 +363,7 @@ std::vector<Scenario> catalogue() {
                           aborts(ResponseCode::kMalformed, "REQ-MSG-100: coordinates not those requested are 01"),
                           reseal_frame(0, [](codec::FrameResponse& r) { r.piece += 1; }))}});
   all.push_back({"download.frame_response_short",
-                 {"REQ-MSG-100"},
+                 {"REQ-MSG-100", "REQ-SEC-008", "REQ-MSG-110", "REQ-ERR-004"},
                  Level::kMust,
                  "the second FRAME_RESPONSE (DATA piece 0) carries one octet less than the piece, under a "
                  "correct envelope: DATA_LEN is not the piece length, ABORT 01",
@@ -345,7 +380,8 @@ std::vector<Scenario> catalogue() {
                                  "REQ-DL-010: a VERSION not greater than the installed one is ABORT 20");
     refused.announces = 2;
     all.push_back({"download.rollback",
-                   {"REQ-DL-010", "REQ-DL-064", "REQ-DL-031", "REQ-CONF-024"},
+                   {"REQ-DL-010", "REQ-DL-064", "REQ-DL-031", "REQ-CONF-024", "REQ-SEC-007", "REQ-MSG-110",
+                    "REQ-ERR-004"},
                    Level::kMust,
                    "after an honest session installs version 2, a TMS offers version 1, correctly signed by the "
                    "terminal's vendor: the terminal announces version 2 and refuses the offer with ABORT 20",
@@ -355,7 +391,7 @@ std::vector<Scenario> catalogue() {
     Expectation again = refused;
     again.because = "REQ-DL-010: a VERSION equal to the installed one is ABORT 20";
     all.push_back({"download.same_version_again",
-                   {"REQ-DL-010", "REQ-DL-064"},
+                   {"REQ-DL-010", "REQ-DL-064", "REQ-SEC-007", "REQ-MSG-110", "REQ-ERR-004"},
                    Level::kMust,
                    "after an honest session installs version 2, a TMS offers version 2 again (a new signature "
                    "over the same version): not greater than the installed one, ABORT 20",
@@ -366,7 +402,7 @@ std::vector<Scenario> catalogue() {
     Publication other;
     other.model_id = "OTHER-MODEL";
     all.push_back({"download.package_for_another_model",
-                   {"REQ-DL-010"},
+                   {"REQ-DL-010", "REQ-MSG-110", "REQ-ERR-004"},
                    Level::kMust,
                    "PKG_CONFIRM offers a package the terminal's vendor signed for another MODEL_ID: the terminal "
                    "requests no piece and ends with ABORT 27",
@@ -410,7 +446,8 @@ std::vector<Scenario> catalogue() {
       const bool applied = c.type == MsgType::kSessionEndAck;
       all.push_back({"resume.cut_before_" + c.where,
                      applied ? std::vector<std::string>{"REQ-DL-031", "REQ-DL-034", "REQ-CONF-024"}
-                             : std::vector<std::string>{"REQ-DL-020", "REQ-DL-021", "REQ-DL-034", "REQ-CONF-024"},
+                             : std::vector<std::string>{"REQ-DL-020", "REQ-DL-021", "REQ-DL-034", "REQ-CONF-024",
+                                                        "REQ-SEC-008"},
                      Level::kMust,
                      "the suite's TMS closes the connection instead of sending " +
                          std::string(applied ? "SESSION_END_ACK" : c.where == "fit_piece" ? "the FIT piece"
@@ -427,7 +464,7 @@ std::vector<Scenario> catalogue() {
   // REQ-CONF-028: the TMS stalls where the terminal waits for a piece; only the terminal's own
   // T_RESPONSE can end the session in time (the suite's is lengthened), with ABORT 23.
   all.push_back({"timeout.stall_before_frame_response",
-                 {"REQ-HS-033"},
+                 {"REQ-HS-033", "REQ-MSG-110", "REQ-ERR-004"},
                  Level::kMust,
                  "the suite withholds the first FRAME_RESPONSE and keeps the connection open: the terminal ends the "
                  "session with ABORT 23 about T_RESPONSE (30 s) after its FRAME_REQUEST",
@@ -437,6 +474,8 @@ std::vector<Scenario> catalogue() {
                           withhold(MsgType::kFrameResponse))}});
   add_field_scenarios(all);
   add_key_scenarios(all);
+  add_local_scenarios(all);
+  add_bound_scenarios(all);
   return all;
 }
 

@@ -69,6 +69,7 @@ struct Expectation {
     kIsCut,      // the suite cuts the session: the terminal sends no ABORT before the cut
     kSilent,     // after the changed message the terminal sends nothing more (an ABORT received)
     kTimesOut,   // the suite withholds a message: the terminal ends the session with ABORT 23 in time
+    kRefusedLocally,  // the terminal refuses the command itself and sends nothing (REQ-CONF-029)
   };
   Kind kind = Kind::kCompletes;
   ResponseCode code = ResponseCode::kSuccess;
@@ -96,6 +97,13 @@ struct SessionPlan {
   PieceChange pieces;
   Change change;                     // empty: every message as the engine wrote it
   Expectation expect;
+  // REQ-CONF-029: what the shim is asked for besides the transaction: an operator in a program
+  // download too, and another password than the enrolled operator's.
+  bool attended_program = false;
+  std::optional<std::string> operator_password;
+  // The suite's TMS holds itself and the terminal to this TDES bound instead of REQ-CRYPTO-026's,
+  // to play a TMS that sends past it.
+  std::optional<std::uint64_t> tms_tdes_block_limit;
 };
 
 struct Scenario {

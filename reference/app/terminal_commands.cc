@@ -109,6 +109,10 @@ int run(const RunArgs& a) {
     return fail("terminal run", "timed out: sent ABORT " + describe(*f->code), kTimedOut);
   }
   if (f->sent_abort) return fail("terminal run", "our check failed: sent ABORT " + describe(*f->code), kOwnCheck);
+  if (r.bytes_out == 0) {
+    // REQ-SRV-007, row T1: the command refused before anything was sent (REQ-CRYPTO-025, REQ-OPR-002).
+    return fail("terminal run", "refused locally: " + describe(*f->code) + ", nothing sent", kOwnCheck);
+  }
   return fail("terminal run", "refused by the TMS: ABORT " + describe(*f->code), kRefused);
 }
 

@@ -37,7 +37,12 @@ Result<Bytes, ResponseCode> SecureChannel::open(ByteView body, bool verify_mac, 
   if (e.id != id_) return fail(ResponseCode::kIdentityMismatch);  // REQ-MSG-020
   // fault accept-any-seq violates REQ-DL-002: any SEQ taken
   if (e.seq != rx_seq_ && check_seq) return fail(ResponseCode::kSequenceError);  // REQ-DL-002
+  const std::uint64_t ct_blocks = e.ct.size() / block_length(profile_);
+  if (profile_ == Profile::kTdes && received_blocks_ + ct_blocks > tdes_block_limit_) {
+    return fail(ResponseCode::kResourceLimit);  // REQ-CRYPTO-026: the sender went past the bound
+  }
   TMS_TRY(Bytes payload, profile::decrypt(profile_, keys_, receiving_, e));
+  received_blocks_ += ct_blocks;
   ++rx_seq_;
   return payload;
 }

@@ -15,7 +15,7 @@
 namespace tmsproto::session {
 
 // The most ciphertext blocks one side may seal in the TDES profile in one session, 2^20 blocks
-// (8 MiB), spec/07-crypto.md REQ-CRYPTO-026.
+// (8 MiB), spec/07-crypto.md REQ-CRYPTO-026; a receiver holds its peer to the same bound.
 inline constexpr std::uint64_t kTdesMaxSealedBlocks = std::uint64_t{1} << 20;
 
 class SecureChannel {
@@ -28,7 +28,7 @@ class SecureChannel {
   // (RESOURCE_LIMIT) instead when its ciphertext would take this side past the block limit.
   Result<Bytes, ResponseCode> seal(MsgType type, ByteView payload);
   // The payload of a received envelope: body [03/13/01], MAC [13], identity [26], SEQ [14],
-  // padding [13] — the MAC before anything an unauthenticated sender could learn from
+  // TDES volume [24], padding [13] — the MAC before anything an unauthenticated sender could learn from
   // (REQ-SEC-011). `verify_mac` false is the reference terminal's fault switch skip-envelope-mac
   // (terminal/faults.h), which the conformance suite must catch; no engine passes it otherwise;
   // nor `check_seq` false, the fault switch accept-any-seq.
@@ -43,7 +43,8 @@ class SecureChannel {
   std::uint32_t tx_seq_ = 0;
   std::uint32_t rx_seq_ = 0;
   std::uint64_t tdes_block_limit_;
-  std::uint64_t sealed_blocks_ = 0;  // ciphertext blocks this side has sealed so far
+  std::uint64_t sealed_blocks_ = 0;    // ciphertext blocks this side has sealed so far
+  std::uint64_t received_blocks_ = 0;  // and opened from the other side
 };
 
 }  // namespace tmsproto::session

@@ -99,6 +99,30 @@ TEST(SecureChannel, TdesSenderStopsAtTheCiphertextBlockBound) {
   EXPECT_TRUE(terminal.open(*down).ok());
 }
 
+// REQ-CRYPTO-026: a receiver holds its peer to the bound: an envelope that takes the sender's
+// direction past it is refused with 24 after its MAC and SEQ verified, though its MAC is good (the
+// sender here counts to a larger bound, as a TMS that ignores the requirement would); one within
+// the bound before it opens.
+TEST(SecureChannel, TdesReceiverRefusesAnEnvelopePastThePeersBound) {
+  // Every pair draws the same keys from the same seed, so a terminal of one opens what the TMS of
+  // another seals: the terminals hold the bound 3, the TMS counts to 100.
+  auto strict = make_pair_of_channels(Profile::kTdes, 3);
+  auto strict_again = make_pair_of_channels(Profile::kTdes, 3);
+  auto lax = make_pair_of_channels(Profile::kTdes, 100);
+  auto first = lax.tms.seal(MsgType::kFrameResponse, Bytes(15, 1));   // 2 blocks
+  auto second = lax.tms.seal(MsgType::kFrameResponse, Bytes(15, 2));  // 2 more: 4, past 3
+  ASSERT_TRUE(first.ok() && second.ok());
+  ASSERT_TRUE(strict.terminal.open(*first).ok());
+  auto refused = strict.terminal.open(*second);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error(), ResponseCode::kResourceLimit);
+  // The same envelope with its MAC broken is 13: only what verified counts against the bound.
+  Bytes tampered = *second;
+  tampered.back() ^= 0x01;
+  ASSERT_TRUE(strict_again.terminal.open(*first).ok());
+  EXPECT_EQ(strict_again.terminal.open(tampered).error(), ResponseCode::kMacFailed);
+}
+
 // REQ-CRYPTO-026: an envelope alone larger than the bound is refused before it is sealed.
 TEST(SecureChannel, TdesRefusesAnEnvelopeLargerThanTheBound) {
   auto [terminal, tms] = make_pair_of_channels(Profile::kTdes, 2);

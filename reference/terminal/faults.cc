@@ -8,7 +8,7 @@ namespace {
 // REQ-CONF-040: each fault names the requirement it violates; the scenario that catches it today
 // is in the comment, so that a scenario removed from the catalogue shows which fault loses its
 // witness (the ctest conformance.mutation_score fails first).
-constexpr std::array<FaultInfo, 21> kFaults{{
+constexpr std::array<FaultInfo, 22> kFaults{{
     // handshake.tac_mismatch
     {Fault::kSkipTacCheck, "skip-tac-check", "REQ-HS-024",
      "goes on with the handshake when TAC_0 differs from TAC_1: any TMS is taken for its own"},
@@ -72,6 +72,9 @@ constexpr std::array<FaultInfo, 21> kFaults{{
     // message.hs_auth_request_truncated
     {Fault::kReadsPastShortField, "reads-past-short-field", "REQ-MSG-042",
      "reads past the end of an HS_AUTH_REQUEST a few octets short (zeros here): a TAC_1 cut short reaches the TAC check, 11, not ABORT 01"},
+    // honest.* (the suite's check of every terminal message, REQ-CONF-035)
+    {Fault::kTermInfoUnsorted, "term-info-unsorted", "REQ-MSG-120",
+     "writes TERM_INFO's items in the order its report gathers them, the last one first, not ascending by TAG"},
 }};
 
 constexpr bool in_enum_order() {

@@ -36,6 +36,7 @@ enum class Fault : std::uint8_t {
   kNeverTimesOut,
   kResumeOnePieceLate,
   kReadsPastShortField,
+  kTermInfoUnsorted,
 };
 
 struct FaultInfo {

@@ -66,6 +66,9 @@ void Session::t1_start(StartCommand command) {
   if (!legacy_ok || !key_set_ok || !operator_ok || !password_ok || !codec::valid_identity(config_.id)) {
     state_ = State::T_FAILED;
     failure_ = Failure{ResponseCode::kInternalError, false};
+    // Nothing is sent (row T1); an edge that dialled before START closes its link empty
+    // (REQ-CONF-029), instead of holding it open until the peer's T_RESPONSE.
+    out_.close = true;
     return;
   }
   t_data_ = m.t_data;
@@ -247,6 +250,12 @@ std::optional<Bytes> Session::report(const std::vector<codec::InstalledPackage>&
   Bytes payload = codec::serialize(info);
   // REQ-MSG-120 to REQ-MSG-122: send only what a receiver accepts.
   if (payload.size() > codec::kMaxTermInfo || !codec::parse_terminal_info(payload).ok()) return std::nullopt;
+  if (has(Fault::kTermInfoUnsorted)) {
+    // The fault term-info-unsorted (REQ-MSG-120 broken): the last item moved in front of the others.
+    std::size_t last = 0;
+    for (std::size_t at = 0; at + 4 <= payload.size(); at += 4 + (payload[at + 2] << 8 | payload[at + 3])) last = at;
+    std::rotate(payload.begin(), payload.begin() + static_cast<std::ptrdiff_t>(last), payload.end());
+  }
   return payload;
 }
 

@@ -113,6 +113,7 @@ TEST(TerminalRows, T1_LegacyDmkNotEnabledIsRefusedLocally) {
   Lockstep run(*e);
   const session::Output out = run.start();
   EXPECT_TRUE(out.send.empty());
+  EXPECT_TRUE(out.close);  // REQ-CONF-029: a link dialled before START is closed empty, not held open
   EXPECT_EQ(run.terminal.state(), State::T_FAILED);
   ASSERT_TRUE(run.terminal.failure().has_value());
   EXPECT_EQ(run.terminal.failure()->code, std::optional(ResponseCode::kInternalError));
@@ -130,6 +131,7 @@ TEST(TerminalRows, T1_LegacyKeyDownloadOrOperatorIsRefusedLocally) {
     Lockstep run(*e);
     const session::Output out = run.start();
     EXPECT_TRUE(out.send.empty());
+    EXPECT_TRUE(out.close);
     EXPECT_EQ(run.terminal.state(), State::T_FAILED);
     EXPECT_EQ(run.terminal.failure()->code, std::optional(ResponseCode::kInternalError));
   }
@@ -1875,6 +1877,22 @@ TEST(TerminalFaults, ShortBodyReadPastItsEndReachesTheTacCheck) {
   Waiting w = with_fault(program_download(), MsgType::kHsAuthRequest, Fault::kReadsPastShortField);
   w.pending.resize(w.pending.size() - mac_length(Profile::kAes128));
   expect_delivery_fails(w, w.pending, ResponseCode::kMalformed);
+}
+
+// Checks REQ-CONF-040: term-info-unsorted sends the same items as the honest TERM_INFO, the last in
+// front, so that a receiver refuses it as out of order (REQ-MSG-120) and nothing else.
+TEST(TerminalFaults, TermInfoUnsortedSendsTheItemsOutOfOrder) {
+  Waiting w = with_fault(program_download(), MsgType::kKeyMessage, Fault::kTermInfoUnsorted);
+  const session::Output out = w.run->to_terminal(w.pending);
+  ASSERT_EQ(out.send.size(), 2u);
+  const auto payload = w.run->keys.open(true, out.send[0]);
+  ASSERT_TRUE(payload.has_value());
+  EXPECT_EQ(codec::parse_terminal_info(*payload).error().field, "ITEM");
+  // The first item moved back behind the others: a TERM_INFO a receiver takes.
+  Bytes sorted = *payload;
+  const std::size_t first = 4u + static_cast<std::size_t>((*payload)[2] << 8 | (*payload)[3]);
+  std::rotate(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(first), sorted.end());
+  EXPECT_TRUE(codec::parse_terminal_info(sorted).ok());
 }
 
 }  // namespace

@@ -194,7 +194,7 @@ void Session::s2_auth_answer(ByteView body) {
   std::copy(mac->begin(), mac->end(), out.end() - static_cast<std::ptrdiff_t>(mac_length(p)));
   auto dl = profile::derive_download_keys(p, dsk.view(), request_.t_data, s_data_);
   if (!dl.ok()) return fail_with(dl.error());
-  channel_.emplace(p, std::move(dl).value(), request_.id, profile::Direction::kTmsToTerminal);
+  channel_.emplace(p, std::move(dl).value(), request_.id, profile::Direction::kTmsToTerminal, config_.tdes_block_limit);
   hs_keys_.reset();
   operator_.reset();  // REQ-KEY-024: the OPV goes with the handshake
   send(std::move(out));

@@ -19,6 +19,7 @@
 #include "profile/profile_crypto.h"
 #include "protocol/constants.h"
 #include "protocol/response_code.h"
+#include "session/secure_channel.h"
 
 namespace tmsproto::tms {
 
@@ -188,6 +189,10 @@ class AuditLog {
 
 struct Config {
   std::int64_t freshness_window_s = 300;  // REQ-HS-012
+  // REQ-CRYPTO-026's bound in the TDES profile, for what this TMS seals and what it accepts. `serve`
+  // never changes it; the conformance suite raises it to play a TMS that breaks the bound, which a
+  // terminal must refuse (spec/conformance.md).
+  std::uint64_t tdes_block_limit = session::kTdesMaxSealedBlocks;
 };
 
 }  // namespace tmsproto::tms
