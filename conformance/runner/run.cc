@@ -390,6 +390,13 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
                                       std::to_string(o.terminal.session_seconds));
     }
   }
+  for (const auto& [slot, rule] : s.slots) {
+    const auto declared = o.terminal.slots.find(slot);
+    if (declared == o.terminal.slots.end() || (rule && declared->second != *rule)) {
+      return stop(Verdict::kSkip, "the terminal's slot table declares no slot " + std::to_string(slot) +
+                                      (rule ? " of the rule" : "") + " this scenario checks");
+    }
+  }
   for (const auto& plan : s.sessions) {
     if (plan.expect.kind == Expectation::Kind::kTimesOut && o.terminal.session_seconds < kStallSessionSeconds) {
       return stop(Verdict::kSkip, "a stall needs sessionSeconds of at least " + std::to_string(kStallSessionSeconds) +
@@ -544,6 +551,15 @@ config::TerminalProfile reference_terminal_profile(bool legacy, crypto::RandomSo
   t.key_download = true;
   t.program_download = true;
   t.slots[1] = profile::SlotRule{"K0", 'T', 'D', 16};  // the TMK, a 2-key TDES key every profile delivers
+  // The other standard slots (spec/05-keys.md 5.4, REQ-KEY-031), of the one form every profile
+  // delivers (REQ-KEY-014), so that the scenarios about each slot's rule run against the reference
+  // terminal rather than skip.
+  t.slots[2] = profile::SlotRule{"P0", 'T', 'E', 16};   // PIN, REQ-KEY-033
+  t.slots[3] = profile::SlotRule{"M3", 'T', 'C', 16};   // MAC, REQ-KEY-034: M3 for T 16
+  t.slots[4] = profile::SlotRule{"D0", 'T', 'E', 16};   // DATA, REQ-KEY-035
+  // A vendor slot (REQ-KEY-038) of an AES-128 key, which the TDES profile cannot deliver
+  // (REQ-KEY-014): the suite's key set leaves it out there, and key.stronger_than_kek.tdes forges it.
+  t.slots[0x80] = profile::SlotRule{"K1", 'A', 'D', 16};
   t.max_chunk = 4096;
   t.hardware_id = "TMSPROTO-REF";
   t.firmware_id = "tmsproto-conformance";

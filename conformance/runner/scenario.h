@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,9 @@ struct Publication {
 struct Forgery {
   const forge::SessionKeys& keys;
   std::function<std::optional<codec::Offer>(const Publication&)> sign;
+  // The suite's vendor key's signature (r ‖ s, 64 octets) over any octets: a MANIFEST edited as
+  // octets, signed again (REQ-CONF-025). Empty if it cannot sign.
+  std::function<Bytes(ByteView)> sign_octets = {};
 };
 
 // Below the message layer (spec/02-transport.md): how the suite puts the frame of a message on the
@@ -138,6 +142,10 @@ struct Scenario {
   // The framing it is written for (its raw octets are that framing's); another run SKIPs it.
   enum class Framing { kAny, kStream, kSerial };
   Framing framing = Framing::kAny;
+  // The slots of the terminal's slot table whose rule it checks: without one of them it is SKIP
+  // (REQ-CONF-021), since a key for a slot not in the table is refused whatever its rule.
+  // With a rule, the slot must have exactly that rule.
+  std::map<std::uint8_t, std::optional<profile::SlotRule>> slots = {};
 };
 
 // Every scenario, in the order --list prints them: the honest sessions of every profile first.

@@ -6,7 +6,9 @@
 #include "config/key_set_definition.h"
 #include "config/terminal_injection.h"
 #include "conformance/runner/frame_checks.h"
+#include "crypto/signature.h"
 #include "net/monotonic.h"
+#include "profile/profile_crypto.h"
 #include "store/tms_store.h"
 #include "vendor/adapter_directory.h"
 #include "vendor/publish.h"
@@ -129,7 +131,11 @@ Result<std::unique_ptr<ScenarioTms>, std::string> ScenarioTms::create(const fs::
   }
   if (iut.key_download && !legacy) {
     config::KeySetDefinition definition{kKeySetId, {}};
-    for (const auto& [slot, rule] : iut.slots) definition.slots.push_back({slot, rule});
+    // The slots the profile can deliver (REQ-KEY-014); a stronger one stays in the terminal's table
+    // only, where key.stronger_than_kek.* forges a key for it.
+    for (const auto& [slot, rule] : iut.slots) {
+      if (profile::can_deliver(profile, rule)) definition.slots.push_back({slot, rule});
+    }
     if (auto r = step(s.add_key_set(iut.id, config::to_json(definition))); !r) {
       return Unexpected("the terminal profile's slot table cannot be delivered in the " +
                         std::string(profile_word(profile)) + " profile: " + r.error());
@@ -199,6 +205,11 @@ Result<codec::Offer, std::string> ScenarioTms::sign_offer(const Publication& p) 
   return package->offer;
 }
 
+Bytes ScenarioTms::sign_octets(ByteView octets) {
+  auto sig = crypto::ecdsa_p256_sign(impl_->vendor_key.private_key.view(), octets, impl_->rng);
+  return sig.ok() ? std::move(sig).value() : Bytes{};
+}
+
 forge::SessionKeys ScenarioTms::session_keys() const {
   return forge::SessionKeys(impl_->profile, impl_->dmk.view(), impl_->id);
 }
@@ -225,6 +236,7 @@ session::Output ScenarioEngine::outgoing(session::Output out) {
     return out;
   }
   std::vector<Bytes> sent;
+  bool replaced_any = false;
   for (Bytes& body : out.send) {
     if (cut_) break;  // nothing after the suite's cut
     // REQ-CONF-025: the keys follow the honest session (the engine's own message, before any
@@ -238,7 +250,8 @@ session::Output ScenarioEngine::outgoing(session::Output out) {
                               auto offer = suite_.sign_offer(p);
                               if (!offer.ok()) return std::nullopt;
                               return std::move(*offer);
-                            }};
+                            },
+                            [this](ByteView octets) { return suite_.sign_octets(octets); }};
       replaced = change_(type, nth, body, forgery);
     }
     if (!replaced) {
@@ -247,6 +260,7 @@ session::Output ScenarioEngine::outgoing(session::Output out) {
       continue;
     }
     std::size_t framed = 0;
+    replaced_any = true;
     for (Bytes& b : replaced->send) {
       wire_.push_back({false, b, true, keys_.open(false, b), net::monotonic_ms()});
       framed += b.size() + (serial_ ? 5 : 2);  // STX, BCD LEN, ETX, LRC or the stream's LEN
@@ -258,6 +272,9 @@ session::Output ScenarioEngine::outgoing(session::Output out) {
   }
   out.send = std::move(sent);
   if (cut_) out.close = true;
+  // REQ-CONF-022: a changed message the engine would close after (SESSION_END_ACK) is still
+  // answered by the terminal; the suite keeps reading until the terminal closes, to judge that answer.
+  else if (replaced_any) out.close = false;
   return out;
 }
 
