@@ -48,5 +48,6 @@ Change confirm_instead(std::vector<Publication> offered);
 std::uint32_t data_pieces(const Publication& p);
 
 // The parts of the catalogue, each appending its group of scenarios in the order --list prints.
+void add_state_scenarios(std::vector<Scenario>& all);  // catalogue_state.cc: what a terminal keeps
 
 }  // namespace tmsproto::conformance

@@ -206,10 +206,11 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
 
 // The session judged: how it ended, then what the terminal asked for in it (REQ-CONF-024).
 Judgement judge(const SessionPlan& plan, const ScenarioEngine& engine, const tms::Session& tms,
-                const net::ServedSession& served, int shim_status, std::int64_t session_s) {
+                const net::ServedSession& served, int shim_status, std::int64_t session_s,
+                const std::vector<std::vector<WireMessage>>& earlier) {
   Judgement j = judge_ending(plan, engine, tms, served, shim_status, session_s);
   if (j.verdict != Verdict::kPass) return j;
-  if (auto m = check_requests(plan.expect, engine.wire())) {  // REQ-CONF-024
+  if (auto m = check_requests(plan.expect, engine.wire(), earlier)) {  // REQ-CONF-024
     return fail(m->expected, m->seen);
   }
   return j;
@@ -367,8 +368,9 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
       side = run_shim(o, listener, engine, timing, values, dir, session_s);
     }
     if (!side.error.empty()) return stop(Verdict::kError, side.error);
+    // REQ-CONF-024: judged against the wire of the scenario's earlier sessions.
+    Judgement j = judge(plan, engine, tms, side.served, side.status, session_s, r.exchange);
     r.exchange.push_back(engine.wire());  // REQ-CONF-033: the transcript a report shows for a failure
-    Judgement j = judge(plan, engine, tms, side.served, side.status, session_s);
     if (j.verdict != Verdict::kPass) {
       record(std::move(j), s.sessions.size() > 1 ? i + 1 : 0, r);
       return;
@@ -388,6 +390,9 @@ config::TerminalProfile reference_terminal_profile(bool legacy, crypto::RandomSo
   t.key_download = true;
   t.program_download = true;
   t.slots[1] = profile::SlotRule{"K0", 'T', 'D', 16};  // the TMK, a 2-key TDES key every profile delivers
+  // The PIN key (spec/05-keys.md): a second slot, so that a KEY_MESSAGE refused at its last entry
+  // has an earlier key a terminal could wrongly have stored (REQ-TERM-002).
+  t.slots[2] = profile::SlotRule{"P0", 'T', 'E', 16};
   t.max_chunk = 4096;
   t.hardware_id = "TMSPROTO-REF";
   t.firmware_id = "tmsproto-conformance";

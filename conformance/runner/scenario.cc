@@ -429,6 +429,7 @@ std::vector<Scenario> catalogue() {
                  {program({Publication{}},
                           times_out("REQ-HS-033: the next expected message did not arrive within T_RESPONSE"),
                           withhold(MsgType::kFrameResponse))}});
+  add_state_scenarios(all);
   return all;
 }
 

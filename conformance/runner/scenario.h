@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "codec/download_payloads.h"
+#include "codec/terminal_info.h"
 #include "common/bytes.h"
 #include "forge/session_keys.h"
 #include "protocol/constants.h"
@@ -76,6 +77,17 @@ struct Expectation {
                                            // lists (0: the package is not listed)
   std::optional<codec::FrameRequest> first_request;  // its first FRAME_REQUEST
   std::optional<std::size_t> requests;               // how many FRAME_REQUESTs it sends in all
+  std::optional<std::vector<codec::FrameRequest>> request_order;  // every FRAME_REQUEST, in order
+
+  // REQ-CONF-024 with REQ-DL-041: what its TERM_INFO must report of the earlier sessions (each
+  // named by its index in the scenario, 0 the first), and what its HS_REQUEST must not repeat.
+  std::optional<std::size_t> holds_keys_of;     // KEY_SLOT items: exactly the slots and KCVs that
+                                                // session's KEY_MESSAGE delivered (REQ-CRYPTO-009)
+  std::optional<std::size_t> holds_no_keys_of;  // no KEY_SLOT for a slot that session's KEY_MESSAGE
+                                                // named (REQ-KEY-022, REQ-TERM-002: all or nothing)
+  std::optional<codec::LastApply> last_apply;   // its LAST_APPLY item for kPackageName
+  bool packages_as_announced = false;           // PACKAGE items exactly its PKG_ANNOUNCE entries
+  bool fresh_t_rand = false;  // T_RAND unlike every earlier session's (REQ-MSG-033, REQ-CRYPTO-016)
 };
 
 // REQ-CONF-028: the window in which a terminal must time out a stalled TMS, measured from the

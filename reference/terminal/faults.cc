@@ -8,7 +8,7 @@ namespace {
 // REQ-CONF-040: each fault names the requirement it violates; the scenario that catches it today
 // is in the comment, so that a scenario removed from the catalogue shows which fault loses its
 // witness (the ctest conformance.mutation_score fails first).
-constexpr std::array<FaultInfo, 21> kFaults{{
+constexpr std::array<FaultInfo, 23> kFaults{{
     // handshake.tac_mismatch
     {Fault::kSkipTacCheck, "skip-tac-check", "REQ-HS-024",
      "goes on with the handshake when TAC_0 differs from TAC_1: any TMS is taken for its own"},
@@ -72,6 +72,12 @@ constexpr std::array<FaultInfo, 21> kFaults{{
     // message.hs_auth_request_truncated
     {Fault::kReadsPastShortField, "reads-past-short-field", "REQ-MSG-042",
      "reads past the end of an HS_AUTH_REQUEST a few octets short (zeros here): a TAC_1 cut short reaches the TAC check, 11, not ABORT 01"},
+    // state.keys_after_a_refused_key_message
+    {Fault::kStoresKeysBeforeChecks, "stores-keys-before-checks", "REQ-TERM-002",
+     "stores each delivered key as soon as it unwraps, before the later entries' checks: a KEY_MESSAGE refused at its last entry leaves the earlier keys stored"},
+    // state.replayed_dwk1_under_a_new_tac
+    {Fault::kTakesBindingFromKeyBlock, "takes-binding-from-key-block", "REQ-HS-025",
+     "checks DWK_1's session-binding block against the hash the key block itself carries, not against its own HS_REQUEST: another session's DWK_1 is accepted when TAC_1 matches"},
 }};
 
 constexpr bool in_enum_order() {

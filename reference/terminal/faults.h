@@ -36,6 +36,8 @@ enum class Fault : std::uint8_t {
   kNeverTimesOut,
   kResumeOnePieceLate,
   kReadsPastShortField,
+  kStoresKeysBeforeChecks,
+  kTakesBindingFromKeyBlock,
 };
 
 struct FaultInfo {

@@ -1,0 +1,144 @@
+// What a terminal keeps from one session to the next, judged in what it reports in a later session
+// of the same scenario (REQ-CONF-024): the KEY_SLOT items, PACKAGE items and LAST_APPLY of its
+// TERM_INFO (REQ-DL-041), a fresh T_RAND in every HS_REQUEST, the order of its requests, and a
+// DWK_1 of another session refused even under a TAC_1 that verifies.
+#include <memory>
+
+#include "codec/handshake_messages.h"
+#include "codec/key_message.h"
+#include "conformance/runner/catalogue.h"
+
+namespace tmsproto::conformance {
+namespace {
+
+// Every FRAME_REQUEST of a whole download of `p` from nothing held: the FIT's pieces, then the
+// DATA's, each section of S octets in ceil(S / CHUNK_SIZE) pieces (REQ-DL-012, REQ-DL-013).
+std::vector<codec::FrameRequest> whole_download(const Publication& p) {
+  std::vector<codec::FrameRequest> order;
+  const std::uint32_t data = data_pieces(p);
+  const std::uint32_t fit = static_cast<std::uint32_t>((32 * std::size_t{data} + p.chunk_size - 1) / p.chunk_size);
+  for (std::uint32_t i = 0; i < fit; ++i) order.push_back({0, codec::Section::kFit, i});
+  for (std::uint32_t i = 0; i < data; ++i) order.push_back({0, codec::Section::kData, i});
+  return order;
+}
+
+}  // namespace
+
+void add_state_scenarios(std::vector<Scenario>& all) {
+  {
+    Expectation reported = completes();
+    reported.holds_keys_of = 0;
+    reported.packages_as_announced = true;
+    reported.fresh_t_rand = true;
+    all.push_back({"state.keys_reported_after_key_download",
+                   {"REQ-DL-041", "REQ-CRYPTO-009", "REQ-KEY-002", "REQ-MSG-033", "REQ-CRYPTO-016"},
+                   Level::kMust,
+                   "after an honest key download of every slot of the table, a program download under the "
+                   "factory DMK completes (the DMK was not replaced), its TERM_INFO carries a KEY_SLOT with the "
+                   "delivered key's KCV for each slot and PACKAGE items exactly as its PKG_ANNOUNCE, and its "
+                   "T_RAND is not the first session's",
+                   std::nullopt,
+                   {key(completes()), program({}, reported)}});
+  }
+  {
+    Expectation reported = completes();
+    reported.announces = Publication{}.version;
+    reported.packages_as_announced = true;
+    reported.last_apply =
+        codec::LastApply{{codec::PackageKind::kApplication, kPackageName, Publication{}.version}, ResponseCode::kSuccess};
+    reported.fresh_t_rand = true;
+    all.push_back({"state.apply_reported",
+                   {"REQ-DL-041", "REQ-CONF-024"},
+                   Level::kMust,
+                   "after an honest session installs version 2, the next session's TERM_INFO carries the package "
+                   "as a PACKAGE item, exactly as its PKG_ANNOUNCE lists it, and LAST_APPLY version 2 RESULT 00",
+                   std::nullopt,
+                   {program({Publication{}}, completes()), program({}, reported)}});
+  }
+  {
+    // REQ-TERM-002, REQ-KEY-022: the last entry fails its KCV, so a terminal that stored an earlier
+    // entry before that check shows it in the next session's TERM_INFO.
+    Expectation none = completes();
+    none.holds_no_keys_of = 0;
+    all.push_back({"state.keys_after_a_refused_key_message",
+                   {"REQ-TERM-002", "REQ-KEY-022"},
+                   Level::kMust,
+                   "KEY_MESSAGE delivers every slot of the table, its last entry with one octet of its KCV changed "
+                   "under a correct KEY_MAC: ABORT 18; the next session's TERM_INFO holds no KEY_SLOT for any slot "
+                   "of that message, the entries before the bad one included (the table needs two slots or more)",
+                   std::nullopt,
+                   {key(aborts(ResponseCode::kIntegrityFailed, "REQ-KEY-021: a key check value that does not match is 18"),
+                        reseal_key_message([](codec::KeyMessage& m) {
+                          if (m.entries.size() > 2 && !m.entries.back().kcv.empty()) m.entries.back().kcv[0] ^= 0x01;
+                        })),
+                    program({}, none)}});
+  }
+  {
+    Expectation again = completes();
+    again.holds_keys_of = 1;  // its own KEY_MESSAGE: the keys it stored again
+    all.push_back({"state.key_download_repeated_after_cut",
+                   {"REQ-KEY-026", "REQ-DL-041"},
+                   Level::kMust,
+                   "the suite cuts a key download instead of sending SESSION_END_ACK (the keys stored, the TMS "
+                   "recording them as not delivered); the repeated key download of the same key set completes and "
+                   "its TERM_INFO carries every slot with the KCV of the key delivered again",
+                   std::nullopt,
+                   {key(is_cut(), cut_before(MsgType::kSessionEndAck, 0)), key(again)}});
+  }
+  {
+    // A package whose DATA ends in a short piece and whose FIT (32 octets per DATA piece) is longer
+    // than one piece: 3000 octets in pieces of 256 are 12 DATA pieces, the last of 184 octets, and
+    // a FIT of 384 octets in 2 pieces.
+    Publication p;
+    p.length = 3000;
+    p.chunk_size = 256;
+    Expectation in_order = completes();
+    in_order.request_order = whole_download(p);
+    all.push_back({"download.sections_in_order",
+                   {"REQ-DL-013", "REQ-DL-021"},
+                   Level::kMust,
+                   "an honest download of a package of 3000 octets in pieces of 256 (the last DATA piece short, the "
+                   "FIT two pieces long): the terminal requests FIT pieces 0-1 then DATA pieces 0-11, each once, "
+                   "in order, and completes",
+                   std::nullopt,
+                   {program({p}, in_order)}});
+  }
+  {
+    // Session 1's S_DATA and DWK_1 (bound to session 1's HS_REQUEST) in session 2's HS_AUTH_REQUEST,
+    // with TAC_1 recomputed over session 2's messages with session 1's DWK (REQ-CRYPTO-032): TAC_1
+    // verifies, and only the binding of REQ-HS-025 can refuse the key block.
+    struct Earlier {
+      Bytes hs_request;
+      codec::AuthData s_data;
+      Bytes dwk1;
+    };
+    auto earlier = std::make_shared<Earlier>();
+    Change record = [earlier](MsgType t, std::size_t n, ByteView body, const Forgery& f) -> std::optional<Replacement> {
+      if (t != MsgType::kHsAuthRequest || n != 0) return std::nullopt;
+      auto m = codec::parse_hs_auth_request(body);
+      if (!m.ok()) return std::nullopt;
+      *earlier = {f.keys.hs_request(), m->s_data, m->dwk1};
+      return std::nullopt;
+    };
+    Change replay = forge_message(MsgType::kHsAuthRequest, 0, [earlier](ByteView body, const Forgery& f) -> Bytes {
+      auto m = codec::parse_hs_auth_request(body);
+      if (!m.ok() || earlier->hs_request.empty()) return {};
+      m->s_data = earlier->s_data;
+      m->dwk1 = earlier->dwk1;
+      return f.keys.with_tac_bound_to(*m, earlier->hs_request);
+    });
+    all.push_back({"handshake.replayed_dwk1_under_a_new_tac",
+                   {"REQ-HS-025", "REQ-CRYPTO-031"},
+                   Level::kMust,
+                   "a new session's HS_AUTH_REQUEST carries an earlier session's S_DATA and DWK_1 (bound to that "
+                   "session's HS_REQUEST) under a TAC_1 recomputed over the new session with that DWK: the "
+                   "terminal refuses the binding with ABORT 11 and sends no SAC_1",
+                   std::nullopt,
+                   {program({}, completes(), std::move(record)),
+                    program({}, aborts(ResponseCode::kTmsAuthFailed,
+                                       "REQ-HS-025: a DWK_1 bound to another session's HS_REQUEST is ABORT 11"),
+                            std::move(replay))}});
+  }
+}
+
+}  // namespace tmsproto::conformance
