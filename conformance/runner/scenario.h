@@ -22,6 +22,20 @@ namespace tmsproto::conformance {
 
 enum class Level { kMust, kShould };
 
+// The signer the suite pins in terminal.json (REQ-CONF-003, REQ-DL-060): an acquirer, whose key
+// may sign KIND P (parameters) only, and the SERIAL_NO a Scope's target stands for the terminal's.
+inline constexpr const char* kPinnedSignerId = "CONFACQ1";
+inline constexpr const char* kOwnSerial = "";
+
+// A FORMAT 0x02 manifest (spec/03-messages.md 3.7): its SIGNER_ID (the pinned signer's key signs
+// it; any other SIGNER_ID is signed with a key the terminal does not know), its NOT_AFTER as days
+// from the suite's UTC clock when it is signed, and its TARGETs (kOwnSerial: the terminal's).
+struct Scope {
+  std::string signer_id = kPinnedSignerId;
+  std::int32_t not_after_days = 30;
+  std::vector<std::string> targets{kOwnSerial};
+};
+
 // What the vendor's database holds for a session: the suite signs it as the terminal's vendor, or
 // with a key the terminal does not know.
 struct Publication {
@@ -30,6 +44,8 @@ struct Publication {
   bool signed_by_stranger = false;  // a key that is neither the vendor's nor pinned (REQ-DL-010: 19)
   std::string model_id;             // empty: the terminal's own model
   std::uint16_t chunk_size = 1024;
+  codec::PackageKind kind = codec::PackageKind::kApplication;
+  std::optional<Scope> scope;  // FORMAT 0x02 when set, signed as the scope says
 };
 
 // What a change may use besides the body: the session's keys, as a party holding the terminal's

@@ -1,5 +1,7 @@
 #include "conformance/runner/scenario_tms.h"
 
+#include <algorithm>
+#include <ctime>
 #include <fstream>
 
 #include "config/key_set_definition.h"
@@ -68,6 +70,7 @@ struct ScenarioTms::Impl {
   std::unique_ptr<store::TmsStore> store;
   vendor::VendorKey vendor_key;
   vendor::VendorKey stranger_key;
+  vendor::VendorKey acquirer_key;  // kPinnedSignerId's (REQ-DL-060)
   vendor::AdapterDirectory directory;
   PieceChange piece_change;
   ChangingDirectory changing{directory, piece_change};
@@ -101,7 +104,8 @@ Result<std::unique_ptr<ScenarioTms>, std::string> ScenarioTms::create(const fs::
   }
 
   // The vendor signing key the terminal is given in terminal.json, and one it is never given.
-  for (auto [file, key] : {std::pair{"vendor.key", &impl->vendor_key}, {"stranger.key", &impl->stranger_key}}) {
+  for (auto [file, key] : {std::pair{"vendor.key", &impl->vendor_key}, {"stranger.key", &impl->stranger_key},
+                           {"acquirer.key", &impl->acquirer_key}}) {
     if (auto made = vendor::generate_vendor_key(dir / file, rng); !made.ok()) return Unexpected(made.error());
     auto read = vendor::read_vendor_key(dir / file);
     if (!read.ok()) return Unexpected(read.error());
@@ -142,6 +146,9 @@ Result<std::unique_ptr<ScenarioTms>, std::string> ScenarioTms::create(const fs::
   injection.config.dmk = crypto::SecretBytes(dmk->second.view());
   injection.config.legacy_enabled = legacy;
   injection.config.vendor_public_key = impl->vendor_key.public_key;
+  // REQ-CONF-003, REQ-DL-060: the suite's pinned signer, an acquirer that may sign KIND P only.
+  injection.config.signers[kPinnedSignerId] = terminal::PinnedSigner{impl->acquirer_key.public_key,
+                                                                     {codec::PackageKind::kParameters}};
   injection.config.slots = iut.slots;
   injection.config.max_chunk = iut.max_chunk;
   injection.hardware_id = iut.hardware_id;
@@ -159,10 +166,31 @@ Result<std::unique_ptr<ScenarioTms>, std::string> ScenarioTms::create(const fs::
 
 namespace {
 
+// The suite's UTC clock `days` days from now (REQ-MSG-011), for a NOT_AFTER.
+codec::DateTime utc_in_days(std::int32_t days) {
+  const std::time_t t = std::time(nullptr) + static_cast<std::time_t>(days) * 86400;
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  return codec::DateTime{static_cast<std::uint16_t>(utc.tm_year + 1900), static_cast<std::uint8_t>(utc.tm_mon + 1),
+                         static_cast<std::uint8_t>(utc.tm_mday),         static_cast<std::uint8_t>(utc.tm_hour),
+                         static_cast<std::uint8_t>(utc.tm_min),          static_cast<std::uint8_t>(std::min(utc.tm_sec, 59))};
+}
+
 Result<vendor::SignedPackage, std::string> signed_package(const Publication& p, const codec::Identity& id,
                                                           const vendor::VendorKey& signer, crypto::RandomSource& rng) {
   vendor::PackageDraft draft;
-  draft.kind = codec::PackageKind::kApplication;
+  draft.kind = p.kind;
+  if (p.scope) {
+    // REQ-MSG-092: TARGETs strictly ascending, kOwnSerial read as the terminal's SERIAL_NO.
+    codec::ManifestScope scope{p.scope->signer_id, utc_in_days(p.scope->not_after_days), {}};
+    for (const auto& t : p.scope->targets) scope.targets.push_back(t == kOwnSerial ? id.serial_no : t);
+    std::sort(scope.targets.begin(), scope.targets.end(), [](const std::string& a, const std::string& b) {
+      // the order of the 32 octets as sent, 0x20-filled
+      return a + std::string(32 - std::min<std::size_t>(a.size(), 32), ' ') <
+             b + std::string(32 - std::min<std::size_t>(b.size(), 32), ' ');
+    });
+    draft.scope = std::move(scope);
+  }
   draft.name = kPackageName;
   draft.vendor_id = id.vendor_id;
   draft.model_id = p.model_id.empty() ? id.model_id : p.model_id;
@@ -175,8 +203,20 @@ Result<vendor::SignedPackage, std::string> signed_package(const Publication& p, 
 
 }  // namespace
 
+namespace {
+
+// The key that signs `p`: the stranger's when it says so or names a SIGNER_ID the terminal has not
+// pinned, the pinned acquirer's for its SIGNER_ID, else the vendor's.
+const vendor::VendorKey& signer_of(const Publication& p, const vendor::VendorKey& vendor,
+                                   const vendor::VendorKey& acquirer, const vendor::VendorKey& stranger) {
+  if (p.signed_by_stranger || (p.scope && p.scope->signer_id != kPinnedSignerId)) return stranger;
+  return p.scope ? acquirer : vendor;
+}
+
+}  // namespace
+
 Result<void, std::string> ScenarioTms::publish(const Publication& p) {
-  const vendor::VendorKey& signer = p.signed_by_stranger ? impl_->stranger_key : impl_->vendor_key;
+  const vendor::VendorKey& signer = signer_of(p, impl_->vendor_key, impl_->acquirer_key, impl_->stranger_key);
   auto package = signed_package(p, impl_->id, signer, impl_->rng);
   if (!package.ok()) return Unexpected(package.error());
   auto published = vendor::publish(impl_->vendor_db, *package);
@@ -185,7 +225,7 @@ Result<void, std::string> ScenarioTms::publish(const Publication& p) {
 }
 
 Result<codec::Offer, std::string> ScenarioTms::sign_offer(const Publication& p) {
-  const vendor::VendorKey& signer = p.signed_by_stranger ? impl_->stranger_key : impl_->vendor_key;
+  const vendor::VendorKey& signer = signer_of(p, impl_->vendor_key, impl_->acquirer_key, impl_->stranger_key);
   auto package = signed_package(p, impl_->id, signer, impl_->rng);
   if (!package.ok()) return Unexpected(package.error());
   return package->offer;
