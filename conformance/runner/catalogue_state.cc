@@ -2,7 +2,9 @@
 // of the same scenario (REQ-CONF-024): the KEY_SLOT items, PACKAGE items and LAST_APPLY of its
 // TERM_INFO (REQ-DL-041), a fresh T_RAND in every HS_REQUEST, the order of its requests, and a
 // DWK_1 of another session refused even under a TAC_1 that verifies.
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "codec/handshake_messages.h"
 #include "codec/key_message.h"
@@ -20,6 +22,49 @@ std::vector<codec::FrameRequest> whole_download(const Publication& p) {
   for (std::uint32_t i = 0; i < fit; ++i) order.push_back({0, codec::Section::kFit, i});
   for (std::uint32_t i = 0; i < data; ++i) order.push_back({0, codec::Section::kData, i});
   return order;
+}
+
+// A small package of KIND P, FORMAT 0x02, signed by the pinned acquirer for this terminal alone,
+// valid for 30 more days: what REQ-DL-061 to REQ-DL-063 accept.
+Publication per_terminal(std::uint32_t version = 2) {
+  Publication p;
+  p.kind = codec::PackageKind::kParameters;
+  p.version = version;
+  p.length = 2000;
+  p.scope = Scope{};
+  return p;
+}
+
+// PKG_CONFIRM replaced by one offer of `p` (signed by the suite but never published) whose payload
+// `edit` then breaks, sealed under the session's keys: a manifest the terminal must refuse as it
+// parses PKG_CONFIRM, before any signature (REQ-MSG-091, REQ-MSG-092).
+Change confirm_broken(Publication p, std::function<void(Bytes&)> edit) {
+  return forge_message(MsgType::kPkgConfirm, 0, [p, edit](ByteView body, const Forgery& f) -> Bytes {
+    auto e = f.keys.envelope(false, body);
+    auto offer = f.sign(p);
+    if (!e || !offer) return {};
+    Bytes payload = codec::serialize(codec::PkgConfirm{{*offer}});
+    edit(payload);
+    return f.keys.seal(false, MsgType::kPkgConfirm, e->seq, payload);
+  });
+}
+
+// Offsets in a PKG_CONFIRM payload of one offer (spec/03-messages.md 3.7): MANIFEST_LEN, and the
+// MANIFEST's NOT_AFTER month, TARGET_COUNT and end of its first TARGET.
+constexpr std::size_t kManifestLenAt = 2;
+constexpr std::size_t kManifestAt = 4;
+constexpr std::size_t kNotAfterMonthAt = kManifestAt + 124 + 2;
+constexpr std::size_t kTargetCountAt = kManifestAt + 131;
+constexpr std::size_t kFirstTargetEnd = kManifestAt + 132 + 32;
+
+// A second TARGET after the first, TARGET_COUNT and MANIFEST_LEN made to match.
+void add_target(Bytes& payload, std::string target) {
+  if (payload.size() < kFirstTargetEnd) return;
+  target.resize(32, ' ');
+  payload.insert(payload.begin() + static_cast<std::ptrdiff_t>(kFirstTargetEnd), target.begin(), target.end());
+  payload[kTargetCountAt] = 2;
+  payload[kManifestLenAt] = 0;
+  payload[kManifestLenAt + 1] = 132 + 2 * 32;
 }
 
 }  // namespace
@@ -138,6 +183,127 @@ void add_state_scenarios(std::vector<Scenario>& all) {
                     program({}, aborts(ResponseCode::kTmsAuthFailed,
                                        "REQ-HS-025: a DWK_1 bound to another session's HS_REQUEST is ABORT 11"),
                             std::move(replay))}});
+  }
+  // FORMAT 0x02: per-terminal packages from a pinned signer (REQ-DL-060 to REQ-DL-063, REQ-SEC-016).
+  {
+    Expectation downloaded = completes();
+    downloaded.requests = 1 + data_pieces(per_terminal());
+    all.push_back({"signer.pinned_package_accepted",
+                   {"REQ-DL-061", "REQ-DL-062", "REQ-DL-063", "REQ-SEC-016"},
+                   Level::kMust,
+                   "a KIND P package of FORMAT 0x02 signed by the signer terminal.json pins for KIND P, targeted at "
+                   "the terminal's SERIAL_NO, NOT_AFTER 30 days ahead: the terminal downloads every piece and completes",
+                   std::nullopt,
+                   {program({per_terminal()}, downloaded)}});
+    Publication application = per_terminal();
+    application.kind = codec::PackageKind::kApplication;
+    all.push_back({"signer.kind_not_pinned",
+                   {"REQ-DL-061", "REQ-SEC-016"},
+                   Level::kMust,
+                   "PKG_CONFIRM offers a KIND A package of FORMAT 0x02 correctly signed by the pinned signer, which "
+                   "may sign KIND P only: the terminal requests no piece and ends with ABORT 19",
+                   std::nullopt,
+                   {program({Publication{}},
+                            aborts(ResponseCode::kSignatureInvalid,
+                                   "REQ-DL-061: a KIND the signer may not sign is ABORT 19"),
+                            confirm_instead({application}))}});
+    Publication unknown = per_terminal();
+    unknown.scope->signer_id = "NOTPINND";
+    all.push_back({"signer.signer_not_pinned",
+                   {"REQ-DL-061"},
+                   Level::kMust,
+                   "PKG_CONFIRM offers a FORMAT 0x02 package whose SIGNER_ID names no pinned signer, signed with "
+                   "that signer's key: ABORT 19",
+                   std::nullopt,
+                   {program({Publication{}},
+                            aborts(ResponseCode::kSignatureInvalid,
+                                   "REQ-DL-061: a SIGNER_ID that names no pinned signer is ABORT 19"),
+                            confirm_instead({unknown}))}});
+    Publication elsewhere = per_terminal();
+    elsewhere.scope->targets = {"SN-SOMEONE-ELSE"};
+    all.push_back({"signer.target_another_terminal",
+                   {"REQ-DL-062", "REQ-SEC-016"},
+                   Level::kMust,
+                   "PKG_CONFIRM offers a FORMAT 0x02 package of the pinned signer whose only TARGET is another "
+                   "SERIAL_NO: the terminal requests no piece and ends with ABORT 27",
+                   std::nullopt,
+                   {program({Publication{}},
+                            aborts(ResponseCode::kManifestNotForTerminal,
+                                   "REQ-DL-062: a target without the terminal's SERIAL_NO is ABORT 27"),
+                            confirm_instead({elsewhere}))}});
+    Publication expired = per_terminal();
+    expired.scope->not_after_days = -1;
+    all.push_back({"signer.not_after_passed",
+                   {"REQ-DL-063", "REQ-SEC-016"},
+                   Level::kMust,
+                   "PKG_CONFIRM offers a FORMAT 0x02 package of the pinned signer for this terminal whose NOT_AFTER "
+                   "is one day before the suite's clock: the terminal requests no piece and ends with ABORT 29",
+                   std::nullopt,
+                   {program({Publication{}},
+                            aborts(ResponseCode::kManifestExpired, "REQ-DL-063: a NOT_AFTER already passed is ABORT 29"),
+                            confirm_instead({expired}))}});
+  }
+  {
+    // REQ-DL-060: no message changes the signer set, whatever was installed before.
+    Publication application;
+    application.length = 2000;
+    Publication data = application;
+    data.kind = codec::PackageKind::kDataFile;
+    Publication stranger;
+    stranger.version = 3;
+    stranger.signed_by_stranger = true;
+    Expectation again = completes();
+    again.requests = 1 + data_pieces(per_terminal(3));
+    all.push_back({"signer.set_unchanged_by_installs",
+                   {"REQ-DL-060"},
+                   Level::kMust,
+                   "after packages of KIND A, D (vendor) and P (pinned signer) install, an offer signed by a key "
+                   "neither the vendor's nor pinned is still refused with ABORT 19, and a later FORMAT 0x02 package "
+                   "of the pinned signer is still downloaded",
+                   std::nullopt,
+                   {program({application, data, per_terminal()}, completes()),
+                    program({}, aborts(ResponseCode::kSignatureInvalid,
+                                       "REQ-DL-060: a key neither the vendor's nor pinned is ABORT 19"),
+                            confirm_instead({stranger})),
+                    program({per_terminal(3)}, again)}});
+  }
+  // REQ-MSG-091, REQ-MSG-092: FORMAT 0x02 manifests broken in one encoding rule, refused with 01 as
+  // PKG_CONFIRM is parsed.
+  {
+    struct Broken {
+      std::string name, req, what;
+      std::function<void(Bytes&)> edit;
+    };
+    const std::vector<Broken> broken = {
+        {"manifest.target_count_beyond_length", "REQ-MSG-091",
+         "MANIFEST_LEN 164 (one TARGET) but TARGET_COUNT 2",
+         [](Bytes& b) {
+           if (b.size() > kTargetCountAt) b[kTargetCountAt] = 2;
+         }},
+        {"manifest.targets_equal", "REQ-MSG-092", "two TARGETs, both the terminal's SERIAL_NO",
+         [](Bytes& b) {
+           if (b.size() < kFirstTargetEnd) return;
+           add_target(b, std::string(b.begin() + kFirstTargetEnd - 32, b.begin() + kFirstTargetEnd));
+         }},
+        {"manifest.targets_descending", "REQ-MSG-092",
+         "two TARGETs, the terminal's SERIAL_NO then \"!\" (below every SERIAL_NO that does not start with it)",
+         [](Bytes& b) { add_target(b, "!"); }},
+        {"manifest.not_after_month_13", "REQ-MSG-092", "NOT_AFTER in month 13",
+         [](Bytes& b) {
+           if (b.size() > kNotAfterMonthAt) b[kNotAfterMonthAt] = 0x13;
+         }},
+    };
+    for (const Broken& c : broken) {
+      all.push_back({c.name,
+                     {c.req},
+                     Level::kMust,
+                     "PKG_CONFIRM offers a FORMAT 0x02 package of the pinned signer with " + c.what +
+                         ", under a correct envelope: the terminal refuses it with ABORT 01",
+                     std::nullopt,
+                     {program({Publication{}},
+                              aborts(ResponseCode::kMalformed, c.req + ": a FORMAT 0x02 manifest that breaks it is 01"),
+                              confirm_broken(per_terminal(), c.edit))}});
+    }
   }
 }
 
