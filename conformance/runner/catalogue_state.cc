@@ -305,6 +305,59 @@ void add_state_scenarios(std::vector<Scenario>& all) {
                               confirm_broken(per_terminal(), c.edit))}});
     }
   }
+  // KIND M: the master application, written into the slot that does not run and marked to start
+  // at the next start, never switched during a session (REQ-DL-050, REQ-DL-052, REQ-DL-053). The
+  // start itself (REQ-DL-051) needs a restart the shim contract does not have.
+  {
+    Publication master;
+    master.kind = codec::PackageKind::kMaster;
+    master.length = 2000;
+    Expectation before = completes();
+    before.master_app = codec::MasterApp{1, 1, codec::SwitchState::kSettled, 0};
+    before.announces_master = 1;
+    Expectation pending = completes();
+    pending.master_app = codec::MasterApp{1, 1, codec::SwitchState::kPending, master.version};
+    pending.announces_master = 1;
+    Scenario s{"master.apply_pending_until_start",
+               {"REQ-DL-050", "REQ-DL-053"},
+               Level::kMust,
+               "with the factory master application at version 1 (MASTER_APP SWITCH_STATE 0x00, OTHER_VERSION 0), "
+               "an honest download of its version 2 completes; the next session still announces version 1 and "
+               "reports SWITCH_STATE 0x01 with OTHER_VERSION 2: written, checked and marked, not switched",
+               std::nullopt,
+               {program({master}, before), program({}, pending)}};
+    s.needs_master = true;
+    all.push_back(std::move(s));
+
+    Publication other_name = master;
+    other_name.name = "OTHERMASTER";
+    other_name.version = 5;
+    Scenario named{"master.another_name",
+                   {"REQ-DL-052"},
+                   Level::kMust,
+                   "with a master application installed, PKG_CONFIRM offers a KIND M package under another NAME, "
+                   "correctly signed by the vendor: not for this terminal, ABORT 27",
+                   std::nullopt,
+                   {program({Publication{}},
+                            aborts(ResponseCode::kManifestNotForTerminal,
+                                   "REQ-DL-052: a KIND M under another NAME than the installed one is ABORT 27"),
+                            confirm_instead({other_name}))}};
+    named.needs_master = true;
+    all.push_back(std::move(named));
+
+    Scenario again{"master.pending_version_again",
+                   {"REQ-DL-052"},
+                   Level::kMust,
+                   "after version 2 of the master application is applied and waits for the next start, PKG_CONFIRM "
+                   "offers version 2 again (a new signature): not above the version waiting, ABORT 20",
+                   std::nullopt,
+                   {program({master}, completes()),
+                    program({}, aborts(ResponseCode::kRollbackRefused,
+                                       "REQ-DL-052: a KIND M version not above OTHER_VERSION while a switch is pending is 20"),
+                            confirm_instead({master}))}};
+    again.needs_master = true;
+    all.push_back(std::move(again));
+  }
 }
 
 }  // namespace tmsproto::conformance

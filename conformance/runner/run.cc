@@ -317,6 +317,9 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
                                       (plan.trans == TransCode::kKeyDownload ? "key" : "program") + " download");
     }
   }
+  if (s.needs_master && !o.terminal.master) {
+    return stop(Verdict::kSkip, "the terminal profile declares no masterApplication (REQ-DL-050)");
+  }
   for (const auto& plan : s.sessions) {
     if (plan.expect.kind == Expectation::Kind::kTimesOut && o.terminal.session_seconds < kStallSessionSeconds) {
       return stop(Verdict::kSkip, "a stall needs sessionSeconds of at least " + std::to_string(kStallSessionSeconds) +
@@ -394,6 +397,7 @@ config::TerminalProfile reference_terminal_profile(bool legacy, crypto::RandomSo
   // has an earlier key a terminal could wrongly have stored (REQ-TERM-002).
   t.slots[2] = profile::SlotRule{"P0", 'T', 'E', 16};
   t.max_chunk = 4096;
+  t.master = config::FactoryMaster{"CONFMASTER", 1};  // a master application at version 1 (REQ-DL-050)
   t.hardware_id = "TMSPROTO-REF";
   t.firmware_id = "tmsproto-conformance";
   return t;

@@ -46,6 +46,7 @@ struct Publication {
   std::uint16_t chunk_size = 1024;
   codec::PackageKind kind = codec::PackageKind::kApplication;
   std::optional<Scope> scope;  // FORMAT 0x02 when set, signed as the scope says
+  std::string name;            // empty: kPackageName, or for KIND M the terminal's masterApplication
 };
 
 // What a change may use besides the body: the session's keys, as a party holding the terminal's
@@ -104,6 +105,11 @@ struct Expectation {
   std::optional<codec::LastApply> last_apply;   // its LAST_APPLY item for kPackageName
   bool packages_as_announced = false;           // PACKAGE items exactly its PKG_ANNOUNCE entries
   bool fresh_t_rand = false;  // T_RAND unlike every earlier session's (REQ-MSG-033, REQ-CRYPTO-016)
+  // REQ-DL-053: its MASTER_APP's SWITCH_STATE, RUNNING_VERSION and OTHER_VERSION (RUNNING_SLOT is the
+  // terminal's to choose), and the version its PKG_ANNOUNCE lists for KIND M (REQ-DL-051: the one
+  // that runs).
+  std::optional<codec::MasterApp> master_app;
+  std::optional<std::uint32_t> announces_master;
 };
 
 // REQ-CONF-028: the window in which a terminal must time out a stalled TMS, measured from the
@@ -129,6 +135,7 @@ struct Scenario {
   std::string description;
   std::optional<Profile> profile;  // the profile it runs in; nullopt: the terminal's first declared
   std::vector<SessionPlan> sessions;
+  bool needs_master = false;  // SKIP unless the terminal profile declares a masterApplication
 };
 
 // Every scenario, in the order --list prints them: the honest sessions of every profile first.

@@ -71,6 +71,7 @@ struct ScenarioTms::Impl {
   vendor::VendorKey vendor_key;
   vendor::VendorKey stranger_key;
   vendor::VendorKey acquirer_key;  // kPinnedSignerId's (REQ-DL-060)
+  std::string master_name;         // the terminal's masterApplication, what a KIND M publication names
   vendor::AdapterDirectory directory;
   PieceChange piece_change;
   ChangingDirectory changing{directory, piece_change};
@@ -154,6 +155,7 @@ Result<std::unique_ptr<ScenarioTms>, std::string> ScenarioTms::create(const fs::
   injection.hardware_id = iut.hardware_id;
   injection.firmware_id = iut.firmware_id;
   injection.master = iut.master;
+  if (iut.master) impl->master_name = iut.master->name;
   const std::string text = config::write_terminal_injection(injection);
   if (auto r = config::read_terminal_injection(text); !r.ok()) return Unexpected("terminal.json: " + r.error());
   {
@@ -177,9 +179,11 @@ codec::DateTime utc_in_days(std::int32_t days) {
 }
 
 Result<vendor::SignedPackage, std::string> signed_package(const Publication& p, const codec::Identity& id,
-                                                          const vendor::VendorKey& signer, crypto::RandomSource& rng) {
+                                                          const vendor::VendorKey& signer, const std::string& master,
+                                                          crypto::RandomSource& rng) {
   vendor::PackageDraft draft;
   draft.kind = p.kind;
+  draft.name = !p.name.empty() ? p.name : p.kind == codec::PackageKind::kMaster ? master : kPackageName;
   if (p.scope) {
     // REQ-MSG-092: TARGETs strictly ascending, kOwnSerial read as the terminal's SERIAL_NO.
     codec::ManifestScope scope{p.scope->signer_id, utc_in_days(p.scope->not_after_days), {}};
@@ -191,7 +195,6 @@ Result<vendor::SignedPackage, std::string> signed_package(const Publication& p, 
     });
     draft.scope = std::move(scope);
   }
-  draft.name = kPackageName;
   draft.vendor_id = id.vendor_id;
   draft.model_id = p.model_id.empty() ? id.model_id : p.model_id;
   draft.version = p.version;
@@ -217,7 +220,7 @@ const vendor::VendorKey& signer_of(const Publication& p, const vendor::VendorKey
 
 Result<void, std::string> ScenarioTms::publish(const Publication& p) {
   const vendor::VendorKey& signer = signer_of(p, impl_->vendor_key, impl_->acquirer_key, impl_->stranger_key);
-  auto package = signed_package(p, impl_->id, signer, impl_->rng);
+  auto package = signed_package(p, impl_->id, signer, impl_->master_name, impl_->rng);
   if (!package.ok()) return Unexpected(package.error());
   auto published = vendor::publish(impl_->vendor_db, *package);
   if (!published.ok()) return Unexpected(published.error());
@@ -226,7 +229,7 @@ Result<void, std::string> ScenarioTms::publish(const Publication& p) {
 
 Result<codec::Offer, std::string> ScenarioTms::sign_offer(const Publication& p) {
   const vendor::VendorKey& signer = signer_of(p, impl_->vendor_key, impl_->acquirer_key, impl_->stranger_key);
-  auto package = signed_package(p, impl_->id, signer, impl_->rng);
+  auto package = signed_package(p, impl_->id, signer, impl_->master_name, impl_->rng);
   if (!package.ok()) return Unexpected(package.error());
   return package->offer;
 }

@@ -88,7 +88,7 @@ std::optional<std::array<std::uint8_t, 8>> t_rand(const std::vector<WireMessage>
 // REQ-CONF-024 with REQ-DL-041: the TERM_INFO checks of `e`.
 std::optional<Mismatch> check_term_info(const Expectation& e, const std::vector<WireMessage>& wire,
                                         const std::vector<std::vector<WireMessage>>& earlier) {
-  const bool wanted = e.holds_keys_of || e.holds_no_keys_of || e.last_apply || e.packages_as_announced;
+  const bool wanted = e.holds_keys_of || e.holds_no_keys_of || e.last_apply || e.packages_as_announced || e.master_app;
   if (!wanted) return std::nullopt;
   const auto infos = payloads(wire, MsgType::kTermInfo);
   if (infos.empty()) return Mismatch{"a TERM_INFO (REQ-DL-040)", "no TERM_INFO the suite could open"};
@@ -136,6 +136,19 @@ std::optional<Mismatch> check_term_info(const Expectation& e, const std::vector<
       return Mismatch{"TERM_INFO with " + last_apply_text(*e.last_apply),
                       seen ? "TERM_INFO with " + last_apply_text(*seen)
                            : "TERM_INFO without a LAST_APPLY for " + e.last_apply->package.name};
+    }
+  }
+  if (e.master_app) {
+    // REQ-DL-053: the state of the master application's slots, its running slot the terminal's own.
+    const auto text = [](const codec::MasterApp& m) {
+      return "MASTER_APP RUNNING_VERSION " + std::to_string(m.running_version) + " SWITCH_STATE " +
+             std::to_string(static_cast<int>(m.state)) + " OTHER_VERSION " + std::to_string(m.other_version);
+    };
+    const auto& seen = info->master_app;
+    if (!seen || seen->running_version != e.master_app->running_version || seen->state != e.master_app->state ||
+        seen->other_version != e.master_app->other_version) {
+      return Mismatch{"TERM_INFO with " + text(*e.master_app), seen ? "TERM_INFO with " + text(*seen)
+                                                                     : std::string("TERM_INFO without MASTER_APP")};
     }
   }
   if (e.packages_as_announced) {
@@ -191,6 +204,21 @@ std::optional<Mismatch> check_requests(const Expectation& e, const std::vector<W
       return Mismatch{expected, listed == 0 ? std::string("PKG_ANNOUNCE without ") + kPackageName
                                             : std::string("PKG_ANNOUNCE listing ") + kPackageName + " version " +
                                                   std::to_string(listed)};
+    }
+  }
+  if (e.announces_master) {
+    // REQ-DL-051, REQ-DL-050: the version of KIND M announced is the one that runs.
+    const auto announces = payloads(wire, MsgType::kPkgAnnounce);
+    if (announces.empty()) return Mismatch{"a PKG_ANNOUNCE", "no PKG_ANNOUNCE the suite could open"};
+    auto a = codec::parse_pkg_announce(announces.front());
+    if (!a.ok()) return Mismatch{"a PKG_ANNOUNCE", "a PKG_ANNOUNCE that does not parse"};
+    std::uint32_t listed = 0;
+    for (const auto& p : a->installed) {
+      if (p.kind == codec::PackageKind::kMaster) listed = p.version;
+    }
+    if (listed != *e.announces_master) {
+      return Mismatch{"PKG_ANNOUNCE listing the master application at version " + std::to_string(*e.announces_master),
+                      "version " + std::to_string(listed) + " (0: none)"};
     }
   }
   if (e.first_request || e.requests || e.request_order) {
