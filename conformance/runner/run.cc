@@ -207,10 +207,11 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
 // The session judged: how it ended, then what the terminal asked for in it (REQ-CONF-024).
 Judgement judge(const SessionPlan& plan, const ScenarioEngine& engine, const tms::Session& tms,
                 const net::ServedSession& served, int shim_status, std::int64_t session_s,
-                const std::vector<std::vector<WireMessage>>& earlier) {
+                const std::vector<std::vector<WireMessage>>& earlier, std::uint32_t factory_master) {
   Judgement j = judge_ending(plan, engine, tms, served, shim_status, session_s);
   if (j.verdict != Verdict::kPass) return j;
-  if (auto m = check_requests(plan.expect, engine.wire(), earlier)) {  // REQ-CONF-024
+  // REQ-CONF-024
+  if (auto m = check_requests(with_factory_master(plan.expect, factory_master), engine.wire(), earlier)) {
     return fail(m->expected, m->seen);
   }
   return j;
@@ -372,7 +373,8 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
     }
     if (!side.error.empty()) return stop(Verdict::kError, side.error);
     // REQ-CONF-024: judged against the wire of the scenario's earlier sessions.
-    Judgement j = judge(plan, engine, tms, side.served, side.status, session_s, r.exchange);
+    Judgement j = judge(plan, engine, tms, side.served, side.status, session_s, r.exchange,
+                        o.terminal.master ? o.terminal.master->version : 1);
     r.exchange.push_back(engine.wire());  // REQ-CONF-033: the transcript a report shows for a failure
     if (j.verdict != Verdict::kPass) {
       record(std::move(j), s.sessions.size() > 1 ? i + 1 : 0, r);

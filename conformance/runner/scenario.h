@@ -47,6 +47,8 @@ struct Publication {
   codec::PackageKind kind = codec::PackageKind::kApplication;
   std::optional<Scope> scope;  // FORMAT 0x02 when set, signed as the scope says
   std::string name;            // empty: kPackageName, or for KIND M the terminal's masterApplication
+  // A KIND M `version` counts from the factory master as version 1: the suite publishes it as
+  // version + (the masterApplication's version - 1).
 };
 
 // What a change may use besides the body: the session's keys, as a party holding the terminal's
@@ -98,8 +100,8 @@ struct Expectation {
 
   // REQ-CONF-024 with REQ-DL-041: what its TERM_INFO must report of the earlier sessions (each
   // named by its index in the scenario, 0 the first), and what its HS_REQUEST must not repeat.
-  std::optional<std::size_t> holds_keys_of;     // KEY_SLOT items: exactly the slots and KCVs that
-                                                // session's KEY_MESSAGE delivered (REQ-CRYPTO-009)
+  std::optional<std::size_t> holds_keys_of;     // KEY_SLOT items: every slot and KCV that session's
+                                                // KEY_MESSAGE delivered (REQ-CRYPTO-009)
   std::optional<std::size_t> holds_no_keys_of;  // no KEY_SLOT for a slot that session's KEY_MESSAGE
                                                 // named (REQ-KEY-022, REQ-TERM-002: all or nothing)
   std::optional<codec::LastApply> last_apply;   // its LAST_APPLY item for kPackageName
@@ -107,7 +109,7 @@ struct Expectation {
   bool fresh_t_rand = false;  // T_RAND unlike every earlier session's (REQ-MSG-033, REQ-CRYPTO-016)
   // REQ-DL-053: its MASTER_APP's SWITCH_STATE, RUNNING_VERSION and OTHER_VERSION (RUNNING_SLOT is the
   // terminal's to choose), and the version its PKG_ANNOUNCE lists for KIND M (REQ-DL-051: the one
-  // that runs).
+  // that runs); versions written as if the factory master were version 1 (with_factory_master).
   std::optional<codec::MasterApp> master_app;
   std::optional<std::uint32_t> announces_master;
 };

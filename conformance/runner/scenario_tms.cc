@@ -72,6 +72,7 @@ struct ScenarioTms::Impl {
   vendor::VendorKey stranger_key;
   vendor::VendorKey acquirer_key;  // kPinnedSignerId's (REQ-DL-060)
   std::string master_name;         // the terminal's masterApplication, what a KIND M publication names
+  std::uint32_t master_version = 1;
   vendor::AdapterDirectory directory;
   PieceChange piece_change;
   ChangingDirectory changing{directory, piece_change};
@@ -155,7 +156,10 @@ Result<std::unique_ptr<ScenarioTms>, std::string> ScenarioTms::create(const fs::
   injection.hardware_id = iut.hardware_id;
   injection.firmware_id = iut.firmware_id;
   injection.master = iut.master;
-  if (iut.master) impl->master_name = iut.master->name;
+  if (iut.master) {
+    impl->master_name = iut.master->name;
+    impl->master_version = iut.master->version;
+  }
   const std::string text = config::write_terminal_injection(injection);
   if (auto r = config::read_terminal_injection(text); !r.ok()) return Unexpected("terminal.json: " + r.error());
   {
@@ -180,7 +184,7 @@ codec::DateTime utc_in_days(std::int32_t days) {
 
 Result<vendor::SignedPackage, std::string> signed_package(const Publication& p, const codec::Identity& id,
                                                           const vendor::VendorKey& signer, const std::string& master,
-                                                          crypto::RandomSource& rng) {
+                                                          std::uint32_t master_version, crypto::RandomSource& rng) {
   vendor::PackageDraft draft;
   draft.kind = p.kind;
   draft.name = !p.name.empty() ? p.name : p.kind == codec::PackageKind::kMaster ? master : kPackageName;
@@ -197,7 +201,9 @@ Result<vendor::SignedPackage, std::string> signed_package(const Publication& p, 
   }
   draft.vendor_id = id.vendor_id;
   draft.model_id = p.model_id.empty() ? id.model_id : p.model_id;
-  draft.version = p.version;
+  // Scenario.h: a KIND M version counts from the factory master application as version 1.
+  draft.version = p.kind == codec::PackageKind::kMaster ? p.version + (master_version > 0 ? master_version - 1 : 0)
+                                                              : p.version;
   draft.chunk_size = p.chunk_size;
   Bytes content(p.length);
   for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<std::uint8_t>((i * 31 + p.version) & 0xFF);
@@ -220,7 +226,7 @@ const vendor::VendorKey& signer_of(const Publication& p, const vendor::VendorKey
 
 Result<void, std::string> ScenarioTms::publish(const Publication& p) {
   const vendor::VendorKey& signer = signer_of(p, impl_->vendor_key, impl_->acquirer_key, impl_->stranger_key);
-  auto package = signed_package(p, impl_->id, signer, impl_->master_name, impl_->rng);
+  auto package = signed_package(p, impl_->id, signer, impl_->master_name, impl_->master_version, impl_->rng);
   if (!package.ok()) return Unexpected(package.error());
   auto published = vendor::publish(impl_->vendor_db, *package);
   if (!published.ok()) return Unexpected(published.error());
@@ -229,7 +235,7 @@ Result<void, std::string> ScenarioTms::publish(const Publication& p) {
 
 Result<codec::Offer, std::string> ScenarioTms::sign_offer(const Publication& p) {
   const vendor::VendorKey& signer = signer_of(p, impl_->vendor_key, impl_->acquirer_key, impl_->stranger_key);
-  auto package = signed_package(p, impl_->id, signer, impl_->master_name, impl_->rng);
+  auto package = signed_package(p, impl_->id, signer, impl_->master_name, impl_->master_version, impl_->rng);
   if (!package.ok()) return Unexpected(package.error());
   return package->offer;
 }

@@ -27,4 +27,9 @@ std::optional<Mismatch> check_requests(const Expectation& expect, const std::vec
 std::optional<Mismatch> check_requests(const Expectation& expect, const std::vector<WireMessage>& wire,
                                        const std::vector<std::vector<WireMessage>>& earlier);
 
+// The catalogue writes KIND M versions as if the factory master application were version 1 (a
+// KIND M publication's VERSION is shifted the same way, scenario_tms.cc); this shifts the
+// expectation's to the terminal profile's masterApplication version.
+Expectation with_factory_master(Expectation e, std::uint32_t factory_version);
+
 }  // namespace tmsproto::conformance

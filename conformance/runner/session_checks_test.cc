@@ -74,12 +74,14 @@ const codec::HeldKey kSlot1{1, {0x01, 0x02, 0x03}};
 const codec::HeldKey kSlot2{2, {0x04, 0x05, 0x06}};
 
 // Checks REQ-CONF-024 with REQ-DL-041 and REQ-CRYPTO-009: TERM_INFO must report every delivered
-// slot with the KCV the earlier KEY_MESSAGE carried, and nothing else.
+// slot with the KCV the earlier KEY_MESSAGE carried.
 TEST(SessionChecks, KeySlotsMustBeThoseOfTheEarlierKeyMessage) {
   Expectation e;
   e.holds_keys_of = 0;
   const std::vector<std::vector<WireMessage>> earlier{key_session({kSlot1, kSlot2})};
   EXPECT_FALSE(check_requests(e, reporting(info_with({kSlot2, kSlot1})), earlier));
+  // A key the device holds beside the delivered ones is its own affair.
+  EXPECT_FALSE(check_requests(e, reporting(info_with({kSlot1, kSlot2, {3, {0x07, 0x08, 0x09}}})), earlier));
   codec::HeldKey wrong = kSlot2;
   wrong.kcv[2] ^= 0x01;
   EXPECT_TRUE(check_requests(e, reporting(info_with({kSlot1, wrong})), earlier));  // another KCV
@@ -168,6 +170,50 @@ TEST(SessionChecks, RequestOrderIsExact) {
   EXPECT_TRUE(check_requests(e, wire, {}));
   wire.pop_back();
   EXPECT_TRUE(check_requests(e, wire, {}));
+}
+
+// Checks REQ-DL-053 and REQ-DL-050 as judged: MASTER_APP's SWITCH_STATE, RUNNING_VERSION and
+// OTHER_VERSION (the running slot is the terminal's), and the KIND M version PKG_ANNOUNCE lists.
+TEST(SessionChecks, MasterAppAndTheAnnouncedMasterVersion) {
+  const codec::InstalledPackage running{codec::PackageKind::kMaster, "CONFMASTER", 1};
+  codec::TerminalInfo info = info_with({});
+  info.packages = {running};
+  info.master_app = codec::MasterApp{2, 1, codec::SwitchState::kPending, 2};
+  codec::PkgAnnounce announce;
+  announce.max_chunk = 4096;
+  announce.installed = {running};
+  auto wire = reporting(info);
+  wire.push_back(sealed(MsgType::kPkgAnnounce, codec::serialize(announce)));
+
+  Expectation e;
+  e.master_app = codec::MasterApp{1, 1, codec::SwitchState::kPending, 2};  // slot 1 or 2 alike
+  e.announces_master = 1;
+  EXPECT_FALSE(check_requests(e, wire, {}));
+  e.master_app->state = codec::SwitchState::kSettled;  // switched during the session
+  EXPECT_TRUE(check_requests(e, wire, {}));
+  e.master_app = codec::MasterApp{1, 1, codec::SwitchState::kPending, 3};
+  EXPECT_TRUE(check_requests(e, wire, {}));
+  e.master_app.reset();
+  e.announces_master = 2;  // the new version announced before it ran
+  EXPECT_TRUE(check_requests(e, wire, {}));
+  Expectation none;
+  none.master_app = codec::MasterApp{1, 1, codec::SwitchState::kSettled, 0};
+  EXPECT_TRUE(check_requests(none, reporting(info_with({})), {}));  // no MASTER_APP at all
+}
+
+// The catalogue's KIND M versions count from a factory master of version 1; a profile's
+// masterApplication of version 7 shifts every version but an empty slot's 0.
+TEST(SessionChecks, MasterVersionsFollowTheFactoryMaster) {
+  Expectation e;
+  e.master_app = codec::MasterApp{1, 1, codec::SwitchState::kPending, 2};
+  e.announces_master = 1;
+  const Expectation shifted = with_factory_master(e, 7);
+  EXPECT_EQ(shifted.master_app->running_version, 7u);
+  EXPECT_EQ(shifted.master_app->other_version, 8u);
+  EXPECT_EQ(shifted.announces_master, std::optional<std::uint32_t>(7));
+  e.master_app->other_version = 0;
+  EXPECT_EQ(with_factory_master(e, 7).master_app->other_version, 0u);
+  EXPECT_EQ(with_factory_master(e, 1).master_app, e.master_app);
 }
 
 }  // namespace
