@@ -172,7 +172,7 @@ void add_state_scenarios(std::vector<Scenario>& all) {
       m->dwk1 = earlier->dwk1;
       return f.keys.with_tac_bound_to(*m, earlier->hs_request);
     });
-    all.push_back({"handshake.replayed_dwk1_under_a_new_tac",
+    all.push_back({"state.dwk1_of_an_earlier_session",
                    {"REQ-HS-025", "REQ-CRYPTO-031"},
                    Level::kMust,
                    "a new session's HS_AUTH_REQUEST carries an earlier session's S_DATA and DWK_1 (bound to that "

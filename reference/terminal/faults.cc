@@ -75,7 +75,7 @@ constexpr std::array<FaultInfo, 23> kFaults{{
     // state.keys_after_a_refused_key_message
     {Fault::kStoresKeysBeforeChecks, "stores-keys-before-checks", "REQ-TERM-002",
      "stores each delivered key as soon as it unwraps, before the later entries' checks: a KEY_MESSAGE refused at its last entry leaves the earlier keys stored"},
-    // state.replayed_dwk1_under_a_new_tac
+    // state.dwk1_of_an_earlier_session
     {Fault::kTakesBindingFromKeyBlock, "takes-binding-from-key-block", "REQ-HS-025",
      "checks DWK_1's session-binding block against the hash the key block itself carries, not against its own HS_REQUEST: another session's DWK_1 is accepted when TAC_1 matches"},
 }};
