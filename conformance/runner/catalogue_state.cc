@@ -101,6 +101,24 @@ void add_state_scenarios(std::vector<Scenario>& all) {
                    {program({Publication{}}, completes()), program({}, reported)}});
   }
   {
+    // REQ-DL-041: the outcome of the last attempted apply, a failed one too. The TMS serves the
+    // honest package's pieces, which match the forged manifest's FIT; only PKG_DIGEST is wrong.
+    Publication wrong;
+    wrong.wrong_pkg_digest = true;
+    Expectation reported = completes();
+    reported.announces = 0;
+    reported.last_apply = codec::LastApply{{codec::PackageKind::kApplication, kPackageName, Publication{}.version},
+                                           ResponseCode::kIntegrityFailed};
+    all.push_back({"state.failed_apply_reported",
+                   {"REQ-DL-041"},
+                   Level::kMust,
+                   "PKG_CONFIRM offers the published package under a manifest whose PKG_DIGEST is changed, signed "
+                   "again by the vendor: every piece verifies, the apply's digest does not (SESSION_END 18); the next "
+                   "session announces no version of it and reports LAST_APPLY version 2 RESULT 18",
+                   std::nullopt,
+                   {program({Publication{}}, completes(), confirm_instead({wrong})), program({}, reported)}});
+  }
+  {
     // REQ-TERM-002, REQ-KEY-022: the last entry fails its KCV, so a terminal that stored an earlier
     // entry before that check shows it in the next session's TERM_INFO.
     Expectation none = completes();

@@ -47,6 +47,7 @@ struct Publication {
   codec::PackageKind kind = codec::PackageKind::kApplication;
   std::optional<Scope> scope;  // FORMAT 0x02 when set, signed as the scope says
   std::string name;            // empty: kPackageName, or for KIND M the terminal's masterApplication
+  bool wrong_pkg_digest = false;  // an offer only (sign_offer): PKG_DIGEST changed, MANIFEST signed again
   // A KIND M `version` counts from the factory master as version 1: the suite publishes it as
   // version + (the masterApplication's version - 1).
 };

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "config/key_set_definition.h"
+#include "crypto/signature.h"
 #include "config/terminal_injection.h"
 #include "net/monotonic.h"
 #include "store/tms_store.h"
@@ -237,6 +238,17 @@ Result<codec::Offer, std::string> ScenarioTms::sign_offer(const Publication& p) 
   const vendor::VendorKey& signer = signer_of(p, impl_->vendor_key, impl_->acquirer_key, impl_->stranger_key);
   auto package = signed_package(p, impl_->id, signer, impl_->master_name, impl_->master_version, impl_->rng);
   if (!package.ok()) return Unexpected(package.error());
+  if (p.wrong_pkg_digest) {
+    // REQ-DL-030: a manifest whose every piece matches its FIT but whose PKG_DIGEST does not match
+    // the whole, signed by its signer: only the apply's digest check can find it (SESSION_END 18).
+    package->offer.manifest.pkg_digest[0] ^= 0x01;
+    auto signature = crypto::ecdsa_p256_sign(signer.private_key.view(), codec::serialize(package->offer.manifest),
+                                             impl_->rng);
+    if (!signature.ok() || signature->size() != package->offer.signature.size()) {
+      return Unexpected(std::string("cannot sign the manifest again"));
+    }
+    std::copy(signature->begin(), signature->end(), package->offer.signature.begin());
+  }
   return package->offer;
 }
 
