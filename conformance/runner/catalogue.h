@@ -53,5 +53,6 @@ void add_key_scenarios(std::vector<Scenario>& all);    // catalogue_keys.cc
 void add_local_scenarios(std::vector<Scenario>& all);  // catalogue_local.cc: refused before sending
 void add_bound_scenarios(std::vector<Scenario>& all);  // catalogue_bounds.cc: a TMS past a bound
 void add_frame_scenarios(std::vector<Scenario>& all);  // catalogue_frames.cc: below the bodies
+void add_state_scenarios(std::vector<Scenario>& all);  // catalogue_state.cc: what a terminal keeps
 
 }  // namespace tmsproto::conformance

@@ -345,13 +345,10 @@ std::vector<Scenario> catalogue() {
                  std::nullopt,
                  {key(aborts(ResponseCode::kIntegrityFailed, "REQ-KEY-021: a key for a slot not in the slot table is 18"),
                       reseal_key_message([](codec::KeyMessage& m) {
-                        // The TMK (the first key) moved last, into 0xFE, so that SLOTs stay ascending
-                        // (REQ-MSG-060) whatever else the slot table holds.
-                        if (m.entries.size() < 2) return;
-                        codec::KeyEntry tmk = m.entries[1];
-                        m.entries.erase(m.entries.begin() + 1);
-                        tmk.slot = 0xFE;
-                        m.entries.push_back(std::move(tmk));
+                        // The TMK alone (the table's first slot), so that with more slots in the
+                        // table the key is still one its first rule unwraps: only the slot check refuses it.
+                        if (m.entries.size() > 1) m.entries.resize(2);
+                        if (m.entries.size() > 1) m.entries.back().slot = 0xFE;
                       }))}});
   all.push_back({"download.frame_response_other_piece",
                  {"REQ-MSG-100", "REQ-DL-023", "REQ-SEC-006", "REQ-SEC-008", "REQ-MSG-110", "REQ-ERR-004"},
@@ -477,6 +474,7 @@ std::vector<Scenario> catalogue() {
   add_local_scenarios(all);
   add_bound_scenarios(all);
   add_frame_scenarios(all);
+  add_state_scenarios(all);
   return all;
 }
 

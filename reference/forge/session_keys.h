@@ -56,6 +56,13 @@ class SessionKeys {
   // Messages with their cryptograms recomputed over the observed transcript (REQ-CRYPTO-032,
   // REQ-CRYPTO-033, REQ-CRYPTO-036), so that a changed field reaches the checks after the MAC.
   Bytes with_tac(codec::HsAuthRequest m) const;
+  // TAC_1 recomputed over this session's transcript with the DWK that `m`'s DWK_1 wraps when it is
+  // bound to `bound_to` (an earlier session's HS_REQUEST) and with `m`'s S_DATA: another
+  // session's DWK_1 under a TAC_1 that verifies in this one, so that only the binding of REQ-HS-025
+  // can refuse it (REQ-CRYPTO-031, REQ-CRYPTO-032).
+  Bytes with_tac_bound_to(codec::HsAuthRequest m, ByteView bound_to) const;
+  // The HS_REQUEST observed, as the terminal sent it (nothing secret).
+  const Bytes& hs_request() const { return transcript_.hs_request; }
   Bytes with_sac(codec::HsAuthAnswer m) const;
   Bytes with_key_mac(const codec::KeyMessage& m) const;
   // A key block and KCV for `key` under the session's handshake keys (REQ-CRYPTO-035).
