@@ -48,9 +48,12 @@ Change confirm_instead(std::vector<Publication> offered);
 std::uint32_t data_pieces(const Publication& p);
 
 // The parts of the catalogue, each appending its group of scenarios in the order --list prints.
+void add_field_scenarios(std::vector<Scenario>& all);  // catalogue_fields.cc
+void add_key_scenarios(std::vector<Scenario>& all);    // catalogue_keys.cc
 void add_local_scenarios(std::vector<Scenario>& all);  // catalogue_local.cc: refused before sending
 void add_bound_scenarios(std::vector<Scenario>& all);  // catalogue_bounds.cc: a TMS past a bound
 void add_frame_scenarios(std::vector<Scenario>& all);  // catalogue_frames.cc: below the bodies
+void add_state_scenarios(std::vector<Scenario>& all);  // catalogue_state.cc: what a terminal keeps
 void add_tpdu_scenarios(std::vector<Scenario>& all);   // catalogue_tpdu.cc: the TPDU of section 2.5
 
 }  // namespace tmsproto::conformance

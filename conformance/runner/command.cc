@@ -140,7 +140,7 @@ int run_command(const Args& a) {
                 << terminal::info(*terminal::fault_named(name)).requirement << "): the suite must fail\n";
     }
     o.environment["TMSPROTO_REFERENCE_FAULTS"] = faults;
-    o.jobs = o.port == 0 ? 2 : 1;  // REQ-CONF-036: a process per session, so two at a time on the bundled terminal
+    o.jobs = o.port == 0 ? 3 : 1;  // REQ-CONF-036: a process per session, so three at a time on the bundled terminal
   } else {
     if (!a.reference_faults.empty()) {
       return app::fail("conformance", "--reference-fault is for the bundled reference terminal, not --terminal-cmd");
@@ -185,7 +185,7 @@ void add_conformance_command(CLI::App& app, cli::Chosen& chosen) {
   c->add_option("--wait-seconds", a->wait_seconds, "with --wait, how long to wait for each connection (300)");
   c->add_option("--serial", a->serial, "play the TMS on this serial line instead of TCP (its settings as they are)");
   c->add_option("--jobs", a->jobs,
-                "run up to N scenarios at once, each on a port of its own (default 2 for the bundled reference "
+                "run up to N scenarios at once, each on a port of its own (default 3 for the bundled reference "
                 "terminal, 1 for --terminal-cmd; spec/conformance.md C.5)");
   c->add_flag("--verbose", a->verbose, "print each scenario's exchange field by field, as `tmsproto simulate` does");
   c->add_option("--work", a->work, "keep the scenario folders (terminal.json, shim.log) under this folder");

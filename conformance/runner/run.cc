@@ -251,7 +251,8 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
 // (REQ-CONF-035), how it ended, then what the terminal asked for in it (REQ-CONF-024).
 Judgement judge(const SessionPlan& plan, const ScenarioEngine& engine, const tms::Session& tms,
                 const net::ServedSession& served, int shim_status, std::int64_t session_s,
-                const SessionFacts& facts) {
+                const SessionFacts& facts, const std::vector<std::vector<WireMessage>>& earlier,
+                std::uint32_t factory_master) {
   Judgement j = judge_ending(plan, engine, tms, served, shim_status, session_s);
   // REQ-CONF-035: whatever the scenario expects, and before how the session ended, since a TMS
   // refusing a broken message ends the session for the reason the checker names.
@@ -261,7 +262,8 @@ Judgement judge(const SessionPlan& plan, const ScenarioEngine& engine, const tms
     }
   }
   if (j.verdict != Verdict::kPass) return j;
-  if (auto m = check_requests(plan.expect, engine.wire())) {  // REQ-CONF-024
+  // REQ-CONF-024
+  if (auto m = check_requests(with_factory_master(plan.expect, factory_master), engine.wire(), earlier)) {
     return fail(m->expected, m->seen);
   }
   return j;
@@ -406,6 +408,16 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
                                       std::to_string(o.terminal.session_seconds));
     }
   }
+  for (const auto& [slot, rule] : s.slots) {
+    const auto declared = o.terminal.slots.find(slot);
+    if (declared == o.terminal.slots.end() || (rule && declared->second != *rule)) {
+      return stop(Verdict::kSkip, "the terminal's slot table declares no slot " + std::to_string(slot) +
+                                      (rule ? " of the rule" : "") + " this scenario checks");
+    }
+  }
+  if (s.needs_master && !o.terminal.master) {
+    return stop(Verdict::kSkip, "the terminal profile declares no masterApplication (REQ-DL-050)");
+  }
   for (const auto& plan : s.sessions) {
     if (plan.expect.kind == Expectation::Kind::kTimesOut && o.terminal.session_seconds < kStallSessionSeconds) {
       return stop(Verdict::kSkip, "a stall needs sessionSeconds of at least " + std::to_string(kStallSessionSeconds) +
@@ -479,12 +491,14 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
                       plan.operator_password.value_or(kOperatorPassword), &hook, tms_tpdu);
     }
     if (!side.error.empty()) return stop(Verdict::kError, side.error);
-    r.exchange.push_back(engine.wire());  // REQ-CONF-033: the transcript a report shows for a failure
     // REQ-CONF-035: what the suite told the terminal, and the keys it must never send in clear.
     SessionFacts facts{plan.trans, profile, o.terminal.id, values.at("operator"), values.at("key_set"),
                        session_secrets(engine.wire(), profile, o.terminal.dmks.at(profile).view(), o.terminal.slots),
                        wall_minus_monotonic_ms()};
-    Judgement j = judge(plan, engine, tms, side.served, side.status, session_s, facts);
+    // REQ-CONF-024: judged against the wire of the scenario's earlier sessions.
+    Judgement j = judge(plan, engine, tms, side.served, side.status, session_s, facts, r.exchange,
+                        o.terminal.master ? o.terminal.master->version : 1);
+    r.exchange.push_back(engine.wire());  // REQ-CONF-033: the transcript a report shows for a failure
     if (j.verdict == Verdict::kPass && plan.expect.whole_frames) {
       // REQ-FRAME-002, REQ-FRAME-010: what it sent below its messages.
       if (auto m = check_whole_frames(engine.raw_in(), engine.wire(), serial, tpdu_octets(link_tpdu))) {
@@ -570,7 +584,17 @@ config::TerminalProfile reference_terminal_profile(bool legacy, crypto::RandomSo
   t.key_download = true;
   t.program_download = true;
   t.slots[1] = profile::SlotRule{"K0", 'T', 'D', 16};  // the TMK, a 2-key TDES key every profile delivers
+  // The other standard slots (spec/05-keys.md 5.4, REQ-KEY-031), of the one form every profile
+  // delivers (REQ-KEY-014), so that the scenarios about each slot's rule run against the reference
+  // terminal rather than skip.
+  t.slots[2] = profile::SlotRule{"P0", 'T', 'E', 16};   // PIN, REQ-KEY-033
+  t.slots[3] = profile::SlotRule{"M3", 'T', 'C', 16};   // MAC, REQ-KEY-034: M3 for T 16
+  t.slots[4] = profile::SlotRule{"D0", 'T', 'E', 16};   // DATA, REQ-KEY-035
+  // A vendor slot (REQ-KEY-038) of an AES-128 key, which the TDES profile cannot deliver
+  // (REQ-KEY-014): the suite's key set leaves it out there, and key.stronger_than_kek.tdes forges it.
+  t.slots[0x80] = profile::SlotRule{"K1", 'A', 'D', 16};
   t.max_chunk = 4096;
+  t.master = config::FactoryMaster{"CONFMASTER", 1};  // a master application at version 1 (REQ-DL-050)
   t.hardware_id = "TMSPROTO-REF";
   t.firmware_id = "tmsproto-conformance";
   return t;

@@ -7,11 +7,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "codec/download_payloads.h"
+#include "codec/terminal_info.h"
 #include "common/bytes.h"
 #include "forge/session_keys.h"
 #include "protocol/constants.h"
@@ -21,6 +23,20 @@ namespace tmsproto::conformance {
 
 enum class Level { kMust, kShould };
 
+// The signer the suite pins in terminal.json (REQ-CONF-003, REQ-DL-060): an acquirer, whose key
+// may sign KIND P (parameters) only, and the SERIAL_NO a Scope's target stands for the terminal's.
+inline constexpr const char* kPinnedSignerId = "CONFACQ1";
+inline constexpr const char* kOwnSerial = "";
+
+// A FORMAT 0x02 manifest (spec/03-messages.md 3.7): its SIGNER_ID (the pinned signer's key signs
+// it; any other SIGNER_ID is signed with a key the terminal does not know), its NOT_AFTER as days
+// from the suite's UTC clock when it is signed, and its TARGETs (kOwnSerial: the terminal's).
+struct Scope {
+  std::string signer_id = kPinnedSignerId;
+  std::int32_t not_after_days = 30;
+  std::vector<std::string> targets{kOwnSerial};
+};
+
 // What the vendor's database holds for a session: the suite signs it as the terminal's vendor, or
 // with a key the terminal does not know.
 struct Publication {
@@ -29,6 +45,12 @@ struct Publication {
   bool signed_by_stranger = false;  // a key that is neither the vendor's nor pinned (REQ-DL-010: 19)
   std::string model_id;             // empty: the terminal's own model
   std::uint16_t chunk_size = 1024;
+  codec::PackageKind kind = codec::PackageKind::kApplication;
+  std::optional<Scope> scope;  // FORMAT 0x02 when set, signed as the scope says
+  std::string name;            // empty: kPackageName, or for KIND M the terminal's masterApplication
+  bool wrong_pkg_digest = false;  // an offer only (sign_offer): PKG_DIGEST changed, MANIFEST signed again
+  // A KIND M `version` counts from the factory master as version 1: the suite publishes it as
+  // version + (the masterApplication's version - 1).
 };
 
 // What a change may use besides the body: the session's keys, as a party holding the terminal's
@@ -38,6 +60,9 @@ struct Publication {
 struct Forgery {
   const forge::SessionKeys& keys;
   std::function<std::optional<codec::Offer>(const Publication&)> sign;
+  // The suite's vendor key's signature (r ‖ s, 64 octets) over any octets: a MANIFEST edited as
+  // octets, signed again (REQ-CONF-025). Empty if it cannot sign.
+  std::function<Bytes(ByteView)> sign_octets = {};
 };
 
 // Below the message layer (spec/02-transport.md): how the suite puts the frame of a message on the
@@ -106,6 +131,22 @@ struct Expectation {
   // REQ-FRAME-011, REQ-FRAME-013 (serial): the terminal ACKs every good frame the suite wrote,
   // each copy, and NAKs this many times (set: checked).
   std::optional<std::size_t> naks;
+  std::optional<std::vector<codec::FrameRequest>> request_order;  // every FRAME_REQUEST, in order
+
+  // REQ-CONF-024 with REQ-DL-041: what its TERM_INFO must report of the earlier sessions (each
+  // named by its index in the scenario, 0 the first), and what its HS_REQUEST must not repeat.
+  std::optional<std::size_t> holds_keys_of;     // KEY_SLOT items: every slot and KCV that session's
+                                                // KEY_MESSAGE delivered (REQ-CRYPTO-009)
+  std::optional<std::size_t> holds_no_keys_of;  // no KEY_SLOT for a slot that session's KEY_MESSAGE
+                                                // named (REQ-KEY-022, REQ-TERM-002: all or nothing)
+  std::optional<codec::LastApply> last_apply;   // its LAST_APPLY item for kPackageName
+  bool packages_as_announced = false;           // PACKAGE items exactly its PKG_ANNOUNCE entries
+  bool fresh_t_rand = false;  // T_RAND unlike every earlier session's (REQ-MSG-033, REQ-CRYPTO-016)
+  // REQ-DL-053: its MASTER_APP's SWITCH_STATE, RUNNING_VERSION and OTHER_VERSION (RUNNING_SLOT is the
+  // terminal's to choose), and the version its PKG_ANNOUNCE lists for KIND M (REQ-DL-051: the one
+  // that runs); versions written as if the factory master were version 1 (with_factory_master).
+  std::optional<codec::MasterApp> master_app;
+  std::optional<std::uint32_t> announces_master;
 };
 
 // REQ-CONF-028: the window in which a terminal must time out a stalled TMS, measured from the
@@ -145,6 +186,11 @@ struct Scenario {
   // The framing it is written for (its raw octets are that framing's); another run SKIPs it.
   enum class Framing { kAny, kStream, kSerial };
   Framing framing = Framing::kAny;
+  // The slots of the terminal's slot table whose rule it checks: without one of them it is SKIP
+  // (REQ-CONF-021), since a key for a slot not in the table is refused whatever its rule.
+  // With a rule, the slot must have exactly that rule.
+  std::map<std::uint8_t, std::optional<profile::SlotRule>> slots = {};
+  bool needs_master = false;  // SKIP unless the terminal profile declares a masterApplication
   // The link it is written for (REQ-CONF-012): its octets hold only on a link with the terminal
   // profile's TPDU, or only on one without; another run SKIPs it.
   enum class Link { kAny, kTpdu, kPlain };

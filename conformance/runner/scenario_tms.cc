@@ -1,12 +1,16 @@
 #include "conformance/runner/scenario_tms.h"
 
 #include <algorithm>
+#include <ctime>
 #include <fstream>
 
 #include "config/key_set_definition.h"
+#include "crypto/signature.h"
 #include "config/terminal_injection.h"
 #include "conformance/runner/frame_checks.h"
+#include "crypto/signature.h"
 #include "net/monotonic.h"
+#include "profile/profile_crypto.h"
 #include "store/tms_store.h"
 #include "vendor/adapter_directory.h"
 #include "vendor/publish.h"
@@ -70,6 +74,9 @@ struct ScenarioTms::Impl {
   std::unique_ptr<store::TmsStore> store;
   vendor::VendorKey vendor_key;
   vendor::VendorKey stranger_key;
+  vendor::VendorKey acquirer_key;  // kPinnedSignerId's (REQ-DL-060)
+  std::string master_name;         // the terminal's masterApplication, what a KIND M publication names
+  std::uint32_t master_version = 1;
   vendor::AdapterDirectory directory;
   PieceChange piece_change;
   ChangingDirectory changing{directory, piece_change};
@@ -103,7 +110,8 @@ Result<std::unique_ptr<ScenarioTms>, std::string> ScenarioTms::create(const fs::
   }
 
   // The vendor signing key the terminal is given in terminal.json, and one it is never given.
-  for (auto [file, key] : {std::pair{"vendor.key", &impl->vendor_key}, {"stranger.key", &impl->stranger_key}}) {
+  for (auto [file, key] : {std::pair{"vendor.key", &impl->vendor_key}, {"stranger.key", &impl->stranger_key},
+                           {"acquirer.key", &impl->acquirer_key}}) {
     if (auto made = vendor::generate_vendor_key(dir / file, rng); !made.ok()) return Unexpected(made.error());
     auto read = vendor::read_vendor_key(dir / file);
     if (!read.ok()) return Unexpected(read.error());
@@ -129,7 +137,11 @@ Result<std::unique_ptr<ScenarioTms>, std::string> ScenarioTms::create(const fs::
   }
   if (iut.key_download && !legacy) {
     config::KeySetDefinition definition{kKeySetId, {}};
-    for (const auto& [slot, rule] : iut.slots) definition.slots.push_back({slot, rule});
+    // The slots the profile can deliver (REQ-KEY-014); a stronger one stays in the terminal's table
+    // only, where key.stronger_than_kek.* forges a key for it.
+    for (const auto& [slot, rule] : iut.slots) {
+      if (profile::can_deliver(profile, rule)) definition.slots.push_back({slot, rule});
+    }
     if (auto r = step(s.add_key_set(iut.id, config::to_json(definition))); !r) {
       return Unexpected("the terminal profile's slot table cannot be delivered in the " +
                         std::string(profile_word(profile)) + " profile: " + r.error());
@@ -144,11 +156,18 @@ Result<std::unique_ptr<ScenarioTms>, std::string> ScenarioTms::create(const fs::
   injection.config.dmk = crypto::SecretBytes(dmk->second.view());
   injection.config.legacy_enabled = legacy;
   injection.config.vendor_public_key = impl->vendor_key.public_key;
+  // REQ-CONF-003, REQ-DL-060: the suite's pinned signer, an acquirer that may sign KIND P only.
+  injection.config.signers[kPinnedSignerId] = terminal::PinnedSigner{impl->acquirer_key.public_key,
+                                                                     {codec::PackageKind::kParameters}};
   injection.config.slots = iut.slots;
   injection.config.max_chunk = iut.max_chunk;
   injection.hardware_id = iut.hardware_id;
   injection.firmware_id = iut.firmware_id;
   injection.master = iut.master;
+  if (iut.master) {
+    impl->master_name = iut.master->name;
+    impl->master_version = iut.master->version;
+  }
   const std::string text = config::write_terminal_injection(injection);
   if (auto r = config::read_terminal_injection(text); !r.ok()) return Unexpected("terminal.json: " + r.error());
   {
@@ -167,14 +186,38 @@ std::size_t count_frames(const Bytes& octets) {
   return n;
 }
 
+// The suite's UTC clock `days` days from now (REQ-MSG-011), for a NOT_AFTER.
+codec::DateTime utc_in_days(std::int32_t days) {
+  const std::time_t t = std::time(nullptr) + static_cast<std::time_t>(days) * 86400;
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  return codec::DateTime{static_cast<std::uint16_t>(utc.tm_year + 1900), static_cast<std::uint8_t>(utc.tm_mon + 1),
+                         static_cast<std::uint8_t>(utc.tm_mday),         static_cast<std::uint8_t>(utc.tm_hour),
+                         static_cast<std::uint8_t>(utc.tm_min),          static_cast<std::uint8_t>(std::min(utc.tm_sec, 59))};
+}
+
 Result<vendor::SignedPackage, std::string> signed_package(const Publication& p, const codec::Identity& id,
-                                                          const vendor::VendorKey& signer, crypto::RandomSource& rng) {
+                                                          const vendor::VendorKey& signer, const std::string& master,
+                                                          std::uint32_t master_version, crypto::RandomSource& rng) {
   vendor::PackageDraft draft;
-  draft.kind = codec::PackageKind::kApplication;
-  draft.name = kPackageName;
+  draft.kind = p.kind;
+  draft.name = !p.name.empty() ? p.name : p.kind == codec::PackageKind::kMaster ? master : kPackageName;
+  if (p.scope) {
+    // REQ-MSG-092: TARGETs strictly ascending, kOwnSerial read as the terminal's SERIAL_NO.
+    codec::ManifestScope scope{p.scope->signer_id, utc_in_days(p.scope->not_after_days), {}};
+    for (const auto& t : p.scope->targets) scope.targets.push_back(t == kOwnSerial ? id.serial_no : t);
+    std::sort(scope.targets.begin(), scope.targets.end(), [](const std::string& a, const std::string& b) {
+      // the order of the 32 octets as sent, 0x20-filled
+      return a + std::string(32 - std::min<std::size_t>(a.size(), 32), ' ') <
+             b + std::string(32 - std::min<std::size_t>(b.size(), 32), ' ');
+    });
+    draft.scope = std::move(scope);
+  }
   draft.vendor_id = id.vendor_id;
   draft.model_id = p.model_id.empty() ? id.model_id : p.model_id;
-  draft.version = p.version;
+  // Scenario.h: a KIND M version counts from the factory master application as version 1.
+  draft.version = p.kind == codec::PackageKind::kMaster ? p.version + (master_version > 0 ? master_version - 1 : 0)
+                                                              : p.version;
   draft.chunk_size = p.chunk_size;
   Bytes content(p.length);
   for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<std::uint8_t>((i * 31 + p.version) & 0xFF);
@@ -183,9 +226,21 @@ Result<vendor::SignedPackage, std::string> signed_package(const Publication& p, 
 
 }  // namespace
 
+namespace {
+
+// The key that signs `p`: the stranger's when it says so or names a SIGNER_ID the terminal has not
+// pinned, the pinned acquirer's for its SIGNER_ID, else the vendor's.
+const vendor::VendorKey& signer_of(const Publication& p, const vendor::VendorKey& vendor,
+                                   const vendor::VendorKey& acquirer, const vendor::VendorKey& stranger) {
+  if (p.signed_by_stranger || (p.scope && p.scope->signer_id != kPinnedSignerId)) return stranger;
+  return p.scope ? acquirer : vendor;
+}
+
+}  // namespace
+
 Result<void, std::string> ScenarioTms::publish(const Publication& p) {
-  const vendor::VendorKey& signer = p.signed_by_stranger ? impl_->stranger_key : impl_->vendor_key;
-  auto package = signed_package(p, impl_->id, signer, impl_->rng);
+  const vendor::VendorKey& signer = signer_of(p, impl_->vendor_key, impl_->acquirer_key, impl_->stranger_key);
+  auto package = signed_package(p, impl_->id, signer, impl_->master_name, impl_->master_version, impl_->rng);
   if (!package.ok()) return Unexpected(package.error());
   auto published = vendor::publish(impl_->vendor_db, *package);
   if (!published.ok()) return Unexpected(published.error());
@@ -193,10 +248,26 @@ Result<void, std::string> ScenarioTms::publish(const Publication& p) {
 }
 
 Result<codec::Offer, std::string> ScenarioTms::sign_offer(const Publication& p) {
-  const vendor::VendorKey& signer = p.signed_by_stranger ? impl_->stranger_key : impl_->vendor_key;
-  auto package = signed_package(p, impl_->id, signer, impl_->rng);
+  const vendor::VendorKey& signer = signer_of(p, impl_->vendor_key, impl_->acquirer_key, impl_->stranger_key);
+  auto package = signed_package(p, impl_->id, signer, impl_->master_name, impl_->master_version, impl_->rng);
   if (!package.ok()) return Unexpected(package.error());
+  if (p.wrong_pkg_digest) {
+    // REQ-DL-030: a manifest whose every piece matches its FIT but whose PKG_DIGEST does not match
+    // the whole, signed by its signer: only the apply's digest check can find it (SESSION_END 18).
+    package->offer.manifest.pkg_digest[0] ^= 0x01;
+    auto signature = crypto::ecdsa_p256_sign(signer.private_key.view(), codec::serialize(package->offer.manifest),
+                                             impl_->rng);
+    if (!signature.ok() || signature->size() != package->offer.signature.size()) {
+      return Unexpected(std::string("cannot sign the manifest again"));
+    }
+    std::copy(signature->begin(), signature->end(), package->offer.signature.begin());
+  }
   return package->offer;
+}
+
+Bytes ScenarioTms::sign_octets(ByteView octets) {
+  auto sig = crypto::ecdsa_p256_sign(impl_->vendor_key.private_key.view(), octets, impl_->rng);
+  return sig.ok() ? std::move(sig).value() : Bytes{};
 }
 
 forge::SessionKeys ScenarioTms::session_keys() const {
@@ -225,6 +296,7 @@ session::Output ScenarioEngine::outgoing(session::Output out) {
     return out;
   }
   std::vector<Bytes> sent;
+  bool replaced_any = false;
   for (Bytes& body : out.send) {
     if (cut_) break;  // nothing after the suite's cut
     // REQ-CONF-025: the keys follow the honest session (the engine's own message, before any
@@ -238,7 +310,8 @@ session::Output ScenarioEngine::outgoing(session::Output out) {
                               auto offer = suite_.sign_offer(p);
                               if (!offer.ok()) return std::nullopt;
                               return std::move(*offer);
-                            }};
+                            },
+                            [this](ByteView octets) { return suite_.sign_octets(octets); }};
       replaced = change_(type, nth, body, forgery);
     }
     if (!replaced) {
@@ -247,6 +320,7 @@ session::Output ScenarioEngine::outgoing(session::Output out) {
       continue;
     }
     std::size_t framed = 0;
+    replaced_any = true;
     for (Bytes& b : replaced->send) {
       wire_.push_back({false, b, true, keys_.open(false, b), net::monotonic_ms()});
       framed += b.size() + (serial_ ? 5 : 2) + link_header_;  // STX, BCD LEN, ETX, LRC or the stream's LEN; a TPDU
@@ -258,6 +332,9 @@ session::Output ScenarioEngine::outgoing(session::Output out) {
   }
   out.send = std::move(sent);
   if (cut_) out.close = true;
+  // REQ-CONF-022: a changed message the engine would close after (SESSION_END_ACK) is still
+  // answered by the terminal; the suite keeps reading until the terminal closes, to judge that answer.
+  else if (replaced_any) out.close = false;
   return out;
 }
 

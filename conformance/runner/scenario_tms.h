@@ -41,6 +41,8 @@ class ScenarioTms {
   // The offer `p` describes, signed as it says but never published: what a forged PKG_CONFIRM
   // carries (an older version, another model).
   Result<codec::Offer, std::string> sign_offer(const Publication& p);
+  // The vendor key's ECDSA P-256 signature over `octets` (REQ-CRYPTO-013); empty on failure.
+  Bytes sign_octets(ByteView octets);
   // What a party holding the terminal's DMK starts a session's forging with.
   forge::SessionKeys session_keys() const;
   void set_piece_change(const PieceChange& change);

@@ -204,6 +204,12 @@ std::uint32_t StateDirectory::installed_version(codec::PackageKind kind, const s
   return it == installed_.end() ? 0 : it->second.version;
 }
 
+void StateDirectory::record_refused_apply(const codec::Manifest& m) {
+  // REQ-DL-041: RESULT 18, which the record's format already holds (REQ-DEV-009).
+  applies_[{m.kind, m.name}] = {{m.kind, m.name, m.version}, ResponseCode::kIntegrityFailed};
+  if (auto w = write_applies(applies_); !w.ok()) note_error(w.error());
+}
+
 Result<void, ResponseCode> StateDirectory::apply(const codec::Manifest& m, const terminal::ManifestId& id) {
   // REQ-DEV-009, REQ-DL-041: the attempt is recorded as failed before anything switches; if even
   // that cannot be written, nothing is switched.

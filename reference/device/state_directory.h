@@ -84,6 +84,7 @@ class StateDirectory final : public terminal::KeyStore, public terminal::Package
   void discard(const terminal::ManifestId& id) override;
   Result<void, ResponseCode> apply(const codec::Manifest& m, const terminal::ManifestId& id) override;
   std::vector<codec::LastApply> last_apply() override;
+  void record_refused_apply(const codec::Manifest& m) override;
   std::optional<codec::MasterApp> master_app() override;
 
   // REQ-DL-051, REQ-DEV-010: the terminal starts; a marked master application slot runs if it

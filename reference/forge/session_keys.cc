@@ -121,6 +121,21 @@ Bytes SessionKeys::with_tac(codec::HsAuthRequest m) const {
   return out;
 }
 
+Bytes SessionKeys::with_tac_bound_to(codec::HsAuthRequest m, ByteView bound_to) const {
+  if (transcript_.hs_request.empty() || profile_ == Profile::kLegacy) return {};
+  auto dwk = profile::recover_dwk(profile_, dmk_.view(), m.dwk1, profile::session_binding(bound_to));
+  if (!dwk.ok()) return {};
+  auto keys = profile::derive_handshake_keys(profile_, std::move(dwk).value(), t_data_, m.s_data);
+  if (!keys.ok()) return {};
+  m.tac1.assign(mac_length(profile_), 0x00);
+  Bytes out = codec::serialize(m);
+  const ByteView prefix = ByteView(out).first(out.size() - mac_length(profile_));
+  auto tac = profile::tac(profile_, *keys, t_data_, transcript_.th_tac(prefix));
+  if (!tac.ok()) return {};
+  write_mac_at_end(out, *tac);
+  return out;
+}
+
 Bytes SessionKeys::with_sac(codec::HsAuthAnswer m) const {
   if (!hs_) return {};
   m.sac1.assign(mac_length(profile_), 0x00);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -55,6 +56,13 @@ class SessionKeys {
   // Messages with their cryptograms recomputed over the observed transcript (REQ-CRYPTO-032,
   // REQ-CRYPTO-033, REQ-CRYPTO-036), so that a changed field reaches the checks after the MAC.
   Bytes with_tac(codec::HsAuthRequest m) const;
+  // TAC_1 recomputed over this session's transcript with the DWK that `m`'s DWK_1 wraps when it is
+  // bound to `bound_to` (an earlier session's HS_REQUEST) and with `m`'s S_DATA: another
+  // session's DWK_1 under a TAC_1 that verifies in this one, so that only the binding of REQ-HS-025
+  // can refuse it (REQ-CRYPTO-031, REQ-CRYPTO-032).
+  Bytes with_tac_bound_to(codec::HsAuthRequest m, ByteView bound_to) const;
+  // The HS_REQUEST observed, as the terminal sent it (nothing secret).
+  const Bytes& hs_request() const { return transcript_.hs_request; }
   Bytes with_sac(codec::HsAuthAnswer m) const;
   Bytes with_key_mac(const codec::KeyMessage& m) const;
   // A key block and KCV for `key` under the session's handshake keys (REQ-CRYPTO-035).
@@ -72,6 +80,33 @@ class SessionKeys {
   // honest one it stands in for, envelope(false, body)->seq).
   Bytes pkg_confirm(const std::vector<codec::Offer>& offers, std::uint32_t seq = 0) const;
   Bytes frame_response(const codec::FrameResponse& r, std::uint32_t seq) const;
+
+  // Key blocks and envelopes rebuilt with one chosen defect (key_blocks.cc), every MAC and
+  // cryptogram around the defect recomputed (REQ-CONF-025).
+
+  // What a header edit may change: the TR-31 header (unused in LEGACY) and the key itself.
+  using KeyEdit = std::function<void(keyblock::Tr31Header& header, Bytes& key)>;
+  // A delivered entry opened under the session's K_KEK (TDES, AES; nullopt in LEGACY or when the
+  // block does not verify), so that a test can read what the TMS wrapped.
+  std::optional<keyblock::Unwrapped> open_entry(const codec::KeyEntry& entry) const;
+  // `entry` with its key block rebuilt after `edit` (LEGACY: E_DES-ECB(DWK, key) with the key
+  // edited), under the same K_KEK, with the KCV of the edited key under the header's algorithm
+  // and the same slot: a block whose own MAC verifies around the defect. Empty if it cannot be.
+  codec::KeyEntry rewrap(const codec::KeyEntry& entry, const KeyEdit& edit, crypto::RandomSource& rng) const;
+  // HS_AUTH_REQUEST `m` with DWK_1 rebuilt under the DMK after `edit` (of the header the TMS wrote,
+  // binding and PB blocks included, and of DWK; LEGACY: E_DES(DMK, DWK) with DWK edited), and TAC_1
+  // recomputed with the handshake keys that DWK gives (REQ-CRYPTO-031, REQ-CRYPTO-032). Empty if
+  // the handshake keys were not observed or TR-31 cannot carry the edit.
+  Bytes with_dwk1(codec::HsAuthRequest m, const KeyEdit& edit, crypto::RandomSource& rng) const;
+  // A body whose fields were edited as octets (so that it may no longer parse) with its trailing
+  // TAC_1 or KEY_MAC recomputed over the octets before it.
+  Bytes with_tac_over(Bytes hs_auth_request_body) const;
+  Bytes with_key_mac_over(Bytes key_message_body) const;
+  // An envelope around any CT (of any length: CT_LEN is CT's), with a MAC that verifies.
+  Bytes seal_ciphertext(bool from_terminal, MsgType type, std::uint32_t seq, ByteView ct) const;
+  // An envelope whose CT decrypts to `plaintext` padded with ISO/IEC 9797-1 method 1 (zeros up to
+  // a whole block, one zero block for an empty input) instead of method 2 (REQ-CRYPTO-005).
+  Bytes seal_padding_method_1(bool from_terminal, MsgType type, std::uint32_t seq, ByteView payload) const;
 
  private:
   Profile profile_;

@@ -84,6 +84,10 @@ std::optional<Bytes> MemoryPackageStore::read_piece(const terminal::ManifestId& 
 
 void MemoryPackageStore::discard(const terminal::ManifestId& id) { staging_.erase(id); }
 
+void MemoryPackageStore::record_refused_apply(const codec::Manifest& m) {
+  applies[{m.kind, m.name}] = {{m.kind, m.name, m.version}, ResponseCode::kIntegrityFailed};  // REQ-DL-041
+}
+
 Result<void, ResponseCode> MemoryPackageStore::apply(const codec::Manifest& m, const terminal::ManifestId& id) {
   codec::LastApply& attempt = applies[{m.kind, m.name}];  // REQ-DL-041: the last attempt, whatever its outcome
   attempt = {{m.kind, m.name, m.version}, ResponseCode::kApplyFailed};

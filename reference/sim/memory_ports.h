@@ -53,6 +53,7 @@ class MemoryPackageStore final : public terminal::PackageStore {
   void discard(const terminal::ManifestId& id) override;
   Result<void, ResponseCode> apply(const codec::Manifest& m, const terminal::ManifestId& id) override;
   std::vector<codec::LastApply> last_apply() override;
+  void record_refused_apply(const codec::Manifest& m) override;
   std::optional<codec::MasterApp> master_app() override;
 
   // REQ-DL-051: the device starts again; a master application waiting in the other slot runs if it

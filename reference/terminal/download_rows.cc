@@ -239,6 +239,8 @@ void Session::apply_and_end() {
     note("SHA-256(" + s.manifest.name + ")", digest, "REQ-DL-030");
     if (!complete || !crypto::ct_equal(digest, s.manifest.pkg_digest)) {
       ports_.packages.discard(s.id);
+      // REQ-DL-041: the refused apply is the last attempt of its (KIND, NAME), LAST_APPLY 18
+      ports_.packages.record_refused_apply(s.manifest);
       return end_with(ResponseCode::kIntegrityFailed);
     }
   }

@@ -8,7 +8,7 @@ namespace {
 // REQ-CONF-040: each fault names the requirement it violates; the scenario that catches it today
 // is in the comment, so that a scenario removed from the catalogue shows which fault loses its
 // witness (the ctest conformance.mutation_score fails first).
-constexpr std::array<FaultInfo, 22> kFaults{{
+constexpr std::array<FaultInfo, 24> kFaults{{
     // handshake.tac_mismatch
     {Fault::kSkipTacCheck, "skip-tac-check", "REQ-HS-024",
      "goes on with the handshake when TAC_0 differs from TAC_1: any TMS is taken for its own"},
@@ -75,6 +75,12 @@ constexpr std::array<FaultInfo, 22> kFaults{{
     // honest.* (the suite's check of every terminal message, REQ-CONF-035)
     {Fault::kTermInfoUnsorted, "term-info-unsorted", "REQ-MSG-120",
      "writes TERM_INFO's items in the order its report gathers them, the last one first, not ascending by TAG"},
+    // state.keys_after_a_refused_key_message
+    {Fault::kStoresKeysBeforeChecks, "stores-keys-before-checks", "REQ-TERM-002",
+     "stores each delivered key as soon as it unwraps, before the later entries' checks: a KEY_MESSAGE refused at its last entry leaves the earlier keys stored"},
+    // state.dwk1_of_an_earlier_session
+    {Fault::kTakesBindingFromKeyBlock, "takes-binding-from-key-block", "REQ-HS-025",
+     "checks DWK_1's session-binding block against the hash the key block itself carries, not against its own HS_REQUEST: another session's DWK_1 is accepted when TAC_1 matches"},
 }};
 
 constexpr bool in_enum_order() {

@@ -37,6 +37,8 @@ enum class Fault : std::uint8_t {
   kResumeOnePieceLate,
   kReadsPastShortField,
   kTermInfoUnsorted,
+  kStoresKeysBeforeChecks,
+  kTakesBindingFromKeyBlock,
 };
 
 struct FaultInfo {

@@ -6,6 +6,7 @@
 #include "codec/handshake_messages.h"
 #include "codec/key_message.h"
 #include "codec/terminal_info.h"
+#include "common/hex.h"
 #include "crypto/secret.h"
 #include "profile/standard_slots.h"
 #include "terminal/session.h"
@@ -100,8 +101,18 @@ void Session::t2_auth_request(ByteView body) {
   const Profile p = m->profile;
   // REQ-HS-025: DWK_1 must be bound to the HS_REQUEST this terminal sent in this session.
   // REQ-KEY-002, REQ-KEY-004: the DMK is used here, to unwrap, and nowhere else; it is never sent.
-  auto dwk = profile::recover_dwk(p, config_.dmk.view(), m->dwk1,
-                                  profile::session_binding(transcript_.hs_request));  // [11]
+  profile::SessionBinding binding = profile::session_binding(transcript_.hs_request);
+  // fault takes-binding-from-key-block violates REQ-HS-025: the hash compared is the one the key
+  // block's own binding block carries (its 64 hex digits after "1044", spec/13-tr31-appendix.md),
+  // so any session's DWK_1 validly MACed under the DMK binds "this" session
+  if (has(Fault::kTakesBindingFromKeyBlock) && p != Profile::kLegacy && m->dwk1.size() >= 20 + 2 * binding.size()) {
+    if (auto h = from_hex(std::string_view(reinterpret_cast<const char*>(m->dwk1.data()), m->dwk1.size())
+                              .substr(20, 2 * binding.size()));
+        h && h->size() == binding.size()) {
+      std::copy(h->begin(), h->end(), binding.begin());
+    }
+  }
+  auto dwk = profile::recover_dwk(p, config_.dmk.view(), m->dwk1, binding);  // [11]
   if (!dwk.ok()) return fail_with(dwk.error());
   s_data_ = m->s_data;
   auto keys = profile::derive_handshake_keys(p, std::move(dwk).value(), t_data_, s_data_);
@@ -196,6 +207,13 @@ void Session::t3_t4_key_message(ByteView body) {
     if (!key.ok()) return fail_with(key.error());
     note("KCV(slot " + std::to_string(e.slot) + ")", e.kcv, "REQ-KEY-021");
     delivered.push_back({e.slot, rule->second.algorithm, std::move(key).value()});
+    // fault stores-keys-before-checks violates REQ-TERM-002: each key stored as it unwraps, before
+    // the later entries' checks, so a KEY_MESSAGE refused at a later entry leaves this one stored
+    if (has(Fault::kStoresKeysBeforeChecks) && command_->trans == TransCode::kKeyDownload) {
+      std::vector<DeliveredKey> one;
+      one.push_back({e.slot, rule->second.algorithm, delivered.back().key.clone()});
+      (void)ports_.keys.install(one);
+    }
   }
   if (command_->trans == TransCode::kKeyDownload) {
     // REQ-TERM-002: keys are stored only here, after every check of T3.

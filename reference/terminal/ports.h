@@ -104,6 +104,9 @@ class PackageStore {
   virtual Result<void, ResponseCode> apply(const codec::Manifest& m, const ManifestId& id) = 0;
   // REQ-DL-041: the last attempted apply of each (KIND, NAME), as apply() recorded it.
   virtual std::vector<codec::LastApply> last_apply() = 0;
+  // REQ-DL-041: an apply that REQ-DL-030's check of PKG_DIGEST refused before apply() (RESULT 18),
+  // recorded as the last attempt of its (KIND, NAME); the installed version stays.
+  virtual void record_refused_apply(const codec::Manifest& m) = 0;
   // REQ-DL-050 to REQ-DL-053: the master application's two slots, when a KIND M package is
   // installed; apply() of a KIND M package writes the slot that is not running and marks it.
   virtual std::optional<codec::MasterApp> master_app() = 0;

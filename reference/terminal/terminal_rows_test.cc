@@ -1895,5 +1895,54 @@ TEST(TerminalFaults, TermInfoUnsortedSendsTheItemsOutOfOrder) {
   EXPECT_TRUE(codec::parse_terminal_info(sorted).ok());
 }
 
+// Checks REQ-CONF-040: stores-keys-before-checks refuses a KEY_MESSAGE whose last KCV is changed
+// with 18, as the honest row T3_KcvMismatchIs18AndNothingIsStored does, but leaves the key of the
+// entry before it stored (REQ-TERM-002: all or nothing).
+TEST(TerminalFaults, KeysStoredBeforeTheLaterChecks) {
+  for (Profile p : kKeyDownloadProfiles) {
+    Waiting w = with_fault(key_download(p), MsgType::kKeyMessage, Fault::kStoresKeysBeforeChecks);
+    auto m = codec::parse_key_message(w.pending, p);
+    ASSERT_TRUE(m.ok());
+    ASSERT_GT(m->entries.size(), 2u) << name(p);
+    m->entries.back().kcv[0] ^= 0x01;
+    const session::Output out = w.run->to_terminal(w.run->keys.with_key_mac(*m));
+    expect_abort(out, w.run->terminal, ResponseCode::kIntegrityFailed);
+    EXPECT_TRUE(w.estate->key_store.slots.contains(m->entries[1].slot)) << name(p);
+    EXPECT_FALSE(w.estate->key_store.slots.contains(m->entries.back().slot)) << name(p);
+  }
+}
+
+// Checks REQ-HS-025 and REQ-CONF-040: an earlier session's S_DATA and DWK_1 under a TAC_1 recomputed
+// over this session with that session's DWK (forge::SessionKeys::with_tac_bound_to) is refused with
+// 11 by the honest terminal, at the binding alone; takes-binding-from-key-block answers it.
+TEST(TerminalFaults, BindingTakenFromTheKeyBlockAcceptsAnotherSessionsDwk1) {
+  for (Profile p : {Profile::kTdes, Profile::kAes128, Profile::kAes256}) {
+    for (bool fault : {false, true}) {
+      SCOPED_TRACE(std::string(name(p)) + (fault ? " with the fault" : " honest"));
+      Waiting w = fault ? with_fault(program_download(p), MsgType::kHsAuthRequest, Fault::kTakesBindingFromKeyBlock)
+                        : waiting_for(program_download(p), MsgType::kHsAuthRequest);
+      const Bytes first_request = w.run->keys.hs_request();
+      auto first = codec::parse_hs_auth_request(w.pending);
+      ASSERT_TRUE(first.ok());
+      w.run->terminal.connection_lost();
+      Lockstep run(*w.estate);
+      auto pending = run.until_terminal_gets(MsgType::kHsAuthRequest);
+      ASSERT_TRUE(pending.has_value());
+      auto m = codec::parse_hs_auth_request(*pending);
+      ASSERT_TRUE(m.ok());
+      m->s_data = first->s_data;
+      m->dwk1 = first->dwk1;
+      const Bytes forged = run.keys.with_tac_bound_to(*m, first_request);
+      ASSERT_FALSE(forged.empty());
+      const session::Output out = run.to_terminal(forged);
+      if (fault) {
+        expect_no_abort(out, run.terminal, Fault::kTakesBindingFromKeyBlock);
+      } else {
+        expect_abort(out, run.terminal, ResponseCode::kTmsAuthFailed);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tmsproto::terminal
