@@ -498,18 +498,20 @@ TEST(ConformanceRun, WithATpduTheReferenceTerminalPassesTheHonestAndTpduScenario
 }
 
 // REQ-FRAME-037 (and REQ-FRAME-010 with a TPDU): over a serial line with the profile's TPDU the
-// reference terminal ACKs a good frame with a wrong or missing TPDU and then ends with 01.
+// reference terminal ACKs a good frame with a wrong or missing TPDU and then ends with 01; on the
+// same line run without its TPDU it sends none and refuses a frame that has one (REQ-FRAME-038).
 TEST(ConformanceRun, WithATpduOverALineAWrongTpduIsAckedThenRefused) {
   tmsproto::testing::PtyPair pty("conformance-tpdu-pty");
   ASSERT_TRUE(pty.ready()) << "socat did not make the pty pair (is Debian socat installed?)";
   std::vector<std::string> shim = reference_shim();
   shim.insert(shim.begin() + 3, {"--serial", pty.b});
-  RunOptions o = options(shim, {"tpdu.serial.*", "tpdu.honest_key", "tpdu.wrong_id"});
+  RunOptions o = options(shim, {"tpdu.serial.*", "tpdu.honest_key", "tpdu.wrong_id", "tpdu.sent_to_link_without",
+                                "tpdu.none_without_configuration"});
   o.serial = pty.a;
   o.terminal.tpdu = codec::Tpdu{{0x00, 0x03}, {0x00, 0x00}};
   const Ran r = run_with(o);
   EXPECT_EQ(r.status, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("3 passed, 0 failed, 1 skipped"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("5 passed, 0 failed, 1 skipped"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("SKIP tpdu.wrong_id"), std::string::npos) << r.out;
 }
 
