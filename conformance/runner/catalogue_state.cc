@@ -135,6 +135,7 @@ void add_state_scenarios(std::vector<Scenario>& all) {
                           if (m.entries.size() > 2 && !m.entries.back().kcv.empty()) m.entries.back().kcv[0] ^= 0x01;
                         })),
                     program({}, none)}});
+    all.back().deliverable_slots = 2;
   }
   {
     Expectation again = completes();

@@ -408,6 +408,13 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
                                       std::to_string(o.terminal.session_seconds));
     }
   }
+  std::size_t deliverable = 0;
+  for (const auto& [slot, rule] : o.terminal.slots) deliverable += profile::can_deliver(profile, rule) ? 1 : 0;
+  if (deliverable < s.deliverable_slots) {
+    return stop(Verdict::kSkip, "the terminal's slot table holds " + std::to_string(deliverable) + " slot(s) the " +
+                                    std::string(profile_word(profile)) + " profile delivers; this scenario needs " +
+                                    std::to_string(s.deliverable_slots));
+  }
   for (const auto& [slot, rule] : s.slots) {
     const auto declared = o.terminal.slots.find(slot);
     if (declared == o.terminal.slots.end() || (rule && declared->second != *rule)) {

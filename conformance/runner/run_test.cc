@@ -225,6 +225,18 @@ TEST(ConformanceRun, AShimThatEndsWithoutAConnectionIsAnErrorWhateverItPrints) {
   EXPECT_LT(std::chrono::steady_clock::now() - begun, std::chrono::seconds(30));
 }
 
+// REQ-CONF-021: a scenario that needs two deliverable slots SKIPs, with the reason, against a slot
+// table of one; it is no FAIL of a terminal that has nothing to store before the refused entry.
+TEST(ConformanceRun, AllOrNothingNeedsTwoSlotsAndSkipsWithOne) {
+  RunOptions o = options(reference_shim(), {"state.keys_after_a_refused_key_message"});
+  const auto tmk = o.terminal.slots.at(1);
+  o.terminal.slots = {{1, tmk}};
+  const Ran r = run_with(o);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("SKIP state.keys_after_a_refused_key_message"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("holds 1 slot(s) the aes128 profile delivers; this scenario needs 2"), std::string::npos) << r.out;
+}
+
 // REQ-CONF-036: --jobs outside 1-8, or above 1 where there is one device, one line or one fixed
 // port, is refused before any scenario runs.
 TEST(ConformanceRun, JobsAreRefusedWhereTheyCannotRunAtOnce) {

@@ -190,6 +190,9 @@ struct Scenario {
   // (REQ-CONF-021), since a key for a slot not in the table is refused whatever its rule.
   // With a rule, the slot must have exactly that rule.
   std::map<std::uint8_t, std::optional<profile::SlotRule>> slots = {};
+  // How many slots of the table its profile must be able to deliver (REQ-KEY-014): a KEY_MESSAGE
+  // refused at its last entry shows all-or-nothing only with an entry before it. Fewer: SKIP.
+  std::size_t deliverable_slots = 0;
   bool needs_master = false;  // SKIP unless the terminal profile declares a masterApplication
   // The link it is written for (REQ-CONF-012): its octets hold only on a link with the terminal
   // profile's TPDU, or only on one without; another run SKIPs it.
