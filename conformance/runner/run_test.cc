@@ -134,10 +134,12 @@ TEST(ConformanceRun, ATerminalThatSendsForARefusedCommandFails) {
 // that says what was expected and what was seen.
 TEST(ConformanceRun, ATerminalWithTheWrongDmkFailsWithExpectedAndSeen) {
   // The reference shim behind a wrapper that changes the first digit of the DMK in terminal.json:
-  // sh -c SCRIPT SHIM --tmsproto EXE {host} {port} {dir} ..., so that $0 is the shim and $5 {dir}.
+  // sh -c SCRIPT SHIM ARGS...: $0 is the shim, and the argument that is a folder holding
+  // terminal.json is {dir}, wherever the shim's other words put it.
   std::vector<std::string> wrapped{
       "sh", "-c",
-      "sed -i 's/\"dmk\": \"0/\"dmk\": \"1/;t;s/\"dmk\": \"[1-9a-f]/\"dmk\": \"0/' \"$5/terminal.json\"; "
+      "for a in \"$@\"; do if [ -f \"$a/terminal.json\" ]; then "
+      "sed -i 's/\"dmk\": \"0/\"dmk\": \"1/;t;s/\"dmk\": \"[1-9a-f]/\"dmk\": \"0/' \"$a/terminal.json\"; fi; done; "
       "exec \"$0\" \"$@\""};
   for (const auto& w : reference_shim()) wrapped.push_back(w);
   const Ran r = run_with(options(wrapped, {"honest.program.aes128", "key.key_mac_mismatch"}));

@@ -95,13 +95,7 @@ Bytes SessionKeys::with_dwk1(codec::HsAuthRequest m, const KeyEdit& edit, crypto
   auto keys = profile::derive_handshake_keys(profile_, crypto::SecretBytes(dwk), t_data_, m.s_data);
   crypto::secure_wipe(dwk);
   if (!keys.ok()) return {};
-  m.tac1.assign(mac_length(profile_), 0x00);
-  Bytes out = codec::serialize(m);
-  const ByteView prefix = ByteView(out).first(out.size() - mac_length(profile_));
-  auto tac = profile::tac(profile_, *keys, t_data_, transcript_.th_tac(prefix));
-  if (!tac.ok()) return {};
-  write_mac_at_end(out, *tac);
-  return out;
+  return with_tac_under(*keys, std::move(m));
 }
 
 Bytes SessionKeys::with_tac_over(Bytes body) const {

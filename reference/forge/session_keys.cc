@@ -113,11 +113,17 @@ Bytes SessionKeys::reseal(bool from_terminal, ByteView body, ByteView payload) c
 
 Bytes SessionKeys::with_tac(codec::HsAuthRequest m) const {
   if (!hs_) return {};  // no handshake keys observed: nothing can be forged
+  return with_tac_under(*hs_, std::move(m));
+}
+
+Bytes SessionKeys::with_tac_under(const profile::HandshakeKeys& keys, codec::HsAuthRequest m) const {
+  // REQ-CRYPTO-032: TAC_1 over the transcript with the message's own TAC_1 left out.
   m.tac1.assign(mac_length(profile_), 0x00);
   Bytes out = codec::serialize(m);
   const ByteView prefix = ByteView(out).first(out.size() - mac_length(profile_));
-  auto tac = profile::tac(profile_, *hs_, t_data_, transcript_.th_tac(prefix));
-  if (tac.ok()) write_mac_at_end(out, *tac);
+  auto tac = profile::tac(profile_, keys, t_data_, transcript_.th_tac(prefix));
+  if (!tac.ok()) return {};
+  write_mac_at_end(out, *tac);
   return out;
 }
 
@@ -127,13 +133,7 @@ Bytes SessionKeys::with_tac_bound_to(codec::HsAuthRequest m, ByteView bound_to) 
   if (!dwk.ok()) return {};
   auto keys = profile::derive_handshake_keys(profile_, std::move(dwk).value(), t_data_, m.s_data);
   if (!keys.ok()) return {};
-  m.tac1.assign(mac_length(profile_), 0x00);
-  Bytes out = codec::serialize(m);
-  const ByteView prefix = ByteView(out).first(out.size() - mac_length(profile_));
-  auto tac = profile::tac(profile_, *keys, t_data_, transcript_.th_tac(prefix));
-  if (!tac.ok()) return {};
-  write_mac_at_end(out, *tac);
-  return out;
+  return with_tac_under(*keys, std::move(m));
 }
 
 Bytes SessionKeys::with_sac(codec::HsAuthAnswer m) const {

@@ -109,6 +109,9 @@ class SessionKeys {
   Bytes seal_padding_method_1(bool from_terminal, MsgType type, std::uint32_t seq, ByteView payload) const;
 
  private:
+  // `m` with TAC_1 computed under `keys` over this session's transcript.
+  Bytes with_tac_under(const profile::HandshakeKeys& keys, codec::HsAuthRequest m) const;
+
   Profile profile_;
   crypto::SecretBytes dmk_;
   codec::Identity id_;
