@@ -368,6 +368,64 @@ TerminalSide wait_for_device(net::SessionListener& listener, net::Engine& engine
   return side;
 }
 
+// REQ-CONF-021: why the terminal as its profile describes it, or this kind of run, cannot take the
+// scenario (SKIP), or nullopt when it can.
+std::optional<std::string> why_skipped(const Scenario& s, const RunOptions& o, Profile profile) {
+  for (const auto& plan : s.sessions) {
+    const bool declared = plan.trans == TransCode::kKeyDownload ? o.terminal.key_download : o.terminal.program_download;
+    if (!declared) {
+      return std::string("the terminal declares no ") +
+             (plan.trans == TransCode::kKeyDownload ? "key" : "program") + " download";
+    }
+  }
+  // A scenario written in one framing's octets runs only over that framing (REQ-CONF-008).
+  if (s.framing == Scenario::Framing::kSerial && o.serial.empty()) {
+    return "it runs over a serial line only (--serial DEVICE): its octets are the serial framing's";
+  }
+  if (s.framing == Scenario::Framing::kStream && !o.serial.empty()) {
+    return "it runs over TCP only (no --serial): its octets are the stream framing's";
+  }
+  // REQ-CONF-012: a scenario whose octets hold on one kind of link only.
+  if (s.link == Scenario::Link::kTpdu && !o.terminal.tpdu) {
+    return "it runs on a link with a TPDU only: the terminal profile declares no tpdu";
+  }
+  if (s.link == Scenario::Link::kPlain && o.terminal.tpdu) {
+    return "it runs on a link without a TPDU only: its LEN is in range with the profile's tpdu (REQ-FRAME-032)";
+  }
+  for (const auto& plan : s.sessions) {
+    if (plan.expect.kind == Expectation::Kind::kResendsUnacked && o.terminal.session_seconds * 1000 < kResendWatchMs) {
+      return "watching serial resends needs sessionSeconds of at least " + std::to_string(kResendWatchMs / 1000) +
+             " (REQ-FRAME-012); the terminal profile gives " + std::to_string(o.terminal.session_seconds);
+    }
+    if (plan.expect.kind == Expectation::Kind::kTimesOut && o.terminal.session_seconds < kStallSessionSeconds) {
+      return "a stall needs sessionSeconds of at least " + std::to_string(kStallSessionSeconds) +
+             " (REQ-CONF-028); the terminal profile gives " + std::to_string(o.terminal.session_seconds);
+    }
+    if (plan.expect.kind == Expectation::Kind::kRefusedLocally && o.wait) {
+      return "a local refusal sends nothing, which --wait cannot tell from a device never started "
+             "(REQ-CONF-029): run it with a shim";
+    }
+  }
+  std::size_t deliverable = 0;
+  for (const auto& [slot, rule] : o.terminal.slots) deliverable += profile::can_deliver(profile, rule) ? 1 : 0;
+  if (deliverable < s.deliverable_slots) {
+    return "the terminal's slot table holds " + std::to_string(deliverable) + " slot(s) the " +
+           std::string(profile_word(profile)) + " profile delivers; this scenario needs " +
+           std::to_string(s.deliverable_slots);
+  }
+  for (const auto& [slot, rule] : s.slots) {
+    const auto declared = o.terminal.slots.find(slot);
+    if (declared == o.terminal.slots.end() || (rule && declared->second != *rule)) {
+      return "the terminal's slot table declares no slot " + std::to_string(slot) + (rule ? " of the rule" : "") +
+             " this scenario checks";
+    }
+  }
+  if (s.needs_master && !o.terminal.master) {
+    return "the terminal profile declares no masterApplication (REQ-DL-050)";
+  }
+  return std::nullopt;
+}
+
 // Runs one scenario's sessions into `r`: its verdict, what decided it, the profile it ran in and
 // the wire of every session it ran.
 void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& listener, const fs::path& dir,
@@ -379,65 +437,7 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
   r.profile = profile_for(s, o.terminal);
   if (!r.profile) return stop(Verdict::kSkip, "the terminal declares no DMK for the profile it needs");
   const Profile profile = *r.profile;
-  for (const auto& plan : s.sessions) {
-    const bool declared = plan.trans == TransCode::kKeyDownload ? o.terminal.key_download : o.terminal.program_download;
-    if (!declared) {
-      return stop(Verdict::kSkip, std::string("the terminal declares no ") +
-                                      (plan.trans == TransCode::kKeyDownload ? "key" : "program") + " download");
-    }
-  }
-  // A scenario written in one framing's octets runs only over that framing (REQ-CONF-008).
-  if (s.framing == Scenario::Framing::kSerial && o.serial.empty()) {
-    return stop(Verdict::kSkip, "it runs over a serial line only (--serial DEVICE): its octets are the serial framing's");
-  }
-  if (s.framing == Scenario::Framing::kStream && !o.serial.empty()) {
-    return stop(Verdict::kSkip, "it runs over TCP only (no --serial): its octets are the stream framing's");
-  }
-  // REQ-CONF-012: a scenario whose octets hold on one kind of link only.
-  if (s.link == Scenario::Link::kTpdu && !o.terminal.tpdu) {
-    return stop(Verdict::kSkip, "it runs on a link with a TPDU only: the terminal profile declares no tpdu");
-  }
-  if (s.link == Scenario::Link::kPlain && o.terminal.tpdu) {
-    return stop(Verdict::kSkip, "it runs on a link without a TPDU only: its LEN is in range with the profile's tpdu "
-                                "(REQ-FRAME-032)");
-  }
-  for (const auto& plan : s.sessions) {
-    if (plan.expect.kind == Expectation::Kind::kResendsUnacked && o.terminal.session_seconds * 1000 < kResendWatchMs) {
-      return stop(Verdict::kSkip, "watching serial resends needs sessionSeconds of at least " +
-                                      std::to_string(kResendWatchMs / 1000) + " (REQ-FRAME-012); the terminal profile gives " +
-                                      std::to_string(o.terminal.session_seconds));
-    }
-  }
-  std::size_t deliverable = 0;
-  for (const auto& [slot, rule] : o.terminal.slots) deliverable += profile::can_deliver(profile, rule) ? 1 : 0;
-  if (deliverable < s.deliverable_slots) {
-    return stop(Verdict::kSkip, "the terminal's slot table holds " + std::to_string(deliverable) + " slot(s) the " +
-                                    std::string(profile_word(profile)) + " profile delivers; this scenario needs " +
-                                    std::to_string(s.deliverable_slots));
-  }
-  for (const auto& [slot, rule] : s.slots) {
-    const auto declared = o.terminal.slots.find(slot);
-    if (declared == o.terminal.slots.end() || (rule && declared->second != *rule)) {
-      return stop(Verdict::kSkip, "the terminal's slot table declares no slot " + std::to_string(slot) +
-                                      (rule ? " of the rule" : "") + " this scenario checks");
-    }
-  }
-  if (s.needs_master && !o.terminal.master) {
-    return stop(Verdict::kSkip, "the terminal profile declares no masterApplication (REQ-DL-050)");
-  }
-  for (const auto& plan : s.sessions) {
-    if (plan.expect.kind == Expectation::Kind::kTimesOut && o.terminal.session_seconds < kStallSessionSeconds) {
-      return stop(Verdict::kSkip, "a stall needs sessionSeconds of at least " + std::to_string(kStallSessionSeconds) +
-                                      " (REQ-CONF-028); the terminal profile gives " +
-                                      std::to_string(o.terminal.session_seconds));
-    }
-  }
-  for (const auto& plan : s.sessions) {
-    if (plan.expect.kind == Expectation::Kind::kRefusedLocally && o.wait) {
-      return stop(Verdict::kSkip, "a local refusal sends nothing, which --wait cannot tell from a device never "
-                                  "started (REQ-CONF-029): run it with a shim");
-    }
-  }
+  if (auto why = why_skipped(s, o, profile)) return stop(Verdict::kSkip, std::move(*why));  // REQ-CONF-021
   std::error_code ec;
   fs::remove_all(dir, ec);
   fs::create_directories(dir, ec);

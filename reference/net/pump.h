@@ -81,13 +81,17 @@ class Pump : public std::enable_shared_from_this<Pump<Stream>> {
     if (hook_ && hook_->shape) {
       if (auto shape = hook_->shape(in_flight_)) return write_piece(std::make_shared<WireShape>(std::move(*shape)), 0);
     }
-    asio::async_write(stream_, asio::buffer(in_flight_), [self](const asio::error_code& ec, std::size_t) {
-      self->writing_ = false;
-      if (self->closed_) return;
-      if (ec) return self->handle(self->conn_.on_eof());
-      if (!self->out_.empty()) return self->write();
-      self->handle(Step{});
-    });
+    asio::async_write(stream_, asio::buffer(in_flight_),
+                      [self](const asio::error_code& ec, std::size_t) { self->wrote(ec); });
+  }
+
+  // A write has ended, whole or reshaped: the next one, or the session's next step.
+  void wrote(const asio::error_code& ec) {
+    writing_ = false;
+    if (closed_) return;
+    if (ec) return handle(conn_.on_eof());
+    if (!out_.empty()) return write();
+    handle(Step{});
   }
 
   // One piece of a reshaped write after its pause, then the next; the pump reads nothing meanwhile
@@ -101,18 +105,12 @@ class Pump : public std::enable_shared_from_this<Pump<Stream>> {
           stream_.shutdown(asio::socket_base::shutdown_send, ignored);  // a FIN; reading goes on
         }
       }
-      writing_ = false;
-      if (!out_.empty()) return write();
-      return handle(Step{});
+      return wrote({});
     }
     auto go = [self, shape, i] {
       asio::async_write(self->stream_, asio::buffer(shape->pieces[i].octets),
                         [self, shape, i](const asio::error_code& ec, std::size_t) {
-                          if (self->closed_) return;
-                          if (ec) {
-                            self->writing_ = false;
-                            return self->handle(self->conn_.on_eof());
-                          }
+                          if (ec || self->closed_) return self->wrote(ec);
                           self->write_piece(shape, i + 1);
                         });
     };
