@@ -73,6 +73,8 @@ class Connection {
   const char* end_cause() const { return end_cause_; }
   std::uint64_t bytes_in() const { return bytes_in_; }
   std::uint64_t bytes_out() const { return bytes_out_; }
+  // When T_SESSION started (REQ-SRV-003, REQ-SRV-008), on the edge's clock.
+  std::int64_t session_started_ms() const { return session_deadline_ - timing_.session_ms; }
 
  private:
   void take(const session::Output& out, Step& step);

@@ -2,9 +2,14 @@
 // read outstanding at a time and none while a write is in flight, so a peer that does not read
 // makes this end stop reading rather than buffer (REQ-SRV-004); one timer at the driver's next
 // deadline. Only reference/net/ includes Asio.
+// With a hook (the conformance suite only), a write may wait before a piece; while it waits no
+// octet is in flight, so the pump reads: what the peer sends meanwhile (an ABORT when its timer
+// ran out) is seen when it comes, and a session the driver ends then is closed without the
+// piece still waiting.
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -53,9 +58,11 @@ class Pump : public std::enable_shared_from_this<Pump<Stream>> {
       out_.insert(out_.end(), step.write.begin(), step.write.end());
       if (!writing_) write();
     }
+    if (closing_ && paused_) return drop_paused_write();
     if (closing_ && !writing_) return close();
     arm_timer();
-    if (!writing_ && !reading_ && !closing_) read();  // REQ-SRV-004: never read while a write is in flight
+    // REQ-SRV-004: never read while a write is in flight; a hooked write waiting to start is not.
+    if ((!writing_ || paused_) && !reading_ && !closing_) read();
   }
 
   void read() {
@@ -94,8 +101,9 @@ class Pump : public std::enable_shared_from_this<Pump<Stream>> {
     handle(Step{});
   }
 
-  // One piece of a reshaped write after its pause, then the next; the pump reads nothing meanwhile
-  // (REQ-SRV-004), so a frame written in pieces is one write to the driver.
+  // One piece of a reshaped write after its pause, then the next: a frame written in pieces is one
+  // write to the driver, and whatever the driver asks to write meanwhile waits for its end. During
+  // a pause the pump reads (see the top of this file).
   void write_piece(std::shared_ptr<WireShape> shape, std::size_t i) {
     auto self = this->shared_from_this();
     if (i == shape->pieces.size()) {
@@ -115,11 +123,27 @@ class Pump : public std::enable_shared_from_this<Pump<Stream>> {
                         });
     };
     if (shape->pieces[i].pause_before_ms <= 0) return go();
+    const std::uint64_t pause = ++pauses_;
     pause_.expires_after(std::chrono::milliseconds(shape->pieces[i].pause_before_ms));
-    pause_.async_wait([self, go](const asio::error_code& ec) {
-      if (ec || self->closed_) return;
+    pause_.async_wait([self, go, pause](const asio::error_code& ec) {
+      if (ec || self->closed_ || pause != self->pauses_) return;  // cancelled, or its write dropped
+      self->paused_ = false;
       go();
     });
+    // Reads only while the session goes on: a write the driver closes the session after goes out whole.
+    paused_ = !closing_;
+    if (paused_ && !reading_) read();
+  }
+
+  // The driver ended the session while a hooked write waited: that write is stale and dropped, and
+  // what the driver wrote last (an ABORT) goes out before the close.
+  void drop_paused_write() {
+    ++pauses_;
+    paused_ = false;
+    pause_.cancel();
+    writing_ = false;
+    if (out_.empty()) return close();
+    write();
   }
 
   void arm_timer() {
@@ -156,6 +180,8 @@ class Pump : public std::enable_shared_from_this<Pump<Stream>> {
   Bytes in_flight_;
   bool reading_ = false;
   bool writing_ = false;
+  bool paused_ = false;      // a hooked write waits before its next piece; nothing is in flight
+  std::uint64_t pauses_ = 0;  // counts pauses, so that a dropped write's pause cannot resume it
   bool closing_ = false;
   bool closed_ = false;
 };

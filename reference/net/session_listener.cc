@@ -102,6 +102,7 @@ ServedSession SessionListener::Impl::serve_line(Engine& engine, const Timing& ti
   io.run();
   served.connected = conn.bytes_in() > 0;
   served.cause = conn.end_cause();
+  served.opened_ms = conn.session_started_ms();
   served.bytes_in = conn.bytes_in();
   served.bytes_out = conn.bytes_out();
   // REQ-CONF-008: a peer's last resends, or its answer to a session already over, must not open the
@@ -152,6 +153,7 @@ ServedSession SessionListener::serve(Engine& engine, const Timing& timing,
   pump.reset();  // the pump's handlers keep it alive until it closes
   io.run();
   served.cause = conn.end_cause();
+  served.opened_ms = conn.session_started_ms();
   served.bytes_in = conn.bytes_in();
   served.bytes_out = conn.bytes_out();
   return served;

@@ -20,6 +20,8 @@ namespace tmsproto::net {
 
 struct ServedSession {
   bool connected = false;       // a connection came before the accept deadline
+  // When the session's T_SESSION started (monotonic): the accept on TCP, the first octet on a line.
+  std::int64_t opened_ms = 0;
   const char* cause = nullptr;  // the driver's end cause: "t-response", "eof", ...
   std::uint64_t bytes_in = 0;
   std::uint64_t bytes_out = 0;

@@ -121,5 +121,46 @@ TEST(WireHook, AnEmptyShapeWritesNothingAndNulloptWritesAsFramed) {
   EXPECT_GT(run.bytes_in, 0u);
 }
 
+// A write the hook holds back is no write in flight: while it waits, the listener reads, so a peer
+// that gives up meanwhile is heard when it does (the conformance suite's slow TMS, REQ-CONF-037),
+// and the session that ends then closes without the stale write.
+TEST(WireHook, WhileAHookedWriteWaitsThePeersAbortIsReadAndTheWaitingWriteIsDropped) {
+  constexpr std::int64_t kHeldMs = 5'000;
+  int writes = 0;
+  std::int64_t held_at = 0;
+  std::int64_t heard_after_hold = -1;
+  WireHook hook;
+  hook.shape = [&](const Bytes& framed) -> std::optional<WireShape> {
+    if (writes++ != 1) return std::nullopt;
+    held_at = monotonic_ms();  // the TMS's second message waits kHeldMs before its first octet
+    WireShape shape;
+    shape.pieces.push_back({framed, kHeldMs});
+    return shape;
+  };
+  hook.seen = [&](ByteView, std::int64_t at_ms) {
+    if (held_at != 0 && heard_after_hold < 0) heard_after_hold = at_ms - held_at;
+  };
+  auto estate = sim::make_estate(sim::EstateOptions{});
+  auto listener = SessionListener::open("127.0.0.1", 0);
+  ASSERT_TRUE(listener.ok());
+  tms::Session tms(estate->tms_config, estate->tms_ports());
+  EngineOf<tms::Session> engine(tms);
+  ServedSession served;
+  std::thread server([&] { served = (*listener)->serve(engine, Timing{}, std::nullopt, 10'000, {}, &hook); });
+  terminal::Session term(estate->terminal_config, estate->terminal_ports());
+  TerminalEndpoint where;
+  where.port = (*listener)->port();
+  where.timing.response_ms = 300;  // the terminal gives up long before the held write would start
+  const TerminalRun run = run_terminal(where, term, estate->command());
+  server.join();
+  EXPECT_EQ(run.cause, std::string("t-response"));
+  EXPECT_GE(writes, 2);
+  ASSERT_GE(heard_after_hold, 0) << "the terminal's ABORT was never read";
+  EXPECT_LT(heard_after_hold, kHeldMs);          // read during the hold, not after it
+  EXPECT_LT(run.bytes_in, served.bytes_out);      // the held write never reached the terminal
+  EXPECT_EQ(served.bytes_in, run.bytes_out);      // and everything the terminal sent was read
+  EXPECT_NE(term.state(), terminal::State::T_DONE);
+}
+
 }  // namespace
 }  // namespace tmsproto::net
