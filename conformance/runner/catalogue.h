@@ -26,6 +26,8 @@ Expectation is_cut();
 Expectation silent(std::string because);
 // REQ-CONF-028: the terminal ends a stalled session with ABORT 23 in time.
 Expectation times_out(std::string because);
+// REQ-CONF-037: the terminal ends a session slowed past T_SESSION with ABORT 23 in time.
+Expectation outlasts_session(std::string because);
 
 SessionPlan program(std::vector<Publication> publish, Expectation expect, Change change = {});
 SessionPlan key(Expectation expect, Change change = {});

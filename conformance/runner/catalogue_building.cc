@@ -62,6 +62,10 @@ Expectation times_out(std::string because) {
   return expect(Expectation::Kind::kTimesOut, ResponseCode::kTimeout, std::move(because));
 }
 
+Expectation outlasts_session(std::string because) {
+  return expect(Expectation::Kind::kOutlastsSession, ResponseCode::kTimeout, std::move(because));
+}
+
 // A FRAME_RESPONSE (or any envelope the TMS sends) with its payload changed by `edit`, resealed
 // under the session's download keys with its own SEQ: a correct MAC over a broken field.
 Change reseal_payload(MsgType type, std::size_t nth, std::function<void(Bytes&)> edit) {

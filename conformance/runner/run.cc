@@ -142,6 +142,32 @@ Judgement judge_stall(const SessionPlan& plan, const ScenarioEngine& engine) {
   return {};
 }
 
+// REQ-CONF-037, REQ-SEC-010: a TMS that answered every request late, each in time, is left with
+// ABORT 23 in the window after T_SESSION started (the connection opened), and nothing after it.
+Judgement judge_outlasted_session(const SessionPlan& plan, const ScenarioEngine& engine,
+                                  const net::ServedSession& served) {
+  const auto& wire = engine.wire();
+  const std::string expected = "ABORT 23 " + std::to_string(kSessionEarliestMs / 1000) + "-" +
+                               std::to_string(kSessionLatestMs / 1000) + " s after it connected (" +
+                               plan.expect.because + ")";
+  const WireMessage* abort = first_terminal_abort(wire);
+  if (abort == nullptr) {
+    return fail(expected, (engine.terminal_closed() ? std::string("it closed the connection without an ABORT")
+                                                    : "no ABORT before the suite's own timer ended the session after " +
+                                                          std::to_string(kSlowTmsSuiteSessionMs / 1000) + " s") +
+                              "; all it sent: " + terminal_said(wire));
+  }
+  auto parsed = codec::parse_abort(abort->body);
+  const std::int64_t after = abort->at_ms - served.opened_ms;
+  const std::string when = " " + std::to_string(after) + " ms after it connected";
+  if (!parsed.ok() || parsed->code != ResponseCode::kTimeout) return fail(expected, describe(*abort) + when, abort->body);
+  if (after < kSessionEarliestMs || after > kSessionLatestMs) return fail(expected, describe(*abort) + when, abort->body);
+  for (const WireMessage* m = abort + 1; m != wire.data() + wire.size(); ++m) {
+    if (m->from_terminal) return fail("nothing after its ABORT (REQ-ERR-002)", describe(*m), m->body);
+  }
+  return {};
+}
+
 // REQ-CONF-029: the command refused before anything was sent; a connection opened and closed
 // empty is allowed, one octet is not.
 Judgement judge_local_refusal(const SessionPlan& plan, const ScenarioEngine& engine, const net::ServedSession& served,
@@ -206,6 +232,7 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
     return {};
   }
   if (plan.expect.kind == Expectation::Kind::kTimesOut) return judge_stall(plan, engine);
+  if (plan.expect.kind == Expectation::Kind::kOutlastsSession) return judge_outlasted_session(plan, engine, served);
   if (plan.expect.kind == Expectation::Kind::kCompletes) {
     if (const WireMessage* a = first_terminal_abort(wire)) {
       return fail("the session completes", terminal_said(wire), a->body);
@@ -401,6 +428,11 @@ std::optional<std::string> why_skipped(const Scenario& s, const RunOptions& o, P
       return "a stall needs sessionSeconds of at least " + std::to_string(kStallSessionSeconds) +
              " (REQ-CONF-028); the terminal profile gives " + std::to_string(o.terminal.session_seconds);
     }
+    if (plan.expect.kind == Expectation::Kind::kOutlastsSession && o.terminal.session_seconds < kSlowTmsSessionSeconds) {
+      return "a session slowed past T_SESSION needs sessionSeconds of at least " +
+             std::to_string(kSlowTmsSessionSeconds) + " (REQ-CONF-037; it runs over ten minutes); the terminal profile gives " +
+             std::to_string(o.terminal.session_seconds);
+    }
     if (plan.expect.kind == Expectation::Kind::kRefusedLocally && o.wait) {
       return "a local refusal sends nothing, which --wait cannot tell from a device never started "
              "(REQ-CONF-029): run it with a shim";
@@ -474,7 +506,14 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
     // stall the suite's own T_RESPONSE is lengthened, so that only the terminal's can end it in time.
     net::Timing timing;
     timing.session_ms = session_s * 1000;
-    timing.response_ms = plan.expect.kind == Expectation::Kind::kTimesOut ? kStallSuiteResponseMs : timing.response_ms;
+    // REQ-CONF-037: as in a stall, for a slow TMS whose answers leave late; and its own T_SESSION
+    // ends a session the terminal does not end, before sessionSeconds kills the shim.
+    if (plan.expect.kind == Expectation::Kind::kTimesOut || plan.expect.kind == Expectation::Kind::kOutlastsSession) {
+      timing.response_ms = kStallSuiteResponseMs;
+    }
+    if (plan.expect.kind == Expectation::Kind::kOutlastsSession) {
+      timing.session_ms = std::min<std::int64_t>(timing.session_ms, kSlowTmsSuiteSessionMs);
+    }
     // REQ-FRAME-012: the suite, silent, watches the line long enough to see a terminal give up.
     if (plan.expect.kind == Expectation::Kind::kResendsUnacked) timing.response_ms = kResendWatchMs;
     timing.response_ms = std::min<std::int64_t>(timing.response_ms, timing.session_ms);

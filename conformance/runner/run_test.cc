@@ -73,7 +73,12 @@ TEST(ConformanceRun, TheReferenceTerminalPassesEveryScenarioItDeclares) {
   std::size_t skipped = 0;  // LEGACY (no LEGACY DMK declared), and every scenario in the serial framing's octets
   for (const Scenario& s : catalogue()) {
     // REQ-CONF-012: and those written for a link with a TPDU, which this profile does not declare.
-    if (s.profile != Profile::kLegacy && s.framing != Scenario::Framing::kSerial && s.link != Scenario::Link::kTpdu) {
+    // REQ-CONF-037: and the session slowed past T_SESSION, which needs a sessionSeconds of 620.
+    const bool outlasts_session = std::any_of(s.sessions.begin(), s.sessions.end(), [](const SessionPlan& p) {
+      return p.expect.kind == Expectation::Kind::kOutlastsSession;
+    });
+    if (s.profile != Profile::kLegacy && s.framing != Scenario::Framing::kSerial && s.link != Scenario::Link::kTpdu &&
+        !outlasts_session) {
       continue;
     }
     ++skipped;

@@ -50,6 +50,15 @@ Change withhold(MsgType type, std::size_t nth) {
   };
 }
 
+Change answer_late(MsgType type, std::int64_t delay_ms) {
+  return [type, delay_ms](MsgType t, std::size_t, ByteView body, const Forgery&) -> std::optional<Replacement> {
+    if (t != type) return std::nullopt;
+    WireChange late;
+    late.delay_ms = delay_ms;
+    return Replacement{{Bytes(body.begin(), body.end())}, false, late};
+  };
+}
+
 Change flip_last_octet(MsgType type, std::size_t nth) {
   return edit_message(type, nth, [](Bytes& body) { body.back() ^= 0x01; });
 }
@@ -469,6 +478,21 @@ std::vector<Scenario> catalogue() {
                  {program({Publication{}},
                           times_out("REQ-HS-033: the next expected message did not arrive within T_RESPONSE"),
                           withhold(MsgType::kFrameResponse))}});
+  // REQ-CONF-037: a TMS that answers each request in time but so slowly that the session passes
+  // T_SESSION; only the terminal's session clock can end it in time, with ABORT 23.
+  Publication many_pieces;
+  many_pieces.chunk_size = 256;
+  many_pieces.length = kSlowTmsPieces * 256;
+  all.push_back({"timeout.session_outlasts_t_session",
+                 {"REQ-SEC-010", "REQ-HS-033", "REQ-ERR-004"},
+                 Level::kMust,
+                 "the suite answers every FRAME_REQUEST 20 s late, within T_RESPONSE, over a package of 48 pieces: the "
+                 "terminal ends the session with ABORT 23 about T_SESSION (600 s) after it connected; runs over ten "
+                 "minutes, and only with a sessionSeconds of 620 or more",
+                 std::nullopt,
+                 {program({many_pieces},
+                          outlasts_session("REQ-SEC-010: a session ends after T_SESSION"),
+                          answer_late(MsgType::kFrameResponse, kSlowAnswerMs))}});
   add_field_scenarios(all);
   add_key_scenarios(all);
   add_local_scenarios(all);

@@ -72,6 +72,7 @@ struct WireChange {
   enum class Split { kWhole, kHalves, kOctets };
   Split split = Split::kWhole;  // one write, two halves, or one write per octet
   std::int64_t pause_ms = 0;    // before each piece after the first
+  std::int64_t delay_ms = 0;    // before the first piece: a slow TMS's late answer (REQ-CONF-037)
   bool first_half_only = false;  // with kHalves: the second half is never written
   bool half_close = false;      // then the suite shuts down its sending side and reads on
   // The link's frame rewritten (a wrong LRC, a missing ETX, noise before STX): serial scenarios.
@@ -109,6 +110,9 @@ struct Expectation {
     kIsCut,      // the suite cuts the session: the terminal sends no ABORT before the cut
     kSilent,     // after the changed message the terminal sends nothing more (an ABORT received)
     kTimesOut,   // the suite withholds a message: the terminal ends the session with ABORT 23 in time
+    // The suite answers every FRAME_REQUEST late, each answer in time: the terminal ends the session
+    // with ABORT 23 when T_SESSION has passed (REQ-CONF-037).
+    kOutlastsSession,
     kRefusedLocally,  // the terminal refuses the command itself and sends nothing (REQ-CONF-029)
     // Serial only: the suite writes nothing (no ACK, no answer): the terminal sends its frame three
     // times about 2 s apart and then nothing (REQ-FRAME-012).
@@ -156,6 +160,18 @@ inline constexpr std::int64_t kStallEarliestMs = kTResponseMs - 1'000;
 inline constexpr std::int64_t kStallLatestMs = kTResponseMs + 5'000;
 inline constexpr std::int64_t kStallSuiteResponseMs = kTResponseMs + 6'000;  // the suite's own, lengthened
 inline constexpr std::int64_t kStallSessionSeconds = kTResponseMs / 1000 + 10;
+
+// REQ-CONF-037: a slow TMS answers each FRAME_REQUEST this late, within T_RESPONSE; the terminal's
+// ABORT 23 must come in the window after the connection opened; T_SESSION is 600 s
+// (spec/02-transport.md). The scenario runs over ten minutes: a profile needs sessionSeconds of
+// kSlowTmsSessionSeconds or more to run it.
+inline constexpr std::int64_t kTSessionMs = 600'000;
+inline constexpr std::int64_t kSlowAnswerMs = kTResponseMs - 10'000;
+inline constexpr std::int64_t kSessionEarliestMs = kTSessionMs - 1'000;
+inline constexpr std::int64_t kSessionLatestMs = kTSessionMs + 5'000;
+inline constexpr std::int64_t kSlowTmsSuiteSessionMs = kTSessionMs + 11'000;  // the suite's own, lengthened
+inline constexpr std::int64_t kSlowTmsSessionSeconds = kTSessionMs / 1000 + 20;
+inline constexpr std::size_t kSlowTmsPieces = 48;  // more than T_SESSION / kSlowAnswerMs answers
 
 struct SessionPlan {
   TransCode trans = TransCode::kProgramDownload;
@@ -214,6 +230,10 @@ Change forge_message(MsgType type, std::size_t nth, std::function<Bytes(ByteView
 
 // Withholds the `nth` message of `type` and keeps the connection open: a stall (REQ-CONF-028).
 Change withhold(MsgType type, std::size_t nth = 0);
+
+// Sends every message of `type` as the engine wrote it, its frame `delay_ms` late: a slow TMS
+// (REQ-CONF-037).
+Change answer_late(MsgType type, std::int64_t delay_ms);
 
 // Flips the last octet of the `nth` message of `type`: the cryptogram or MAC every message this
 // suite changes ends with (TAC_1, KEY_MAC, an envelope's MAC).

@@ -376,7 +376,7 @@ std::optional<net::WireShape> ScenarioEngine::shape(const Bytes& framed) {
     }
     if (change.twice) pieces.push_back(frame);  // REQ-FRAME-013: as if its ACK was lost
     for (std::size_t i = 0; i < pieces.size(); ++i) {
-      out->pieces.push_back({std::move(pieces[i]), i == 0 ? 0 : change.pause_ms});
+      out->pieces.push_back({std::move(pieces[i]), i == 0 ? change.delay_ms : change.pause_ms});
     }
     out->half_close = change.half_close;
   }
