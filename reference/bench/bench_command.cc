@@ -1,11 +1,14 @@
+#include <stdlib.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <set>
 #include <thread>
 
 #include "bench/bench.h"
-#include "bench/core_bench.h"
+#include "bench/parts.h"
 #include "bench/proc.h"
 #include "bench/table.h"
 
@@ -19,42 +22,6 @@ struct Args {
   std::vector<int> parts;
 };
 
-std::vector<Profile> profiles(const Args& a) {
-  std::vector<Profile> p{Profile::kAes128, Profile::kAes256, Profile::kTdes};
-  if (a.legacy) p.push_back(Profile::kLegacy);
-  return p;
-}
-
-std::string pname(Profile p) { return std::string(name(p)); }
-
-constexpr const char* kPart4 = "4 sans-I/O core alone (both engines in memory, no socket, no storage, one core)";
-
-void core_rows(Profile p, SessionKind kind, double seconds, Report& report) {
-  const CoreResult c = run_core(p, kind, seconds);
-  const bool keys = kind == SessionKind::kAttendedKeys;
-  Row r;
-  r.part = kPart4;
-  r.name = pname(p) + (keys ? " attended key downloads/s" : " sessions/s");
-  r.note = c.error ? "FAILED: " + *c.error
-                   : std::to_string(c.sessions) + " sessions; terminal engine " + format_number(c.terminal_cpu_us) +
-                         " us CPU/session" + (keys ? " (its PBKDF2 of the operator's password, REQ-OPR-002)" : "");
-  if (!c.error) r.figure = c.sessions_per_s;
-  report.rows.push_back(std::move(r));
-  if (keys) return;
-  Row t;
-  t.part = kPart4;
-  t.name = pname(p) + " TMS engine CPU us/session";
-  if (!c.error) t.figure = c.tms_cpu_us;
-  t.note = "thread CPU time inside tms::Session's calls only: part 1's crypto+engine row";
-  report.rows.push_back(std::move(t));
-}
-
-void part4(const Args& a, Report& report) {
-  const double seconds = a.quick ? 0.4 : 3;
-  for (Profile p : profiles(a)) core_rows(p, SessionKind::kEmptyProgram, seconds, report);
-  core_rows(Profile::kAes128, SessionKind::kAttendedKeys, seconds, report);
-}
-
 int run(const Args& a) {
   Report report;
   report.cpu_model = cpu_model();
@@ -65,7 +32,21 @@ int run(const Args& a) {
       "tmsproto_testing); serve draws from the OS (OsRandom)");
   const std::set<int> chosen(a.parts.begin(), a.parts.end());
   auto want = [&](int p) { return chosen.empty() || chosen.count(p) != 0; };
-  if (want(4)) part4(a, report);
+  Context c;
+  c.quick = a.quick;
+  c.profiles = {Profile::kAes128, Profile::kAes256, Profile::kTdes};
+  if (a.legacy) c.profiles.push_back(Profile::kLegacy);
+  std::string tmpl = (std::filesystem::temp_directory_path() / "tmsproto-bench.XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) == nullptr) {
+    std::fprintf(stderr, "bench: cannot make a temporary directory\n");
+    return 1;
+  }
+  c.root = tmpl;
+  // Part 4 first: part 1's breakdown takes the engine's own cost from it.
+  if (want(4)) part4_core(c, report);
+  if (want(1)) part1_sessions(c, report);
+  std::error_code ec;
+  std::filesystem::remove_all(c.root, ec);
   std::fputs(format_table(report).c_str(), stdout);
   std::fflush(stdout);
   if (!a.json.empty()) {
@@ -82,6 +63,8 @@ int run(const Args& a) {
 }
 
 }  // namespace
+
+std::string pname(Profile p) { return std::string(name(p)); }
 
 void add_bench_command(CLI::App& app, cli::Chosen& chosen) {
   auto a = std::make_shared<Args>();
