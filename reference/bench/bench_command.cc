@@ -45,6 +45,7 @@ int run(const Args& a) {
   // Part 4 first: part 1's breakdown takes the engine's own cost from it.
   if (want(4)) part4_core(c, report);
   if (want(1)) part1_sessions(c, report);
+  if (want(2)) part2_throughput(c, report);
   std::error_code ec;
   std::filesystem::remove_all(c.root, ec);
   std::fputs(format_table(report).c_str(), stdout);
