@@ -46,6 +46,7 @@ int run(const Args& a) {
   if (want(4)) part4_core(c, report);
   if (want(1)) part1_sessions(c, report);
   if (want(2)) part2_throughput(c, report);
+  if (want(3)) part3_concurrency(c, report);
   std::error_code ec;
   std::filesystem::remove_all(c.root, ec);
   std::fputs(format_table(report).c_str(), stdout);

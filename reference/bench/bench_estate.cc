@@ -34,10 +34,10 @@ Result<BenchEstate, std::string> make_bench_estate(const std::filesystem::path& 
   if (auto r = (*store)->register_model(kVendor, kModel); !r.ok()) return Unexpected(r.error().message);
   if (package) {
     vendor::PackageDraft draft;
-    draft.name = "PAYAPP";
+    draft.name = kPackageName;
     draft.vendor_id = kVendor;
     draft.model_id = kModel;
-    draft.version = 2;
+    draft.version = kPackageVersion;
     draft.chunk_size = package->chunk;
     Bytes content(package->length);
     // Not random: the content's cost to the server is the same, and drawing 64 MiB would take longer.

@@ -17,6 +17,8 @@ namespace tmsproto::bench {
 inline constexpr const char* kVendor = "BENCH001";
 inline constexpr const char* kModel = "BENCH-POS";
 inline constexpr const char* kMasterName = "TMSP-MASTER";
+inline constexpr const char* kPackageName = "PAYAPP";  // the one application a bench database holds
+inline constexpr std::uint32_t kPackageVersion = 2;
 
 struct Package {
   std::size_t length = 0;

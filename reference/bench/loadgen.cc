@@ -92,6 +92,7 @@ class Driver {
     ++active_;
     c.ports = std::make_unique<DevicePorts>();
     c.ports->packages.install_master(kMasterName, 1);
+    if (o_.package_installed) c.ports->packages.packages[{codec::PackageKind::kApplication, kPackageName}] = {kPackageVersion, {}};
     c.session = std::make_unique<terminal::Session>(
         terminals_[c.terminal], terminal::Ports{clock_, rng_, c.ports->keys, c.ports->packages, c.ports->device});
     epoll_event ev{};
@@ -200,6 +201,7 @@ class Driver {
           return finish(i);
         }
         if (o_.hold_after > 0 && c.received >= o_.hold_after) {
+          if (c.session->state() != terminal::State::T_WAIT_FRAME) fail_note("a held session is not mid-download");
           flush(i);
           ::epoll_ctl(ep_, EPOLL_CTL_DEL, c.fd, nullptr);  // held: open, never read again
           ++r_.held;

@@ -27,6 +27,8 @@ struct LoadOptions {
   std::size_t max_sessions = 0;  // 0: as many as fit in `seconds`
   std::size_t hold_after = 0;    // >0: stop reading after this many messages received and return
                                  // once every connection is held (part 3), the sockets left open
+  bool package_installed = false;  // the terminals already run the package (PAYAPP v2): nothing
+                                   // is offered, as in part 1, even when the database holds it
 };
 
 struct LoadResult {

@@ -24,6 +24,7 @@ std::string pname(Profile p);
 void part4_core(Context& c, Report& r);
 void part1_sessions(Context& c, Report& r);
 void part2_throughput(Context& c, Report& r);
+void part3_concurrency(Context& c, Report& r);
 
 
 
