@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <signal.h>
+
+#include "bench/processes.h"
 #include "bench/proc.h"
 #include "bench/table.h"
 
@@ -101,6 +104,19 @@ TEST(Table, NumbersNeverUseExponents) {
   EXPECT_EQ(format_number(0.00001234), "0.000012");
   EXPECT_EQ(format_number(std::nullopt), "-");
   EXPECT_EQ(format_number(12.345), "12.35");
+}
+
+// The echo baseline moves exactly the octets of the round trips it is given, per connection.
+TEST(Echo, EachConnectionPlaysTheScriptsRoundTrips) {
+  Server echo = start_echo_server();
+  ASSERT_GT(echo.pid, 0) << echo.error;
+  const std::vector<Step> script{{100, 300}, {20, 9000}, {5, 1}};
+  const LoadResult r = drive_echo(echo.port, script, 0.2, 4);
+  ::kill(echo.pid, SIGKILL);
+  stop(echo);
+  EXPECT_EQ(r.failed, 0u);
+  ASSERT_GT(r.done, 0u);
+  EXPECT_EQ(r.octets_received, r.done * 9301u);
 }
 
 }  // namespace
