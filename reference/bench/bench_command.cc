@@ -10,6 +10,7 @@
 #include "bench/bench.h"
 #include "bench/parts.h"
 #include "bench/proc.h"
+#include "bench/processes.h"
 #include "bench/table.h"
 
 namespace tmsproto::bench {
@@ -44,11 +45,18 @@ int run(const Args& a) {
   c.root = tmpl;
   // Part 4 first: part 1's breakdown takes the engine's own cost from it.
   if (want(4)) part4_core(c, report);
+  // Parts 1 to 3: the servers on one core, this process (the load generator) on the other.
+  if (want(1) || want(2) || want(3)) c.pinned = pin(0, c.client_cpu);
   if (want(1)) part1_sessions(c, report);
   if (want(2)) part2_throughput(c, report);
   if (want(3)) part3_concurrency(c, report);
   std::error_code ec;
   std::filesystem::remove_all(c.root, ec);
+  if (want(1) || want(2) || want(3)) {
+    report.notes.push_back(c.pinned ? "pinning: every server (serve, echo) on CPU " + std::to_string(c.server_cpu) +
+                                          ", the load generator (this process) on CPU " + std::to_string(c.client_cpu)
+                                    : "pinning: refused, or a single core: the servers and the load generator share the CPUs");
+  }
   std::fputs(format_table(report).c_str(), stdout);
   std::fflush(stdout);
   if (!a.json.empty()) {

@@ -45,7 +45,7 @@ void one_profile(Context& c, Profile p, Report& report, const std::filesystem::p
 
   Server serve = start_serve(estate->state, c.root / ("serve-" + P + ".log"), 1024);
   if (serve.pid <= 0) return failed(report, P + " serve sessions/s", serve.error);
-  c.pinned = pin(serve.pid, c.server_cpu) && pin(0, c.client_cpu) && c.pinned;
+  c.pinned = pin(serve.pid, c.server_cpu) && c.pinned;
   LoadOptions o;
   o.port = serve.port;
   o.seconds = seconds;
@@ -63,7 +63,7 @@ void one_profile(Context& c, Profile p, Report& report, const std::filesystem::p
 
   Server echo = start_echo_server();
   if (echo.pid <= 0) return failed(report, P + " serve sessions/s", echo.error);
-  pin(echo.pid, c.server_cpu);
+  c.pinned = pin(echo.pid, c.server_cpu) && c.pinned;
   const double e0 = cpu_seconds_of(echo.pid).value_or(0);
   const LoadResult baseline = drive_echo(echo.port, load.script, seconds, kTerminals);
   const double e1 = cpu_seconds_of(echo.pid).value_or(0);
@@ -140,7 +140,6 @@ void one_profile(Context& c, Profile p, Report& report, const std::filesystem::p
 }  // namespace
 
 void part1_sessions(Context& c, Report& report) {
-  c.pinned = true;
   for (Profile p : c.profiles) {
     if (p == Profile::kLegacy) continue;  // issue 13 asks for AES128, AES256 and TDES
     one_profile(c, p, report);
@@ -153,9 +152,6 @@ void part1_sessions(Context& c, Report& report) {
   } else {
     failed(report, "AES128, store on tmpfs, serve sessions/s", "no /dev/shm to put the store on");
   }
-  report.notes.push_back(c.pinned ? "part 1: server (and echo server) pinned to CPU " + std::to_string(c.server_cpu) +
-                                        ", load generator to CPU " + std::to_string(c.client_cpu)
-                                  : "part 1: pinning refused or a single core: server and load generator share the CPUs");
 }
 
 }  // namespace tmsproto::bench

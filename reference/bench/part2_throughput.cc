@@ -65,7 +65,7 @@ void one_profile(Context& c, Profile p, std::size_t size, Report& report) {
   const auto primitive = primitive_s_per_gib(p, kChunk, std::max<std::size_t>(size, std::size_t{16} << 20));
   Server serve = start_serve(estate->state, c.root / ("serve-bytes-" + P + ".log"), 1024);
   if (serve.pid <= 0) return fail_row(report, P + " serve CPU s/GiB", serve.error);
-  pin(serve.pid, c.server_cpu);
+  c.pinned = pin(serve.pid, c.server_cpu) && c.pinned;
   const std::string mib = std::to_string(size >> 20) + " MiB";
   for (std::size_t terminals : {std::size_t{1}, std::size_t{8}}) {
     const std::string name = P + " serve CPU s/GiB, " + std::to_string(terminals) + (terminals == 1 ? " terminal" : " terminals");

@@ -70,7 +70,7 @@ void part3_concurrency(Context& c, Report& report) {
       report.rows.push_back(std::move(r));
       continue;
     }
-    pin(serve.pid, c.server_cpu);
+    c.pinned = pin(serve.pid, c.server_cpu) && c.pinned;
     const auto idle = memory_of(serve.pid);
     LoadOptions hold;
     hold.port = serve.port;
