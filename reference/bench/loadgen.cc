@@ -80,6 +80,7 @@ class Driver {
 
   void open(std::size_t i) {
     Conn& c = conns_[i];
+    c.session.reset();  // the old engine goes before the ports it refers to
     c = Conn{};
     c.terminal = (next_terminal_++) % terminals_.size();
     c.fd = connect_loopback(o_.port);

@@ -62,11 +62,11 @@ void one_profile(Context& c, Profile p, std::size_t size, Report& report) {
   constexpr std::uint16_t kChunk = 4096;
   auto estate = make_bench_estate(c.root / ("bytes-" + P), p, 8, Package{size, kChunk});
   if (!estate.ok()) return fail_row(report, P + " serve CPU s/GiB", estate.error());
-  const auto primitive = primitive_s_per_gib(p, kChunk, std::max<std::size_t>(size, std::size_t{16} << 20));
+  const auto primitive = primitive_s_per_gib(p, kChunk, std::max<std::size_t>(size, std::size_t{c.quick ? 4u : 16u} << 20));
   Server serve = start_serve(estate->state, c.root / ("serve-bytes-" + P + ".log"), 1024);
   if (serve.pid <= 0) return fail_row(report, P + " serve CPU s/GiB", serve.error);
   c.pinned = pin(serve.pid, c.server_cpu) && c.pinned;
-  const std::string mib = std::to_string(size >> 20) + " MiB";
+  const std::string mib = format_number(static_cast<double>(size) / (1 << 20)) + " MiB";
   for (std::size_t terminals : {std::size_t{1}, std::size_t{8}}) {
     const std::string name = P + " serve CPU s/GiB, " + std::to_string(terminals) + (terminals == 1 ? " terminal" : " terminals");
     LoadOptions o;
@@ -105,8 +105,8 @@ void one_profile(Context& c, Profile p, std::size_t size, Report& report) {
 void part2_throughput(Context& c, Report& report) {
   // AES128 with the 64 MiB; TDES with a package under its 8 MiB volume bound per session
   // (REQ-CRYPTO-026: 2^20 blocks sealed per side), so that it too is served in one session.
-  one_profile(c, Profile::kAes128, c.quick ? std::size_t{4} << 20 : std::size_t{64} << 20, report);
-  one_profile(c, Profile::kTdes, c.quick ? std::size_t{1} << 20 : std::size_t{7} << 20, report);
+  one_profile(c, Profile::kAes128, c.quick ? std::size_t{2} << 20 : std::size_t{64} << 20, report);
+  one_profile(c, Profile::kTdes, c.quick ? std::size_t{512} << 10 : std::size_t{7} << 20, report);
 }
 
 }  // namespace tmsproto::bench
