@@ -24,6 +24,15 @@ struct Args {
 };
 
 int run(const Args& a) {
+  // A JSON file that cannot be written is refused before minutes of measuring, not after.
+  std::ofstream json;
+  if (!a.json.empty()) {
+    json.open(a.json, std::ios::trunc);
+    if (!json) {
+      std::fprintf(stderr, "tmsproto bench: cannot write %s\n", a.json.c_str());
+      return 2;
+    }
+  }
   Report report;
   report.cpu_model = cpu_model();
   report.cores = std::thread::hardware_concurrency();
@@ -60,9 +69,9 @@ int run(const Args& a) {
   std::fputs(format_table(report).c_str(), stdout);
   std::fflush(stdout);
   if (!a.json.empty()) {
-    std::ofstream out(a.json, std::ios::trunc);
-    out << to_json(report);
-    if (!out) {
+    json << to_json(report);
+    json.flush();
+    if (!json) {
       std::fprintf(stderr, "bench: cannot write %s\n", a.json.c_str());
       return 1;
     }
