@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #if TMSPROTO_EDGE
 #include "app/commands.h"
+#include "bench/bench.h"
 #include "conformance/runner/command.h"
 #endif
 
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   tmsproto::app::add_tms_commands(app, chosen);
   tmsproto::app::add_vendor_commands(app, chosen);
   tmsproto::app::add_demo_command(app, chosen);
+  tmsproto::bench::add_bench_command(app, chosen);
   tmsproto::conformance::add_conformance_command(app, chosen);
 #endif
   try {
