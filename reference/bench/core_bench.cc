@@ -5,16 +5,12 @@
 #include <chrono>
 #include <deque>
 
+#include "bench/proc.h"
 #include "sim/estate.h"
 
 namespace tmsproto::bench {
 namespace {
 
-double thread_cpu_s() {
-  timespec t{};
-  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
-}
 
 bool final(terminal::State s) { return s == terminal::State::T_DONE || s == terminal::State::T_FAILED; }
 
@@ -48,17 +44,17 @@ CoreResult run_core(Profile profile, SessionKind kind, double seconds) {
       auto take = [&](session::Output out, bool from_terminal) {
         for (auto& b : out.send) queue.push_back({from_terminal, std::move(b)});
       };
-      double t0 = thread_cpu_s();
+      double t0 = thread_cpu_seconds();
       take(term.start(estate->command()), true);
-      double t1 = thread_cpu_s();
+      double t1 = thread_cpu_seconds();
       term_cpu += t1 - t0;
       while (!queue.empty()) {
         Msg m = std::move(queue.front());
         queue.pop_front();
-        t0 = thread_cpu_s();
+        t0 = thread_cpu_seconds();
         if (m.from_terminal) take(server.receive(m.body), false);
         else if (!final(term.state())) take(term.receive(m.body), true);
-        t1 = thread_cpu_s();
+        t1 = thread_cpu_seconds();
         (m.from_terminal ? tms_cpu : term_cpu) += t1 - t0;
       }
       if (term.state() != terminal::State::T_DONE || server.state() != tms::State::S_DONE) {

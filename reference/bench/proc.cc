@@ -1,5 +1,6 @@
 #include "bench/proc.h"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -104,6 +105,12 @@ std::optional<double> cpu_seconds_of(pid_t pid) {
 std::string cpu_model() {
   const auto text = read_proc("/proc/cpuinfo");
   return text ? parse_cpu_model(*text) : "unknown CPU";
+}
+
+double thread_cpu_seconds() {
+  timespec t{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
 }  // namespace tmsproto::bench

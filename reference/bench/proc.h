@@ -23,6 +23,7 @@ std::string parse_cpu_model(std::string_view cpuinfo);  // "unknown CPU" when ab
 
 std::optional<Memory> memory_of(pid_t pid);
 std::optional<double> cpu_seconds_of(pid_t pid);  // user + system, from /proc/<pid>/stat
+double thread_cpu_seconds();                       // the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID)
 std::string cpu_model();
 std::optional<std::string> read_proc(const std::string& path);
 

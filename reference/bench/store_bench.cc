@@ -5,6 +5,7 @@
 #include <chrono>
 #include <deque>
 
+#include "bench/proc.h"
 #include "crypto/random.h"
 #include "net/monotonic.h"
 #include "sim/memory_ports.h"
@@ -16,11 +17,6 @@
 namespace tmsproto::bench {
 namespace {
 
-double thread_cpu_s() {
-  timespec t{};
-  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
-}
 
 double wall_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -65,9 +61,9 @@ StoreResult run_store(const BenchEstate& estate, double seconds) {
       auto [from_terminal, body] = std::move(queue.front());
       queue.pop_front();
       if (from_terminal) {
-        const double c0 = thread_cpu_s(), w0 = wall_s();
+        const double c0 = thread_cpu_seconds(), w0 = wall_s();
         take(server.receive(body), false);
-        cpu += thread_cpu_s() - c0;
+        cpu += thread_cpu_seconds() - c0;
         wall += wall_s() - w0;
       } else if (term.state() != terminal::State::T_DONE && term.state() != terminal::State::T_FAILED) {
         take(term.receive(body), true);
