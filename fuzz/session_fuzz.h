@@ -126,13 +126,9 @@ struct Fixture {
     }
   }
 
-  // The honest messages one side sends, in order.
-  std::vector<Bytes> sent_by(bool terminal) const {
-    std::vector<Bytes> out;
-    for (const auto& m : honest)
-      if (m.from_terminal == terminal) out.push_back(m.body);
-    return out;
-  }
+  // The honest messages one side sends, in order (split once, not copied per input).
+  std::vector<Bytes> by_terminal, by_tms;
+  const std::vector<Bytes>& sent_by(bool terminal) const { return terminal ? by_terminal : by_tms; }
   // The first honest message of a type, if the session had one.
   std::optional<Bytes> first_of(MsgType type) const {
     for (const auto& m : honest)
@@ -154,6 +150,7 @@ inline Fixture& fixture(std::uint8_t config_octet) {
     slot->estate = sim::make_estate(options_from_octet(config_octet));
     slot->honest_result = sim::run_session(*slot->estate);
     slot->honest = slot->honest_result.messages;
+    for (const auto& m : slot->honest) (m.from_terminal ? slot->by_terminal : slot->by_tms).push_back(m.body);
     slot->reset();
   }
   return *slot;

@@ -80,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   f.reset();
   sim::Estate& e = *f.estate;
   const Profile profile = e.terminal_config.profile;
-  const std::vector<Bytes> peer = f.sent_by(false);  // what the honest TMS sent, in order
+  const std::vector<Bytes>& peer = f.sent_by(false);  // what the honest TMS sent, in order
   const auto honest_key_message = f.first_of(MsgType::kKeyMessage);
   const auto honest_auth_request = f.first_of(MsgType::kHsAuthRequest);
 

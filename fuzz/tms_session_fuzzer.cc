@@ -80,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   f.reset();
   sim::Estate& e = *f.estate;
   const Profile profile = e.options.profile;
-  const std::vector<Bytes> peer = f.sent_by(true);  // what the honest terminal sent, in order
+  const std::vector<Bytes>& peer = f.sent_by(true);  // what the honest terminal sent, in order
   const auto honest_auth_answer = f.first_of(MsgType::kHsAuthAnswer);
 
   tms::Session s(e.tms_config, e.tms_ports());
