@@ -3,7 +3,9 @@
 # builds every fuzz target of fuzz/CMakeLists.txt with $CC/$CXX, $CFLAGS/$CXXFLAGS (which carry the
 # sanitizer) and $LIB_FUZZING_ENGINE, and puts into $OUT each <name>_fuzzer with its .dict, .options
 # and <name>_fuzzer_seed_corpus.zip (fuzz/corpus/<name>/ plus fuzz/regressions/<name>/).
-# The project's Dockerfile installs: cmake pkg-config python3 libtomcrypt-dev libtommath-dev.
+# The project's Dockerfile installs: cmake (3.25 or later) pkg-config python3 libtomcrypt-dev libtommath-dev nlohmann-json3-dev libasio-dev libcli11-dev libsqlite3-dev
+# (.clusterfuzzlite/Dockerfile and fuzz/oss-fuzz/Dockerfile; fuzz/check_ci_files.py checks they do).
+# The *_fuzzmode targets (fuzz/README.md, the fuzzing build mode) are built too: $CXX is clang.
 # libtomcrypt comes from the distribution, uninstrumented: fine for ASan/UBSan, not for MSan.
 set -euo pipefail
 : "${CC:?}" "${CXX:?}" "${OUT:?}" "${LIB_FUZZING_ENGINE:?}"
@@ -15,7 +17,7 @@ cmake -S "$root" -B "$work" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_FLAGS="${CFLAGS:-}" -DCMAKE_CXX_FLAGS="${CXXFLAGS:-}" \
   -DTMSPROTO_TESTS=OFF -DTMSPROTO_FUZZ=OFF -DTMSPROTO_FUZZ_ENGINE="$LIB_FUZZING_ENGINE"
 
-mapfile -t targets < <(sed -n 's/^[[:space:]]*tmsproto_add_fuzzer(\([a-z0-9_]*\)).*/\1/p' "$root/fuzz/CMakeLists.txt")
+mapfile -t targets < <("$root/fuzz/list-targets")
 cmake --build "$work" -j"$(nproc)" --target "${targets[@]/%/_fuzzer}"
 
 mkdir -p "$OUT"
@@ -24,13 +26,17 @@ for t in "${targets[@]}"; do
   for extra in dict options; do
     if [[ -f "$root/fuzz/${t}_fuzzer.$extra" ]]; then cp "$root/fuzz/${t}_fuzzer.$extra" "$OUT/"; fi
   done
-  python3 - "$OUT/${t}_fuzzer_seed_corpus.zip" "$root/fuzz/corpus/$t" "$root/fuzz/regressions/$t" <<'PY'
+  seeds=("$root/fuzz/corpus/$t" "$root/fuzz/regressions/$t")
+  if [[ "$t" == *_fuzzmode ]]; then  # a fuzz-mode variant reads its real-crypto target's inputs too
+    seeds+=("$root/fuzz/corpus/${t%_fuzzmode}" "$root/fuzz/regressions/${t%_fuzzmode}")
+  fi
+  python3 - "$OUT/${t}_fuzzer_seed_corpus.zip" "${seeds[@]}" <<'PY'
 import pathlib, sys, zipfile
 with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
     for folder in map(pathlib.Path, sys.argv[2:]):
         if folder.is_dir():
             for f in sorted(p for p in folder.rglob("*") if p.is_file()):
-                z.write(f, f"{folder.parent.name}_{f.relative_to(folder).as_posix().replace('/', '_')}")
+                z.write(f, f"{folder.parent.name}_{folder.name}_{f.relative_to(folder).as_posix().replace('/', '_')}")
 PY
 done
 echo "oss-fuzz-build: ${#targets[@]} targets in $OUT"

@@ -16,12 +16,15 @@
 #include <vector>
 
 #include "codec/abort_message.h"
+#include "codec/download_payloads.h"
 #include "codec/envelope.h"
 #include "codec/handshake_messages.h"
 #include "codec/header.h"
 #include "codec/key_message.h"
+#include "codec/terminal_info.h"
 #include "fuzz_common.h"
 #include "sim/estate.h"
+#include "sim/lockstep.h"
 #include "sim/loopback.h"
 
 namespace tmsproto::fuzz {
@@ -33,6 +36,7 @@ class ByteConsumer {
  public:
   ByteConsumer(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
   bool empty() const { return pos_ >= size_; }
+  std::size_t pos() const { return std::min(pos_, size_); }
   std::uint8_t u8() { return pos_ < size_ ? data_[pos_++] : 0; }
   std::uint16_t u16() {
     const std::uint16_t hi = u8();
@@ -99,6 +103,51 @@ inline Bytes mutate(Bytes body, ByteConsumer& in) {
   return body;
 }
 
+// One step as the input says it, before the engine sees it: its operation and, for the operations
+// that deliver one, the body. A pure function of the input and the honest session (the cursor and
+// the bodies delivered so far), so that the custom mutator (session_mutator.h) finds the steps of
+// an input, and the honest message due at each, exactly as the harness reads them.
+struct Step {
+  Op op;
+  std::optional<Bytes> body;
+};
+inline Step next_step(ByteConsumer& in, const std::vector<Bytes>& peer, std::size_t& cursor,
+                      std::vector<Bytes>& delivered, bool terminal_engine) {
+  Step st{op_from_octet(in.u8()), std::nullopt};
+  if (!terminal_engine && (st.op == Op::kCancel || st.op == Op::kStartAgain)) st.op = Op::kHonestNext;  // the TMS has neither
+  switch (st.op) {
+    case Op::kHonestNext:
+      if (cursor < peer.size()) st.body = peer[cursor++];
+      break;
+    case Op::kMutatedHonest: {
+      if (peer.empty()) break;
+      const std::size_t i = in.u8() % (peer.size() + 1);
+      const std::size_t pick = i == peer.size() ? std::min(cursor, peer.size() - 1) : i;
+      if (pick == cursor) ++cursor;
+      st.body = mutate(peer[pick], in);
+      break;
+    }
+    case Op::kArbitrary: st.body = in.bytes(in.u16() % (kMaxBody + 16)); break;
+    case Op::kReplay:
+      if (!delivered.empty()) st.body = delivered[in.u8() % delivered.size()];
+      break;
+    case Op::kHonestAt:
+      if (!peer.empty()) st.body = peer[in.u8() % peer.size()];
+      break;
+    default: break;  // TIMEOUT, CONN_LOST, CANCEL, START: no operands
+  }
+  if (st.body) delivered.push_back(*st.body);
+  return st;
+}
+// The octet of an operation that kArbitrary's slot in op_from_octet gives (used by the mutator).
+inline constexpr std::uint8_t kArbitraryOctet = 4;
+
+// The terminal harness fuzzes a program download unattended and a key download attended (the
+// latter needs an operator, REQ-OPR-005): bit 3 of the configuration follows bit 2.
+inline std::uint8_t terminal_config_octet(std::uint8_t c) {
+  return (c & 4u) != 0 ? static_cast<std::uint8_t>(c | 8u) : static_cast<std::uint8_t>(c & ~8u);
+}
+
 // One estate per configuration, built once (make_estate runs PBKDF2 and ECDSA key generation),
 // with its honest session recorded. reset() puts back everything an engine can change, so that
 // each input starts from the estate as make_estate left it.
@@ -106,6 +155,9 @@ struct Fixture {
   std::unique_ptr<sim::Estate> estate;
   std::vector<sim::Delivered> honest;  // the whole honest session, in order
   sim::RunResult honest_result;
+  // The honest session's keys, as a peer holding the DMK derives them (reference/forge/): the
+  // custom mutator seals with them and the first-rule property opens envelopes with them.
+  std::unique_ptr<sim::SessionKeys> keys;
 
   void reset() {
     sim::Estate& e = *estate;
@@ -126,24 +178,9 @@ struct Fixture {
     }
   }
 
-  // The honest messages one side sends, in order.
-  std::vector<Bytes> sent_by(bool terminal) const {
-    std::vector<Bytes> out;
-    for (const auto& m : honest)
-      if (m.from_terminal == terminal) out.push_back(m.body);
-    return out;
-  }
-  // The first honest message of a type, if the session had one.
-  std::optional<Bytes> first_of(MsgType type) const {
-    for (const auto& m : honest)
-      if (!m.body.empty() && m.body[0] == static_cast<std::uint8_t>(type)) return m.body;
-    return std::nullopt;
-  }
-  bool is_honest(ByteView body) const {
-    for (const auto& m : honest)
-      if (std::equal(m.body.begin(), m.body.end(), body.begin(), body.end())) return true;
-    return false;
-  }
+  // The honest messages one side sends, in order (split once, not copied per input).
+  std::vector<Bytes> by_terminal, by_tms;
+  const std::vector<Bytes>& sent_by(bool terminal) const { return terminal ? by_terminal : by_tms; }
 };
 
 inline Fixture& fixture(std::uint8_t config_octet) {
@@ -154,10 +191,108 @@ inline Fixture& fixture(std::uint8_t config_octet) {
     slot->estate = sim::make_estate(options_from_octet(config_octet));
     slot->honest_result = sim::run_session(*slot->estate);
     slot->honest = slot->honest_result.messages;
+    for (const auto& m : slot->honest) (m.from_terminal ? slot->by_terminal : slot->by_tms).push_back(m.body);
+    slot->keys = std::make_unique<sim::SessionKeys>(*slot->estate);
+    for (const auto& m : slot->honest) slot->keys->observe(m.from_terminal, m.body);
     slot->reset();
   }
   return *slot;
 }
+
+// The payload layout of an envelope's MSG_TYPE (REQ-MSG-071): whether `payload` parses as it.
+inline bool payload_parses(MsgType type, ByteView payload) {
+  switch (type) {
+    case MsgType::kTermInfo: return payload.size() <= codec::kMaxTermInfo && codec::parse_terminal_info(payload).ok();
+    case MsgType::kPkgAnnounce: return codec::parse_pkg_announce(payload).ok();
+    case MsgType::kPkgConfirm: return codec::parse_pkg_confirm(payload).ok();
+    case MsgType::kFrameRequest: return codec::parse_frame_request(payload).ok();
+    case MsgType::kFrameResponse: return codec::parse_frame_response(payload).ok();
+    case MsgType::kSessionEnd:
+    case MsgType::kSessionEndAck: return codec::parse_session_end(payload).ok();
+    default: return true;
+  }
+}
+
+// The property the custom mutator is for: an engine still in step with the honest session (it has
+// received exactly the peer's first messages, in order) that receives, in place of the honest
+// `expected`, a body of the same MSG_TYPE must fail with the code of the first rule that body
+// breaks, where the harness can know that rule; nullopt where it cannot (the rows' semantic
+// checks, which need the engine's state). Known: the body's own fields, checked first and in table
+// order (REQ-MSG-004: the parser's code); for an envelope whose header keeps the honest identity
+// and SEQ (and, in TDES, no longer CT, so that the volume of REQ-CRYPTO-026 cannot be the cause),
+// a MAC or padding failure is 13 (REQ-MSG-070) and a payload that does not parse 01 (REQ-MSG-071)
+// — the order of spec/09 section 9.2 and spec/10, which both engines share.
+inline std::optional<ResponseCode> first_rule_code(const Fixture& f, ByteView body, ByteView expected,
+                                                   bool from_terminal, Profile profile) {
+  if (body.empty() || expected.empty() || body[0] != expected[0]) return std::nullopt;
+  const auto code_of = [](const auto& parsed) -> std::optional<ResponseCode> {
+    if (parsed.ok()) return std::nullopt;
+    return parsed.error().code;
+  };
+  switch (static_cast<MsgType>(body[0])) {
+    case MsgType::kHsRequest: return code_of(codec::parse_hs_request(body));
+    case MsgType::kHsAuthRequest: return code_of(codec::parse_hs_auth_request(body));
+    case MsgType::kHsAuthAnswer: return code_of(codec::parse_hs_auth_answer(body, profile));
+    case MsgType::kKeyMessage: return code_of(codec::parse_key_message(body, profile));
+    case MsgType::kAbort: return std::nullopt;
+    default: break;
+  }
+  auto e = codec::parse_envelope(body, profile);
+  if (!e.ok()) return e.error().code;
+  auto honest = codec::parse_envelope(expected, profile);
+  if (!honest.ok() || !(e->id == honest->id) || e->seq != honest->seq) return std::nullopt;
+  if (profile == Profile::kTdes && e->ct.size() > honest->ct.size()) return std::nullopt;
+  auto payload = f.keys->open(from_terminal, body);
+  if (!payload) return ResponseCode::kMacFailed;  // MAC, then decryption and padding: 13
+  if (!payload_parses(e->type, *payload)) return ResponseCode::kMalformed;
+  return std::nullopt;
+}
+
+// Whether `body`, from the terminal (from_terminal) or the TMS, passes the cryptographic check its
+// type has under the session's keys: TAC_1, SAC_1, KEY_MAC, or the envelope's MAC (and its CT's
+// padding). What the engines may act on: the honest peer's messages, and what a peer holding the
+// session keys forged (the custom mutator's). Every other body must leave keys and packages alone.
+inline bool authentic(const Fixture& f, ByteView body, bool from_terminal) {
+  if (body.empty()) return false;
+  const Bytes b(body.begin(), body.end());
+  switch (static_cast<MsgType>(body[0])) {
+    case MsgType::kHsAuthRequest: return !from_terminal && f.keys->with_tac_over(b) == b;
+    case MsgType::kHsAuthAnswer: return from_terminal && f.keys->with_sac_over(b) == b;
+    case MsgType::kKeyMessage: return !from_terminal && f.keys->with_key_mac_over(b) == b;
+    case MsgType::kHsRequest:
+    case MsgType::kAbort: return false;
+    default: return f.keys->envelope(from_terminal, body).has_value();
+  }
+}
+
+// The engine failed with `got` (nullopt: it did not fail) where first_rule_code said `want`.
+inline void check_first_rule(ResponseCode want, std::optional<ResponseCode> got, ByteView body) {
+  if (got == want) return;
+  std::fprintf(stderr, "first rule: MSG_TYPE %02x of %zu octets: want code %02d, engine %s %02d\n",
+               body.empty() ? 0 : body[0], body.size(), static_cast<int>(want), got ? "failed with" : "did not fail,",
+               got ? static_cast<int>(*got) : 0);
+  std::abort();
+}
+
+// Whether the engine is still where the honest session had it (see first_rule_code).
+struct InStep {
+  std::size_t received = 0;  // the peer's honest messages it has received, in order
+  bool still = true;
+  // The code the next step must fail with, if it is a body first_rule_code knows.
+  std::optional<ResponseCode> expect(const Fixture& f, const Step& st, const std::vector<Bytes>& peer,
+                                     bool from_terminal, Profile profile) const {
+    if (!still || !st.body || received >= peer.size() || *st.body == peer[received]) return std::nullopt;
+    return first_rule_code(f, *st.body, peer[received], from_terminal, profile);
+  }
+  void after(const Step& st, const std::vector<Bytes>& peer) {
+    if (!still) return;
+    if (st.body && received < peer.size() && *st.body == peer[received]) {
+      ++received;
+    } else if (st.body || st.op != Op::kHonestNext) {
+      still = false;  // anything else (a TIMEOUT, a CANCEL, a different body) leaves the recording
+    }
+  }
+};
 
 // REQ-MSG-003 on what an engine sends: every body parses as the message its type octet names
 // (with the session's profile) and re-serialises to itself; an ABORT is the last body of an output

@@ -5,10 +5,14 @@
 //  - REQ-TERM-001: the state is one of section 9.1's, T_DONE and T_FAILED are final and the
 //    engine says nothing after them (T18); the connection is closed only with the session ended;
 //  - REQ-TERM-002, REQ-KEY-020, REQ-SEC-001: keys are stored only when the KEY_MESSAGE delivered
-//    was the honest TMS's, octet for octet, and (outside LEGACY, whose TAC covers T_DATA alone)
-//    the handshake moves on only with the honest HS_AUTH_REQUEST (REQ-HS-022);
+//    carries a KEY_MAC that verifies under the session's keys, and (outside LEGACY, whose TAC
+//    covers T_DATA alone) the handshake moves on only with an HS_AUTH_REQUEST whose TAC_1 covers
+//    it whole (REQ-HS-022): the honest TMS's, or one forged by a holder of the session keys (the
+//    custom mutator of the fuzz-mode target);
 //  - REQ-TERM-002, REQ-DL-001: a package is applied only when every PKG_CONFIRM and
-//    FRAME_RESPONSE delivered so far was an honest one;
+//    FRAME_RESPONSE delivered so far was authenticated under the session's download keys;
+//  - the first-rule property (session_fuzz.h, first_rule_code): a body in place of the honest one
+//    the engine awaits fails with the code of the first rule it breaks, where the harness knows it;
 //  - REQ-MSG-003: everything the terminal sends parses and re-serialises to itself.
 #include <cstddef>
 #include <cstdint>
@@ -69,8 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The terminal runs PBKDF2 (REQ-OPR-002) whenever an operator is named, which costs more than
   // everything else of a session together; a program download is fuzzed unattended and a key
   // download, which needs an operator (REQ-OPR-005), attended.
-  std::uint8_t config = in.u8();
-  config = (config & 4u) != 0 ? static_cast<std::uint8_t>(config | 8u) : static_cast<std::uint8_t>(config & ~8u);
+  const std::uint8_t config = fuzz::terminal_config_octet(in.u8());
   Fixture& f = fuzz::fixture(config);
   static std::vector<bool> verified(32, false);
   if (!verified[fuzz::config_key(config)]) {
@@ -80,9 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   f.reset();
   sim::Estate& e = *f.estate;
   const Profile profile = e.terminal_config.profile;
-  const std::vector<Bytes> peer = f.sent_by(false);  // what the honest TMS sent, in order
-  const auto honest_key_message = f.first_of(MsgType::kKeyMessage);
-  const auto honest_auth_request = f.first_of(MsgType::kHsAuthRequest);
+  const std::vector<Bytes>& peer = f.sent_by(false);  // what the honest TMS sent, in order
 
   terminal::Session s(e.terminal_config, e.terminal_ports());
   session::Output first = s.start(e.command());
@@ -91,46 +92,34 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   std::size_t cursor = 0;              // next honest message
   std::vector<Bytes> delivered;        // every body delivered, in order
+  fuzz::InStep in_step;
   bool dishonest_download = false;     // a non-honest PKG_CONFIRM or FRAME_RESPONSE was delivered
   for (std::size_t step = 0; step < fuzz::kMaxSteps && !in.empty(); ++step) {
     const State before = s.state();
     const bool keys_before = s.keys_installed();
     const std::size_t applied_before = s.packages_applied();
-    std::optional<Bytes> body;
+    fuzz::Step step_read = fuzz::next_step(in, peer, cursor, delivered, true);
+    // The first rule an authenticated message breaks gives the code (session_fuzz.h).
+    const std::optional<ResponseCode> first_rule = in_step.expect(f, step_read, peer, false, profile);
+    std::optional<Bytes>& body = step_read.body;
     session::Output out;
-    switch (fuzz::op_from_octet(in.u8())) {
-      case Op::kHonestNext:
-        if (cursor < peer.size()) body = peer[cursor++];
-        break;
-      case Op::kMutatedHonest: {
-        if (peer.empty()) break;
-        const std::size_t i = in.u8() % (peer.size() + 1);
-        const std::size_t pick = i == peer.size() ? std::min(cursor, peer.size() - 1) : i;
-        if (pick == cursor) ++cursor;
-        body = fuzz::mutate(peer[pick], in);
-        break;
-      }
-      case Op::kArbitrary: body = in.bytes(in.u16() % (kMaxBody + 16)); break;
-      case Op::kReplay:
-        if (!delivered.empty()) body = delivered[in.u8() % delivered.size()];
-        break;
-      case Op::kHonestAt:
-        if (!peer.empty()) body = peer[in.u8() % peer.size()];
-        break;
+    switch (step_read.op) {
       case Op::kTimeout: out = s.timeout(); break;
       case Op::kConnLost: out = s.connection_lost(); break;
       case Op::kCancel: out = s.cancel(); break;
       case Op::kStartAgain: out = s.start(e.command()); break;  // T16: refused locally
+      default: break;
     }
     if (body) {
       out = s.receive(*body);
-      delivered.push_back(*body);
       if (!body->empty() && (body->front() == static_cast<std::uint8_t>(MsgType::kPkgConfirm) ||
                              body->front() == static_cast<std::uint8_t>(MsgType::kFrameResponse))) {
-        dishonest_download = dishonest_download || !f.is_honest(*body);
+        dishonest_download = dishonest_download || !fuzz::authentic(f, *body, false);
       }
     }
 
+    in_step.after(step_read, peer);
+    if (first_rule) fuzz::check_first_rule(*first_rule, s.failure() ? s.failure()->code : std::nullopt, *body);
     check_state(s);
     fuzz::check_sent(out.send, out.close, profile);
     if (final_state(before)) {  // T18: nothing after the end
@@ -141,12 +130,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // REQ-HS-022, REQ-SEC-004: outside LEGACY, TAC_1 covers the whole HS_AUTH_REQUEST.
     if (before == State::T_WAIT_AUTH_REQUEST && s.state() == State::T_WAIT_KEY_MESSAGE &&
         profile != Profile::kLegacy) {
-      FUZZ_CHECK(body && honest_auth_request && *body == *honest_auth_request);
+      FUZZ_CHECK(body && (*body)[0] == static_cast<std::uint8_t>(MsgType::kHsAuthRequest) &&
+                 fuzz::authentic(f, *body, false));
     }
     // REQ-TERM-002, REQ-KEY-020: no key stored without the authenticated KEY_MESSAGE.
     FUZZ_CHECK(!keys_before || s.keys_installed());
     if (!keys_before && s.keys_installed()) {
-      FUZZ_CHECK(body && honest_key_message && *body == *honest_key_message);
+      FUZZ_CHECK(body && (*body)[0] == static_cast<std::uint8_t>(MsgType::kKeyMessage) &&
+                 fuzz::authentic(f, *body, false));
     }
     // REQ-TERM-002: no package applied from anything but the honest TMS's envelopes.
     FUZZ_CHECK(s.packages_applied() >= applied_before);

@@ -5,7 +5,10 @@
 //  - REQ-TMS-001: the state is one of section 10.1's, S_DONE and S_FAILED are final and the
 //    engine says nothing after them (S12); the connection is closed only with the session ended;
 //  - REQ-TMS-004, REQ-HS-031, REQ-SEC-001: a KEY_MESSAGE is generated only in the step that
-//    delivered the honest terminal's HS_AUTH_ANSWER, octet for octet, and only once;
+//    delivered an HS_AUTH_ANSWER whose SAC_1 verifies under the session's keys (the honest
+//    terminal's, or one forged by the fuzz-mode target's custom mutator), and only once;
+//  - the first-rule property (session_fuzz.h, first_rule_code): a body in place of the honest one
+//    the engine awaits fails with the code of the first rule it breaks, where the harness knows it;
 //  - REQ-TMS-005: exactly one audit record once the session has ended, none before;
 //  - frames are served only after the key message (REQ-TMS-004: the download keys come with it);
 //  - REQ-MSG-003: everything the TMS sends parses and re-serialises to itself.
@@ -80,49 +83,34 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   f.reset();
   sim::Estate& e = *f.estate;
   const Profile profile = e.options.profile;
-  const std::vector<Bytes> peer = f.sent_by(true);  // what the honest terminal sent, in order
-  const auto honest_auth_answer = f.first_of(MsgType::kHsAuthAnswer);
+  const std::vector<Bytes>& peer = f.sent_by(true);  // what the honest terminal sent, in order
 
   tms::Session s(e.tms_config, e.tms_ports());
   check_state(s);
 
   std::size_t cursor = 0;
   std::vector<Bytes> delivered;
+  fuzz::InStep in_step;
   for (std::size_t step = 0; step < fuzz::kMaxSteps && !in.empty(); ++step) {
     const State before = s.state();
     const bool key_message_before = s.key_message_sent();
     const std::size_t served_before = s.frames_served();
-    std::optional<Bytes> body;
+    fuzz::Step step_read = fuzz::next_step(in, peer, cursor, delivered, false);
+    // The first rule an authenticated message breaks gives the code (session_fuzz.h).
+    const std::optional<ResponseCode> first_rule = in_step.expect(f, step_read, peer, true, profile);
+    std::optional<Bytes>& body = step_read.body;
     session::Output out;
-    switch (fuzz::op_from_octet(in.u8())) {
-      case Op::kHonestNext:
-      case Op::kCancel:      // the TMS has no CANCEL
-      case Op::kStartAgain:  // nor START
-        if (cursor < peer.size()) body = peer[cursor++];
-        break;
-      case Op::kMutatedHonest: {
-        if (peer.empty()) break;
-        const std::size_t i = in.u8() % (peer.size() + 1);
-        const std::size_t pick = i == peer.size() ? std::min(cursor, peer.size() - 1) : i;
-        if (pick == cursor) ++cursor;
-        body = fuzz::mutate(peer[pick], in);
-        break;
-      }
-      case Op::kArbitrary: body = in.bytes(in.u16() % (kMaxBody + 16)); break;
-      case Op::kReplay:
-        if (!delivered.empty()) body = delivered[in.u8() % delivered.size()];
-        break;
-      case Op::kHonestAt:
-        if (!peer.empty()) body = peer[in.u8() % peer.size()];
-        break;
+    switch (step_read.op) {
       case Op::kTimeout: out = s.timeout(); break;
       case Op::kConnLost: out = s.connection_lost(); break;
+      default: break;
     }
     if (body) {
       out = s.receive(*body);
-      delivered.push_back(*body);
     }
 
+    in_step.after(step_read, peer);
+    if (first_rule) fuzz::check_first_rule(*first_rule, s.failure() ? s.failure()->code : std::nullopt, *body);
     check_state(s);
     // S1 answers with the registry's profile, so every message checks against the estate's.
     fuzz::check_sent(out.send, out.close, profile);
@@ -138,7 +126,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t key_messages = key_messages_in(out.send);
     if (!key_message_before && s.key_message_sent()) {
       FUZZ_CHECK(before == State::S_WAIT_AUTH_ANSWER);
-      FUZZ_CHECK(body && honest_auth_answer && *body == *honest_auth_answer);
+      FUZZ_CHECK(body && (*body)[0] == static_cast<std::uint8_t>(MsgType::kHsAuthAnswer) &&
+                 fuzz::authentic(f, *body, true));
       FUZZ_CHECK(key_messages == 1);
     } else {
       FUZZ_CHECK(key_messages == 0);

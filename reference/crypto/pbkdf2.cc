@@ -6,6 +6,8 @@
 
 #include <tomcrypt.h>
 
+#include "crypto/fuzzing_build_mode.h"  // the fuzz targets' one-iteration stand-in, below
+
 namespace tmsproto::crypto {
 
 // PBKDF2 (RFC 8018 section 5.2) with HMAC-SHA-256 (RFC 2104) written here over libtomcrypt's
@@ -111,6 +113,17 @@ Result<SecretBytes, CryptoError> pbkdf2_hmac_sha256(ByteView password, ByteView 
   // An empty password is no secret to derive a key from.
   if (password.empty() || iterations < 1) return fail(CryptoError::kBadDataLength);
   if (out_len < 1 || out_len > 64) return fail(CryptoError::kBadOutputLength);
+#ifdef TMSPROTO_FUZZING_BUILD_MODE
+  // Fuzzing build mode only (fuzzing_build_mode.h): one iteration over salt || iterations
+  // (big-endian) instead of `iterations` (REQ-OPR-002 asks 100,000 or more, about a tenth of a
+  // second under the sanitizers): the verifier still depends on every input, so an edited
+  // OPV_ITERATIONS or salt still yields another verifier, but the attended session costs no more
+  // than an unattended one.
+  Bytes salted(salt.begin(), salt.end());
+  for (int shift = 24; shift >= 0; shift -= 8) salted.push_back(static_cast<std::uint8_t>(iterations >> shift));
+  salt = salted;
+  iterations = 1;
+#endif
   SecretBytes out(out_len);
   bool ok = true;
   {

@@ -118,6 +118,16 @@ Bytes SessionKeys::with_key_mac_over(Bytes body) const {
   return body;
 }
 
+Bytes SessionKeys::with_sac_over(Bytes body) const {
+  const std::size_t m = mac_length(profile_);
+  if (!hs_ || body.size() < m) return {};
+  const ByteView prefix = ByteView(body).first(body.size() - m);
+  auto sac = profile::sac(profile_, *hs_, s_data_, transcript_.th_sac(prefix));
+  if (!sac.ok()) return {};
+  write_mac_at_end(body, *sac);
+  return body;
+}
+
 Bytes SessionKeys::seal_ciphertext(bool from_terminal, MsgType type, std::uint32_t seq, ByteView ct) const {
   if (!dl_) return {};
   // REQ-CRYPTO-042: the MAC over the direction octet and the body, whatever CT holds.

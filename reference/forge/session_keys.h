@@ -102,6 +102,8 @@ class SessionKeys {
   // TAC_1 or KEY_MAC recomputed over the octets before it.
   Bytes with_tac_over(Bytes hs_auth_request_body) const;
   Bytes with_key_mac_over(Bytes key_message_body) const;
+  // The same for an HS_AUTH_ANSWER's trailing SAC_1 (the fuzz targets' custom mutator).
+  Bytes with_sac_over(Bytes hs_auth_answer_body) const;
   // An envelope around any CT (of any length: CT_LEN is CT's), with a MAC that verifies.
   Bytes seal_ciphertext(bool from_terminal, MsgType type, std::uint32_t seq, ByteView ct) const;
   // An envelope whose CT decrypts to `plaintext` padded with ISO/IEC 9797-1 method 1 (zeros up to
