@@ -122,19 +122,29 @@ StoreError Db::error(std::string_view what) const {
   return StoreError{std::move(message)};
 }
 
-Result<Transaction, StoreError> Transaction::begin(Db& db) {
+Result<Transaction, StoreError> Transaction::begin(Db& db, Durability durability) {
+  // REQ-STORE-008, REQ-STORE-015: the level is set for this transaction, never inherited from the
+  // last one; a pragma that fails fails the write rather than letting it commit at another level.
+  auto level = db.exec(durability == Durability::kFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  if (!level.ok()) return fail(level.error());
   auto r = db.exec("BEGIN IMMEDIATE");  // REQ-STORE-002: take the write lock now, or wait for it
   if (!r.ok()) return fail(r.error());
-  return Transaction(db);
+  return Transaction(db, durability);
+}
+
+void Transaction::end(const char* sql) {
+  if (sql) (void)db_->exec(sql);
+  if (durability_ == Durability::kRelaxed) (void)db_->exec("PRAGMA synchronous = FULL");
+  db_ = nullptr;
 }
 
 Transaction::~Transaction() {
-  if (db_) (void)db_->exec("ROLLBACK");
+  if (db_) end("ROLLBACK");
 }
 
 Result<void, StoreError> Transaction::commit() {
   auto r = db_->exec("COMMIT");
-  if (r.ok()) db_ = nullptr;
+  if (r.ok()) end(nullptr);  // committed: nothing to end
   return r;
 }
 

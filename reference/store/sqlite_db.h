@@ -77,12 +77,21 @@ class Db {
   sqlite3* db_ = nullptr;
 };
 
+// How a write transaction commits (REQ-STORE-008, REQ-STORE-015). kFull: the WAL is synced before
+// COMMIT returns, so the write survives a power cut. kRelaxed: `synchronous = NORMAL`, the WAL is
+// not synced at COMMIT; the frames are in the OS's cache (a killed process loses nothing) and
+// become durable at the connection's next kFull commit or checkpoint. Only the writes
+// REQ-STORE-015 names may be kRelaxed.
+enum class Durability { kFull, kRelaxed };
+
 // One write transaction, BEGIN IMMEDIATE so that two processes never deadlock upgrading a read
-// lock; rolled back unless commit() succeeded (REQ-STORE-010).
+// lock; rolled back unless commit() succeeded (REQ-STORE-010). Every transaction states its
+// durability and sets it on the connection before BEGIN (SQLite refuses the change inside one), so
+// a relaxed write can never leave a later replay entry or lock committing under NORMAL.
 class Transaction {
  public:
-  static Result<Transaction, StoreError> begin(Db& db);
-  Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  static Result<Transaction, StoreError> begin(Db& db, Durability durability = Durability::kFull);
+  Transaction(Transaction&& other) noexcept : db_(other.db_), durability_(other.durability_) { other.db_ = nullptr; }
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   Transaction& operator=(Transaction&&) = delete;
@@ -90,8 +99,12 @@ class Transaction {
   Result<void, StoreError> commit();
 
  private:
-  explicit Transaction(Db& db) : db_(&db) {}
+  Transaction(Db& db, Durability durability) : db_(&db), durability_(durability) {}
+  // After a relaxed transaction the connection goes back to FULL, so that a write outside any
+  // Transaction (none on the session's path today) could not inherit NORMAL.
+  void end(const char* sql);
   Db* db_;
+  Durability durability_;
 };
 
 }  // namespace tmsproto::store

@@ -84,11 +84,14 @@ tms::OperatorRecord SqlRegistry::operator_record(const std::string& vendor_id, c
 
 void SqlRegistry::set_operator_lock(const std::string& vendor_id, const std::string& operator_id,
                                     const tms::OperatorLock& lock) {
-  // REQ-STORE-008: the count and the lock's end are in the database the moment the check ends.
+  // REQ-STORE-008: the count and the lock's end are in the database the moment the check ends:
+  // a FULL transaction of its own, whatever the connection's last write was.
+  auto tx = Transaction::begin(c_.db, Durability::kFull);
+  if (!tx.ok()) return;
   Stmt s(c_.db,
          "UPDATE operators SET consecutive_failures = ?, locked_until_s = ? WHERE vendor_id = ? AND operator_id = ?");
   s.bind(1, std::int64_t{lock.consecutive_failures}).bind(2, lock.locked_until_s).bind(3, vendor_id).bind(4, operator_id);
-  (void)s.run();
+  if (s.run().ok()) (void)tx->commit();
 }
 
 bool SqlRegistry::unattended_allowed(const codec::Identity& id) {
@@ -98,12 +101,15 @@ bool SqlRegistry::unattended_allowed(const codec::Identity& id) {
 }
 
 void SqlRegistry::key_set_delivered(const codec::Identity& id, const std::string& key_set_id) {
+  // REQ-STORE-015: relaxed; a delivery lost to an OS crash is a repeated download (REQ-KEY-026).
+  auto tx = Transaction::begin(c_.db, Durability::kRelaxed);
+  if (!tx.ok()) return;
   Stmt s(c_.db,
          "INSERT INTO key_set_deliveries(vendor_id, model_id, serial_no, key_set_id)"
          " SELECT vendor_id, model_id, serial_no, ? FROM terminals"
          " WHERE vendor_id = ? AND model_id = ? AND serial_no = ?");
   s.bind(1, key_set_id).bind(2, id.vendor_id).bind(3, id.model_id).bind(4, id.serial_no);
-  (void)s.run();  // REQ-KEY-023
+  if (s.run().ok()) (void)tx->commit();  // REQ-KEY-023
 }
 
 }  // namespace tmsproto::store

@@ -13,7 +13,8 @@ tms::ReplayVerdict SqlReplayCache::remember(const codec::Identity& id, const std
 Result<tms::ReplayVerdict, StoreError> SqlReplayCache::remember_in_transaction(
     const codec::Identity& id, const std::array<std::uint8_t, 8>& t_rand, std::int64_t expires_s, std::int64_t now_s) {
   // One write transaction: two servers on one store cannot both find a T_RAND fresh.
-  auto tx = Transaction::begin(c_.db);
+  // REQ-STORE-008: Durability::kFull, set on the connection for this transaction.
+  auto tx = Transaction::begin(c_.db, Durability::kFull);
   if (!tx.ok()) return fail(tx.error());
   const ByteView rand(t_rand.data(), t_rand.size());
   std::optional<std::int64_t> known;

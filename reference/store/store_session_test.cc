@@ -6,6 +6,7 @@
 #include <deque>
 
 #include "sim/estate.h"
+#include "store/sqlite_sync_counter.h"
 #include "store/store_test_support.h"
 #include "store/tms_store.h"
 #include "terminal/session.h"
@@ -120,6 +121,33 @@ TEST(StoreSession, ProgramDownloadKeepsTheTerminalsReport) {
   ASSERT_EQ(audit->size(), 1u);
   EXPECT_EQ(audit->front().record.served_by, e->terminal_config.id.vendor_id);
   EXPECT_FALSE(audit->front().record.offered.empty());
+}
+
+// REQ-STORE-008, REQ-STORE-015: a whole program download served from the store asks for one sync
+// (its replay entry); the report and the audit record commit relaxed. The count is SQLite's xSync
+// requests (sqlite_sync_counter.h), each an fsync on a POSIX system.
+TEST(StoreSession, AProgramDownloadSyncsOnceForItsReplayEntry) {
+  TempDir dir;
+  sim::EstateOptions options;
+  options.trans = TransCode::kProgramDownload;
+  auto e = sim::make_estate(options);
+  crypto::DeterministicRandom store_rng(33);
+  StoreOptions store_options;
+  store_options.enrolment_iterations = codec::kMinOpvIterations;
+  SyncCounter counter;
+  auto store = TmsStore::open(dir.path(), store_rng, store_options);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  provision(*e, **store);
+  const long before = counter.syncs();
+  const Outcome outcome = run(*e, **store, e->tms_rng);
+  const long syncs = counter.syncs() - before;
+  EXPECT_EQ(outcome.tms_state, tms::State::S_DONE);
+  RecordProperty("syncs_per_session", std::to_string(syncs));
+  EXPECT_EQ(syncs, 1);
+  auto audit = (*store)->audit_log();
+  ASSERT_TRUE(audit.ok());
+  EXPECT_EQ(audit->size(), 1u);
+  EXPECT_TRUE((*store)->latest_report(e->terminal_config.id)->has_value());
 }
 
 }  // namespace

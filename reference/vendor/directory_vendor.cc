@@ -1,5 +1,7 @@
 #include "vendor/directory_vendor.h"
 
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -55,6 +57,29 @@ std::optional<std::vector<Folder>> read_folders(const fs::path& root, const std:
   return out;
 }
 
+// REQ-VND-015: a file system stamps times at its own granularity (a clock tick, 2 s on FAT), so two
+// changes within one tick leave the same stamp. A stamp is trusted only once it is this much older
+// than the listing read; until then every call lists afresh, as REQ-VND-011 has it.
+constexpr std::int64_t kSettleNs = 2'000'000'000;
+
+std::optional<FileStamp> stamp_of(const fs::path& p) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return std::nullopt;
+  const auto ns = [](const struct timespec& t) { return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; };
+  return FileStamp{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                   static_cast<std::uint64_t>(st.st_size), ns(st.st_mtim), ns(st.st_ctim)};
+}
+
+bool settled(const FileStamp& s, std::int64_t listed_at_ns) {
+  return s.mtime_ns + kSettleNs < listed_at_ns && s.ctime_ns + kSettleNs < listed_at_ns;
+}
+
+std::int64_t now_ns() {
+  struct timespec t {};
+  ::clock_gettime(CLOCK_REALTIME, &t);
+  return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
+}
+
 std::optional<std::string> read_vendor_id(const fs::path& root) {
   auto text = read_file_bounded(root / "vendor_id", 64);
   if (!text) return std::nullopt;
@@ -107,20 +132,81 @@ Result<std::vector<codec::Offer>, tms::VendorError> DirectoryVendor::offers(cons
   return out;
 }
 
+// REQ-VND-015: the cached listing stands only while ROOT/packages, every package folder and every
+// manifest have the identity and times they had when it was read, all of them settled. A publish
+// renames a folder into ROOT/packages (its stamp changes); a folder removed or replaced, or a
+// manifest rewritten, changes a stamp too. One stat per package and one for the folder per piece,
+// instead of a listing and two reads of a file per package.
+bool DirectoryVendor::cache_holds() const {
+  if (!cache_valid_) return false;
+  auto packages = stamp_of(root_ / "packages");
+  if (!packages || !(*packages == packages_stamp_) || !settled(*packages, listed_at_ns_)) return false;
+  for (const CachedPackage& p : cache_) {
+    auto folder = stamp_of(p.folder);
+    auto manifest = stamp_of(p.folder / "manifest");
+    if (!folder || !manifest || !(*folder == p.folder_stamp) || !(*manifest == p.manifest_stamp)) return false;
+    if (!settled(*folder, listed_at_ns_) || !settled(*manifest, listed_at_ns_)) return false;
+  }
+  return true;
+}
+
+void DirectoryVendor::refill_cache() {
+  cache_valid_ = false;
+  cache_.clear();
+  ++listings_;
+  listed_at_ns_ = now_ns();
+  // Stamped before the reads: a change made while reading leaves a stamp at least this new, which
+  // is not settled, so the next call lists afresh.
+  auto packages = stamp_of(root_ / "packages");
+  if (!packages) return;
+  packages_stamp_ = *packages;
+  std::vector<CachedPackage> stamped;
+  std::error_code ec;
+  for (fs::directory_iterator it(root_ / "packages", ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename().string().starts_with(".")) continue;
+    auto folder = stamp_of(it->path());
+    auto manifest = stamp_of(it->path() / "manifest");
+    if (!folder || !manifest) return;
+    stamped.push_back({it->path(), {}, *folder, *manifest});
+  }
+  if (ec) return;
+  auto folders = read_folders(root_, vendor_id_);  // REQ-VND-011's checks, as for offers
+  if (!folders || folders->size() != stamped.size()) return;
+  for (Folder& f : *folders) {
+    auto same = std::find_if(stamped.begin(), stamped.end(), [&](const CachedPackage& c) { return c.folder == f.path; });
+    if (same == stamped.end()) return;
+    same->manifest_octets = std::move(f.manifest_octets);
+  }
+  cache_ = std::move(stamped);
+  cache_valid_ = true;
+}
+
 Result<Bytes, tms::VendorError> DirectoryVendor::piece(const tms::PieceQuery& q) {
   if (q.vendor_id != vendor_id_) return fail(tms::VendorError::kNotFound);  // REQ-TMS-027
-  auto folders = read_folders(root_, vendor_id_);
-  if (!folders) return fail(tms::VendorError::kUnavailable);
   const Bytes wanted = codec::serialize(q.manifest);
-  for (const Folder& f : *folders) {
-    if (f.manifest_octets != wanted) continue;
-    // REQ-VND-013: the piece's octets as the files hold them; the engine checks their length.
+  auto serve_from = [&](const fs::path& folder) -> Result<Bytes, tms::VendorError> {
+    // REQ-VND-013: the piece's octets as the files hold them, read from the file now (never
+    // cached); the engine checks their length.
     const PieceRange r = piece_range(q.manifest, q.section, q.index);
     bool past_end = false;
-    auto data = read_file_range(f.path / (q.section == codec::Section::kFit ? "fit" : "content"), r.offset, r.length,
+    auto data = read_file_range(folder / (q.section == codec::Section::kFit ? "fit" : "content"), r.offset, r.length,
                                 past_end);
     if (data) return std::move(*data);
     return fail(past_end ? tms::VendorError::kNotFound : tms::VendorError::kUnavailable);
+  };
+  if (!cache_holds()) refill_cache();  // REQ-VND-015
+  if (cache_valid_) {
+    for (const CachedPackage& f : cache_) {
+      if (f.manifest_octets == wanted) return serve_from(f.folder);
+    }
+    return fail(tms::VendorError::kNotFound);
+  }
+  // Not cacheable now (a folder changed while it was listed, or the database is damaged): the
+  // listing of REQ-VND-011, read for this call alone.
+  auto folders = read_folders(root_, vendor_id_);
+  if (!folders) return fail(tms::VendorError::kUnavailable);
+  for (const Folder& f : *folders) {
+    if (f.manifest_octets == wanted) return serve_from(f.path);
   }
   return fail(tms::VendorError::kNotFound);
 }
