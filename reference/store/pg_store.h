@@ -1,0 +1,40 @@
+// The TMS's store on PostgreSQL (spec/15-storage.md section 15.6), for estates of several `serve`
+// instances on one database. Built so far: the connection, the versioned schema and the replay
+// cache port; the other ports follow (spec/deferred.md, REQ-STORE-021), and `serve` uses this store
+// only once they are all there (REQ-STORE-015).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "store/store_error.h"
+#include "store/tms_store.h"
+#include "tms/ports.h"
+
+namespace tmsproto::store {
+
+class PgStore {
+ public:
+  // Connects to a libpq URI, migrates the schema (REQ-STORE-016) and returns the store.
+  // options.replay_capacity bounds the replay cache (REQ-HS-019); options.schema_version, when not
+  // 0, stops the migration at that version (to write test fixtures).
+  static Result<std::unique_ptr<PgStore>, StoreError> open(const std::string& url, const StoreOptions& options = {});
+  ~PgStore();
+  PgStore(const PgStore&) = delete;
+  PgStore& operator=(const PgStore&) = delete;
+
+  // The engine's replay cache (tms/ports.h). One caller at a time: each instance (or thread) opens
+  // its own store, as each holds one connection.
+  tms::ReplayCache& replay();
+  // The schema version recorded in the database.
+  Result<int, StoreError> schema_version();
+
+  struct Impl;
+
+ private:
+  explicit PgStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tmsproto::store
