@@ -46,6 +46,17 @@ std::optional<std::int64_t> PgRows::integer(int row, int col) const {
   return v;
 }
 
+std::optional<Bytes> PgRows::bytes(int row, int col) const {
+  auto t = text(row, col);
+  if (!t) return std::nullopt;
+  std::size_t n = 0;
+  unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(t->c_str()), &n);
+  if (!raw) return std::nullopt;
+  Bytes out(raw, raw + n);
+  PQfreemem(raw);
+  return out;
+}
+
 bool PgRows::ok_status() const {
   const ExecStatusType st = r_ ? PQresultStatus(r_) : PGRES_FATAL_ERROR;
   return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;

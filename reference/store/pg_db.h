@@ -35,6 +35,8 @@ class PgRows {
   std::optional<std::string> text(int row, int col) const;
   // A column read as an integer; nullopt for NULL or a value that is not one.
   std::optional<std::int64_t> integer(int row, int col) const;
+  // A bytea column's octets; nullopt for NULL or a value libpq cannot decode.
+  std::optional<Bytes> bytes(int row, int col) const;
   // The command tag ("INSERT 0 1", "COMMIT", "ROLLBACK", ...).
   std::string command() const;
   // Whether the statement succeeded.

@@ -6,8 +6,8 @@
 namespace tmsproto::store {
 namespace {
 
-// Migration N takes version N-1 to N. Version 1 holds the replay cache only: the other ports'
-// tables come with their ports (spec/deferred.md, REQ-STORE-021), each as a further migration.
+// Migration N takes version N-1 to N. Versions 1 and 2 hold the replay cache, the reports and the
+// audit log; the other ports' tables come with their ports (spec/deferred.md, REQ-STORE-021), each as a further migration.
 constexpr std::array<const char*, kPgSchemaVersion> kMigrations = {
     // 1: the metadata and the replay cache (REQ-STORE-017): the primary key is the atomic check,
     // the index on expiry serves the deletion of expired entries (REQ-HS-019).
@@ -17,6 +17,21 @@ constexpr std::array<const char*, kPgSchemaVersion> kMigrations = {
     " t_rand bytea NOT NULL, expires_s bigint NOT NULL,"
     " PRIMARY KEY (vendor_id, model_id, serial_no, t_rand));"
     "CREATE INDEX replay_by_expiry ON replay (expires_s);",
+    // 2: the terminals' reports (REQ-DL-042) and the audit log (REQ-TMS-005), append-only by
+    // triggers as REQ-STORE-009 requires of tms.db; seq gives the order of appending.
+    "CREATE TABLE reports (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " vendor_id text NOT NULL, model_id text NOT NULL, serial_no text NOT NULL,"
+    " received_s bigint NOT NULL, term_info bytea NOT NULL);"
+    "CREATE INDEX reports_by_terminal ON reports (vendor_id, model_id, serial_no, seq);"
+    "CREATE TABLE audit (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " vendor_id text NOT NULL, model_id text NOT NULL, serial_no text NOT NULL,"
+    " trans integer, profile integer, outcome integer, not_served_reason integer, offered text NOT NULL,"
+    " terminal_result integer, served_by text, offers_calls bigint NOT NULL, piece_calls bigint NOT NULL);"
+    "CREATE INDEX audit_by_terminal ON audit (vendor_id, model_id, serial_no, seq);"
+    "CREATE FUNCTION audit_is_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$BEGIN RAISE EXCEPTION 'the audit log is append-only'; END$$;"
+    "CREATE TRIGGER audit_is_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit"
+    " FOR EACH STATEMENT EXECUTE FUNCTION audit_is_append_only();",
 };
 
 // 0x544D5350 ("TMSP"), REQ-STORE-016: every instance takes the same lock.

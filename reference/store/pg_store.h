@@ -1,11 +1,12 @@
 // The TMS's store on PostgreSQL (spec/15-storage.md section 15.6), for estates of several `serve`
-// instances on one database. Built so far: the connection, the versioned schema and the replay
-// cache port; the other ports follow (spec/deferred.md, REQ-STORE-021), and `serve` uses this store
+// instances on one database. Built so far: the connection, the versioned schema, and the replay
+// cache, reports and audit log ports with their read-back; the registry and custody follow (spec/deferred.md, REQ-STORE-021), and `serve` uses this store
 // only once they are all there (REQ-STORE-015).
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "store/store_error.h"
@@ -27,6 +28,12 @@ class PgStore {
   // The engine's replay cache (tms/ports.h). One caller at a time: each instance (or thread) opens
   // its own store, as each holds one connection.
   tms::ReplayCache& replay();
+  tms::TerminalReports& reports();
+  tms::AuditLog& audit();
+
+  // What an operator reads back, as TmsStore gives it for tms.db: oldest first.
+  Result<std::vector<ReportRow>, StoreError> report_history(const codec::Identity& id);
+  Result<std::vector<AuditRow>, StoreError> audit_log();
   // The schema version recorded in the database.
   Result<int, StoreError> schema_version();
 

@@ -110,7 +110,7 @@ TEST(PgStore, SchemaIsMigratedOnceEvenByInstancesStartingTogether) {
   ASSERT_TRUE(s.ok()) << s.error().message;
   auto v = (*s)->schema_version();
   ASSERT_TRUE(v.ok()) << v.error().message;
-  EXPECT_EQ(*v, 1);
+  EXPECT_EQ(*v, 2);
   auto c = PgConn::connect(url);
   ASSERT_TRUE(c.ok());
   auto meta = c->exec("SELECT count(*) FROM tmsp_meta");
@@ -146,6 +146,52 @@ TEST(PgStore, NewerSchemaAndForeignDatabaseAreRefusedUntouched) {
     EXPECT_EQ(c->exec("SELECT to_regclass('tmsp_meta') IS NULL")->text(0, 0), "t");
     EXPECT_EQ(c->exec("SELECT to_regclass('replay') IS NULL")->text(0, 0), "t");
   }
+}
+
+// Checks REQ-STORE-016: a database left at schema version 1 (as the code of that version wrote
+// it, with a replay entry) is migrated to version 2 on open, keeping its replay cache.
+TEST(PgStore, VersionOneDatabaseIsMigratedKeepingItsReplayCache) {
+  const std::string url = fresh_database();
+  ASSERT_FALSE(url.empty());
+  const std::array<std::uint8_t, 8> r{5};
+  {
+    StoreOptions v1;
+    v1.schema_version = 1;
+    auto s = PgStore::open(url, v1);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_EQ(*(*s)->schema_version(), 1);
+    ASSERT_EQ((*s)->replay().remember(kTerminal, r, 2000, 1000), tms::ReplayVerdict::kFresh);
+    auto c = PgConn::connect(url);
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c->exec("SELECT to_regclass('audit') IS NULL")->text(0, 0), "t");
+  }
+  auto s = PgStore::open(url);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(*(*s)->schema_version(), 2);
+  EXPECT_EQ((*s)->replay().remember(kTerminal, r, 2000, 1500), tms::ReplayVerdict::kSeen);
+  (*s)->audit().record(tms::AuditRecord{kTerminal, {}, {}, ResponseCode::kSuccess, {}, {}, {}, {}, 0, 0});
+  EXPECT_EQ((*s)->audit_log()->size(), 1u);
+}
+
+// Checks REQ-STORE-009: on PostgreSQL too the database itself refuses to change or remove an audit
+// record, whichever program asks.
+TEST(PgStore, AuditLogRefusesUpdateDeleteAndTruncate) {
+  const std::string url = fresh_database();
+  ASSERT_FALSE(url.empty());
+  auto s = PgStore::open(url);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  (*s)->audit().record(tms::AuditRecord{kTerminal, {}, {}, ResponseCode::kSuccess, {}, {}, {}, {}, 0, 0});
+  auto c = PgConn::connect(url);
+  ASSERT_TRUE(c.ok());
+  for (const char* sql : {"UPDATE audit SET outcome = 96", "DELETE FROM audit", "TRUNCATE audit"}) {
+    auto r = c->exec(sql);
+    ASSERT_FALSE(r.ok()) << sql;
+    EXPECT_NE(r.error().message.find("append-only"), std::string::npos) << r.error().message;
+  }
+  auto rows = (*s)->audit_log();
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].record.outcome, ResponseCode::kSuccess);
 }
 
 // Checks REQ-STORE-011: a database that cannot be reached is one line naming the cause.
