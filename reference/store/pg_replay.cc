@@ -27,6 +27,9 @@ Result<tms::ReplayVerdict, StoreError> PgReplayCache::remember_in_transaction(
   auto n = count();
   if (!n.ok()) return fail(n.error());
   if (static_cast<std::size_t>(*n) >= capacity_) {
+    // One purge at a time across instances: two DELETEs of overlapping expired rows could lock them
+    // in opposite orders and deadlock, and the loser would answer 96. Only a full cache gets here.
+    if (auto r = c_.exec("SELECT pg_advisory_xact_lock(1414353745)"); !r.ok()) return fail(r.error());
     if (auto r = c_.exec("DELETE FROM replay WHERE expires_s < $1", {now_s}); !r.ok()) return fail(r.error());
     n = count();
     if (!n.ok()) return fail(n.error());
