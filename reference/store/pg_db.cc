@@ -68,7 +68,7 @@ Result<PgConn, StoreError> PgConn::connect(const std::string& url) {
   if (!c) return fail(StoreError{"PostgreSQL store: out of memory connecting"});
   PgConn conn(c);
   if (PQstatus(c) != CONNECTION_OK) return fail(StoreError{one_line("cannot connect", PQerrorMessage(c))});
-  // REQ-STORE-018: the writes REQ-STORE-008 names are on the server's disk before a port returns,
+  // REQ-STORE-019: the writes REQ-STORE-008 names are on the server's disk before a port returns,
   // whatever the server's own default; client_min_messages keeps notices out of our stderr.
   if (auto r = conn.exec("SET synchronous_commit = on"); !r.ok()) return fail(r.error());
   if (auto r = conn.exec("SET client_min_messages = warning"); !r.ok()) return fail(r.error());

@@ -48,7 +48,7 @@ class PgRows {
 
 class PgConn {
  public:
-  // Connects to a libpq URI and sets the session as REQ-STORE-018 requires.
+  // Connects to a libpq URI and sets the session as REQ-STORE-019 requires.
   static Result<PgConn, StoreError> connect(const std::string& url);
   PgConn(PgConn&&) noexcept;
   PgConn& operator=(PgConn&&) noexcept;

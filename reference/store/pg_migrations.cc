@@ -7,9 +7,9 @@ namespace tmsproto::store {
 namespace {
 
 // Migration N takes version N-1 to N. Versions 1 and 2 hold the replay cache, the reports and the
-// audit log; the other ports' tables come with their ports (spec/deferred.md, REQ-STORE-021), each as a further migration.
+// audit log; the other ports' tables come with their ports (spec/deferred.md, REQ-STORE-022), each as a further migration.
 constexpr std::array<const char*, kPgSchemaVersion> kMigrations = {
-    // 1: the metadata and the replay cache (REQ-STORE-017): the primary key is the atomic check,
+    // 1: the metadata and the replay cache (REQ-STORE-018): the primary key is the atomic check,
     // the index on expiry serves the deletion of expired entries (REQ-HS-019).
     "CREATE TABLE tmsp_meta (application text NOT NULL, schema_version integer NOT NULL);"
     "INSERT INTO tmsp_meta VALUES ('TMSP', 0);"
@@ -34,7 +34,7 @@ constexpr std::array<const char*, kPgSchemaVersion> kMigrations = {
     " FOR EACH STATEMENT EXECUTE FUNCTION audit_is_append_only();",
 };
 
-// 0x544D5350 ("TMSP"), REQ-STORE-016: every instance takes the same lock.
+// 0x544D5350 ("TMSP"), REQ-STORE-017: every instance takes the same lock.
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(1414353744)";
 
 }  // namespace
@@ -43,7 +43,7 @@ Result<int, StoreError> pg_schema_version(PgConn& c) {
   auto has_meta = c.exec("SELECT to_regclass('tmsp_meta') IS NOT NULL");
   if (!has_meta.ok()) return fail(has_meta.error());
   if (has_meta->text(0, 0) != "t") {
-    // REQ-STORE-016: tables but no tmsp_meta is another program's database.
+    // REQ-STORE-017: tables but no tmsp_meta is another program's database.
     auto tables = c.exec("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()");
     if (!tables.ok()) return fail(tables.error());
     if (tables->integer(0, 0).value_or(1) != 0) {
@@ -64,7 +64,7 @@ Result<void, StoreError> pg_migrate(PgConn& c, int target) {
   for (;;) {
     auto tx = PgTransaction::begin(c);
     if (!tx.ok()) return fail(tx.error());
-    // REQ-STORE-016: the version is read under the lock, so a second instance starting at the same
+    // REQ-STORE-017: the version is read under the lock, so a second instance starting at the same
     // moment waits here and then finds the migration done.
     if (auto r = c.exec(kLock); !r.ok()) return fail(r.error());
     auto version = pg_schema_version(c);
@@ -75,7 +75,7 @@ Result<void, StoreError> pg_migrate(PgConn& c, int target) {
     }
     if (*version >= target) return tx->commit();
     if (auto r = c.exec_script(kMigrations[static_cast<std::size_t>(*version)]); !r.ok()) return fail(r.error());
-    // REQ-STORE-016: the version moves in the same transaction as the migration.
+    // REQ-STORE-017: the version moves in the same transaction as the migration.
     if (auto r = c.exec("UPDATE tmsp_meta SET schema_version = $1", {std::int64_t{*version + 1}}); !r.ok()) {
       return fail(r.error());
     }

@@ -1,4 +1,4 @@
-// The PostgreSQL store's schema and its versioned migrations (REQ-STORE-016).
+// The PostgreSQL store's schema and its versioned migrations (REQ-STORE-017).
 #pragma once
 
 #include "store/pg_db.h"

@@ -1,4 +1,4 @@
-// The replay cache on PostgreSQL (REQ-HS-013, REQ-HS-019, REQ-STORE-017, REQ-STORE-018).
+// The replay cache on PostgreSQL (REQ-HS-013, REQ-HS-019, REQ-STORE-018, REQ-STORE-019).
 #include "store/pg_replay.h"
 
 namespace tmsproto::store {
@@ -6,7 +6,7 @@ namespace tmsproto::store {
 tms::ReplayVerdict PgReplayCache::remember(const codec::Identity& id, const std::array<std::uint8_t, 8>& t_rand,
                                            std::int64_t expires_s, std::int64_t now_s) {
   auto verdict = remember_in_transaction(id, t_rand, expires_s, now_s);
-  // REQ-STORE-018: a database that does not answer cannot promise the request is fresh: 96.
+  // REQ-STORE-019: a database that does not answer cannot promise the request is fresh: 96.
   return verdict.ok() ? *verdict : tms::ReplayVerdict::kFull;
 }
 
@@ -16,7 +16,7 @@ Result<tms::ReplayVerdict, StoreError> PgReplayCache::remember_in_transaction(
   const std::vector<PgParam> key{id.vendor_id, id.model_id, id.serial_no, rand};
   auto tx = PgTransaction::begin(c_);
   if (!tx.ok()) return fail(tx.error());
-  // REQ-HS-019: the capacity, by a count in this transaction (REQ-STORE-017 says by how much
+  // REQ-HS-019: the capacity, by a count in this transaction (REQ-STORE-018 says by how much
   // instances inserting at once may pass it). Only when full are expired entries deleted, and
   // never one before its expiry.
   auto count = [&]() -> Result<std::int64_t, StoreError> {
@@ -43,7 +43,7 @@ Result<tms::ReplayVerdict, StoreError> PgReplayCache::remember_in_transaction(
       return known->size() > 0 ? tms::ReplayVerdict::kSeen : tms::ReplayVerdict::kFull;
     }
   }
-  // REQ-STORE-017: the one statement that decides. The primary key makes every other connection
+  // REQ-STORE-018: the one statement that decides. The primary key makes every other connection
   // that inserts the same T_RAND wait for this transaction and then find the row; only a row
   // inserted here, or an expired one taken over here (REQ-HS-013: now past its expiry), is fresh.
   std::vector<PgParam> put = key;
@@ -55,7 +55,7 @@ Result<tms::ReplayVerdict, StoreError> PgReplayCache::remember_in_transaction(
       "WHERE replay.expires_s < $6 RETURNING 1",
       put);
   if (!inserted.ok()) return fail(inserted.error());
-  // REQ-STORE-008, REQ-STORE-018: committed with synchronous_commit on before the engine goes on.
+  // REQ-STORE-008, REQ-STORE-019: committed with synchronous_commit on before the engine goes on.
   if (auto r = tx->commit(); !r.ok()) return fail(r.error());
   return inserted->size() == 1 ? tms::ReplayVerdict::kFresh : tms::ReplayVerdict::kSeen;
 }

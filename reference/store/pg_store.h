@@ -1,7 +1,7 @@
 // The TMS's store on PostgreSQL (spec/15-storage.md section 15.6), for estates of several `serve`
 // instances on one database. Built so far: the connection, the versioned schema, and the replay
-// cache, reports and audit log ports with their read-back; the registry and custody follow (spec/deferred.md, REQ-STORE-021), and `serve` uses this store
-// only once they are all there (REQ-STORE-015).
+// cache, reports and audit log ports with their read-back; the registry and custody follow (spec/deferred.md, REQ-STORE-022), and `serve` uses this store
+// only once they are all there (REQ-STORE-016).
 #pragma once
 
 #include <memory>
@@ -17,7 +17,7 @@ namespace tmsproto::store {
 
 class PgStore {
  public:
-  // Connects to a libpq URI, migrates the schema (REQ-STORE-016) and returns the store.
+  // Connects to a libpq URI, migrates the schema (REQ-STORE-017) and returns the store.
   // options.replay_capacity bounds the replay cache (REQ-HS-019); options.schema_version, when not
   // 0, stops the migration at that version (to write test fixtures).
   static Result<std::unique_ptr<PgStore>, StoreError> open(const std::string& url, const StoreOptions& options = {});

@@ -22,7 +22,7 @@ namespace {
 
 const codec::Identity kTerminal{"VEND0001", "POS-X1", "SN1"};
 
-// Checks REQ-STORE-017, REQ-HS-013: 16 connections (as 16 instances would hold) offer the same
+// Checks REQ-STORE-018, REQ-HS-013: 16 connections (as 16 instances would hold) offer the same
 // T_RAND at the same moment, for 10 T_RANDs in turn: each time exactly one is told "fresh", the
 // others "seen".
 TEST(PgStore, OneTRandOfferedByManyInstancesAtOnceIsFreshForExactlyOne) {
@@ -56,7 +56,7 @@ TEST(PgStore, OneTRandOfferedByManyInstancesAtOnceIsFreshForExactlyOne) {
   }
 }
 
-// Checks REQ-STORE-018: the server's default is synchronous_commit off (the shared test server is
+// Checks REQ-STORE-019: the server's default is synchronous_commit off (the shared test server is
 // started so), yet every store connection commits with it on.
 TEST(PgStore, StoreSessionsCommitSynchronouslyWhateverTheServerDefault) {
   const std::string url = fresh_database();
@@ -71,7 +71,7 @@ TEST(PgStore, StoreSessionsCommitSynchronouslyWhateverTheServerDefault) {
   EXPECT_EQ(now->text(0, 0), "on");
 }
 
-// Checks REQ-STORE-018, REQ-STORE-008: when the store's connection is gone, the replay cache
+// Checks REQ-STORE-019, REQ-STORE-008: when the store's connection is gone, the replay cache
 // answers "full" (the session ends 96), never "fresh".
 TEST(PgStore, ReplayCacheThatLostItsDatabaseAnswersFull) {
   const std::string url = fresh_database();
@@ -90,7 +90,7 @@ TEST(PgStore, ReplayCacheThatLostItsDatabaseAnswersFull) {
   EXPECT_EQ((*s)->replay().remember(kTerminal, r2, 2000, 1000), tms::ReplayVerdict::kFull);
 }
 
-// Checks REQ-STORE-016: an empty database is migrated to the program's version, opening again
+// Checks REQ-STORE-017: an empty database is migrated to the program's version, opening again
 // applies nothing twice, and eight instances opening an empty database at once all succeed.
 TEST(PgStore, SchemaIsMigratedOnceEvenByInstancesStartingTogether) {
   const std::string url = fresh_database();
@@ -118,7 +118,7 @@ TEST(PgStore, SchemaIsMigratedOnceEvenByInstancesStartingTogether) {
   EXPECT_EQ(meta->integer(0, 0), 1);
 }
 
-// Checks REQ-STORE-016: a newer schema and another program's database are refused with one line,
+// Checks REQ-STORE-017: a newer schema and another program's database are refused with one line,
 // and neither is changed.
 TEST(PgStore, NewerSchemaAndForeignDatabaseAreRefusedUntouched) {
   {
@@ -148,7 +148,7 @@ TEST(PgStore, NewerSchemaAndForeignDatabaseAreRefusedUntouched) {
   }
 }
 
-// Checks REQ-STORE-016: a database left at schema version 1 (as the code of that version wrote
+// Checks REQ-STORE-017: a database left at schema version 1 (as the code of that version wrote
 // it, with a replay entry) is migrated to version 2 on open, keeping its replay cache.
 TEST(PgStore, VersionOneDatabaseIsMigratedKeepingItsReplayCache) {
   const std::string url = fresh_database();

@@ -12,7 +12,7 @@
 namespace tmsproto::store {
 
 // synchronous_commit off as the server's default, so that a store that did not set it on for its
-// own sessions (REQ-STORE-018) is seen; fsync off because no test here crashes the machine.
+// own sessions (REQ-STORE-019) is seen; fsync off because no test here crashes the machine.
 inline testing::PostgresServer& shared_postgres() {
   static testing::PostgresServer server("-c synchronous_commit=off -c fsync=off -c max_connections=100");
   return server;

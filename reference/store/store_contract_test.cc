@@ -186,7 +186,7 @@ class PortContract : public ::testing::TestWithParam<BackendKind> {
 
 // The ports that keep records — the replay cache, the reports and the audit log — run against every
 // backend that gives them, including those that do not give the registry and custody yet
-// (PostgreSQL so far: spec/deferred.md, REQ-STORE-021). When a backend gives them all, it joins
+// (PostgreSQL so far: spec/deferred.md, REQ-STORE-022). When a backend gives them all, it joins
 // kBackends.
 class RecordsBackend {
  public:
