@@ -1,0 +1,238 @@
+// The PostgreSQL store against a real server (testing/postgres_server.h): what holds across
+// connections — several `serve` instances on one database — beyond the port contract that
+// store_contract_test.cc runs on every backend.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+#include <vector>
+
+#include "store/pg_db.h"
+#include "store/pg_store.h"
+#include "store/pg_test_support.h"
+
+namespace tmsproto::store {
+namespace {
+
+const codec::Identity kTerminal{"VEND0001", "POS-X1", "SN1"};
+
+// Checks REQ-STORE-018, REQ-HS-013: 16 connections (as 16 instances would hold) offer the same
+// T_RAND at the same moment, for 10 T_RANDs in turn: each time exactly one is told "fresh", the
+// others "seen".
+TEST(PgStore, OneTRandOfferedByManyInstancesAtOnceIsFreshForExactlyOne) {
+  const std::string url = fresh_database();
+  ASSERT_FALSE(url.empty());
+  constexpr int kInstances = 16, kRounds = 10;
+  std::vector<std::unique_ptr<PgStore>> stores;
+  for (int i = 0; i < kInstances; ++i) {
+    auto s = PgStore::open(url);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    stores.push_back(std::move(s).value());
+  }
+  for (int round = 0; round < kRounds; ++round) {
+    const std::array<std::uint8_t, 8> r{7, 7, 7, 7, 0, 0, 0, static_cast<std::uint8_t>(round)};
+    std::atomic<int> ready{0}, fresh{0}, seen{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kInstances; ++i) {
+      threads.emplace_back([&, i] {
+        ready.fetch_add(1);
+        while (ready.load() < kInstances) std::this_thread::yield();  // all start together
+        switch (stores[static_cast<std::size_t>(i)]->replay().remember(kTerminal, r, 2000, 1000)) {
+          case tms::ReplayVerdict::kFresh: fresh.fetch_add(1); break;
+          case tms::ReplayVerdict::kSeen: seen.fetch_add(1); break;
+          case tms::ReplayVerdict::kFull: break;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(fresh.load(), 1) << "round " << round;
+    EXPECT_EQ(seen.load(), kInstances - 1) << "round " << round;
+  }
+}
+
+// Checks REQ-STORE-019: the server's default is synchronous_commit off (the shared test server is
+// started so), yet every store connection commits with it on.
+TEST(PgStore, StoreSessionsCommitSynchronouslyWhateverTheServerDefault) {
+  const std::string url = fresh_database();
+  ASSERT_FALSE(url.empty());
+  auto c = PgConn::connect(url);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  auto d = c->exec("SELECT boot_val, reset_val FROM pg_settings WHERE name = 'synchronous_commit'");
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ(d->text(0, 1), "off");  // the server's configuration, as this test started it
+  auto now = c->exec("SHOW synchronous_commit");
+  ASSERT_TRUE(now.ok()) << now.error().message;
+  EXPECT_EQ(now->text(0, 0), "on");
+}
+
+// Checks REQ-STORE-019, REQ-STORE-008: when the store's connection is gone, the replay cache
+// answers "full" (the session ends 96), never "fresh".
+TEST(PgStore, ReplayCacheThatLostItsDatabaseAnswersFull) {
+  const std::string url = fresh_database();
+  ASSERT_FALSE(url.empty());
+  auto s = PgStore::open(url);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  const std::array<std::uint8_t, 8> r1{1}, r2{2};
+  EXPECT_EQ((*s)->replay().remember(kTerminal, r1, 2000, 1000), tms::ReplayVerdict::kFresh);
+  auto admin = PgConn::connect(url);
+  ASSERT_TRUE(admin.ok()) << admin.error().message;
+  auto killed = admin->exec(
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+      "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  ASSERT_TRUE(killed.ok()) << killed.error().message;
+  ASSERT_EQ(killed->integer(0, 0), 1);
+  EXPECT_EQ((*s)->replay().remember(kTerminal, r2, 2000, 1000), tms::ReplayVerdict::kFull);
+}
+
+// Checks REQ-STORE-017: an empty database is migrated to the program's version, opening again
+// applies nothing twice, and eight instances opening an empty database at once all succeed.
+TEST(PgStore, SchemaIsMigratedOnceEvenByInstancesStartingTogether) {
+  const std::string url = fresh_database();
+  ASSERT_FALSE(url.empty());
+  constexpr int kInstances = 8;
+  std::vector<std::string> errors(kInstances);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kInstances; ++i) {
+    threads.emplace_back([&, i] {
+      auto s = PgStore::open(url);
+      if (!s.ok()) errors[static_cast<std::size_t>(i)] = s.error().message;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& e : errors) EXPECT_EQ(e, "");
+  auto s = PgStore::open(url);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto v = (*s)->schema_version();
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  EXPECT_EQ(*v, 2);
+  auto c = PgConn::connect(url);
+  ASSERT_TRUE(c.ok());
+  auto meta = c->exec("SELECT count(*) FROM tmsp_meta");
+  ASSERT_TRUE(meta.ok());
+  EXPECT_EQ(meta->integer(0, 0), 1);
+}
+
+// Checks REQ-STORE-017: a newer schema and another program's database are refused with one line,
+// and neither is changed.
+TEST(PgStore, NewerSchemaAndForeignDatabaseAreRefusedUntouched) {
+  {
+    const std::string url = fresh_database();
+    ASSERT_FALSE(url.empty());
+    ASSERT_TRUE(PgStore::open(url).ok());
+    auto c = PgConn::connect(url);
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE(c->exec("UPDATE tmsp_meta SET schema_version = 99").ok());
+    auto s = PgStore::open(url);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("newer"), std::string::npos) << s.error().message;
+    EXPECT_EQ(s.error().message.find('\n'), std::string::npos);
+    EXPECT_EQ(c->exec("SELECT schema_version FROM tmsp_meta")->integer(0, 0), 99);
+  }
+  {
+    const std::string url = fresh_database();
+    ASSERT_FALSE(url.empty());
+    auto c = PgConn::connect(url);
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE(c->exec("CREATE TABLE invoices (n integer)").ok());
+    auto s = PgStore::open(url);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("not a tmsproto store"), std::string::npos) << s.error().message;
+    EXPECT_EQ(c->exec("SELECT to_regclass('tmsp_meta') IS NULL")->text(0, 0), "t");
+    EXPECT_EQ(c->exec("SELECT to_regclass('replay') IS NULL")->text(0, 0), "t");
+  }
+}
+
+// Checks REQ-STORE-017: a database left at schema version 1 (as the code of that version wrote
+// it, with a replay entry) is migrated to version 2 on open, keeping its replay cache.
+TEST(PgStore, VersionOneDatabaseIsMigratedKeepingItsReplayCache) {
+  const std::string url = fresh_database();
+  ASSERT_FALSE(url.empty());
+  const std::array<std::uint8_t, 8> r{5};
+  {
+    StoreOptions v1;
+    v1.schema_version = 1;
+    auto s = PgStore::open(url, v1);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_EQ(*(*s)->schema_version(), 1);
+    ASSERT_EQ((*s)->replay().remember(kTerminal, r, 2000, 1000), tms::ReplayVerdict::kFresh);
+    auto c = PgConn::connect(url);
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c->exec("SELECT to_regclass('audit') IS NULL")->text(0, 0), "t");
+  }
+  auto s = PgStore::open(url);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(*(*s)->schema_version(), 2);
+  EXPECT_EQ((*s)->replay().remember(kTerminal, r, 2000, 1500), tms::ReplayVerdict::kSeen);
+  (*s)->audit().record(tms::AuditRecord{kTerminal, {}, {}, ResponseCode::kSuccess, {}, {}, {}, {}, 0, 0});
+  EXPECT_EQ((*s)->audit_log()->size(), 1u);
+}
+
+// Checks REQ-STORE-009: on PostgreSQL too the database itself refuses to change or remove an audit
+// record, whichever program asks.
+TEST(PgStore, AuditLogRefusesUpdateDeleteAndTruncate) {
+  const std::string url = fresh_database();
+  ASSERT_FALSE(url.empty());
+  auto s = PgStore::open(url);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  (*s)->audit().record(tms::AuditRecord{kTerminal, {}, {}, ResponseCode::kSuccess, {}, {}, {}, {}, 0, 0});
+  auto c = PgConn::connect(url);
+  ASSERT_TRUE(c.ok());
+  for (const char* sql : {"UPDATE audit SET outcome = 96", "DELETE FROM audit", "TRUNCATE audit"}) {
+    auto r = c->exec(sql);
+    ASSERT_FALSE(r.ok()) << sql;
+    EXPECT_NE(r.error().message.find("append-only"), std::string::npos) << r.error().message;
+  }
+  auto rows = (*s)->audit_log();
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].record.outcome, ResponseCode::kSuccess);
+}
+
+// Checks REQ-STORE-011: a database that cannot be reached is one line naming the cause.
+TEST(PgStore, UnreachableDatabaseIsOneLineError) {
+  auto s = PgStore::open("postgresql://tmsproto@/postgres?host=/nonexistent-tmsproto-dir");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("cannot connect"), std::string::npos) << s.error().message;
+  EXPECT_EQ(s.error().message.find('\n'), std::string::npos) << s.error().message;
+}
+
+// The fixture itself: a test process that dies by SIGKILL, running no destructor, still leaves no
+// server behind — its watchdog stops the server and removes the directory.
+TEST(PostgresFixture, ServerIsStoppedWhenTheTestProcessIsKilled) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(fds[0]);
+    testing::PostgresServer server;
+    const std::string dir = server.ok() ? server.directory() : "";
+    (void)!::write(fds[1], dir.data(), dir.size());
+    ::close(fds[1]);
+    ::raise(SIGKILL);
+  }
+  ::close(fds[1]);
+  std::string dir;
+  char buf[256];
+  ssize_t n;
+  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) dir.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  ASSERT_FALSE(dir.empty()) << "the server did not start in the child";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::filesystem::exists(dir) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir)) << dir << " is still there: the server was not stopped";
+}
+
+}  // namespace
+}  // namespace tmsproto::store
