@@ -6,8 +6,10 @@
 #include "cli/command.h"
 #if TMSPROTO_EDGE
 #include "app/commands.h"
-#include "bench/bench.h"
 #include "conformance/runner/command.h"
+#endif
+#if TMSPROTO_BENCH
+#include "bench/bench.h"
 #endif
 
 namespace tmsproto::cli {
@@ -62,8 +64,10 @@ int main(int argc, char** argv) {
   tmsproto::app::add_tms_commands(app, chosen);
   tmsproto::app::add_vendor_commands(app, chosen);
   tmsproto::app::add_demo_command(app, chosen);
-  tmsproto::bench::add_bench_command(app, chosen);
   tmsproto::conformance::add_conformance_command(app, chosen);
+#endif
+#if TMSPROTO_BENCH
+  tmsproto::bench::add_bench_command(app, chosen);
 #endif
   try {
     app.parse(argc, argv);
