@@ -111,6 +111,14 @@ std::size_t first_changed(const std::vector<WireMessage>& wire) {
   return i;
 }
 
+// REQ-ERR-002: the terminal's ABORT at `abort` is the last message it sends.
+Judgement nothing_after(const std::vector<WireMessage>& wire, std::size_t abort) {
+  for (std::size_t i = abort + 1; i < wire.size(); ++i) {
+    if (wire[i].from_terminal) return fail("nothing after its ABORT (REQ-ERR-002)", describe(wire[i]), wire[i].body);
+  }
+  return {};
+}
+
 // REQ-CONF-028, REQ-HS-033: after the suite withheld its message, the terminal's ABORT 23 comes
 // within the window after the terminal's last message before it, and nothing after it.
 Judgement judge_stall(const SessionPlan& plan, const ScenarioEngine& engine) {
@@ -136,10 +144,7 @@ Judgement judge_stall(const SessionPlan& plan, const ScenarioEngine& engine) {
   const std::string when = " " + std::to_string(waited) + " ms after its last message";
   if (!parsed.ok() || parsed->code != ResponseCode::kTimeout) return fail(expected, describe(*abort) + when, abort->body);
   if (waited < kStallEarliestMs || waited > kStallLatestMs) return fail(expected, describe(*abort) + when, abort->body);
-  for (const WireMessage* m = abort + 1; m != wire.data() + wire.size(); ++m) {
-    if (m->from_terminal) return fail("nothing after its ABORT (REQ-ERR-002)", describe(*m), m->body);
-  }
-  return {};
+  return nothing_after(wire, static_cast<std::size_t>(abort - wire.data()));
 }
 
 // REQ-CONF-037, REQ-SEC-010: a TMS that answered every request late, each in time, is left with
@@ -162,10 +167,7 @@ Judgement judge_outlasted_session(const SessionPlan& plan, const ScenarioEngine&
   const std::string when = " " + std::to_string(after) + " ms after it connected";
   if (!parsed.ok() || parsed->code != ResponseCode::kTimeout) return fail(expected, describe(*abort) + when, abort->body);
   if (after < kSessionEarliestMs || after > kSessionLatestMs) return fail(expected, describe(*abort) + when, abort->body);
-  for (const WireMessage* m = abort + 1; m != wire.data() + wire.size(); ++m) {
-    if (m->from_terminal) return fail("nothing after its ABORT (REQ-ERR-002)", describe(*m), m->body);
-  }
-  return {};
+  return nothing_after(wire, static_cast<std::size_t>(abort - wire.data()));
 }
 
 // REQ-CONF-029: the command refused before anything was sent; a connection opened and closed
@@ -268,10 +270,7 @@ Judgement judge_ending(const SessionPlan& plan, const ScenarioEngine& engine, co
   if (!abort.ok() || abort->code != plan.expect.code) {
     return fail(expected, describe(m) + " (all it sent: " + terminal_said(wire) + ")", m.body);
   }
-  for (std::size_t i = *answer + 1; i < wire.size(); ++i) {
-    if (wire[i].from_terminal) return fail("nothing after its ABORT (REQ-ERR-002)", describe(wire[i]), wire[i].body);
-  }
-  return {};
+  return nothing_after(wire, *answer);
 }
 
 // The session judged: every message the terminal sent against the rules of spec/03 and friends

@@ -23,7 +23,8 @@ struct Served {
   tms::State tms_state{};
 };
 
-Served serve_with(const WireHook& hook) {
+// One session between the estate's engines through `hook`, the terminal on `terminal_timing`.
+Served serve_with(const WireHook& hook, const Timing& terminal_timing = Timing{}) {
   auto estate = sim::make_estate(sim::EstateOptions{});
   auto listener = SessionListener::open("127.0.0.1", 0);
   EXPECT_TRUE(listener.ok());
@@ -35,6 +36,7 @@ Served serve_with(const WireHook& hook) {
   terminal::Session term(estate->terminal_config, estate->terminal_ports());
   TerminalEndpoint where;
   where.port = (*listener)->port();
+  where.timing = terminal_timing;
   out.run = run_terminal(where, term, estate->command());
   server.join();
   out.terminal_state = term.state();
@@ -140,26 +142,16 @@ TEST(WireHook, WhileAHookedWriteWaitsThePeersAbortIsReadAndTheWaitingWriteIsDrop
   hook.seen = [&](ByteView, std::int64_t at_ms) {
     if (held_at != 0 && heard_after_hold < 0) heard_after_hold = at_ms - held_at;
   };
-  auto estate = sim::make_estate(sim::EstateOptions{});
-  auto listener = SessionListener::open("127.0.0.1", 0);
-  ASSERT_TRUE(listener.ok());
-  tms::Session tms(estate->tms_config, estate->tms_ports());
-  EngineOf<tms::Session> engine(tms);
-  ServedSession served;
-  std::thread server([&] { served = (*listener)->serve(engine, Timing{}, std::nullopt, 10'000, {}, &hook); });
-  terminal::Session term(estate->terminal_config, estate->terminal_ports());
-  TerminalEndpoint where;
-  where.port = (*listener)->port();
-  where.timing.response_ms = 300;  // the terminal gives up long before the held write would start
-  const TerminalRun run = run_terminal(where, term, estate->command());
-  server.join();
-  EXPECT_EQ(run.cause, std::string("t-response"));
+  Timing terminal_timing;
+  terminal_timing.response_ms = 300;  // the terminal gives up long before the held write would start
+  const Served s = serve_with(hook, terminal_timing);
+  EXPECT_EQ(s.run.cause, std::string("t-response"));
   EXPECT_GE(writes, 2);
   ASSERT_GE(heard_after_hold, 0) << "the terminal's ABORT was never read";
-  EXPECT_LT(heard_after_hold, kHeldMs);          // read during the hold, not after it
-  EXPECT_LT(run.bytes_in, served.bytes_out);      // the held write never reached the terminal
-  EXPECT_EQ(served.bytes_in, run.bytes_out);      // and everything the terminal sent was read
-  EXPECT_NE(term.state(), terminal::State::T_DONE);
+  EXPECT_LT(heard_after_hold, kHeldMs);              // read during the hold, not after it
+  EXPECT_LT(s.run.bytes_in, s.served.bytes_out);      // the held write never reached the terminal
+  EXPECT_EQ(s.served.bytes_in, s.run.bytes_out);      // and everything the terminal sent was read
+  EXPECT_NE(s.terminal_state, terminal::State::T_DONE);
 }
 
 }  // namespace
