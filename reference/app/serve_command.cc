@@ -1,5 +1,6 @@
-// `tmsproto serve`: the reference TMS (spec/14-server.md) on the store in --state DIR, with the
+// `tmsproto serve`: the reference TMS (spec/14-server.md) on the store --store names, with the
 // vendors' databases the store names, over TCP (REQ-FRAME-005) or a serial line.
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -7,6 +8,7 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/store_args.h"
 #include "crypto/random.h"
 #include "net/monotonic.h"
 #include "net/server.h"
@@ -17,7 +19,7 @@ namespace tmsproto::app {
 namespace {
 
 struct ServeArgs {
-  std::string state;
+  StoreArgs store;
   std::string listen = "127.0.0.1:7700";  // REQ-FRAME-005: 7700 by default
   std::string serial;
   std::size_t max_connections = 1024;
@@ -35,8 +37,8 @@ int serve(const ServeArgs& a) {
   if (a.grace_s < 0 || a.response_s <= 0 || a.session_s <= 0) return fail("serve", "timeouts must be positive");
 
   crypto::OsRandom rng;
-  auto store = store::TmsStore::open(a.state, rng);
-  if (!store.ok()) return fail("serve", store.error().message);
+  auto store = open_store(a.store, rng);  // REQ-STORE-016
+  if (!store.ok()) return fail("serve", store.error());
   auto vendors = (*store)->vendors();
   if (!vendors.ok()) return fail("serve", vendors.error().message);
   std::ofstream file;
@@ -57,6 +59,7 @@ int serve(const ServeArgs& a) {
 
   tms::Config config;
   config.freshness_window_s = a.freshness_s;  // REQ-HS-012
+  config.lease_s = static_cast<std::int64_t>(std::ceil(a.session_s));  // REQ-SRV-011: T_SESSION
   net::SystemClock clock;
   store::TmsStore& s = **store;
   const tms::Ports ports{clock, rng, s.registry(), s.custody(), s.replay(), directory, s.audit(), s.reports()};
@@ -86,7 +89,7 @@ int serve(const ServeArgs& a) {
 void add_serve_command(CLI::App& app, cli::Chosen& chosen) {
   auto a = std::make_shared<ServeArgs>();
   auto* c = app.add_subcommand("serve", "run the TMS: serve terminals over TCP or a serial line until SIGTERM");
-  c->add_option("--state", a->state, "the TMS's state directory (tms init made it)")->required();
+  add_store_options(c, a->store);
   c->add_option("--listen", a->listen, "HOST:PORT to listen on; port 0 picks a free one (127.0.0.1:7700)");
   c->add_option("--serial", a->serial, "serve this serial line instead of TCP, one terminal after another");
   c->add_option("--max-connections", a->max_connections, "connections at once; more are closed at once (1024)")

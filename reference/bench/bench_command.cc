@@ -55,13 +55,14 @@ int run(const Args& a) {
   // Part 4 first: part 1's breakdown takes the engine's own cost from it.
   if (want(4)) part4_core(c, report);
   // Parts 1 to 3: the servers on one core, this process (the load generator) on the other.
-  if (want(1) || want(2) || want(3)) c.pinned = pin(0, c.client_cpu);
+  if (want(1) || want(2) || want(3) || want(5)) c.pinned = pin(0, c.client_cpu);
   if (want(1)) part1_sessions(c, report);
   if (want(2)) part2_throughput(c, report);
   if (want(3)) part3_concurrency(c, report);
+  if (want(5)) part5_estate(c, report);
   std::error_code ec;
   std::filesystem::remove_all(c.root, ec);
-  if (want(1) || want(2) || want(3)) {
+  if (want(1) || want(2) || want(3) || want(5)) {
     report.notes.push_back(c.pinned ? "pinning: every server (serve, echo) on CPU " + std::to_string(c.server_cpu) +
                                           ", the load generator (this process) on CPU " + std::to_string(c.client_cpu)
                                     : "pinning: refused, or a single core: the servers and the load generator share the CPUs");
@@ -91,7 +92,7 @@ void add_bench_command(CLI::App& app, cli::Chosen& chosen) {
                                         "each beside an in-run baseline; prints one table");
   c->add_flag("--quick", a->quick, "run each part for a few seconds (what CI runs)");
   c->add_option("--json", a->json, "also write the table as JSON to FILE");
-  c->add_option("--part", a->parts, "run only these parts (1 session rate, 2 throughput, 3 concurrency, 4 core)")
+  c->add_option("--part", a->parts, "run only these parts (1 session rate, 2 throughput, 3 concurrency, 4 core, 5 instances on PostgreSQL)")
       ->check(CLI::Range(1, 4))
       ->delimiter(',');
   c->add_flag("--legacy", a->legacy, "also measure the LEGACY profile (single DES, insecure; off by default)");

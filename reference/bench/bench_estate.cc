@@ -4,6 +4,9 @@
 
 #include "crypto/random.h"
 #include "crypto/signature.h"
+#ifdef TMSPROTO_HAVE_POSTGRESQL
+#include "store/pg_store.h"
+#endif
 #include "store/tms_store.h"
 #include "vendor/publish.h"
 #include "vendor/sign_package.h"
@@ -11,7 +14,8 @@
 namespace tmsproto::bench {
 
 Result<BenchEstate, std::string> make_bench_estate(const std::filesystem::path& root, Profile p,
-                                                   std::size_t terminals, std::optional<Package> package) {
+                                                   std::size_t terminals, std::optional<Package> package,
+                                                   const std::optional<PgTarget>& pg) {
   BenchEstate e;
   e.state = root / "tms";
   e.vendor_db = root / "vendor-db";
@@ -25,7 +29,14 @@ Result<BenchEstate, std::string> make_bench_estate(const std::filesystem::path& 
     if (!id) return Unexpected("cannot write " + (e.vendor_db / "vendor_id").string());
   }
   crypto::OsRandom rng;
+#ifdef TMSPROTO_HAVE_POSTGRESQL
+  auto store = pg ? store::open_postgresql_store(pg->url, pg->key_file, rng) : store::TmsStore::open(e.state, rng);
+#else
+  if (pg) return Unexpected(std::string("this tmsproto was built without libpq: no PostgreSQL store"));
   auto store = store::TmsStore::open(e.state, rng);
+#endif
+  e.store_args = pg ? std::vector<std::string>{"--store", pg->url, "--storage-key", pg->key_file.string()}
+                    : std::vector<std::string>{"--state", e.state.string()};
   if (!store.ok()) return Unexpected(store.error().message);
   auto vendor_key = crypto::ecdsa_p256_generate(rng);
   if (!vendor_key.ok()) return Unexpected(std::string("cannot draw the vendor's key"));

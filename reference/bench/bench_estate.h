@@ -25,8 +25,15 @@ struct Package {
   std::uint16_t chunk = 4096;
 };
 
+// A PostgreSQL database for the estate instead of a SQLite directory (part 5).
+struct PgTarget {
+  std::string url;
+  std::filesystem::path key_file;
+};
+
 struct BenchEstate {
   std::filesystem::path state;                 // the TMS's state directory (tms.db, storage.key)
+  std::vector<std::string> store_args;         // how `serve` is told the store (--state DIR, or --store URL ...)
   std::filesystem::path vendor_db;             // the vendor's directory database
   std::vector<terminal::Config> terminals;     // registered, unattended program downloads allowed
 };
@@ -34,6 +41,7 @@ struct BenchEstate {
 // `terminals` terminals of profile `p` under `root`; `package`: one application signed into the
 // vendor's database (none: the database is empty and every program download offers nothing).
 Result<BenchEstate, std::string> make_bench_estate(const std::filesystem::path& root, Profile p,
-                                                   std::size_t terminals, std::optional<Package> package);
+                                                   std::size_t terminals, std::optional<Package> package,
+                                                   const std::optional<PgTarget>& pg = std::nullopt);
 
 }  // namespace tmsproto::bench

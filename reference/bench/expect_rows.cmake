@@ -32,6 +32,9 @@ foreach(n 100 1000)
        "${n} connections: part 1's sessions/s beside them")
 endforeach()
 
+list(APPEND expected "PostgreSQL, 1 instance sessions/s" "  PostgreSQL commits per session"
+     "  PostgreSQL rows written per session" "PostgreSQL, 2 instances sessions/s" "PostgreSQL, 3 instances sessions/s")
+
 file(READ ${JSON} json)
 string(JSON rows GET "${json}" rows)
 string(JSON count LENGTH "${rows}")

@@ -83,7 +83,7 @@ class Driver {
     c.session.reset();  // the old engine goes before the ports it refers to
     c = Conn{};
     c.terminal = (next_terminal_++) % terminals_.size();
-    c.fd = connect_loopback(o_.port);
+    c.fd = connect_loopback(o_.ports.empty() ? o_.port : o_.ports[started_ % o_.ports.size()]);
     if (c.fd < 0) {
       fail_note("cannot connect: " + std::string(std::strerror(errno)));
       ++r_.failed;

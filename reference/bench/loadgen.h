@@ -22,6 +22,7 @@ struct Step {
 
 struct LoadOptions {
   std::uint16_t port = 0;
+  std::vector<std::uint16_t> ports;  // when not empty: the sessions go round these (several instances)
   double seconds = 1;            // start sessions until then, then let those in flight end
   std::size_t in_flight = 32;
   std::size_t max_sessions = 0;  // 0: as many as fit in `seconds`

@@ -25,6 +25,7 @@ void part4_core(Context& c, Report& r);
 void part1_sessions(Context& c, Report& r);
 void part2_throughput(Context& c, Report& r);
 void part3_concurrency(Context& c, Report& r);
+void part5_estate(Context& c, Report& r);
 
 
 

@@ -104,11 +104,16 @@ std::uint32_t get_u32(const std::uint8_t* p) {
 }  // namespace
 
 Server start_serve(const std::filesystem::path& state, const std::filesystem::path& log, std::size_t max_connections) {
+  return start_serve(std::vector<std::string>{"--state", state.string()}, log, max_connections);
+}
+
+Server start_serve(const std::vector<std::string>& store_args, const std::filesystem::path& log,
+                   std::size_t max_connections) {
   Server s;
-  app::Child c = app::spawn(app::self_exe(),
-                            {"serve", "--state", state.string(), "--listen", "127.0.0.1:0", "--log", log.string(),
-                             "--grace", "1", "--max-connections", std::to_string(max_connections)},
-                            log.string() + ".out");
+  std::vector<std::string> args{"serve", "--listen", "127.0.0.1:0", "--log", log.string(), "--grace", "1",
+                                "--max-connections", std::to_string(max_connections)};
+  args.insert(args.end(), store_args.begin(), store_args.end());
+  app::Child c = app::spawn(app::self_exe(), args, log.string() + ".out");
   s.pid = c.pid;
   if (s.pid <= 0) {
     s.error = "cannot start serve";

@@ -22,6 +22,9 @@ struct Server {
 // `tmsproto serve --state DIR --listen 127.0.0.1:0` with the JSON-lines log in `log`; waits for
 // its `listening` line and reads the port from it.
 Server start_serve(const std::filesystem::path& state, const std::filesystem::path& log, std::size_t max_connections);
+// The same on the store `store_args` name (BenchEstate::store_args).
+Server start_serve(const std::vector<std::string>& store_args, const std::filesystem::path& log,
+                   std::size_t max_connections);
 // SIGTERM (REQ-SRV-005), then waits; the exit status, or 128 + signal.
 int stop(Server& s);
 

@@ -33,6 +33,8 @@ PgRows::~PgRows() {
   if (r_) PQclear(r_);
 }
 int PgRows::size() const { return r_ ? PQntuples(r_) : 0; }
+int PgRows::columns() const { return r_ ? PQnfields(r_) : 0; }
+std::uint32_t PgRows::type(int col) const { return r_ ? PQftype(r_, col) : 0; }
 std::optional<std::string> PgRows::text(int row, int col) const {
   if (!r_ || row >= PQntuples(r_) || col >= PQnfields(r_) || PQgetisnull(r_, row, col)) return std::nullopt;
   return std::string(PQgetvalue(r_, row, col), static_cast<std::size_t>(PQgetlength(r_, row, col)));

@@ -37,6 +37,9 @@ class PgRows {
   std::optional<std::int64_t> integer(int row, int col) const;
   // A bytea column's octets; nullopt for NULL or a value libpq cannot decode.
   std::optional<Bytes> bytes(int row, int col) const;
+  int columns() const;
+  // The column's type OID (pg_type.h): 17 bytea, 20/21/23 integers, ...
+  std::uint32_t type(int col) const;
   // The command tag ("INSERT 0 1", "COMMIT", "ROLLBACK", ...).
   std::string command() const;
   // Whether the statement succeeded.

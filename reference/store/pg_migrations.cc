@@ -7,7 +7,8 @@ namespace tmsproto::store {
 namespace {
 
 // Migration N takes version N-1 to N. Versions 1 and 2 hold the replay cache, the reports and the
-// audit log; the other ports' tables come with their ports (spec/deferred.md, REQ-STORE-022), each as a further migration.
+// audit log; version 3 the rest of what tms.db holds (REQ-STORE-022), with the same tables and
+// columns, so that the store's one SQL text (sql.h) runs on both.
 constexpr std::array<const char*, kPgSchemaVersion> kMigrations = {
     // 1: the metadata and the replay cache (REQ-STORE-018): the primary key is the atomic check,
     // the index on expiry serves the deletion of expired entries (REQ-HS-019).
@@ -32,6 +33,37 @@ constexpr std::array<const char*, kPgSchemaVersion> kMigrations = {
     " $$BEGIN RAISE EXCEPTION 'the audit log is append-only'; END$$;"
     "CREATE TRIGGER audit_is_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit"
     " FOR EACH STATEMENT EXECUTE FUNCTION audit_is_append_only();",
+    // 3: the registry, the key custody and the operators (REQ-STORE-020, REQ-STORE-021), and meta
+    // for the storage key's check value (REQ-STORE-003). Keys only as TR-31 text (REQ-STORE-004);
+    // flags as integers 0/1, as in tms.db.
+    "CREATE TABLE meta (name text PRIMARY KEY, value bytea NOT NULL);"
+    "CREATE TABLE vendors (vendor_id text PRIMARY KEY, signing_public_key bytea NOT NULL, adapter text NOT NULL);"
+    "CREATE TABLE models (vendor_id text NOT NULL REFERENCES vendors (vendor_id), model_id text NOT NULL,"
+    " PRIMARY KEY (vendor_id, model_id));"
+    "CREATE TABLE terminals (vendor_id text NOT NULL, model_id text NOT NULL, serial_no text NOT NULL,"
+    " profile integer NOT NULL, legacy_enabled integer NOT NULL, unattended_allowed integer NOT NULL,"
+    " dmk_block text NOT NULL, dmk_fingerprint bytea NOT NULL UNIQUE,"
+    " PRIMARY KEY (vendor_id, model_id, serial_no),"
+    " FOREIGN KEY (vendor_id, model_id) REFERENCES models (vendor_id, model_id));"
+    "CREATE TABLE key_sets (vendor_id text NOT NULL, model_id text NOT NULL, serial_no text NOT NULL,"
+    " key_set_id text NOT NULL, definition text NOT NULL,"
+    " PRIMARY KEY (vendor_id, model_id, serial_no, key_set_id),"
+    " FOREIGN KEY (vendor_id, model_id, serial_no) REFERENCES terminals (vendor_id, model_id, serial_no));"
+    "CREATE TABLE key_set_slots (vendor_id text NOT NULL, model_id text NOT NULL, serial_no text NOT NULL,"
+    " key_set_id text NOT NULL, slot integer NOT NULL, key_usage text NOT NULL, algorithm text NOT NULL,"
+    " mode_of_use text NOT NULL, key_length integer NOT NULL, key_block text NOT NULL,"
+    " PRIMARY KEY (vendor_id, model_id, serial_no, key_set_id, slot),"
+    " FOREIGN KEY (vendor_id, model_id, serial_no, key_set_id)"
+    " REFERENCES key_sets (vendor_id, model_id, serial_no, key_set_id));"
+    "CREATE TABLE key_set_deliveries (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " vendor_id text NOT NULL, model_id text NOT NULL, serial_no text NOT NULL, key_set_id text NOT NULL);"
+    "CREATE TABLE operators (vendor_id text NOT NULL REFERENCES vendors (vendor_id), operator_id text NOT NULL,"
+    " salt bytea NOT NULL, iterations bigint NOT NULL, opv_block text NOT NULL, may_download_keys integer NOT NULL,"
+    " consecutive_failures bigint NOT NULL DEFAULT 0, locked_until_s bigint NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (vendor_id, operator_id));"
+    // REQ-SRV-011: one session lease per terminal; the primary key makes taking it atomic.
+    "CREATE TABLE leases (vendor_id text NOT NULL, model_id text NOT NULL, serial_no text NOT NULL,"
+    " token bigint NOT NULL, expires_s bigint NOT NULL, PRIMARY KEY (vendor_id, model_id, serial_no));",
 };
 
 // 0x544D5350 ("TMSP"), REQ-STORE-017: every instance takes the same lock.

@@ -4,9 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 
+#include "crypto/random.h"
 #include "store/pg_db.h"
+#include "store/pg_store.h"
+#include "store/store_test_support.h"
 #include "testing/postgres_server.h"
 
 namespace tmsproto::store {
@@ -39,6 +45,25 @@ inline std::string fresh_database() {
     return "";
   }
   return server.url(name);
+}
+
+// The storage key file of a test database: one per database URL, in a directory of the test
+// process, so that every store a test opens on one database shares its key as instances do.
+inline std::filesystem::path key_file_for(const std::string& url) {
+  static TempDir dir;
+  static std::mutex m;
+  static std::map<std::string, std::filesystem::path> files;
+  std::lock_guard<std::mutex> lock(m);
+  auto [it, added] = files.emplace(url, std::filesystem::path());
+  if (added) it->second = dir.path() / ("storage-" + std::to_string(files.size()) + ".key");
+  return it->second;
+}
+
+// Opens a store on a test database as `serve` would, with the OS's generator (which any number of
+// threads may share).
+inline Result<std::unique_ptr<TmsStore>, StoreError> open_pg(const std::string& url, const StoreOptions& options = {}) {
+  static crypto::OsRandom rng;
+  return open_postgresql_store(url, key_file_for(url), rng, options);
 }
 
 }  // namespace tmsproto::store

@@ -70,6 +70,19 @@ Stmt& Stmt::reset() {
   return *this;
 }
 
+int Stmt::parameter_index(const char* name) const { return stmt_ ? sqlite3_bind_parameter_index(stmt_, name) : 0; }
+
+int Stmt::column_count() const { return stmt_ ? sqlite3_column_count(stmt_) : 0; }
+
+SqlRows::Cell Stmt::cell(int col) const {
+  switch (sqlite3_column_type(stmt_, col)) {
+    case SQLITE_INTEGER: return integer(col);
+    case SQLITE_BLOB: return blob(col);
+    case SQLITE_NULL: return std::monostate{};
+    default: return text(col);
+  }
+}
+
 bool Stmt::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 std::int64_t Stmt::integer(int col) const { return sqlite3_column_int64(stmt_, col); }

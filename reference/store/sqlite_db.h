@@ -10,6 +10,7 @@
 
 #include "common/bytes.h"
 #include "common/result.h"
+#include "store/sql.h"
 #include "store/store_error.h"
 
 struct sqlite3;
@@ -42,6 +43,12 @@ class Stmt {
   // Runs a statement that returns no rows.
   Result<void, StoreError> run();
   Stmt& reset();
+
+  // The index of a named parameter ("$1"); 0 when the statement has none of that name.
+  int parameter_index(const char* name) const;
+  int column_count() const;
+  // A column of the current row, typed as SQLite stored it.
+  SqlRows::Cell cell(int col) const;
 
   bool is_null(int col) const;
   std::int64_t integer(int col) const;
@@ -77,12 +84,6 @@ class Db {
   sqlite3* db_ = nullptr;
 };
 
-// How a write transaction commits (REQ-STORE-008, REQ-STORE-015). kFull: the WAL is synced before
-// COMMIT returns, so the write survives a power cut. kRelaxed: `synchronous = NORMAL`, the WAL is
-// not synced at COMMIT; the frames are in the OS's cache (a killed process loses nothing) and
-// become durable at the connection's next kFull commit or checkpoint. Only the writes
-// REQ-STORE-015 names may be kRelaxed.
-enum class Durability { kFull, kRelaxed };
 
 // One write transaction, BEGIN IMMEDIATE so that two processes never deadlock upgrading a read
 // lock; rolled back unless commit() succeeded (REQ-STORE-010). Every transaction states its

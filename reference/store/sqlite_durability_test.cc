@@ -42,12 +42,13 @@ TEST(SqliteStore, ReplayEntryOutlivesARestart) {
 TEST(SqliteStore, OperatorLockOutlivesARestart) {
   TempDir dir;
   crypto::DeterministicRandom rng(2);
-  const tms::OperatorLock lock{7, 987654321};
+  tms::OperatorLock lock;
   {
     auto s = open_ok(dir.path(), rng);
     provision(*s, kTerminal);
     ASSERT_TRUE(s->enrol_operator("VEND0001", "OPER01", ascii("pw")).ok());
-    s->registry().set_operator_lock("VEND0001", "OPER01", lock);
+    for (int i = 0; i < 7; ++i) lock = s->registry().operator_checked("VEND0001", "OPER01", false, 987654321);
+    ASSERT_EQ(lock.consecutive_failures, 7u);
   }
   auto s = open_ok(dir.path(), rng);
   EXPECT_EQ(s->registry().operator_record("VEND0001", "OPER01", TransCode::kKeyDownload).lock, lock);

@@ -2,6 +2,8 @@
 // committed schema-1 fixture upgraded, and a file that is not the store's refused.
 #include <gtest/gtest.h>
 
+#include "store/migrations.h"
+
 #include <cstdio>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -129,7 +131,7 @@ TEST(SqliteStore, DISABLED_WriteSchemaVersion1Fixture) {
   const crypto::SecretBytes dmk = provision(*s, kTerminal);
   ASSERT_TRUE(s->add_key_set(kTerminal, sim::key_set_definition_for(Profile::kAes128, 2, "TMK00001")).ok());
   ASSERT_TRUE(s->enrol_operator("VEND0001", "OPER01", ascii("fixture-pw")).ok());
-  s->registry().set_operator_lock("VEND0001", "OPER01", {5, 777000});
+  for (int i = 0; i < 5; ++i) s->registry().operator_checked("VEND0001", "OPER01", false, 777000 - 15 * 60);
   EXPECT_EQ(s->replay().remember(kTerminal, kRand, 900000000, 800000000), tms::ReplayVerdict::kFresh);
   codec::TerminalInfo info;
   info.hardware_id = "HW-FIXTURE";
@@ -156,7 +158,7 @@ TEST(SqliteStore, SchemaVersion1FixtureOpensUpgraded) {
   crypto::DeterministicRandom rng(6);
   auto s = open_ok(dir.path(), rng);
   ASSERT_NE(s, nullptr);
-  EXPECT_EQ(raw_user_version(dir.path() / "tms.db"), 2);
+  EXPECT_EQ(raw_user_version(dir.path() / "tms.db"), kSchemaVersion);
   ASSERT_TRUE(s->registry().lookup(kTerminal).ok());
   const auto binding = profile::session_binding(Bytes{7});
   auto issued = s->custody().issue_dwk(kTerminal, Profile::kAes128, binding, kTData, kSData, rng);
@@ -173,6 +175,7 @@ TEST(SqliteStore, SchemaVersion1FixtureOpensUpgraded) {
   EXPECT_EQ(s->replay().remember(kTerminal, kRand, 900000000, 800000100), tms::ReplayVerdict::kSeen);
   EXPECT_EQ(s->latest_report(kTerminal)->value().report.hardware_id, "HW-FIXTURE");
   EXPECT_EQ(s->audit_log()->size(), 1u);
+  EXPECT_TRUE(s->registry().take_lease(kTerminal, 1000, 1600).ok());  // REQ-SRV-011: version 3's table
 }
 
 // REQ-STORE-003: storage.key is created on first open with mode 0600 and 32 octets; a wider mode,
@@ -193,7 +196,7 @@ TEST(SqliteStore, StorageKeyIsPrivateAndExactlyThirtyTwoOctets) {
   write_file(key, std::string(31, 'k'));
   EXPECT_NE(open_error(dir.path(), rng).find("31 octets"), std::string::npos);
   fs::remove(key);
-  EXPECT_NE(open_error(dir.path(), rng).find("missing, but tms.db exists"), std::string::npos);
+  EXPECT_NE(open_error(dir.path(), rng).find("missing, but the database exists"), std::string::npos);
   EXPECT_FALSE(fs::exists(key));
 }
 

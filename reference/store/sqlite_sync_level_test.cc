@@ -47,7 +47,7 @@ TEST(SqliteSyncLevel, SecurityWritesSyncTheOthersDoNot) {
   EXPECT_GE(syncs_of([&] { EXPECT_EQ(s->replay().remember(kTerminal, kRand, 2000, 1000), tms::ReplayVerdict::kFresh); }),
             1);
   EXPECT_EQ(syncs_of([&] { EXPECT_TRUE(s->reports().record(kTerminal, codec::TerminalInfo{}, 1000).ok()); }), 0);
-  EXPECT_GE(syncs_of([&] { s->registry().set_operator_lock("VEND0001", "OPER01", tms::OperatorLock{1, 0}); }), 1);
+  EXPECT_GE(syncs_of([&] { s->registry().operator_checked("VEND0001", "OPER01", false, 1000); }), 1);
   EXPECT_EQ(syncs_of([&] { s->registry().key_set_delivered(kTerminal, "TMK00001"); }), 0);
   EXPECT_GE(syncs_of([&] { s->replay().remember(kTerminal, rand_of(2), 2000, 1000); }), 1);
   // Each relaxed write was committed (another connection sees it), not merely left pending.

@@ -78,7 +78,9 @@ Result<crypto::SecretBytes, StoreError> load_storage_key(const std::filesystem::
     if (errno != ENOENT) return fail(os_error(file, "cannot read"));
     // REQ-STORE-003: a database without its key would hold keys nobody can unwrap; a new key
     // would not unwrap them either, so only a new store gets one.
-    if (!may_create) return fail(StoreError{file.string() + ": missing, but tms.db exists (restore the key file)"});
+    if (!may_create) {
+      return fail(StoreError{file.string() + ": missing, but the database exists and holds keys under it (restore the key file)"});
+    }
     auto created = create(file, rng);
     if (!created.ok()) return fail(created.error());
   }

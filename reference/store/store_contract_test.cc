@@ -1,6 +1,6 @@
 // The contract of the TMS engine's ports (tms/ports.h), written once against the interfaces and run
-// against every backend: the in-memory ports of the simulator and the SQLite store. A further
-// backend (PostgreSQL) is one more entry in kBackends.
+// against every backend: the in-memory ports of the simulator, the SQLite store and (in
+// tmsproto_pgstore_tests, against a real server) the PostgreSQL store (REQ-STORE-022).
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -101,16 +101,23 @@ class MemoryBackend final : public Backend {
   sim::MemoryAuditLog audit_;
 };
 
-class SqliteBackend final : public Backend {
+// A TmsStore on either database: the same class, opened by the backend's own function.
+StoreOptions contract_options(std::size_t capacity) {
+  StoreOptions options;
+  options.replay_capacity = capacity;
+  options.enrolment_iterations = codec::kMinOpvIterations;
+  return options;
+}
+
+class StoreBackend final : public Backend {
  public:
-  explicit SqliteBackend(std::size_t capacity) {
-    StoreOptions options;
-    options.replay_capacity = capacity;
-    options.enrolment_iterations = codec::kMinOpvIterations;
-    auto s = TmsStore::open(dir_.path(), rng, options);
+  explicit StoreBackend(std::function<Result<std::unique_ptr<TmsStore>, StoreError>(crypto::RandomSource&)> open) {
+    auto s = open(rng);
     EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
     if (s.ok()) store_ = std::move(s).value();
   }
+  // The store's files (a temporary directory) live as long as the backend.
+  void keep(std::shared_ptr<TempDir> dir) { dir_ = std::move(dir); }
   tms::Registry& registry() override { return store_->registry(); }
   tms::KeyCustody& custody() override { return store_->custody(); }
   tms::ReplayCache& replay() override { return store_->replay(); }
@@ -163,9 +170,29 @@ class SqliteBackend final : public Backend {
   }
 
  private:
-  TempDir dir_;
+  std::shared_ptr<TempDir> dir_;
   std::unique_ptr<TmsStore> store_;
 };
+
+std::unique_ptr<Backend> sqlite_backend(std::size_t capacity) {
+  auto dir = std::make_shared<TempDir>();
+  auto b = std::make_unique<StoreBackend>([&](crypto::RandomSource& rng) {
+    return TmsStore::open(dir->path(), rng, contract_options(capacity));
+  });
+  b->keep(std::move(dir));
+  return b;
+}
+
+#ifdef TMSPROTO_CONTRACT_POSTGRESQL
+std::unique_ptr<Backend> postgresql_backend(std::size_t capacity) {
+  auto dir = std::make_shared<TempDir>();
+  auto b = std::make_unique<StoreBackend>([&](crypto::RandomSource& rng) {
+    return open_postgresql_store(fresh_database(), dir->path() / "storage.key", rng, contract_options(capacity));
+  });
+  b->keep(std::move(dir));
+  return b;
+}
+#endif
 
 struct BackendKind {
   std::string name;
@@ -176,7 +203,10 @@ void PrintTo(const BackendKind& b, std::ostream* os) { *os << b.name; }
 
 const BackendKind kBackends[] = {
     {"Memory", [](std::size_t c) -> std::unique_ptr<Backend> { return std::make_unique<MemoryBackend>(c); }},
-    {"Sqlite", [](std::size_t c) -> std::unique_ptr<Backend> { return std::make_unique<SqliteBackend>(c); }},
+    {"Sqlite", sqlite_backend},
+#ifdef TMSPROTO_CONTRACT_POSTGRESQL
+    {"Postgresql", postgresql_backend},
+#endif
 };
 
 class PortContract : public ::testing::TestWithParam<BackendKind> {
@@ -184,94 +214,7 @@ class PortContract : public ::testing::TestWithParam<BackendKind> {
   std::unique_ptr<Backend> make(std::size_t capacity = 100) { return GetParam().make(capacity); }
 };
 
-// The ports that keep records — the replay cache, the reports and the audit log — run against every
-// backend that gives them, including those that do not give the registry and custody yet
-// (PostgreSQL so far: spec/deferred.md, REQ-STORE-022). When a backend gives them all, it joins
-// kBackends.
-class RecordsBackend {
- public:
-  virtual ~RecordsBackend() = default;
-  virtual tms::ReplayCache& replay() = 0;
-  virtual tms::TerminalReports& reports() = 0;
-  virtual tms::AuditLog& audit() = 0;
-  virtual std::vector<tms::AuditRecord> audit_records() = 0;
-  virtual std::vector<codec::TerminalInfo> report_history(const codec::Identity& id) = 0;
-};
-class WholeBackend final : public RecordsBackend {
- public:
-  explicit WholeBackend(std::unique_ptr<Backend> b) : b_(std::move(b)) {}
-  tms::ReplayCache& replay() override { return b_->replay(); }
-  tms::TerminalReports& reports() override { return b_->reports(); }
-  tms::AuditLog& audit() override { return b_->audit(); }
-  std::vector<tms::AuditRecord> audit_records() override { return b_->audit_records(); }
-  std::vector<codec::TerminalInfo> report_history(const codec::Identity& id) override { return b_->report_history(id); }
-
- private:
-  std::unique_ptr<Backend> b_;
-};
-#ifdef TMSPROTO_CONTRACT_POSTGRESQL
-class PostgresqlRecordsBackend final : public RecordsBackend {
- public:
-  explicit PostgresqlRecordsBackend(std::size_t capacity) {
-    StoreOptions options;
-    options.replay_capacity = capacity;
-    auto s = PgStore::open(fresh_database(), options);
-    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
-    if (s.ok()) store_ = std::move(s).value();
-  }
-  // Without a store the failure is already recorded; these empty in-memory ports let the test end.
-  tms::ReplayCache& replay() override { return store_ ? store_->replay() : no_replay_; }
-  tms::TerminalReports& reports() override { return store_ ? store_->reports() : no_reports_; }
-  tms::AuditLog& audit() override { return store_ ? store_->audit() : no_audit_; }
-  std::vector<tms::AuditRecord> audit_records() override {
-    std::vector<tms::AuditRecord> out;
-    if (!store_) return out;
-    auto rows = store_->audit_log();
-    EXPECT_TRUE(rows.ok()) << (rows.ok() ? "" : rows.error().message);
-    if (rows.ok()) {
-      for (auto& row : *rows) out.push_back(std::move(row.record));
-    }
-    return out;
-  }
-  std::vector<codec::TerminalInfo> report_history(const codec::Identity& id) override {
-    std::vector<codec::TerminalInfo> out;
-    if (!store_) return out;
-    auto rows = store_->report_history(id);
-    EXPECT_TRUE(rows.ok()) << (rows.ok() ? "" : rows.error().message);
-    if (rows.ok()) {
-      for (auto& row : *rows) out.push_back(std::move(row.report));
-    }
-    return out;
-  }
-
- private:
-  std::unique_ptr<PgStore> store_;
-  sim::MemoryReplayCache no_replay_{0};
-  sim::MemoryReports no_reports_;
-  sim::MemoryAuditLog no_audit_;
-};
-#endif
-
-struct RecordsBackendKind {
-  std::string name;
-  std::function<std::unique_ptr<RecordsBackend>(std::size_t capacity)> make;
-};
-void PrintTo(const RecordsBackendKind& b, std::ostream* os) { *os << b.name; }
-
-const RecordsBackendKind kRecordsBackends[] = {
-    {"Memory", [](std::size_t c) -> std::unique_ptr<RecordsBackend> { return std::make_unique<WholeBackend>(std::make_unique<MemoryBackend>(c)); }},
-    {"Sqlite", [](std::size_t c) -> std::unique_ptr<RecordsBackend> { return std::make_unique<WholeBackend>(std::make_unique<SqliteBackend>(c)); }},
-#ifdef TMSPROTO_CONTRACT_POSTGRESQL
-    {"Postgresql", [](std::size_t c) -> std::unique_ptr<RecordsBackend> { return std::make_unique<PostgresqlRecordsBackend>(c); }},
-#endif
-};
-
-class RecordsContract : public ::testing::TestWithParam<RecordsBackendKind> {
- protected:
-  std::unique_ptr<RecordsBackend> make(std::size_t capacity = 100) { return GetParam().make(capacity); }
-};
-
-// Checks REQ-HS-010, REQ-STORE-007: 04 for an unknown vendor, 05 for an unknown model of a known
+// Checks REQ-HS-010, REQ-STORE-007, REQ-STORE-022: 04 for an unknown vendor, 05 for an unknown model of a known
 // vendor, 06 for an unknown serial number, and the registered terminal's profile and legacy flag.
 TEST_P(PortContract, LookupNamesTheFirstUnknownFieldAndFindsTheTerminal) {
   auto b = make();
@@ -336,16 +279,28 @@ TEST_P(PortContract, UnknownOperatorGetsAStableDecoySalt) {
   EXPECT_FALSE(first.opv.has_value());
 }
 
-// Checks REQ-OPR-006: the lock state the engine sets is the one the next session reads.
-TEST_P(PortContract, OperatorLockIsWhatWasLastSet) {
+// Checks REQ-OPR-006, REQ-STORE-021: each failed check adds one to the count the registry holds,
+// the fifth sets the lock's end 15 minutes on and the sixth 30, a pass clears both, and the next
+// session reads what the last check left.
+TEST_P(PortContract, FailuresCountUpToTheLockAndAPassClearsThem) {
   auto b = make();
   (void)b->add_terminal(kTerminal, Profile::kAes128, false);
   b->enrol("VEND0001", "OPER01", "pw", true);
-  const tms::OperatorLock lock{6, 123456789};
-  b->registry().set_operator_lock("VEND0001", "OPER01", lock);
-  EXPECT_EQ(b->registry().operator_record("VEND0001", "OPER01", TransCode::kKeyDownload).lock, lock);
-  b->registry().set_operator_lock("VEND0001", "OPER01", {});
-  EXPECT_EQ(b->registry().operator_record("VEND0001", "OPER01", TransCode::kKeyDownload).lock, tms::OperatorLock{});
+  auto& r = b->registry();
+  const auto stored = [&] { return r.operator_record("VEND0001", "OPER01", TransCode::kKeyDownload).lock; };
+  // REQ-OPR-006: four failures count, the fifth locks for 15 minutes from it, the sixth for 30.
+  for (std::uint32_t n = 1; n <= 4; ++n) {
+    EXPECT_EQ(r.operator_checked("VEND0001", "OPER01", false, 1000), (tms::OperatorLock{n, 0}));
+  }
+  EXPECT_EQ(r.operator_checked("VEND0001", "OPER01", false, 5000), (tms::OperatorLock{5, 5000 + 15 * 60}));
+  EXPECT_EQ(stored(), (tms::OperatorLock{5, 5000 + 15 * 60}));
+  EXPECT_EQ(r.operator_checked("VEND0001", "OPER01", false, 7000), (tms::OperatorLock{6, 7000 + 30 * 60}));
+  EXPECT_EQ(stored(), (tms::OperatorLock{6, 7000 + 30 * 60}));
+  EXPECT_EQ(r.operator_checked("VEND0001", "OPER01", true, 9000), tms::OperatorLock{});
+  EXPECT_EQ(stored(), tms::OperatorLock{});
+  // An ID nobody enrolled keeps no state (REQ-OPR-007).
+  EXPECT_EQ(r.operator_checked("VEND0001", "GHOST1", false, 1000), tms::OperatorLock{});
+  EXPECT_EQ(r.operator_record("VEND0001", "GHOST1", TransCode::kKeyDownload).lock, tms::OperatorLock{});
 }
 
 // Checks REQ-OPR-005: unattended program download only where the terminal's policy allows it.
@@ -403,7 +358,7 @@ TEST_P(PortContract, KeySetKeyLeavesWrappedForTheSession) {
 
 // Checks REQ-HS-013: a T_RAND is refused until the clock passes its expiry, then may be taken
 // again; vendor, model and serial are part of the key.
-TEST_P(RecordsContract, ReplayCacheRefusesARepeatUntilItsExpiry) {
+TEST_P(PortContract, ReplayCacheRefusesARepeatUntilItsExpiry) {
   auto b = make();
   const std::array<std::uint8_t, 8> r{1, 2, 3, 4, 5, 6, 7, 8};
   EXPECT_EQ(b->replay().remember(kTerminal, r, 1300, 1000), tms::ReplayVerdict::kFresh);
@@ -416,7 +371,7 @@ TEST_P(RecordsContract, ReplayCacheRefusesARepeatUntilItsExpiry) {
 
 // Checks REQ-HS-019: full of entries that may not yet go, the cache refuses (kFull) and remembers
 // nothing; once one has expired it makes room by forgetting only that one.
-TEST_P(RecordsContract, FullReplayCacheRefusesRatherThanForgetEarly) {
+TEST_P(PortContract, FullReplayCacheRefusesRatherThanForgetEarly) {
   auto b = make(2);
   const std::array<std::uint8_t, 8> r1{1}, r2{2}, r3{3};
   EXPECT_EQ(b->replay().remember(kTerminal, r1, 1100, 1000), tms::ReplayVerdict::kFresh);
@@ -429,7 +384,7 @@ TEST_P(RecordsContract, FullReplayCacheRefusesRatherThanForgetEarly) {
 }
 
 // Checks REQ-DL-042: every report kept, oldest first, per terminal.
-TEST_P(RecordsContract, ReportsKeepEachTerminalsHistory) {
+TEST_P(PortContract, ReportsKeepEachTerminalsHistory) {
   auto b = make();
   codec::TerminalInfo first;
   first.hardware_id = "HW-1";
@@ -448,7 +403,7 @@ TEST_P(RecordsContract, ReportsKeepEachTerminalsHistory) {
 
 // Checks REQ-TMS-005, REQ-HS-018, REQ-TMS-026: an audit record reads back as it was written, every
 // field, in order of appending.
-TEST_P(RecordsContract, AuditRecordsReadBackAsWritten) {
+TEST_P(PortContract, AuditRecordsReadBackAsWritten) {
   auto b = make();
   tms::AuditRecord full;
   full.id = kTerminal;
@@ -484,6 +439,32 @@ TEST_P(RecordsContract, AuditRecordsReadBackAsWritten) {
   same(records[1], refused);
 }
 
+// Checks REQ-SRV-011: a terminal's lease is one session's until it is released or expires: a
+// second take before then is 24, a release with another token changes nothing, and an expired
+// lease is taken over.
+TEST_P(PortContract, LeaseIsOneSessionsUntilReleasedOrExpired) {
+  auto b = make();
+  (void)b->add_terminal(kTerminal, Profile::kAes128, false);
+  auto& r = b->registry();
+  const codec::Identity other{"VEND0001", "POS-X1", "SN2"};
+  auto first = r.take_lease(kTerminal, 1000, 1600);
+  ASSERT_TRUE(first.ok());
+  EXPECT_NE(*first, 0u);
+  EXPECT_EQ(r.take_lease(kTerminal, 1001, 1601).error(), ResponseCode::kResourceLimit);
+  EXPECT_TRUE(r.take_lease(other, 1001, 1601).ok()) << "each terminal has its own lease";
+  r.release_lease(kTerminal, *first + 1);
+  EXPECT_EQ(r.take_lease(kTerminal, 1002, 1602).error(), ResponseCode::kResourceLimit);
+  r.release_lease(kTerminal, *first);
+  auto second = r.take_lease(kTerminal, 1003, 1603);
+  ASSERT_TRUE(second.ok());
+  EXPECT_NE(*second, *first);
+  EXPECT_EQ(r.take_lease(kTerminal, 1603, 2203).error(), ResponseCode::kResourceLimit) << "held to its last second";
+  auto taken_over = r.take_lease(kTerminal, 1604, 2204);
+  ASSERT_TRUE(taken_over.ok());
+  r.release_lease(kTerminal, *second);  // the expired session ends late: the new lease stays
+  EXPECT_EQ(r.take_lease(kTerminal, 1605, 2205).error(), ResponseCode::kResourceLimit);
+}
+
 // Checks REQ-KEY-023: each confirmed delivery of a key set is recorded for its terminal.
 TEST_P(PortContract, KeySetDeliveryIsRecorded) {
   auto b = make();
@@ -495,8 +476,6 @@ TEST_P(PortContract, KeySetDeliveryIsRecorded) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PortContract, ::testing::ValuesIn(kBackends),
-                         [](const auto& test_info) { return test_info.param.name; });
-INSTANTIATE_TEST_SUITE_P(Backends, RecordsContract, ::testing::ValuesIn(kRecordsBackends),
                          [](const auto& test_info) { return test_info.param.name; });
 
 }  // namespace

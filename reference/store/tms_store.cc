@@ -6,6 +6,8 @@
 #include "store/key_wrap.h"
 #include "store/migrations.h"
 #include "store/storage_key.h"
+#include "store/sqlite_replay.h"
+#include "store/sqlite_sql.h"
 #include "store/store_impl.h"
 
 namespace tmsproto::store {
@@ -33,27 +35,6 @@ Result<bool, StoreError> inspect_at_once(Db& db) {
   return r;
 }
 
-// REQ-STORE-003: a storage.key that is not this database's (restored from another host, swapped)
-// is named at open, not discovered as a failed unwrap in the middle of a terminal's session.
-Result<void, StoreError> check_storage_key(Db& db, ByteView storage_key) {
-  auto check = derive_store_key(storage_key, "KEY CHECK", "");
-  if (!check.ok()) return fail(check.error());
-  const ByteView expected = check->view().first(kKeyCheckLength);
-  auto tx = Transaction::begin(db);
-  if (!tx.ok()) return fail(tx.error());
-  Stmt s(db, "SELECT value FROM meta WHERE name = 'storage_key_check'");
-  if (s.step()) {
-    if (!crypto::ct_equal(s.blob(0), expected)) {
-      return fail(StoreError{"storage.key does not belong to this tms.db (its key check differs)"});
-    }
-    return {};
-  }
-  if (s.error()) return fail(*s.error());
-  Stmt put(db, "INSERT INTO meta(name, value) VALUES ('storage_key_check', ?)");
-  if (auto r = put.bind(1, expected).run(); !r.ok()) return r;
-  return tx->commit();
-}
-
 }  // namespace
 
 Result<std::unique_ptr<TmsStore>, StoreError> TmsStore::open(const std::filesystem::path& dir,
@@ -78,10 +59,42 @@ Result<std::unique_ptr<TmsStore>, StoreError> TmsStore::open(const std::filesyst
   const int target = options.schema_version == 0 ? kSchemaVersion : options.schema_version;
   if (target < 1 || target > kSchemaVersion) return fail(StoreError{"schema version out of range"});
   if (auto r = migrate(*db, target); !r.ok()) return fail(r.error());  // REQ-STORE-005
-  if (auto r = check_storage_key(*db, key->view()); !r.ok()) return fail(r.error());
+  auto sql = std::make_unique<SqliteSql>(std::move(db).value());
+  auto replay = std::make_unique<SqliteReplayCache>(sql->db(), options.replay_capacity);
+  return assemble_store(std::move(sql), std::move(key).value(), "storage.key", options, rng, std::move(replay));
+}
 
-  StoreContext c{std::move(db).value(), std::move(key).value(), {}, {}, options};
-  // REQ-STORE-012, REQ-OPR-007, REQ-KEY-001: the estate's two keys follow from storage.key, so the store has
+// REQ-STORE-003: a storage key that is not this database's (restored from another host, swapped)
+// is named at open, not discovered as a failed unwrap in the middle of a terminal's session. Two
+// instances opening a new database at once both insert the check; the one that loses compares.
+namespace {
+
+Result<void, StoreError> check_storage_key(Sql& sql, ByteView storage_key, const std::string& key_file) {
+  auto check = derive_store_key(storage_key, "KEY CHECK", "");
+  if (!check.ok()) return fail(check.error());
+  const ByteView expected = check->view().first(kKeyCheckLength);
+  auto tx = sql.begin(Durability::kFull);
+  if (!tx.ok()) return fail(tx.error());
+  auto put = sql.query("INSERT INTO meta(name, value) VALUES ('storage_key_check', $1) ON CONFLICT (name) DO NOTHING",
+                       {expected});
+  if (!put.ok()) return fail(put.error());
+  auto kept = sql.query("SELECT value FROM meta WHERE name = 'storage_key_check'");
+  if (!kept.ok()) return fail(kept.error());
+  if (kept->empty() || !crypto::ct_equal(kept->blob(0, 0), expected)) {
+    return fail(StoreError{key_file + " does not belong to this " + std::string(sql.name()) + " (its key check differs)"});
+  }
+  return (*tx)->commit();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TmsStore>, StoreError> assemble_store(std::unique_ptr<Sql> sql, crypto::SecretBytes storage_key,
+                                                             const std::string& key_file, const StoreOptions& options,
+                                                             crypto::RandomSource& rng,
+                                                             std::unique_ptr<tms::ReplayCache> replay) {
+  if (auto r = check_storage_key(*sql, storage_key.view(), key_file); !r.ok()) return fail(r.error());
+  StoreContext c{std::move(sql), &rng, std::move(storage_key), {}, {}, options};
+  // REQ-STORE-012, REQ-OPR-007, REQ-KEY-001: the estate's two keys follow from the storage key, so the store has
   // one secret to keep and the decoy salts stay the same across restarts.
   auto decoy = derive_store_key(c.storage_key.view(), "OPV DECOY", "");
   auto fingerprint = derive_store_key(c.storage_key.view(), "DMK FINGERPRINT", "");
@@ -89,15 +102,16 @@ Result<std::unique_ptr<TmsStore>, StoreError> TmsStore::open(const std::filesyst
   if (!fingerprint.ok()) return fail(fingerprint.error());
   c.decoy_key = std::move(decoy).value();
   c.fingerprint_key = std::move(fingerprint).value();
-  return std::unique_ptr<TmsStore>(new TmsStore(std::make_unique<Impl>(std::move(c), rng)));
+  return TmsStore::adopt(std::make_unique<TmsStore::Impl>(std::move(c), rng, std::move(replay)));
 }
 
 TmsStore::TmsStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+std::unique_ptr<TmsStore> TmsStore::adopt(std::unique_ptr<Impl> impl) { return std::unique_ptr<TmsStore>(new TmsStore(std::move(impl))); }
 TmsStore::~TmsStore() = default;
 
 tms::Registry& TmsStore::registry() { return impl_->registry; }
 tms::KeyCustody& TmsStore::custody() { return impl_->custody; }
-tms::ReplayCache& TmsStore::replay() { return impl_->replay; }
+tms::ReplayCache& TmsStore::replay() { return *impl_->replay; }
 tms::TerminalReports& TmsStore::reports() { return impl_->reports; }
 tms::AuditLog& TmsStore::audit() { return impl_->audit; }
 

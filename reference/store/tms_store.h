@@ -126,6 +126,8 @@ class TmsStore {
   Result<std::vector<AuditRow>, StoreError> audit_log();                                // oldest first
 
   struct Impl;
+  // For the backends (store_impl.h): a store around its insides.
+  static std::unique_ptr<TmsStore> adopt(std::unique_ptr<Impl> impl);
 
  private:
   explicit TmsStore(std::unique_ptr<Impl> impl);

@@ -62,6 +62,11 @@ void Session::s1_hs_request(ByteView body) {
     case ReplayVerdict::kSeen: return fail_with(ResponseCode::kReplay);        // [10] REQ-HS-013
     case ReplayVerdict::kFull: return fail_with(ResponseCode::kInternalError);  // [96] REQ-HS-019
   }
+  // REQ-SRV-011: one session per terminal across the instances of one store, decided before any
+  // key is derived; [24] while another session holds the lease, [96] when the registry cannot tell.
+  auto lease = ports_.registry.take_lease(m->id, now_s, now_s + config_.lease_s);
+  if (!lease.ok()) return fail_with(lease.error());
+  lease_ = *lease;
 
   codec::HsAuthRequest answer;
   if (!m->operator_id.empty()) {  // REQ-OPR-002, REQ-OPR-007: the salt, enrolled or decoy
@@ -111,8 +116,11 @@ bool Session::operator_check_passes(ByteView proof) {
   const std::int64_t now_s = codec::seconds_since_2000(ports_.clock.now_utc());
   const bool passes = enrolled && proof_ok && !is_locked(operator_->lock, now_s);
   // Only sessions whose SAC_1 matched get here, so a network attacker cannot lock anyone out.
-  const OperatorLock next = passes ? OperatorLock{} : after_failure(operator_->lock, now_s);
-  if (next != operator_->lock) ports_.registry.set_operator_lock(request_.id.vendor_id, request_.operator_id, next);
+  // REQ-OPR-006, REQ-STORE-021: the registry counts the failure on what it holds now; a pass is
+  // recorded only where there is a count to clear.
+  if (!passes || operator_->lock != OperatorLock{}) {
+    (void)ports_.registry.operator_checked(request_.id.vendor_id, request_.operator_id, passes, now_s);
+  }
   return passes;
 }
 

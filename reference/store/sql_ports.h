@@ -1,20 +1,25 @@
-// The engine's ports on tms.db (tms/ports.h), each call a fresh query, so that rows another process
-// wrote are seen at the next session (REQ-STORE-007). Internal to the store: TmsStore hands them out.
+// The engine's ports (tms/ports.h) on the store's SQL (sql.h), the same code for tms.db and for
+// PostgreSQL (REQ-STORE-022): each call a fresh query, so that rows another process wrote are seen
+// at the next session (REQ-STORE-007). Internal to the store: TmsStore hands them out. The replay
+// cache is each backend's own (sqlite_replay.h, pg_replay.h): how "fresh" is decided atomically is
+// where the two databases differ.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "crypto/secret.h"
-#include "store/sqlite_db.h"
+#include "store/sql.h"
 #include "store/tms_store.h"
 #include "tms/ports.h"
 
 namespace tmsproto::store {
 
-// What every port shares: the connection and the keys derived from storage.key.
+// What every port shares: the connection and the keys derived from the storage key.
 struct StoreContext {
-  Db db;
+  std::unique_ptr<Sql> sql;
+  crypto::RandomSource* rng = nullptr;  // the store's: lease tokens (REQ-SRV-011)
   crypto::SecretBytes storage_key;
   crypto::SecretBytes decoy_key;        // REQ-OPR-007
   crypto::SecretBytes fingerprint_key;  // REQ-KEY-001
@@ -33,13 +38,18 @@ class SqlRegistry final : public tms::Registry {
   const std::vector<tms::KeySetSlot>* key_set(const codec::Identity& id, const std::string& key_set_id) override;
   tms::OperatorRecord operator_record(const std::string& vendor_id, const std::string& operator_id,
                                       TransCode trans) override;
-  void set_operator_lock(const std::string& vendor_id, const std::string& operator_id,
-                         const tms::OperatorLock& lock) override;
+  tms::OperatorLock operator_checked(const std::string& vendor_id, const std::string& operator_id, bool passed,
+                                     std::int64_t now_s) override;
+  Result<std::uint64_t, ResponseCode> take_lease(const codec::Identity& id, std::int64_t now_s,
+                                                 std::int64_t expires_s) override;
+  void release_lease(const codec::Identity& id, std::uint64_t token) override;
   bool unattended_allowed(const codec::Identity& id) override;
   void key_set_delivered(const codec::Identity& id, const std::string& key_set_id) override;
 
  private:
   tms::OperatorRecord decoy(const std::string& vendor_id, const std::string& operator_id) const;
+  Result<tms::OperatorLock, StoreError> count_check(const std::string& vendor_id, const std::string& operator_id,
+                                                    bool passed, std::int64_t now_s);
   StoreContext& c_;
   // The port returns pointers: they point here and stay valid until the next call.
   tms::TerminalRecord record_;
@@ -59,19 +69,6 @@ class SqlCustody final : public tms::KeyCustody {
                                                          crypto::RandomSource& rng) override;
 
  private:
-  StoreContext& c_;
-};
-
-class SqlReplayCache final : public tms::ReplayCache {
- public:
-  explicit SqlReplayCache(StoreContext& c) : c_(c) {}
-  tms::ReplayVerdict remember(const codec::Identity& id, const std::array<std::uint8_t, 8>& t_rand,
-                              std::int64_t expires_s, std::int64_t now_s) override;
-
- private:
-  Result<tms::ReplayVerdict, StoreError> remember_in_transaction(const codec::Identity& id,
-                                                                 const std::array<std::uint8_t, 8>& t_rand,
-                                                                 std::int64_t expires_s, std::int64_t now_s);
   StoreContext& c_;
 };
 
