@@ -87,21 +87,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   terminal::Session s(e.terminal_config, e.terminal_ports());
   session::Output first = s.start(e.command());
-  fuzz::check_sent(first.send, first.close, profile);
+  fuzz::check_sent(f, true, first.send, first.close, profile);
   check_state(s);
 
   std::size_t cursor = 0;              // next honest message
-  std::vector<Bytes> delivered;        // every body delivered, in order
+  std::vector<ByteView> delivered;     // every body delivered, in order
+  fuzz::MadeBodies made;               // the mutated ones
   fuzz::InStep in_step;
+  delivered.reserve(fuzz::kMaxSteps);
   bool dishonest_download = false;     // a non-honest PKG_CONFIRM or FRAME_RESPONSE was delivered
   for (std::size_t step = 0; step < fuzz::kMaxSteps && !in.empty(); ++step) {
     const State before = s.state();
     const bool keys_before = s.keys_installed();
     const std::size_t applied_before = s.packages_applied();
-    fuzz::Step step_read = fuzz::next_step(in, peer, cursor, delivered, true);
+    fuzz::Step step_read = fuzz::next_step(in, peer, cursor, delivered, made, true);
     // The first rule an authenticated message breaks gives the code (session_fuzz.h).
     const std::optional<ResponseCode> first_rule = in_step.expect(f, step_read, peer, false, profile);
-    std::optional<Bytes>& body = step_read.body;
+    const std::optional<ByteView>& body = step_read.body;
     session::Output out;
     switch (step_read.op) {
       case Op::kTimeout: out = s.timeout(); break;
@@ -121,7 +123,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     in_step.after(step_read, peer);
     if (first_rule) fuzz::check_first_rule(*first_rule, s.failure() ? s.failure()->code : std::nullopt, *body);
     check_state(s);
-    fuzz::check_sent(out.send, out.close, profile);
+    fuzz::check_sent(f, true, out.send, out.close, profile);
     if (final_state(before)) {  // T18: nothing after the end
       FUZZ_CHECK(s.state() == before);
       FUZZ_CHECK(out.send.empty() && !out.close);
