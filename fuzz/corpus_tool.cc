@@ -172,6 +172,18 @@ void add_session_seeds(Corpus& c, std::uint8_t config) {
       c.add(target, Corpus::prefix(p), cut);
     }
   }
+  // The terminal's rows around START, with the harness's configuration bits 5 and 6, for each
+  // profile: TIMEOUT, CONN_LOST and CANCEL before START (T17), then START (T1) and the honest
+  // session; START again after the first message (T16); a START that T1 refuses, then events (T18).
+  if ((config & ~3u) == 0) {
+    Bytes late{static_cast<std::uint8_t>(config | 32u), 7, 8, 9, 10};
+    late.insert(late.end(), 24, 0x00);
+    c.add("terminal_session", Corpus::prefix(p) + "_start", late);
+    Bytes again{config, 0, 10};
+    again.insert(again.end(), 24, 0x00);
+    c.add("terminal_session", Corpus::prefix(p) + "_start", again);
+    c.add("terminal_session", Corpus::prefix(p) + "_start", Bytes{static_cast<std::uint8_t>(config | 64u), 10, 0, 7});
+  }
 }
 
 }  // namespace
