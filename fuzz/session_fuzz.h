@@ -58,7 +58,8 @@ class ByteConsumer {
 };
 
 // The configuration octet: bits 0-1 profile (LEGACY, TDES, AES-128, AES-256), bit 2 key download,
-// bit 3 attended by an operator, bit 4 the estate's seed (1 or 2).
+// bit 3 attended by an operator, bit 4 the estate's seed (1 or 2); bits 5 and 6 are the terminal
+// harness's (START late, START refused: terminal_session_fuzzer.cc).
 inline sim::EstateOptions options_from_octet(std::uint8_t c) {
   sim::EstateOptions o;
   o.profile = static_cast<Profile>(static_cast<std::uint8_t>((c & 3u) + 1u));
