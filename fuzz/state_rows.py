@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Which rows of the two state tables (spec/09-terminal-states.md, spec/10-tms-states.md) a run reached.
 
-    fuzz/state_rows.py EXPORT.json [--table terminal|tms] [--root DIR]
+    fuzz/state_rows.py EXPORT.json [--table terminal|tms] [--root DIR] [--summary]
+    fuzz/state_rows.py --check [--root DIR]       every anchor matches the source exactly once
+    fuzz/state_rows.py --self-test [--root DIR]   --check refuses a copy with one anchor broken
 
 EXPORT.json is `llvm-cov-19 export` (without -summary-only: the segments are needed) of a binary
 over a corpus. Each row has an anchor in the engine's code: the statement that runs only when the
@@ -167,13 +169,54 @@ def rows_of(table: str, by_file, root: Path):
     return out
 
 
+def check_anchors(root: Path):
+    """Every anchor of every row matches its file under root/reference/ exactly once."""
+    for table in ROWS.values():
+        for row, rel, completed, entered, minus in table:
+            src = Source(root / "reference" / rel)
+            for pattern in (completed, entered, minus):
+                if pattern:
+                    src.position(pattern)
+
+
+def self_test(root: Path):
+    """The check's negative control: a copy of the engines with T5's anchor statement changed."""
+    import shutil
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        for folder in ("terminal", "tms"):
+            shutil.copytree(root / "reference" / folder, Path(tmp) / "reference" / folder)
+        check_anchors(Path(tmp))  # the copy as it is passes
+        f = Path(tmp) / "reference" / "terminal" / "download_rows.cc"
+        f.write_text(f.read_text().replace("state_ = State::T_WAIT_FRAME;", "state_ = next_state();"))
+        try:
+            check_anchors(Path(tmp))
+        except LookupError:
+            return 0
+    print("state_rows: --check did not refuse a copy whose T5 anchor is gone", file=sys.stderr)
+    return 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("export", type=Path)
+    ap.add_argument("export", type=Path, nargs="?")
+    ap.add_argument("--check", action="store_true", help="only check that every anchor matches once")
+    ap.add_argument("--self-test", action="store_true", help="--check refuses a copy with a broken anchor")
     ap.add_argument("--table", choices=sorted(ROWS))
     ap.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent)
     ap.add_argument("--summary", action="store_true", help="one line: rows reached, and those not")
     args = ap.parse_args()
+    try:
+        if args.self_test:
+            return self_test(args.root)
+        if args.check:
+            check_anchors(args.root)
+            return 0
+    except LookupError as e:
+        print(f"state_rows: {e}", file=sys.stderr)
+        return 2
+    if args.export is None:
+        ap.error("an export is needed (or --check, --self-test)")
     table = args.table or ("terminal" if args.export.name.startswith("terminal") else
                            "tms" if args.export.name.startswith("tms") else None)
     if table is None:
