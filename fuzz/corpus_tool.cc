@@ -172,6 +172,47 @@ void add_session_seeds(Corpus& c, std::uint8_t config) {
       c.add(target, Corpus::prefix(p), cut);
     }
   }
+  // The terminal's rows around START, with the harness's configuration bits 5 and 6, for each
+  // profile: TIMEOUT, CONN_LOST and CANCEL before START (T17), then START (T1) and the honest
+  // session; START again after the first message (T16); a START that T1 refuses, then events (T18).
+  if ((config & ~3u) == 0) {
+    Bytes late{static_cast<std::uint8_t>(config | 32u), 7, 8, 9, 10};
+    late.insert(late.end(), 24, 0x00);
+    c.add("terminal_session", Corpus::prefix(p) + "_start", late);
+    Bytes again{config, 0, 10};
+    again.insert(again.end(), 24, 0x00);
+    c.add("terminal_session", Corpus::prefix(p) + "_start", again);
+    c.add("terminal_session", Corpus::prefix(p) + "_start", Bytes{static_cast<std::uint8_t>(config | 64u), 10, 0, 7});
+  }
+  // The generic rows after the first message, for each profile: CONN_LOST (T12, S9), a body of one
+  // octet (RX_MALFORMED: T15, S11), an ABORT (T10, S7), and for the terminal CANCEL (T13) and T6:
+  // a PKG_CONFIRM that offers nothing, then SESSION_END_ACK, both sealed under the session's keys
+  // as a TMS holding them would (forge::SessionKeys; the honest session always offers a package).
+  if ((config & ~3u) == 0) {
+    const auto arbitrary = [](Bytes& in, ByteView body) {  // a kArbitrary step (session_fuzz.h)
+      in.push_back(fuzz::kArbitraryOctet);
+      in.push_back(static_cast<std::uint8_t>(body.size() >> 8));
+      in.push_back(static_cast<std::uint8_t>(body.size()));
+      in.insert(in.end(), body.begin(), body.end());
+    };
+    const Bytes abort = codec::serialize(codec::Abort{ResponseCode::kTimeout});
+    for (const char* target : {"terminal_session", "tms_session"}) {
+      c.add(target, Corpus::prefix(p) + "_events", Bytes{config, 0, 8});
+      Bytes one_octet{config, 0};
+      arbitrary(one_octet, Bytes{0x00});
+      c.add(target, Corpus::prefix(p) + "_events", one_octet);
+      Bytes aborted{config, 0};
+      arbitrary(aborted, abort);
+      c.add(target, Corpus::prefix(p) + "_events", aborted);
+    }
+    c.add("terminal_session", Corpus::prefix(p) + "_events", Bytes{config, 0, 9});
+    const fuzz::Fixture& f = fuzz::fixture(fuzz::terminal_config_octet(config));
+    Bytes nothing{config, 0, 0};  // HS_AUTH_REQUEST, KEY_MESSAGE: the terminal sends PKG_ANNOUNCE
+    arbitrary(nothing, f.keys->pkg_confirm({}, 0));  // the TMS's SEQ 0 (REQ-DL-002)
+    arbitrary(nothing, f.keys->seal(false, MsgType::kSessionEndAck, 1,
+                                    codec::serialize(codec::SessionEnd{ResponseCode::kSuccess})));
+    c.add("terminal_session", Corpus::prefix(p) + "_events", nothing);
+  }
 }
 
 }  // namespace

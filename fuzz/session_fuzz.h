@@ -22,6 +22,7 @@
 #include "codec/header.h"
 #include "codec/key_message.h"
 #include "codec/terminal_info.h"
+#include "forge/session_keys.h"
 #include "fuzz_common.h"
 #include "sim/estate.h"
 #include "sim/lockstep.h"
@@ -42,9 +43,10 @@ class ByteConsumer {
     const std::uint16_t hi = u8();
     return static_cast<std::uint16_t>((hi << 8) | u8());
   }
-  Bytes bytes(std::size_t n) {
+  // The next n octets (fewer at the end), as a view into the input: valid while the input is.
+  ByteView view(std::size_t n) {
     const std::size_t take = std::min(n, size_ - std::min(pos_, size_));
-    Bytes out(data_ + pos_, data_ + pos_ + take);
+    ByteView out(data_ + pos_, take);
     pos_ += take;
     return out;
   }
@@ -56,7 +58,8 @@ class ByteConsumer {
 };
 
 // The configuration octet: bits 0-1 profile (LEGACY, TDES, AES-128, AES-256), bit 2 key download,
-// bit 3 attended by an operator, bit 4 the estate's seed (1 or 2).
+// bit 3 attended by an operator, bit 4 the estate's seed (1 or 2); bits 5 and 6 are the terminal
+// harness's (START late, START refused: terminal_session_fuzzer.cc).
 inline sim::EstateOptions options_from_octet(std::uint8_t c) {
   sim::EstateOptions o;
   o.profile = static_cast<Profile>(static_cast<std::uint8_t>((c & 3u) + 1u));
@@ -103,36 +106,46 @@ inline Bytes mutate(Bytes body, ByteConsumer& in) {
   return body;
 }
 
+inline bool same(ByteView a, ByteView b) { return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin()); }
+
 // One step as the input says it, before the engine sees it: its operation and, for the operations
 // that deliver one, the body. A pure function of the input and the honest session (the cursor and
 // the bodies delivered so far), so that the custom mutator (session_mutator.h) finds the steps of
 // an input, and the honest message due at each, exactly as the harness reads them.
+//
+// Bodies are views, not copies (under ASan every copy is an allocation with its stack recorded, a
+// good part of an input's time): into the honest session's messages, into the input, or into
+// `made` (the mutated messages), all of which outlive the input's run.
 struct Step {
   Op op;
-  std::optional<Bytes> body;
+  std::optional<ByteView> body;
 };
+// A view into an element stays valid when the vector grows: moving a Bytes keeps its buffer, and
+// vector moves its elements on reallocation because that move is noexcept.
+using MadeBodies = std::vector<Bytes>;
 inline Step next_step(ByteConsumer& in, const std::vector<Bytes>& peer, std::size_t& cursor,
-                      std::vector<Bytes>& delivered, bool terminal_engine) {
+                      std::vector<ByteView>& delivered, MadeBodies& made, bool terminal_engine) {
   Step st{op_from_octet(in.u8()), std::nullopt};
   if (!terminal_engine && (st.op == Op::kCancel || st.op == Op::kStartAgain)) st.op = Op::kHonestNext;  // the TMS has neither
   switch (st.op) {
     case Op::kHonestNext:
-      if (cursor < peer.size()) st.body = peer[cursor++];
+      if (cursor < peer.size()) st.body = ByteView(peer[cursor++]);
       break;
     case Op::kMutatedHonest: {
       if (peer.empty()) break;
       const std::size_t i = in.u8() % (peer.size() + 1);
       const std::size_t pick = i == peer.size() ? std::min(cursor, peer.size() - 1) : i;
       if (pick == cursor) ++cursor;
-      st.body = mutate(peer[pick], in);
+      made.push_back(mutate(peer[pick], in));
+      st.body = ByteView(made.back());
       break;
     }
-    case Op::kArbitrary: st.body = in.bytes(in.u16() % (kMaxBody + 16)); break;
+    case Op::kArbitrary: st.body = in.view(in.u16() % (kMaxBody + 16)); break;
     case Op::kReplay:
       if (!delivered.empty()) st.body = delivered[in.u8() % delivered.size()];
       break;
     case Op::kHonestAt:
-      if (!peer.empty()) st.body = peer[in.u8() % peer.size()];
+      if (!peer.empty()) st.body = ByteView(peer[in.u8() % peer.size()]);
       break;
     default: break;  // TIMEOUT, CONN_LOST, CANCEL, START: no operands
   }
@@ -146,6 +159,69 @@ inline constexpr std::uint8_t kArbitraryOctet = 4;
 // latter needs an operator, REQ-OPR-005): bit 3 of the configuration follows bit 2.
 inline std::uint8_t terminal_config_octet(std::uint8_t c) {
   return (c & 4u) != 0 ? static_cast<std::uint8_t>(c | 8u) : static_cast<std::uint8_t>(c & ~8u);
+}
+
+// Whether `body`, from the terminal (from_terminal) or the TMS, passes the cryptographic check its
+// type has under the session's keys: TAC_1, SAC_1, KEY_MAC, or the envelope's MAC (and its CT's
+// padding). What the engines may act on: the honest peer's messages, and what a peer holding the
+// session keys forged (the custom mutator's). Every other body must leave keys and packages alone.
+inline bool verifies(const forge::SessionKeys& keys, ByteView body, bool from_terminal) {
+  if (body.empty()) return false;
+  const Bytes b(body.begin(), body.end());
+  switch (static_cast<MsgType>(body[0])) {
+    case MsgType::kHsAuthRequest: return !from_terminal && keys.with_tac_over(b) == b;
+    case MsgType::kHsAuthAnswer: return from_terminal && keys.with_sac_over(b) == b;
+    case MsgType::kKeyMessage: return !from_terminal && keys.with_key_mac_over(b) == b;
+    case MsgType::kHsRequest:
+    case MsgType::kAbort: return false;
+    default: return keys.envelope(from_terminal, body).has_value();
+  }
+}
+
+// REQ-MSG-003 on one body an engine sends: it parses as the message its type octet names (with the
+// session's profile) and re-serialises to itself.
+inline void check_body(ByteView b, Profile profile) {
+  FUZZ_CHECK(b.size() >= kMinBody && b.size() <= kMaxBody);  // REQ-FRAME-001
+  auto type = codec::peek_type(b);
+  FUZZ_CHECK(type.ok());
+  switch (*type) {
+    case MsgType::kAbort: {
+      auto a = codec::parse_abort(b);
+      FUZZ_CHECK(a.ok());
+      check_canonical(b, codec::serialize(*a));
+      break;
+    }
+    case MsgType::kHsRequest: {
+      auto m = codec::parse_hs_request(b);
+      FUZZ_CHECK(m.ok());
+      check_canonical(b, codec::serialize(*m));
+      break;
+    }
+    case MsgType::kHsAuthRequest: {
+      auto m = codec::parse_hs_auth_request(b);
+      FUZZ_CHECK(m.ok() && m->profile == profile);
+      check_canonical(b, codec::serialize(*m));
+      break;
+    }
+    case MsgType::kHsAuthAnswer: {
+      auto m = codec::parse_hs_auth_answer(b, profile);
+      FUZZ_CHECK(m.ok());
+      check_canonical(b, codec::serialize(*m));
+      break;
+    }
+    case MsgType::kKeyMessage: {
+      auto m = codec::parse_key_message(b, profile);
+      FUZZ_CHECK(m.ok());
+      check_canonical(b, codec::serialize(*m));
+      break;
+    }
+    default: {
+      auto m = codec::parse_envelope(b, profile);
+      FUZZ_CHECK(m.ok());
+      check_canonical(b, codec::serialize(*m));
+      break;
+    }
+  }
 }
 
 // One estate per configuration, built once (make_estate runs PBKDF2 and ECDSA key generation),
@@ -170,6 +246,7 @@ struct Fixture {
     if (e.options.master_app) e.package_store.install_master(sim::kMasterApplication, 1);  // as make_estate does
     e.replay = sim::MemoryReplayCache{};
     for (auto& o : e.registry.operators) o.lock = {};  // REQ-OPR-006: failed proofs of earlier inputs
+    for (auto& [key, t] : e.registry.terminals) t.delivered_key_sets.clear();  // S6 (REQ-KEY-023) of earlier inputs
     e.audit.records.clear();
     e.reports.history.clear();
     for (auto& [vendor_id, db] : e.vendors.vendors) {  // the calls each database recorded (REQ-TMS-026)
@@ -181,6 +258,40 @@ struct Fixture {
   // The honest messages one side sends, in order (split once, not copied per input).
   std::vector<Bytes> by_terminal, by_tms;
   const std::vector<Bytes>& sent_by(bool terminal) const { return terminal ? by_terminal : by_tms; }
+
+  // What the checks and the custom mutator ask of each honest message, asked once, when the
+  // fixture is built (each answer is a pure function of the message and the session's keys, so
+  // this is a memo, not a shortcut): whether it verifies (authentic()), its envelope and payload
+  // under the session's keys (nullopt for the handshake messages), and, checked then with
+  // check_body, that it is a canonical message (check_sent). Parallel to sent_by(side).
+  struct Known {
+    bool verifies = false;
+    std::optional<codec::Envelope> envelope;
+    std::optional<Bytes> payload;
+  };
+  std::vector<Known> known_terminal, known_tms;
+  const std::vector<Known>& known(bool terminal) const { return terminal ? known_terminal : known_tms; }
+  // The payloads of one side's envelopes, for the mutator's fields of another message.
+  std::vector<Bytes> payloads_terminal, payloads_tms;
+  const std::vector<Bytes>& payloads(bool terminal) const { return terminal ? payloads_terminal : payloads_tms; }
+
+  // The index of `body` among the honest messages `terminal` sent, if it is one of them.
+  std::optional<std::size_t> honest_index(bool terminal, ByteView body) const {
+    const std::vector<Bytes>& sent = sent_by(terminal);
+    for (std::size_t i = 0; i < sent.size(); ++i)
+      if (same(sent[i], body)) return i;
+    return std::nullopt;
+  }
+
+  void learn(bool terminal) {
+    std::vector<Known>& k = terminal ? known_terminal : known_tms;
+    for (const Bytes& b : sent_by(terminal)) {
+      if (b.empty() || b[0] != static_cast<std::uint8_t>(MsgType::kAbort)) check_body(b, estate->options.profile);
+      Known one{verifies(*keys, b, terminal), keys->envelope(terminal, b), keys->open(terminal, b)};
+      if (one.payload) (terminal ? payloads_terminal : payloads_tms).push_back(*one.payload);
+      k.push_back(std::move(one));
+    }
+  }
 };
 
 inline Fixture& fixture(std::uint8_t config_octet) {
@@ -194,6 +305,8 @@ inline Fixture& fixture(std::uint8_t config_octet) {
     for (const auto& m : slot->honest) (m.from_terminal ? slot->by_terminal : slot->by_tms).push_back(m.body);
     slot->keys = std::make_unique<sim::SessionKeys>(*slot->estate);
     for (const auto& m : slot->honest) slot->keys->observe(m.from_terminal, m.body);
+    slot->learn(true);
+    slot->learn(false);
     slot->reset();
   }
   return *slot;
@@ -248,21 +361,10 @@ inline std::optional<ResponseCode> first_rule_code(const Fixture& f, ByteView bo
   return std::nullopt;
 }
 
-// Whether `body`, from the terminal (from_terminal) or the TMS, passes the cryptographic check its
-// type has under the session's keys: TAC_1, SAC_1, KEY_MAC, or the envelope's MAC (and its CT's
-// padding). What the engines may act on: the honest peer's messages, and what a peer holding the
-// session keys forged (the custom mutator's). Every other body must leave keys and packages alone.
+// verifies(), for the fixture's session: the honest messages' answers were computed when it was built.
 inline bool authentic(const Fixture& f, ByteView body, bool from_terminal) {
-  if (body.empty()) return false;
-  const Bytes b(body.begin(), body.end());
-  switch (static_cast<MsgType>(body[0])) {
-    case MsgType::kHsAuthRequest: return !from_terminal && f.keys->with_tac_over(b) == b;
-    case MsgType::kHsAuthAnswer: return from_terminal && f.keys->with_sac_over(b) == b;
-    case MsgType::kKeyMessage: return !from_terminal && f.keys->with_key_mac_over(b) == b;
-    case MsgType::kHsRequest:
-    case MsgType::kAbort: return false;
-    default: return f.keys->envelope(from_terminal, body).has_value();
-  }
+  if (auto i = f.honest_index(from_terminal, body)) return f.known(from_terminal)[*i].verifies;
+  return verifies(*f.keys, body, from_terminal);
 }
 
 // The engine failed with `got` (nullopt: it did not fail) where first_rule_code said `want`.
@@ -281,12 +383,12 @@ struct InStep {
   // The code the next step must fail with, if it is a body first_rule_code knows.
   std::optional<ResponseCode> expect(const Fixture& f, const Step& st, const std::vector<Bytes>& peer,
                                      bool from_terminal, Profile profile) const {
-    if (!still || !st.body || received >= peer.size() || *st.body == peer[received]) return std::nullopt;
+    if (!still || !st.body || received >= peer.size() || same(*st.body, peer[received])) return std::nullopt;
     return first_rule_code(f, *st.body, peer[received], from_terminal, profile);
   }
   void after(const Step& st, const std::vector<Bytes>& peer) {
     if (!still) return;
-    if (st.body && received < peer.size() && *st.body == peer[received]) {
+    if (st.body && received < peer.size() && same(*st.body, peer[received])) {
       ++received;
     } else if (st.body || st.op != Op::kHonestNext) {
       still = false;  // anything else (a TIMEOUT, a CANCEL, a different body) leaves the recording
@@ -294,54 +396,19 @@ struct InStep {
   }
 };
 
-// REQ-MSG-003 on what an engine sends: every body parses as the message its type octet names
-// (with the session's profile) and re-serialises to itself; an ABORT is the last body of an output
-// that closes the connection, and never says 00 (REQ-MSG-110, REQ-ERR-002).
-inline void check_sent(const std::vector<Bytes>& sent, bool close, Profile profile) {
+// REQ-MSG-003 on what an engine (the terminal's when terminal_engine) sends: every body is canonical
+// (check_body; the honest messages were checked when the fixture was built); an ABORT is the last
+// body of an output that closes the connection, and never says 00 (REQ-MSG-110, REQ-ERR-002).
+inline void check_sent(const Fixture& f, bool terminal_engine, const std::vector<Bytes>& sent, bool close,
+                       Profile profile) {
   for (std::size_t i = 0; i < sent.size(); ++i) {
     const Bytes& b = sent[i];
-    FUZZ_CHECK(b.size() >= kMinBody && b.size() <= kMaxBody);  // REQ-FRAME-001
-    auto type = codec::peek_type(b);
-    FUZZ_CHECK(type.ok());
-    switch (*type) {
-      case MsgType::kAbort: {
-        auto a = codec::parse_abort(b);
-        FUZZ_CHECK(a.ok());
-        FUZZ_CHECK(i + 1 == sent.size() && close);
-        check_canonical(b, codec::serialize(*a));
-        break;
-      }
-      case MsgType::kHsRequest: {
-        auto m = codec::parse_hs_request(b);
-        FUZZ_CHECK(m.ok());
-        check_canonical(b, codec::serialize(*m));
-        break;
-      }
-      case MsgType::kHsAuthRequest: {
-        auto m = codec::parse_hs_auth_request(b);
-        FUZZ_CHECK(m.ok() && m->profile == profile);
-        check_canonical(b, codec::serialize(*m));
-        break;
-      }
-      case MsgType::kHsAuthAnswer: {
-        auto m = codec::parse_hs_auth_answer(b, profile);
-        FUZZ_CHECK(m.ok());
-        check_canonical(b, codec::serialize(*m));
-        break;
-      }
-      case MsgType::kKeyMessage: {
-        auto m = codec::parse_key_message(b, profile);
-        FUZZ_CHECK(m.ok());
-        check_canonical(b, codec::serialize(*m));
-        break;
-      }
-      default: {
-        auto m = codec::parse_envelope(b, profile);
-        FUZZ_CHECK(m.ok());
-        check_canonical(b, codec::serialize(*m));
-        break;
-      }
+    if (!b.empty() && b[0] == static_cast<std::uint8_t>(MsgType::kAbort)) {
+      FUZZ_CHECK(i + 1 == sent.size() && close);
+    } else if (profile == f.estate->options.profile && f.honest_index(terminal_engine, b)) {
+      continue;  // checked when the fixture was built
     }
+    check_body(b, profile);
   }
 }
 

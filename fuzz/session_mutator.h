@@ -74,11 +74,13 @@ inline Bytes resigned_pkg_confirm(const Fixture& f, ByteView payload, Rng& rng) 
   return codec::serialize(*confirm);
 }
 
-// `honest`, a message the peer (the terminal when from_terminal) sent, edited once and sealed
+// The peer's (the terminal's when from_terminal) honest message `index`, edited once and sealed
 // again under the session's keys; empty when it cannot be (an ABORT, keys not observed).
-inline Bytes forge_message(const Fixture& f, const Bytes& honest, bool from_terminal, Rng& rng) {
+inline Bytes forge_message(const Fixture& f, std::size_t index, bool from_terminal, Rng& rng) {
   const forge::SessionKeys& keys = *f.keys;
   const std::vector<Bytes>& donors = f.sent_by(from_terminal);
+  const Bytes& honest = donors[index];
+  const Fixture::Known& known = f.known(from_terminal)[index];  // its envelope and payload
   const std::size_t mac = mac_length(keys.profile());
   if (honest.empty()) return {};
   Bytes b = honest;
@@ -90,8 +92,8 @@ inline Bytes forge_message(const Fixture& f, const Bytes& honest, bool from_term
     case MsgType::kAbort: return {};
     default: break;
   }
-  auto env = keys.envelope(from_terminal, honest);
-  auto payload = keys.open(from_terminal, honest);
+  const std::optional<codec::Envelope>& env = known.envelope;
+  std::optional<Bytes> payload = known.payload;
   if (!env || !payload) return {};
   switch (rng() % 8) {
     case 0: {  // the honest payload under another SEQ (REQ-DL-002)
@@ -106,10 +108,8 @@ inline Bytes forge_message(const Fixture& f, const Bytes& honest, bool from_term
       break;
     default: break;
   }
-  std::vector<Bytes> donor_payloads;  // the same direction's other payloads, for a field of another message
-  for (const Bytes& d : donors)
-    if (auto p = keys.open(from_terminal, d)) donor_payloads.push_back(std::move(*p));
-  edit_between(*payload, 0, payload->size(), donor_payloads, rng);
+  // The same direction's payloads, for a field of another message.
+  edit_between(*payload, 0, payload->size(), f.payloads(from_terminal), rng);
   if (payload->empty()) return {};
   return keys.reseal(from_terminal, honest, *payload);
 }
@@ -128,10 +128,11 @@ inline Spans step_spans(const std::uint8_t* data, std::size_t size, const std::v
   ByteConsumer in(data, size);
   in.u8();  // the configuration
   out.end = in.pos();
-  std::vector<Bytes> delivered;
+  std::vector<ByteView> delivered;
+  MadeBodies made;
   for (std::size_t step = 0; step < kMaxSteps && !in.empty(); ++step) {
     const std::size_t begin = in.pos(), cursor = out.cursor;
-    next_step(in, peer, out.cursor, delivered, terminal_engine);
+    next_step(in, peer, out.cursor, delivered, made, terminal_engine);
     out.steps.push_back({begin, in.pos(), cursor});
     out.end = in.pos();
   }
@@ -155,8 +156,8 @@ inline std::size_t mutate_session(std::uint8_t* data, std::size_t size, std::siz
   const std::size_t at = at_end ? spans.end : spans.steps[j].begin;
   const std::size_t cursor = at_end ? spans.cursor : spans.steps[j].cursor;
   // Mostly the message due there ("the next message"), sometimes any of the peer's.
-  const Bytes& honest = cursor < peer.size() && rng() % 4 != 0 ? peer[cursor] : peer[rng() % peer.size()];
-  const Bytes forged = forge_message(f, honest, from_terminal, rng);
+  const std::size_t index = cursor < peer.size() && rng() % 4 != 0 ? cursor : rng() % peer.size();
+  const Bytes forged = forge_message(f, index, from_terminal, rng);
   if (forged.empty() || forged.size() >= kMaxBody + 16) return LLVMFuzzerMutate(data, size, max_size);
   const std::size_t rest = !at_end && rng() % 2 == 0 ? spans.steps[j].end : at;  // replace or insert
   Bytes out(data, data + at);

@@ -13,7 +13,14 @@
 //    FRAME_RESPONSE delivered so far was authenticated under the session's download keys;
 //  - the first-rule property (session_fuzz.h, first_rule_code): a body in place of the honest one
 //    the engine awaits fails with the code of the first rule it breaks, where the harness knows it;
-//  - REQ-MSG-003: everything the terminal sends parses and re-serialises to itself.
+//  - REQ-MSG-003: everything the terminal sends parses and re-serialises to itself;
+//  - T1, T16, T17: START sends HS_REQUEST alone, or, refused, nothing (T_FAILED, 96); a second
+//    START is refused locally (02) and changes nothing; any event before START is refused locally
+//    (02) and the engine stays in T_IDLE.
+// Configuration bits 5 and 6 (bits 0-4 choose the estate, session_fuzz.h): with bit 5 the engine
+// is not started before the first step, the steps before the input's first START meet it in
+// T_IDLE and that START starts it; with bit 6 every START carries a command T1 refuses (an
+// OPERATOR_ID outside its character set, section 3.2).
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -74,6 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // everything else of a session together; a program download is fuzzed unattended and a key
   // download, which needs an operator (REQ-OPR-005), attended.
   const std::uint8_t config = fuzz::terminal_config_octet(in.u8());
+  const bool start_late = (config & 32u) != 0;
+  const bool refused_command = (config & 64u) != 0;
   Fixture& f = fuzz::fixture(config);
   static std::vector<bool> verified(32, false);
   if (!verified[fuzz::config_key(config)]) {
@@ -86,42 +95,78 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::vector<Bytes>& peer = f.sent_by(false);  // what the honest TMS sent, in order
 
   terminal::Session s(e.terminal_config, e.terminal_ports());
-  session::Output first = s.start(e.command());
-  fuzz::check_sent(first.send, first.close, profile);
+  const auto command = [&] {
+    terminal::StartCommand c = e.command();
+    if (refused_command) c.operator_id = "OP\x01";  // REQ-MSG-033: an OPERATOR_ID of AN characters
+    return c;
+  };
+  // T1: HS_REQUEST alone and T_WAIT_AUTH_REQUEST, or, refused locally, nothing sent and T_FAILED (96).
+  const auto check_start = [&](const session::Output& out) {
+    fuzz::check_sent(f, true, out.send, out.close, profile);
+    if (refused_command) {
+      FUZZ_CHECK(s.state() == State::T_FAILED && s.failure()->code == ResponseCode::kInternalError);
+      FUZZ_CHECK(out.send.empty());
+    } else {
+      FUZZ_CHECK(s.state() == State::T_WAIT_AUTH_REQUEST && out.send.size() == 1 && !out.close);
+      FUZZ_CHECK(out.send[0][0] == static_cast<std::uint8_t>(MsgType::kHsRequest));
+    }
+  };
+
+  if (!start_late) check_start(s.start(command()));
   check_state(s);
 
   std::size_t cursor = 0;              // next honest message
-  std::vector<Bytes> delivered;        // every body delivered, in order
+  std::vector<ByteView> delivered;     // every body delivered, in order
+  fuzz::MadeBodies made;               // the mutated ones
   fuzz::InStep in_step;
-  bool dishonest_download = false;     // a non-honest PKG_CONFIRM or FRAME_RESPONSE was delivered
+  in_step.still = !start_late && !refused_command;  // the first-rule property follows the recording
+  delivered.reserve(fuzz::kMaxSteps);
+  // Every PKG_CONFIRM and FRAME_RESPONSE delivered to the session (not those refused before START,
+  // T17); whether each is authentic is asked only when a package is applied (rarely: a forged
+  // envelope costs a MAC and a decryption to check).
+  std::vector<ByteView> download_bodies;
   for (std::size_t step = 0; step < fuzz::kMaxSteps && !in.empty(); ++step) {
     const State before = s.state();
     const bool keys_before = s.keys_installed();
     const std::size_t applied_before = s.packages_applied();
-    fuzz::Step step_read = fuzz::next_step(in, peer, cursor, delivered, true);
+    fuzz::Step step_read = fuzz::next_step(in, peer, cursor, delivered, made, true);
     // The first rule an authenticated message breaks gives the code (session_fuzz.h).
     const std::optional<ResponseCode> first_rule = in_step.expect(f, step_read, peer, false, profile);
-    std::optional<Bytes>& body = step_read.body;
+    const std::optional<ByteView>& body = step_read.body;
     session::Output out;
     switch (step_read.op) {
       case Op::kTimeout: out = s.timeout(); break;
       case Op::kConnLost: out = s.connection_lost(); break;
       case Op::kCancel: out = s.cancel(); break;
-      case Op::kStartAgain: out = s.start(e.command()); break;  // T16: refused locally
+      case Op::kStartAgain: out = s.start(command()); break;  // T1 when not started yet, else T16 or T18
       default: break;
     }
     if (body) {
       out = s.receive(*body);
-      if (!body->empty() && (body->front() == static_cast<std::uint8_t>(MsgType::kPkgConfirm) ||
-                             body->front() == static_cast<std::uint8_t>(MsgType::kFrameResponse))) {
-        dishonest_download = dishonest_download || !fuzz::authentic(f, *body, false);
+      if (before != State::T_IDLE && !body->empty() &&
+          (body->front() == static_cast<std::uint8_t>(MsgType::kPkgConfirm) ||
+           body->front() == static_cast<std::uint8_t>(MsgType::kFrameResponse))) {
+        download_bodies.push_back(*body);
       }
     }
 
+    if (before == State::T_IDLE && step_read.op == Op::kStartAgain) {
+      check_start(out);
+    } else if (before == State::T_IDLE) {  // T17: refused locally, nothing sent, still T_IDLE
+      FUZZ_CHECK(s.state() == State::T_IDLE && out.send.empty() && !out.close);
+      // (a step with nothing to deliver, such as the honest session's next message past its
+      // end, is no event)
+      const bool event = body || step_read.op == Op::kTimeout || step_read.op == Op::kConnLost ||
+                         step_read.op == Op::kCancel;
+      FUZZ_CHECK(out.refused == (event ? std::optional(ResponseCode::kUnexpectedMessage) : std::nullopt));
+    } else if (step_read.op == Op::kStartAgain && !final_state(before)) {  // T16: the same
+      FUZZ_CHECK(s.state() == before && out.send.empty() && !out.close);
+      FUZZ_CHECK(out.refused == ResponseCode::kUnexpectedMessage);
+    }
     in_step.after(step_read, peer);
     if (first_rule) fuzz::check_first_rule(*first_rule, s.failure() ? s.failure()->code : std::nullopt, *body);
     check_state(s);
-    fuzz::check_sent(out.send, out.close, profile);
+    fuzz::check_sent(f, true, out.send, out.close, profile);
     if (final_state(before)) {  // T18: nothing after the end
       FUZZ_CHECK(s.state() == before);
       FUZZ_CHECK(out.send.empty() && !out.close);
@@ -143,7 +188,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(s.packages_applied() >= applied_before);
     if (s.packages_applied() > applied_before) {
       FUZZ_CHECK(body.has_value());
-      FUZZ_CHECK(!dishonest_download);
+      for (ByteView b : download_bodies) FUZZ_CHECK(fuzz::authentic(f, b, false));
     }
   }
   return 0;

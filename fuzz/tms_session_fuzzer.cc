@@ -89,16 +89,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_state(s);
 
   std::size_t cursor = 0;
-  std::vector<Bytes> delivered;
+  std::vector<ByteView> delivered;
+  fuzz::MadeBodies made;
   fuzz::InStep in_step;
+  delivered.reserve(fuzz::kMaxSteps);
   for (std::size_t step = 0; step < fuzz::kMaxSteps && !in.empty(); ++step) {
     const State before = s.state();
     const bool key_message_before = s.key_message_sent();
     const std::size_t served_before = s.frames_served();
-    fuzz::Step step_read = fuzz::next_step(in, peer, cursor, delivered, false);
+    fuzz::Step step_read = fuzz::next_step(in, peer, cursor, delivered, made, false);
     // The first rule an authenticated message breaks gives the code (session_fuzz.h).
     const std::optional<ResponseCode> first_rule = in_step.expect(f, step_read, peer, true, profile);
-    std::optional<Bytes>& body = step_read.body;
+    const std::optional<ByteView>& body = step_read.body;
     session::Output out;
     switch (step_read.op) {
       case Op::kTimeout: out = s.timeout(); break;
@@ -113,7 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (first_rule) fuzz::check_first_rule(*first_rule, s.failure() ? s.failure()->code : std::nullopt, *body);
     check_state(s);
     // S1 answers with the registry's profile, so every message checks against the estate's.
-    fuzz::check_sent(out.send, out.close, profile);
+    fuzz::check_sent(f, false, out.send, out.close, profile);
     if (final_state(before)) {  // S12: nothing after the end
       FUZZ_CHECK(s.state() == before);
       FUZZ_CHECK(out.send.empty() && !out.close);
