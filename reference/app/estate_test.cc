@@ -308,8 +308,9 @@ TEST_F(EstateOnPostgresql, TwoHundredTerminalsThroughHaproxySurviveAnInstanceKil
   }
   sessions += jobs.size();
 
-  // Every terminal cut off retries until done. A cut session's lease, held by the killed instance,
-  // ends after T_SESSION (REQ-SRV-011): until then the retry is refused 24 and waits.
+  // Every terminal cut off retries until done. A refusal 24 is waited out: the session lease of
+  // REQ-SRV-011 (spec/deferred.md), once it lands, refuses a cut session's terminal until the lease
+  // its killed instance held expires.
   std::map<int, std::size_t> cut;  // terminal -> pieces staged when its session was cut
   std::map<int, int> refused_24;
   for (int t = 0; t < kTerminals; ++t) {

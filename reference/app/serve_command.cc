@@ -1,6 +1,5 @@
 // `tmsproto serve`: the reference TMS (spec/14-server.md) on the store --store names, with the
 // vendors' databases the store names, over TCP (REQ-FRAME-005) or a serial line.
-#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -59,7 +58,6 @@ int serve(const ServeArgs& a) {
 
   tms::Config config;
   config.freshness_window_s = a.freshness_s;  // REQ-HS-012
-  config.lease_s = static_cast<std::int64_t>(std::ceil(a.session_s));  // REQ-SRV-011: T_SESSION
   net::SystemClock clock;
   store::TmsStore& s = **store;
   const tms::Ports ports{clock, rng, s.registry(), s.custody(), s.replay(), directory, s.audit(), s.reports()};

@@ -60,10 +60,7 @@ constexpr std::array<const char*, kPgSchemaVersion> kMigrations = {
     "CREATE TABLE operators (vendor_id text NOT NULL REFERENCES vendors (vendor_id), operator_id text NOT NULL,"
     " salt bytea NOT NULL, iterations bigint NOT NULL, opv_block text NOT NULL, may_download_keys integer NOT NULL,"
     " consecutive_failures bigint NOT NULL DEFAULT 0, locked_until_s bigint NOT NULL DEFAULT 0,"
-    " PRIMARY KEY (vendor_id, operator_id));"
-    // REQ-SRV-011: one session lease per terminal; the primary key makes taking it atomic.
-    "CREATE TABLE leases (vendor_id text NOT NULL, model_id text NOT NULL, serial_no text NOT NULL,"
-    " token bigint NOT NULL, expires_s bigint NOT NULL, PRIMARY KEY (vendor_id, model_id, serial_no));",
+    " PRIMARY KEY (vendor_id, operator_id));",
 };
 
 // 0x544D5350 ("TMSP"), REQ-STORE-017: every instance takes the same lock.

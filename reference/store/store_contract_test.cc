@@ -439,32 +439,6 @@ TEST_P(PortContract, AuditRecordsReadBackAsWritten) {
   same(records[1], refused);
 }
 
-// Checks REQ-SRV-011: a terminal's lease is one session's until it is released or expires: a
-// second take before then is 24, a release with another token changes nothing, and an expired
-// lease is taken over.
-TEST_P(PortContract, LeaseIsOneSessionsUntilReleasedOrExpired) {
-  auto b = make();
-  (void)b->add_terminal(kTerminal, Profile::kAes128, false);
-  auto& r = b->registry();
-  const codec::Identity other{"VEND0001", "POS-X1", "SN2"};
-  auto first = r.take_lease(kTerminal, 1000, 1600);
-  ASSERT_TRUE(first.ok());
-  EXPECT_NE(*first, 0u);
-  EXPECT_EQ(r.take_lease(kTerminal, 1001, 1601).error(), ResponseCode::kResourceLimit);
-  EXPECT_TRUE(r.take_lease(other, 1001, 1601).ok()) << "each terminal has its own lease";
-  r.release_lease(kTerminal, *first + 1);
-  EXPECT_EQ(r.take_lease(kTerminal, 1002, 1602).error(), ResponseCode::kResourceLimit);
-  r.release_lease(kTerminal, *first);
-  auto second = r.take_lease(kTerminal, 1003, 1603);
-  ASSERT_TRUE(second.ok());
-  EXPECT_NE(*second, *first);
-  EXPECT_EQ(r.take_lease(kTerminal, 1603, 2203).error(), ResponseCode::kResourceLimit) << "held to its last second";
-  auto taken_over = r.take_lease(kTerminal, 1604, 2204);
-  ASSERT_TRUE(taken_over.ok());
-  r.release_lease(kTerminal, *second);  // the expired session ends late: the new lease stays
-  EXPECT_EQ(r.take_lease(kTerminal, 1605, 2205).error(), ResponseCode::kResourceLimit);
-}
-
 // Checks REQ-KEY-023: each confirmed delivery of a key set is recorded for its terminal.
 TEST_P(PortContract, KeySetDeliveryIsRecorded) {
   auto b = make();
