@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "app/child.h"
+#include "app/terminal_state_test_support.h"
 #include "app/wire_test_support.h"
 #include "codec/abort_message.h"
 #include "common/hex.h"
@@ -117,15 +118,7 @@ class Estate : public ::testing::Test {
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   }
-  static std::size_t staged(const std::string& state) {
-    std::size_t n = 0;
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(fs::path(state) / "staging", ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (it->path().filename().string().rfind("piece-", 0) == 0) ++n;
-    }
-    return n;
-  }
+  static std::size_t staged(const std::string& state) { return staged_pieces(state); }
 
   fs::path root;
   std::string tms;

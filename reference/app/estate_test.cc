@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "app/child.h"
+#include "app/terminal_state_test_support.h"
 #include "app/wire_test_support.h"
 #include "codec/abort_message.h"
 #include "common/hex.h"
@@ -81,16 +82,7 @@ int count_lines(const fs::path& file, const std::string& needle) {
   return n;
 }
 
-// Pieces a terminal holds verified in its staging area (REQ-DL-030): its recorded progress.
-std::size_t staged(const fs::path& state) {
-  std::size_t n = 0;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(state / "staging", ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    if (it->path().filename().string().rfind("piece-", 0) == 0) ++n;
-  }
-  return n;
-}
+std::size_t staged(const fs::path& state) { return staged_pieces(state); }
 
 // "… N octets in …" of a run that ended done (terminal_commands.cc); 0 when absent.
 std::uint64_t octets_in(const fs::path& output) {
