@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -45,11 +46,15 @@ bool write_all(int fd, ByteView data) {
 // name exists, so of two processes opening a new store at once exactly one key wins, and nobody
 // ever reads a half-written key file.
 Result<void, StoreError> create(const std::filesystem::path& file, crypto::RandomSource& rng) {
-  const std::filesystem::path tmp = file.string() + ".tmp." + std::to_string(::getpid());
+  // mkostemp: a name of this call's own (mode 0600, O_EXCL), so that two stores opening one new
+  // database at once in one process, as instances in one test do, never share a temporary file.
+  std::string tmp_name = file.string() + ".tmp.XXXXXX";
   crypto::SecretBytes key(kStorageKeyLength);
   rng.fill(key.mutable_view());
+  const int tmp_fd = ::mkostemp(tmp_name.data(), O_CLOEXEC);
+  const std::filesystem::path tmp = tmp_name;
   {
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    Fd fd(tmp_fd);
     if (fd.get() < 0) return fail(os_error(tmp, "cannot create"));
     if (!write_all(fd.get(), key.view()) || ::fsync(fd.get()) != 0) {
       const StoreError e = os_error(tmp, "cannot write");
