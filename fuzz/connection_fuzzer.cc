@@ -34,6 +34,7 @@ constexpr std::size_t kMaxStepWrite = 4 * (kMaxBody + 16);
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   sim::Estate& e = estate();
+  e.registry.end_all_leases();  // REQ-SRV-011: an earlier input's session that never ended
   tms::Session session(e.tms_config, e.tms_ports());
   net::EngineOf<tms::Session> engine(session);
   const bool serial = data[0] & 1;

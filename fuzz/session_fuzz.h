@@ -246,6 +246,7 @@ struct Fixture {
     if (e.options.master_app) e.package_store.install_master(sim::kMasterApplication, 1);  // as make_estate does
     e.replay = sim::MemoryReplayCache{};
     for (auto& o : e.registry.operators) o.lock = {};  // REQ-OPR-006: failed proofs of earlier inputs
+    e.registry.end_all_leases();  // REQ-SRV-011: an earlier input's session that never ended
     for (auto& [key, t] : e.registry.terminals) t.delivered_key_sets.clear();  // S6 (REQ-KEY-023) of earlier inputs
     e.audit.records.clear();
     e.reports.history.clear();

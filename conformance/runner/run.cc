@@ -543,6 +543,10 @@ void run_scenario(const Scenario& s, const RunOptions& o, net::SessionListener& 
     // REQ-CONF-024: judged against the wire of the scenario's earlier sessions.
     Judgement j = judge(plan, engine, tms, side.served, side.status, session_s, facts, r.exchange,
                         o.terminal.master ? o.terminal.master->version : 1);
+    // The link is gone once judged: a session the suite's TMS still holds open (a cut, a terminal
+    // that went silent) ends as a server's does on a closed connection, so that its lease
+    // (REQ-SRV-011) does not refuse the scenario's next session of the same terminal 24.
+    if (tms.state() != tms::State::S_DONE && tms.state() != tms::State::S_FAILED) (void)tms.connection_lost();
     r.exchange.push_back(engine.wire());  // REQ-CONF-033: the transcript a report shows for a failure
     if (j.verdict == Verdict::kPass && plan.expect.whole_frames) {
       // REQ-FRAME-002, REQ-FRAME-010: what it sent below its messages.

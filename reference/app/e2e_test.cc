@@ -191,6 +191,73 @@ TEST_F(Estate, AHandshakeRecordedOnTheLineAndReplayedToARestartedTmsIsRefusedWit
   EXPECT_NE(last_output_line().find("outcome 10"), std::string::npos) << last_output_line();
 }
 
+TEST_F(Estate, OneTerminalOnTwoInstancesOfOneStoreAtOnceGetsOneSessionAndOneRefusal24) {
+  // REQ-SRV-011, REQ-SRV-012: two serve processes on one SQLite store. The terminal's first session
+  // is held open on instance A (its answers withheld); the same terminal, from a copy of its state,
+  // is refused 24 by instance B, and is served by B once the first session has ended.
+  const std::string state = add_terminal("SN-L");
+  publish(2, 2048);
+  const std::string copy = path("term-SN-L-copy");
+  fs::copy(state, copy, fs::copy_options::recursive);
+  start_server({"--instance", "tms-a"});
+  Child instance_a = server;
+  struct StopOnExit {  // a failed assertion still stops instance A
+    Child& c;
+    ~StopOnExit() {
+      if (c.pid <= 0) return;
+      ::kill(c.pid, SIGKILL);
+      wait_for(c);
+    }
+  } stop_a{instance_a};
+  const int port_a = port;
+  const fs::path log_a = root / ("tms-" + std::to_string(starts) + ".log");
+  start_server({"--instance", "tms-b"});
+
+  Relay held(port_a, Relay::Mode::kWithholdAnswers);
+  ASSERT_NE(held.port(), 0);
+  Child first = spawn(exe(), {"terminal", "run", "--state", state, "--connect", "127.0.0.1:" + std::to_string(held.port())},
+                      root / "first.log");
+  StopOnExit stop_first{first};
+  // Instance A answered the HS_REQUEST: row S1 ran to its end, the lease taken.
+  for (int i = 0; i < 1000 && held.withheld() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_GT(held.withheld(), 0u) << "instance A never answered";
+
+  EXPECT_EQ(run(terminal_run(copy)), 3) << last_output_line();
+  EXPECT_NE(last_output_line().find("24"), std::string::npos) << last_output_line();
+
+  ::kill(first.pid, SIGKILL);  // the first session's connection closes: A ends it and its lease
+  wait_for(first);
+  bool ended_on_a = false;
+  for (int i = 0; i < 1000 && !ended_on_a; ++i) {
+    std::ifstream in(log_a);
+    std::string line;
+    while (std::getline(in, line)) ended_on_a = ended_on_a || line.find("\"event\":\"session\"") != std::string::npos;
+    if (!ended_on_a) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(ended_on_a) << "instance A did not end the first session";
+  EXPECT_EQ(run(terminal_run(copy)), 0) << last_output_line();
+
+  ::kill(instance_a.pid, SIGTERM);
+  EXPECT_EQ(wait_for(instance_a), 0);
+  ASSERT_EQ(run({"tms", "list", "audit", "--state", tms}), 0);
+  std::ifstream audit(root / "out.log");
+  std::stringstream text;
+  text << audit.rdbuf();
+  EXPECT_NE(text.str().find("outcome 24"), std::string::npos) << "the refusal is audited";
+}
+
+TEST_F(Estate, ASecondServeUnderARunningInstancesNameOrABadNameDoesNotStart) {
+  // REQ-SRV-012: one line and status 2; the running instance is not disturbed.
+  const std::string state = add_terminal("SN-N");
+  publish(2, 2048);
+  start_server({"--instance", "tms-a"});
+  EXPECT_EQ(run({"serve", "--state", tms, "--listen", "127.0.0.1:0", "--instance", "tms-a"}), 2);
+  EXPECT_NE(last_output_line().find("'tms-a'"), std::string::npos) << last_output_line();
+  EXPECT_EQ(run({"serve", "--state", tms, "--listen", "127.0.0.1:0", "--instance", "tms a"}), 2);
+  EXPECT_NE(last_output_line().find("--instance"), std::string::npos) << last_output_line();
+  EXPECT_EQ(run(terminal_run(state)), 0) << last_output_line();
+}
+
 TEST_F(Estate, BehindANacBothEndsCarryTheTpduAndAnEndWithoutOneGetsNoSession) {
   // REQ-SRV-010, REQ-FRAME-030/033/034 (configured at both ends), REQ-FRAME-036/038 (a mismatch ends the session).
   const std::string state = add_terminal("SN-T");

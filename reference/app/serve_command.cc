@@ -1,5 +1,9 @@
 // `tmsproto serve`: the reference TMS (spec/14-server.md) on the store --store names, with the
 // vendors' databases the store names, over TCP (REQ-FRAME-005) or a serial line.
+#include <unistd.h>
+
+#include <array>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -28,12 +32,35 @@ struct ServeArgs {
   std::int64_t freshness_s = 300;
   std::string log;
   std::string tpdu;
+  std::string instance;
 };
+
+// REQ-SRV-012: 1 to 128 printable ASCII octets, no space.
+bool valid_instance_name(const std::string& name) {
+  if (name.empty() || name.size() > 128) return false;
+  for (char ch : name) {
+    if (ch <= ' ' || ch > '~') return false;
+  }
+  return true;
+}
+
+// REQ-SRV-012: the host's name, ':' and what this instance serves as the command line says (the
+// same across restarts, port 0 included), cut to 128 octets.
+std::string default_instance_name(const ServeArgs& a) {
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  std::string name = std::string(host.data()) + ":" + (a.serial.empty() ? a.listen : a.serial);
+  if (name.size() > 128) name.resize(128);
+  return name;
+}
 
 int serve(const ServeArgs& a) {
   const auto where = parse_host_port(a.listen);
   if (!where) return fail("serve", "--listen takes HOST:PORT, not '" + a.listen + "'");
   if (a.grace_s < 0 || a.response_s <= 0 || a.session_s <= 0) return fail("serve", "timeouts must be positive");
+  if (!a.instance.empty() && !valid_instance_name(a.instance)) {
+    return fail("serve", "--instance takes 1 to 128 printable ASCII characters without spaces, not '" + a.instance + "'");
+  }
 
   crypto::OsRandom rng;
   auto store = open_store(a.store, rng);  // REQ-STORE-016
@@ -58,6 +85,7 @@ int serve(const ServeArgs& a) {
 
   tms::Config config;
   config.freshness_window_s = a.freshness_s;  // REQ-HS-012
+  config.lease_s = static_cast<std::int64_t>(std::ceil(a.session_s));  // REQ-SRV-011: T_SESSION
   net::SystemClock clock;
   store::TmsStore& s = **store;
   const tms::Ports ports{clock, rng, s.registry(), s.custody(), s.replay(), directory, s.audit(), s.reports()};
@@ -78,6 +106,12 @@ int serve(const ServeArgs& a) {
   net::Server server(config, ports, log, options);
   auto bound = server.open();
   if (!bound.ok()) return fail("serve", bound.error());
+  // REQ-SRV-012: before the first connection is accepted (those that arrive meanwhile wait in the
+  // listen queue), the leases of this instance's previous run end.
+  const std::string instance = a.instance.empty() ? default_instance_name(a) : a.instance;
+  auto released = s.claim_instance(instance);
+  if (!released.ok()) return fail("serve", released.error().message);
+  log.write(net::SessionEvent{.event = "leases-released", .instance = instance, .count = *released});
   server.run();
   return 0;
 }
@@ -98,6 +132,8 @@ void add_serve_command(CLI::App& app, cli::Chosen& chosen) {
   c->add_option("--freshness-window", a->freshness_s, "seconds a T_TIME may differ from this clock (300)")
       ->check(CLI::Range(1, 86400));
   c->add_option("--log", a->log, "append the JSON-lines log to this file instead of stderr");
+  c->add_option("--instance", a->instance,
+                "this instance's name among those of its store (REQ-SRV-012); default HOSTNAME:HOST:PORT or HOSTNAME:DEVICE");
   c->add_option("--tpdu", a->tpdu,
                 "links carry a TPDU (behind a NAC): DEST:SRC of a frame sent before any arrives (0:3); answers swap the NIIs of what arrived");
   c->callback([&chosen, a] { chosen.run = [a] { return serve(*a); }; });

@@ -1,5 +1,6 @@
 // Test-only: the raw sockets the edge tests use beside the real processes: a loopback client, a
-// bounded read, and a relay that records what a terminal sent (what an eavesdropper on the line has).
+// bounded read, and a relay that records what a terminal sent (what an eavesdropper on the line has)
+// or keeps the TMS's answers from the terminal (a session held open).
 #pragma once
 
 #include <arpa/inet.h>
@@ -8,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdint>
 #include <thread>
 
@@ -39,10 +41,12 @@ inline bool read_exactly(int fd, std::uint8_t* out, std::size_t n) {
 }
 
 // One TCP connection relayed from a loopback port to serve, keeping every octet the terminal sent:
-// what an eavesdropper on the line records.
+// what an eavesdropper on the line records. With kWithholdAnswers the TMS's octets are counted and
+// dropped: the TMS's session stays open, waiting on the terminal, until the terminal's side closes.
 class Relay {
  public:
-  explicit Relay(int upstream) {
+  enum class Mode { kPass, kWithholdAnswers };
+  explicit Relay(int upstream, Mode mode = Mode::kPass) : mode_(mode) {
     listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -65,6 +69,8 @@ class Relay {
     if (thread_.joinable()) thread_.join();
     return sent_;
   }
+  // Octets the TMS sent that the terminal never got (kWithholdAnswers).
+  std::size_t withheld() const { return withheld_.load(); }
 
  private:
   void relay(int upstream) {
@@ -81,6 +87,10 @@ class Relay {
         const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
         if (n <= 0) open = false;
         if (n > 0 && i == 0) sent_.insert(sent_.end(), buf, buf + n);
+        if (n > 0 && i == 1 && mode_ == Mode::kWithholdAnswers) {
+          withheld_.fetch_add(static_cast<std::size_t>(n));
+          continue;
+        }
         if (n > 0 && ::write(fds[1 - i].fd, buf, static_cast<std::size_t>(n)) != n) open = false;
       }
     }
@@ -88,10 +98,12 @@ class Relay {
     if (tms >= 0) ::close(tms);
   }
 
+  Mode mode_;
   int listener_ = -1;
   int port_ = 0;
   std::thread thread_;
   Bytes sent_;
+  std::atomic<std::size_t> withheld_{0};
 };
 
 }  // namespace tmsproto::app

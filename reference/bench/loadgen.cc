@@ -8,8 +8,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <memory>
 
 #include "bench/bench_estate.h"
@@ -46,7 +48,8 @@ struct Conn {
 
 class Driver {
  public:
-  Driver(const std::vector<terminal::Config>& terminals, const LoadOptions& o) : terminals_(terminals), o_(o) {}
+  Driver(const std::vector<terminal::Config>& terminals, const LoadOptions& o)
+      : terminals_(terminals), o_(o), busy_(terminals.size(), false) {}
 
   LoadResult run() {
     ep_ = ::epoll_create1(EPOLL_CLOEXEC);
@@ -78,11 +81,30 @@ class Driver {
     return o_.hold_after > 0 ? false : Clock::now() < deadline_;
   }
 
+  // One session per terminal at a time, as in the field, where REQ-SRV-011 refuses a second one
+  // 24: the next terminal in turn, from first_terminal on, that has none in flight.
+  std::optional<std::size_t> pick_terminal() {
+    const std::size_t first = std::min(o_.first_terminal, terminals_.size());
+    const std::size_t count = terminals_.size() - first;
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t t = first + (next_terminal_++ % count);
+      if (!busy_[t]) return t;
+    }
+    return std::nullopt;
+  }
+
   void open(std::size_t i) {
     Conn& c = conns_[i];
+    if (c.session) busy_[c.terminal] = false;
     c.session.reset();  // the old engine goes before the ports it refers to
     c = Conn{};
-    c.terminal = (next_terminal_++) % terminals_.size();
+    const auto terminal = pick_terminal();
+    if (!terminal) {
+      fail_note("no terminal without a session in flight: fewer terminals than sessions in flight");
+      ++r_.failed;
+      return;
+    }
+    c.terminal = *terminal;
     c.fd = connect_loopback(o_.ports.empty() ? o_.port : o_.ports[started_ % o_.ports.size()]);
     if (c.fd < 0) {
       fail_note("cannot connect: " + std::string(std::strerror(errno)));
@@ -96,6 +118,7 @@ class Driver {
     if (o_.package_installed) c.ports->packages.packages[{codec::PackageKind::kApplication, kPackageName}] = {kPackageVersion, {}};
     c.session = std::make_unique<terminal::Session>(
         terminals_[c.terminal], terminal::Ports{clock_, rng_, c.ports->keys, c.ports->packages, c.ports->device});
+    busy_[c.terminal] = true;
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLOUT;
     ev.data.u64 = i;
@@ -220,6 +243,7 @@ class Driver {
   Clock::time_point deadline_;
   std::vector<Conn> conns_;
   std::size_t active_ = 0, started_ = 0, next_terminal_ = 0;
+  std::vector<bool> busy_;  // per terminal: a session in flight
   net::SystemClock clock_;
   crypto::OsRandom rng_;
 };

@@ -30,6 +30,8 @@ struct LoadOptions {
                                  // once every connection is held (part 3), the sockets left open
   bool package_installed = false;  // the terminals already run the package (PAYAPP v2): nothing
                                    // is offered, as in part 1, even when the database holds it
+  std::size_t first_terminal = 0;  // sessions use the terminals from this index on (part 3 keeps
+                                   // those it holds apart from those it runs beside them)
 };
 
 struct LoadResult {

@@ -110,8 +110,11 @@ Server start_serve(const std::filesystem::path& state, const std::filesystem::pa
 Server start_serve(const std::vector<std::string>& store_args, const std::filesystem::path& log,
                    std::size_t max_connections) {
   Server s;
+  // REQ-SRV-012: instances on one store with port 0 need names of their own.
+  static int started = 0;
   std::vector<std::string> args{"serve", "--listen", "127.0.0.1:0", "--log", log.string(), "--grace", "1",
-                                "--max-connections", std::to_string(max_connections)};
+                                "--max-connections", std::to_string(max_connections),
+                                "--instance", "bench-" + std::to_string(::getpid()) + "-" + std::to_string(++started)};
   args.insert(args.end(), store_args.begin(), store_args.end());
   app::Child c = app::spawn(app::self_exe(), args, log.string() + ".out");
   s.pid = c.pid;

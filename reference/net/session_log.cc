@@ -32,6 +32,8 @@ std::string format_event(const SessionEvent& e) {
     j["duration_ms"] = e.duration_ms;
   }
   if (!e.cause.empty()) j["cause"] = e.cause;
+  if (!e.instance.empty()) j["instance"] = e.instance;
+  if (e.count) j["count"] = *e.count;
   return j.dump();
 }
 

@@ -14,14 +14,17 @@
 namespace tmsproto::net {
 
 struct SessionEvent {
-  std::string event;  // "listening", "accepted", "refused", "session", "shutdown"
+  std::string event{};  // "listening", "accepted", "refused", "session", "shutdown", "leases-released", …
   std::uint64_t connection = 0;
-  std::string peer;
-  std::optional<tms::AuditRecord> audit;
+  std::string peer{};
+  std::optional<tms::AuditRecord> audit{};
   std::uint64_t bytes_in = 0;
   std::uint64_t bytes_out = 0;
   std::int64_t duration_ms = 0;
-  std::string cause;  // why the engine saw TIMEOUT or CONN_LOST, or why a connection was refused
+  std::string cause{};  // why the engine saw TIMEOUT or CONN_LOST, or why a connection was refused
+  // "leases-released" (REQ-SRV-012): the instance's name and how many leases its previous run held.
+  std::string instance{};
+  std::optional<std::int64_t> count{};
 };
 
 std::string format_event(const SessionEvent& e);

@@ -48,6 +48,12 @@ session::Output Lockstep::to_tms(ByteView body) {
   return out;
 }
 
+session::Output Lockstep::connection_lost() {
+  queue.clear();
+  (void)tms.connection_lost();
+  return terminal.connection_lost();
+}
+
 std::optional<Bytes> Lockstep::until(MsgType type, bool to_terminal_side) {
   if (terminal.state() == terminal::State::T_IDLE && queue.empty()) start();
   while (!queue.empty()) {

@@ -55,6 +55,9 @@ class Lockstep {
   // One body into one engine; what it sends is queued for the other.
   session::Output to_terminal(ByteView body);
   session::Output to_tms(ByteView body);
+  // The link goes: both engines see CONN_LOST, as at the two ends of a real connection (so the
+  // TMS session ends and releases its lease, REQ-SRV-011); nothing is queued. The terminal's output.
+  session::Output connection_lost();
 
   Estate& estate;
   terminal::Session terminal;

@@ -171,6 +171,19 @@ tms::OperatorRecord MemoryRegistry::operator_record(const std::string& vendor_id
   return tms::OperatorRecord{decoy.ok() ? *decoy : codec::OperatorSalt{}, enrolment_iterations, std::nullopt, {}};
 }
 
+Result<std::uint64_t, ResponseCode> MemoryRegistry::take_lease(const codec::Identity& id, std::int64_t now_s,
+                                                               std::int64_t expires_s) {
+  Lease& lease = leases_[{id.vendor_id, id.model_id, id.serial_no}];
+  if (lease.token != 0 && now_s <= lease.expires_s) return fail(ResponseCode::kResourceLimit);  // REQ-SRV-011
+  lease = Lease{++last_token_, expires_s};
+  return lease.token;
+}
+
+void MemoryRegistry::release_lease(const codec::Identity& id, std::uint64_t token) {
+  auto it = leases_.find({id.vendor_id, id.model_id, id.serial_no});
+  if (it != leases_.end() && it->second.token == token) leases_.erase(it);
+}
+
 tms::OperatorLock MemoryRegistry::operator_checked(const std::string& vendor_id, const std::string& operator_id,
                                                    bool passed, std::int64_t now_s) {
   for (auto& o : operators) {

@@ -110,6 +110,12 @@ class MemoryRegistry final : public tms::Registry {
   const std::vector<tms::KeySetSlot>* key_set(const codec::Identity& id, const std::string& key_set_id) override;
   tms::OperatorRecord operator_record(const std::string& vendor_id, const std::string& operator_id,
                                      TransCode trans) override;
+  Result<std::uint64_t, ResponseCode> take_lease(const codec::Identity& id, std::int64_t now_s,
+                                                 std::int64_t expires_s) override;
+  void release_lease(const codec::Identity& id, std::uint64_t token) override;
+  // What a restarted instance does to its previous run's leases (REQ-SRV-012): every lease ends.
+  // For a harness that drops sessions without ending them (a fuzz input that stops mid-session).
+  void end_all_leases() { leases_.clear(); }
   tms::OperatorLock operator_checked(const std::string& vendor_id, const std::string& operator_id, bool passed,
                                      std::int64_t now_s) override;
   bool unattended_allowed(const codec::Identity& id) override;
@@ -126,7 +132,13 @@ class MemoryRegistry final : public tms::Registry {
   std::uint32_t enrolment_iterations = codec::kMinOpvIterations;  // REQ-OPR-002
 
  private:
+  struct Lease {
+    std::uint64_t token = 0;
+    std::int64_t expires_s = 0;
+  };
   crypto::SecretBytes decoy_key_;
+  std::map<std::tuple<std::string, std::string, std::string>, Lease> leases_;  // REQ-SRV-011
+  std::uint64_t last_token_ = 0;
 };
 
 // REQ-HS-013, REQ-HS-019: expires entries at T_TIME + window and holds at most `capacity`.

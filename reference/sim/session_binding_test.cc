@@ -51,6 +51,7 @@ RC_GTEST_PROP(SessionBinding, Dwk1OfAnotherSessionIsRefusedWith11, ()) {
   Lockstep one(*e);
   const Bytes request_1 = one.start().send.at(0);
   auto [auth_1, dwk_1] = issued(one, *e, p, request_1);
+  one.connection_lost();  // the next session of this terminal needs the first one ended (REQ-SRV-011)
 
   // Control, session 2: the same forgery with this session's own DWK_1 is accepted.
   Lockstep two(*e);
@@ -60,6 +61,7 @@ RC_GTEST_PROP(SessionBinding, Dwk1OfAnotherSessionIsRefusedWith11, ()) {
       two.to_terminal(forged_auth_request(*e, p, request_2, auth_2.dwk1, dwk_2.view(), auth_2));
   RC_ASSERT(accepted.send.size() == 1u);
   RC_ASSERT(accepted.send[0][0] == static_cast<std::uint8_t>(MsgType::kHsAuthAnswer));
+  two.connection_lost();
 
   // The attack, session 3: session 1's DWK_1 with a TAC_1 under session 1's DWK.
   Lockstep three(*e);

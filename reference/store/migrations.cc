@@ -88,7 +88,20 @@ CREATE INDEX reports_by_terminal ON reports(vendor_id, model_id, serial_no, seq)
 CREATE INDEX audit_by_terminal ON audit(vendor_id, model_id, serial_no, seq);
 )sql";
 
-constexpr std::array<const char*, kSchemaVersion> kMigrations = {kVersion1, kVersion2};
+// Version 3: the session lease of each terminal (REQ-SRV-011), so that two `serve` instances on
+// one store never run two sessions of one terminal at once, with the instance that took it
+// (REQ-SRV-012), whose restart ends it.
+constexpr const char* kVersion3 = R"sql(
+CREATE TABLE leases(
+  vendor_id TEXT NOT NULL, model_id TEXT NOT NULL, serial_no TEXT NOT NULL,
+  token INTEGER NOT NULL,
+  expires_s INTEGER NOT NULL,
+  holder TEXT NOT NULL,
+  PRIMARY KEY(vendor_id, model_id, serial_no)) WITHOUT ROWID;
+CREATE INDEX leases_by_holder ON leases(holder);
+)sql";
+
+constexpr std::array<const char*, kSchemaVersion> kMigrations = {kVersion1, kVersion2, kVersion3};
 
 Result<std::int64_t, StoreError> pragma(Db& db, const char* name) {
   Stmt s(db, std::string("PRAGMA ") + name);

@@ -10,7 +10,7 @@
 
 namespace tmsproto::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 inline constexpr std::int64_t kApplicationId = 0x544D5350;  // "TMSP"
 
 // Whether `db` is a new, empty file (true) or a tmsproto store this program can open (false);

@@ -7,8 +7,8 @@ namespace tmsproto::store {
 namespace {
 
 // Migration N takes version N-1 to N. Versions 1 and 2 hold the replay cache, the reports and the
-// audit log; version 3 the rest of what tms.db holds (REQ-STORE-022), with the same tables and
-// columns, so that the store's one SQL text (sql.h) runs on both.
+// audit log; versions 3 and 4 the rest of what tms.db holds (REQ-STORE-022), with the same tables
+// and columns, so that the store's one SQL text (sql.h) runs on both.
 constexpr std::array<const char*, kPgSchemaVersion> kMigrations = {
     // 1: the metadata and the replay cache (REQ-STORE-018): the primary key is the atomic check,
     // the index on expiry serves the deletion of expired entries (REQ-HS-019).
@@ -61,6 +61,12 @@ constexpr std::array<const char*, kPgSchemaVersion> kMigrations = {
     " salt bytea NOT NULL, iterations bigint NOT NULL, opv_block text NOT NULL, may_download_keys integer NOT NULL,"
     " consecutive_failures bigint NOT NULL DEFAULT 0, locked_until_s bigint NOT NULL DEFAULT 0,"
     " PRIMARY KEY (vendor_id, operator_id));",
+    // 4: one session lease per terminal (REQ-SRV-011), the primary key making taking it atomic, and
+    // the instance that took it (REQ-SRV-012), whose restart ends it.
+    "CREATE TABLE leases (vendor_id text NOT NULL, model_id text NOT NULL, serial_no text NOT NULL,"
+    " token bigint NOT NULL, expires_s bigint NOT NULL, holder text NOT NULL,"
+    " PRIMARY KEY (vendor_id, model_id, serial_no));"
+    "CREATE INDEX leases_by_holder ON leases (holder);",
 };
 
 // 0x544D5350 ("TMSP"), REQ-STORE-017: every instance takes the same lock.

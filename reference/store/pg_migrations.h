@@ -6,7 +6,7 @@
 namespace tmsproto::store {
 
 // The schema version this program writes.
-inline constexpr int kPgSchemaVersion = 3;
+inline constexpr int kPgSchemaVersion = 4;
 
 // Brings the database to `target` (0: kPgSchemaVersion), each migration one transaction under the
 // store's advisory lock; refuses a foreign database or a newer schema without changing anything.

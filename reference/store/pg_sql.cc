@@ -64,4 +64,12 @@ Result<std::unique_ptr<SqlTransaction>, StoreError> PgSql::begin(Durability) {
   return std::unique_ptr<SqlTransaction>(std::make_unique<PgSqlTransaction>(std::move(t).value()));
 }
 
+Result<bool, StoreError> PgSql::hold_instance_name(std::string_view instance) {
+  // REQ-SRV-012: session-level, so held until this connection closes, the process's end included;
+  // the first key is 0x544D5352 ("TMSR"), apart from the migrations' lock (REQ-STORE-017).
+  auto r = c_.exec("SELECT pg_try_advisory_lock(1414353746, hashtext($1))", {std::string(instance)});
+  if (!r.ok()) return fail(r.error());
+  return r->text(0, 0) && *r->text(0, 0) == "t";
+}
+
 }  // namespace tmsproto::store

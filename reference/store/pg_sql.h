@@ -13,6 +13,7 @@ class PgSql final : public Sql {
   // BEGIN; every PostgreSQL commit is durable (REQ-STORE-019), whatever `durability` says.
   Result<std::unique_ptr<SqlTransaction>, StoreError> begin(Durability durability) override;
   std::string_view name() const override { return "PostgreSQL store"; }
+  Result<bool, StoreError> hold_instance_name(std::string_view instance) override;
   // The connection itself, for what only PostgreSQL does (its replay cache, its migrations).
   PgConn& conn() { return c_; }
 

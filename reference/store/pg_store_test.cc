@@ -57,6 +57,37 @@ TEST(PgStore, OneTRandOfferedByManyInstancesAtOnceIsFreshForExactlyOne) {
   }
 }
 
+// Checks REQ-SRV-011: sixteen instances take one terminal's lease at the same moment, ten times;
+// each time exactly one gets it, and the others are told 24.
+TEST(PgStore, OneTerminalsLeaseTakenByManyInstancesAtOnceGoesToExactlyOne) {
+  const std::string url = fresh_database();
+  ASSERT_FALSE(url.empty());
+  constexpr int kInstances = 16, kRounds = 10;
+  std::vector<std::unique_ptr<TmsStore>> stores;
+  for (int i = 0; i < kInstances; ++i) {
+    auto s = open_pg(url);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    stores.push_back(std::move(s).value());
+  }
+  for (int round = 0; round < kRounds; ++round) {
+    const std::int64_t now = 1000 + 1000 * round;  // past the last round's lease
+    std::atomic<int> ready{0}, taken{0}, busy{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kInstances; ++i) {
+      threads.emplace_back([&, i] {
+        ready.fetch_add(1);
+        while (ready.load() < kInstances) std::this_thread::yield();
+        auto lease = stores[static_cast<std::size_t>(i)]->registry().take_lease(kTerminal, now, now + 600);
+        if (lease.ok()) taken.fetch_add(1);
+        if (!lease.ok() && lease.error() == ResponseCode::kResourceLimit) busy.fetch_add(1);
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(taken.load(), 1) << "round " << round;
+    EXPECT_EQ(busy.load(), kInstances - 1) << "round " << round;
+  }
+}
+
 // Checks REQ-STORE-021, REQ-OPR-006: four instances each record five failed checks of one operator
 // at the same moment; the database counts all twenty, and the lock's end is the one the twentieth
 // failure sets, whichever instance made it.

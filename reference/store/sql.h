@@ -62,6 +62,10 @@ class Sql {
   virtual Result<std::unique_ptr<SqlTransaction>, StoreError> begin(Durability durability) = 0;
   // Where the store lives, for errors: "tms.db" or "PostgreSQL store".
   virtual std::string_view name() const = 0;
+  // REQ-SRV-012: holds a serve instance's name for as long as this connection lives; false when
+  // another connection holds it. PostgreSQL: a session-level advisory lock. SQLite: always true (a
+  // SQLite store is one host's files, where the default names are unique among running instances).
+  virtual Result<bool, StoreError> hold_instance_name(std::string_view instance) = 0;
 };
 
 }  // namespace tmsproto::store

@@ -19,10 +19,12 @@ namespace tmsproto::store {
 // What every port shares: the connection and the keys derived from the storage key.
 struct StoreContext {
   std::unique_ptr<Sql> sql;
+  crypto::RandomSource* rng = nullptr;  // the store's: lease tokens (REQ-SRV-011)
   crypto::SecretBytes storage_key;
   crypto::SecretBytes decoy_key;        // REQ-OPR-007
   crypto::SecretBytes fingerprint_key;  // REQ-KEY-001
   StoreOptions options;
+  std::string instance{};  // REQ-SRV-012: the serve instance whose leases these are (claim_instance)
 };
 
 // The names that bind a wrapped key to its row (key_wrap.h).
@@ -39,6 +41,9 @@ class SqlRegistry final : public tms::Registry {
                                       TransCode trans) override;
   tms::OperatorLock operator_checked(const std::string& vendor_id, const std::string& operator_id, bool passed,
                                      std::int64_t now_s) override;
+  Result<std::uint64_t, ResponseCode> take_lease(const codec::Identity& id, std::int64_t now_s,
+                                                 std::int64_t expires_s) override;
+  void release_lease(const codec::Identity& id, std::uint64_t token) override;
   bool unattended_allowed(const codec::Identity& id) override;
   void key_set_delivered(const codec::Identity& id, const std::string& key_set_id) override;
 

@@ -175,6 +175,7 @@ TEST(SqliteStore, SchemaVersion1FixtureOpensUpgraded) {
   EXPECT_EQ(s->replay().remember(kTerminal, kRand, 900000000, 800000100), tms::ReplayVerdict::kSeen);
   EXPECT_EQ(s->latest_report(kTerminal)->value().report.hardware_id, "HW-FIXTURE");
   EXPECT_EQ(s->audit_log()->size(), 1u);
+  EXPECT_TRUE(s->registry().take_lease(kTerminal, 1000, 1600).ok());  // REQ-SRV-011: version 3's table
 }
 
 // REQ-STORE-003: storage.key is created on first open with mode 0600 and 32 octets; a wider mode,

@@ -439,6 +439,32 @@ TEST_P(PortContract, AuditRecordsReadBackAsWritten) {
   same(records[1], refused);
 }
 
+// Checks REQ-SRV-011: a terminal's lease is one session's until it is released or expires: a
+// second take before then is 24, a release with another token changes nothing, and an expired
+// lease is taken over.
+TEST_P(PortContract, LeaseIsOneSessionsUntilReleasedOrExpired) {
+  auto b = make();
+  (void)b->add_terminal(kTerminal, Profile::kAes128, false);
+  auto& r = b->registry();
+  const codec::Identity other{"VEND0001", "POS-X1", "SN2"};
+  auto first = r.take_lease(kTerminal, 1000, 1600);
+  ASSERT_TRUE(first.ok());
+  EXPECT_NE(*first, 0u);
+  EXPECT_EQ(r.take_lease(kTerminal, 1001, 1601).error(), ResponseCode::kResourceLimit);
+  EXPECT_TRUE(r.take_lease(other, 1001, 1601).ok()) << "each terminal has its own lease";
+  r.release_lease(kTerminal, *first + 1);
+  EXPECT_EQ(r.take_lease(kTerminal, 1002, 1602).error(), ResponseCode::kResourceLimit);
+  r.release_lease(kTerminal, *first);
+  auto second = r.take_lease(kTerminal, 1003, 1603);
+  ASSERT_TRUE(second.ok());
+  EXPECT_NE(*second, *first);
+  EXPECT_EQ(r.take_lease(kTerminal, 1603, 2203).error(), ResponseCode::kResourceLimit) << "held to its last second";
+  auto taken_over = r.take_lease(kTerminal, 1604, 2204);
+  ASSERT_TRUE(taken_over.ok());
+  r.release_lease(kTerminal, *second);  // the expired session ends late: the new lease stays
+  EXPECT_EQ(r.take_lease(kTerminal, 1605, 2205).error(), ResponseCode::kResourceLimit);
+}
+
 // Checks REQ-KEY-023: each confirmed delivery of a key set is recorded for its terminal.
 TEST_P(PortContract, KeySetDeliveryIsRecorded) {
   auto b = make();
@@ -450,6 +476,91 @@ TEST_P(PortContract, KeySetDeliveryIsRecorded) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PortContract, ::testing::ValuesIn(kBackends),
+                         [](const auto& test_info) { return test_info.param.name; });
+
+// REQ-SRV-012 on both databases: a database and a way to open another instance's store on it.
+struct StoreKind {
+  std::string name;
+  // Returns a function that opens one more store (an instance) on one new database.
+  std::function<std::function<std::unique_ptr<TmsStore>()>()> database;
+};
+void PrintTo(const StoreKind& k, std::ostream* os) { *os << k.name; }
+
+std::function<std::unique_ptr<TmsStore>()> sqlite_database() {
+  auto dir = std::make_shared<TempDir>();
+  auto rng = std::make_shared<crypto::DeterministicRandom>(7);
+  return [dir, rng] {
+    auto s = TmsStore::open(dir->path(), *rng, contract_options(100));
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
+    return s.ok() ? std::move(s).value() : nullptr;
+  };
+}
+
+#ifdef TMSPROTO_CONTRACT_POSTGRESQL
+std::function<std::unique_ptr<TmsStore>()> postgresql_database() {
+  const std::string url = fresh_database();
+  return [url] {
+    auto s = open_pg(url, contract_options(100));
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
+    return s.ok() ? std::move(s).value() : nullptr;
+  };
+}
+#endif
+
+const StoreKind kStores[] = {
+    {"Sqlite", sqlite_database},
+#ifdef TMSPROTO_CONTRACT_POSTGRESQL
+    {"Postgresql", postgresql_database},
+#endif
+};
+
+class InstanceNames : public ::testing::TestWithParam<StoreKind> {};
+
+// Checks REQ-SRV-012 with REQ-SRV-011: an instance that claims its name again (its restart) ends
+// the leases its previous run held, and no other instance's.
+TEST_P(InstanceNames, ClaimingANameEndsThatNamesLeasesAndNoOthers) {
+  auto open = GetParam().database();
+  const codec::Identity other{"VEND0001", "POS-X1", "SN2"};
+  auto a = open();
+  auto b = open();
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a->claim_instance("host-a:7700").ok());
+  ASSERT_TRUE(b->claim_instance("host-b:7700").ok());
+  ASSERT_TRUE(a->registry().take_lease(kTerminal, 1000, 1600).ok());
+  ASSERT_TRUE(b->registry().take_lease(other, 1000, 1600).ok());
+  a.reset();  // killed: its lease stays in the database
+
+  EXPECT_EQ(b->registry().take_lease(kTerminal, 1001, 1601).error(), ResponseCode::kResourceLimit);
+  auto restarted = open();
+  ASSERT_TRUE(restarted);
+  auto released = restarted->claim_instance("host-a:7700");
+  ASSERT_TRUE(released.ok()) << released.error().message;
+  EXPECT_EQ(*released, 1);
+  EXPECT_TRUE(b->registry().take_lease(kTerminal, 1002, 1602).ok()) << "the killed run's lease ended";
+  EXPECT_EQ(restarted->registry().take_lease(other, 1002, 1602).error(), ResponseCode::kResourceLimit)
+      << "the other instance's lease is its own";
+  EXPECT_EQ(*restarted->claim_instance("host-a:7700"), 0) << "a second claim by the holder finds none";
+}
+
+// Checks REQ-SRV-012: a name a running instance holds is refused to another instance until the
+// holder closes its store; other names are not affected.
+TEST_P(InstanceNames, ANameHeldByARunningInstanceIsRefusedUntilItsStoreCloses) {
+  auto open = GetParam().database();
+  auto first = open();
+  auto second = open();
+  ASSERT_TRUE(first && second);
+  ASSERT_TRUE(first->claim_instance("pos-tms-1").ok());
+  auto refused = second->claim_instance("pos-tms-1");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("'pos-tms-1'"), std::string::npos) << refused.error().message;
+  EXPECT_TRUE(second->claim_instance("pos-tms-2").ok());
+  first.reset();
+  auto third = open();
+  ASSERT_TRUE(third);
+  EXPECT_TRUE(third->claim_instance("pos-tms-1").ok()) << "a closed store's name is free";
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, InstanceNames, ::testing::ValuesIn(kStores),
                          [](const auto& test_info) { return test_info.param.name; });
 
 }  // namespace

@@ -93,7 +93,7 @@ Result<std::unique_ptr<TmsStore>, StoreError> assemble_store(std::unique_ptr<Sql
                                                              crypto::RandomSource& rng,
                                                              std::unique_ptr<tms::ReplayCache> replay) {
   if (auto r = check_storage_key(*sql, storage_key.view(), key_file); !r.ok()) return fail(r.error());
-  StoreContext c{std::move(sql), std::move(storage_key), {}, {}, options};
+  StoreContext c{std::move(sql), &rng, std::move(storage_key), {}, {}, options};
   // REQ-STORE-012, REQ-OPR-007, REQ-KEY-001: the estate's two keys follow from the storage key, so the store has
   // one secret to keep and the decoy salts stay the same across restarts.
   auto decoy = derive_store_key(c.storage_key.view(), "OPV DECOY", "");

@@ -125,6 +125,12 @@ class TmsStore {
   Result<std::vector<ReportRow>, StoreError> report_history(const codec::Identity& id);  // oldest first
   Result<std::vector<AuditRow>, StoreError> audit_log();                                // oldest first
 
+  // REQ-SRV-012: makes this store's sessions take their leases (REQ-SRV-011) under `instance`, and
+  // ends every lease that name held, answering how many; an error when another running instance
+  // holds the name (PostgreSQL). `serve` calls it before accepting a connection; a store on which
+  // it was never called takes its leases under the empty name.
+  Result<std::int64_t, StoreError> claim_instance(const std::string& instance);
+
   struct Impl;
   // For the backends (store_impl.h): a store around its insides.
   static std::unique_ptr<TmsStore> adopt(std::unique_ptr<Impl> impl);

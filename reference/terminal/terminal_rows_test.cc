@@ -1848,7 +1848,7 @@ TEST(TerminalFaults, ResumeStartsOnePieceLate) {
   w.run->to_terminal(w.pending);                                              // FIT
   w.run->to_terminal(*w.run->until_terminal_gets(MsgType::kFrameResponse));  // DATA piece 0
   ASSERT_EQ(w.estate->package_store.pieces_staged, 1u);
-  w.run->terminal.connection_lost();
+  w.run->connection_lost();
   w.estate->terminal_config.faults.add(Fault::kResumeOnePieceLate);
   Lockstep run(*w.estate);
   auto confirm = run.until_terminal_gets(MsgType::kPkgConfirm);
@@ -1924,7 +1924,7 @@ TEST(TerminalFaults, BindingTakenFromTheKeyBlockAcceptsAnotherSessionsDwk1) {
       const Bytes first_request = w.run->keys.hs_request();
       auto first = codec::parse_hs_auth_request(w.pending);
       ASSERT_TRUE(first.ok());
-      w.run->terminal.connection_lost();
+      w.run->connection_lost();
       Lockstep run(*w.estate);
       auto pending = run.until_terminal_gets(MsgType::kHsAuthRequest);
       ASSERT_TRUE(pending.has_value());

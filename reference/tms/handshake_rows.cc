@@ -62,6 +62,11 @@ void Session::s1_hs_request(ByteView body) {
     case ReplayVerdict::kSeen: return fail_with(ResponseCode::kReplay);        // [10] REQ-HS-013
     case ReplayVerdict::kFull: return fail_with(ResponseCode::kInternalError);  // [96] REQ-HS-019
   }
+  // REQ-SRV-011: one session per terminal across the instances of one store, decided before any
+  // key is derived; [24] while another session holds the lease, [96] when the registry cannot tell.
+  auto lease = ports_.registry.take_lease(m->id, now_s, now_s + config_.lease_s);
+  if (!lease.ok()) return fail_with(lease.error());
+  lease_ = *lease;
 
   codec::HsAuthRequest answer;
   if (!m->operator_id.empty()) {  // REQ-OPR-002, REQ-OPR-007: the salt, enrolled or decoy

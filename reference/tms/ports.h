@@ -72,6 +72,14 @@ class Registry {
   // (tms/operator_lock.h). An operator ID not enrolled has no state: nothing is recorded.
   virtual OperatorLock operator_checked(const std::string& vendor_id, const std::string& operator_id, bool passed,
                                         std::int64_t now_s) = 0;
+  // REQ-SRV-011: the terminal's session lease, one per terminal across every TMS instance on this
+  // registry. take_lease takes it until `expires_s` when no other session holds an unexpired one,
+  // and answers a token (never 0) for release_lease; 24 when another session holds it; 96 when the
+  // registry cannot tell (it fails closed). release_lease ends the lease of that token, and no
+  // later one.
+  virtual Result<std::uint64_t, ResponseCode> take_lease(const codec::Identity& id, std::int64_t now_s,
+                                                         std::int64_t expires_s) = 0;
+  virtual void release_lease(const codec::Identity& id, std::uint64_t token) = 0;
   // REQ-OPR-005: whether this terminal may run an unattended program download.
   virtual bool unattended_allowed(const codec::Identity& id) = 0;
   // REQ-KEY-023: the terminal confirmed (SESSION_END 00) that it stored this key set.
@@ -193,6 +201,9 @@ class AuditLog {
 
 struct Config {
   std::int64_t freshness_window_s = 300;  // REQ-HS-012
+  // REQ-SRV-011: how long a session's lease lasts, T_SESSION: a lease its instance never released
+  // (the instance was killed) frees the terminal after it.
+  std::int64_t lease_s = 600;
   // REQ-CRYPTO-026's bound in the TDES profile, for what this TMS seals and what it accepts. `serve`
   // never changes it; the conformance suite raises it to play a TMS that breaks the bound, which a
   // terminal must refuse (spec/conformance.md).

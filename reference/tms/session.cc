@@ -131,6 +131,10 @@ void Session::fail_with(ResponseCode code) {
 void Session::finish(std::optional<ResponseCode> outcome) {
   hs_keys_.reset();
   channel_.reset();
+  if (lease_) {  // REQ-SRV-011: the terminal may open its next session on any instance at once
+    ports_.registry.release_lease(request_.id, *lease_);
+    lease_.reset();
+  }
   audit_.outcome = outcome;
   ports_.audit.record(audit_);  // REQ-TMS-005
 }

@@ -118,6 +118,7 @@ class Session {
   session::Transcript transcript_;
   std::optional<profile::HandshakeKeys> hs_keys_;
   std::optional<Bytes> sac0_legacy_;  // LEGACY computes SAC_0 in S1 (REQ-HS-016)
+  std::optional<std::uint64_t> lease_;       // REQ-SRV-011: from S1 on, until the session ends
   std::optional<OperatorRecord> operator_;  // from S1 on, for an attended session (REQ-OPR-002)
   std::optional<session::SecureChannel> channel_;  // from the key message on (REQ-DL-001)
   VendorInterface* vendor_ = nullptr;

@@ -178,6 +178,11 @@ class RegistryAnswering final : public Registry {
                                 std::int64_t now_s) override {
     return real_.operator_checked(vendor_id, operator_id, passed, now_s);
   }
+  Result<std::uint64_t, ResponseCode> take_lease(const codec::Identity& id, std::int64_t now_s,
+                                                 std::int64_t expires_s) override {
+    return real_.take_lease(id, now_s, expires_s);
+  }
+  void release_lease(const codec::Identity& id, std::uint64_t token) override { real_.release_lease(id, token); }
   bool unattended_allowed(const codec::Identity& id) override { return real_.unattended_allowed(id); }
   void key_set_delivered(const codec::Identity& id, const std::string& key_set_id) override {
     real_.key_set_delivered(id, key_set_id);
@@ -253,6 +258,26 @@ TEST(TmsRows, S1_ReplayIs10) {
   EXPECT_EQ(sim::abort_code(out), std::optional(ResponseCode::kReplay));  // REQ-HS-013
   EXPECT_EQ(second.state(), State::S_FAILED);
   EXPECT_EQ(second.failure()->code, std::optional(ResponseCode::kReplay));
+}
+
+// Checks REQ-SRV-011: while one session of a terminal is open, a second one (a fresh HS_REQUEST,
+// another connection) ends 24 right after its checks, before any key is made; once the first ends,
+// however it ends, the terminal's next session is served.
+TEST(TmsRows, S1_SecondSessionOfAnOpenTerminalIs24UntilTheFirstEnds) {
+  Waiting w = waiting_for(program_download(), MsgType::kHsRequest);
+  w.run->to_tms(w.pending);
+  ASSERT_EQ(w.run->tms.state(), State::S_WAIT_AUTH_ANSWER);
+  const Bytes again = with_request(w, [](codec::HsRequest& m) { m.t_data.random[0] ^= 0x01; });
+  Session second(w.estate->tms_config, w.estate->tms_ports());
+  const session::Output out = second.receive(again);
+  EXPECT_EQ(sim::abort_code(out), std::optional(ResponseCode::kResourceLimit));
+  EXPECT_EQ(out.send.size(), 1u) << "the ABORT and nothing else: no HS_AUTH_REQUEST, no key";
+  EXPECT_EQ(second.failure()->code, std::optional(ResponseCode::kResourceLimit));
+  (void)w.run->tms.connection_lost();
+  const Bytes third_request = with_request(w, [](codec::HsRequest& m) { m.t_data.random[0] ^= 0x02; });
+  Session third(w.estate->tms_config, w.estate->tms_ports());
+  (void)third.receive(third_request);
+  EXPECT_EQ(third.state(), State::S_WAIT_AUTH_ANSWER);
 }
 
 // Checks REQ-HS-013: the entry lives until T_TIME + window; the same request a second later is
