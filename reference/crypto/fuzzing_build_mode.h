@@ -3,8 +3,9 @@
 // deterministic stand-ins, as BoringSSL's BORINGSSL_UNSAFE_DETERMINISTIC_MODE does, so that the
 // session fuzz targets reach ten thousand executions a second: PBKDF2 runs one iteration
 // (pbkdf2.cc), ECDSA signatures are hashes anyone can compute (signature.cc), OsRandom is a fixed
-// stream (random.cc) and the test double DeterministicRandom a cheaper one
-// (testing/deterministic_random.cc). It is UNSAFE: nothing built with it may ever be shipped.
+// stream (random.cc), the test double DeterministicRandom a cheaper one
+// (testing/deterministic_random.cc), and DES / TDES key schedules are kept and reused in clear
+// (ltc.cc). It is UNSAFE: nothing built with it may ever be shipped.
 //
 // Only fuzz/CMakeLists.txt defines the macro, on a small object library it links into the
 // *_fuzzmode targets alone (never into tmsproto_core, the tests or `tmsproto`), and only when the

@@ -1,5 +1,11 @@
 #include "crypto/ltc.h"
 
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "crypto/fuzzing_build_mode.h"
+
 namespace tmsproto::crypto::ltc {
 
 namespace {
@@ -47,13 +53,72 @@ int chacha20_prng_index() { return indices().chacha; }
 
 int sha256_index() { return indices().sha256; }
 
+#ifdef TMSPROTO_FUZZING_BUILD_MODE
+namespace {
+
+// Fuzzing build mode only (crypto/fuzzing_build_mode.h): DES and TDES key setup was a fifth of the
+// session targets' time, each MAC and envelope expanding the same few session keys again. The last
+// 16 expansions are kept, in clear, for the life of the process: never in a product. DES and TDES
+// only, whose schedules are plain arrays that a copy duplicates.
+struct CachedSchedule {
+  int index = -1;
+  std::size_t key_len = 0;
+  std::uint8_t key[24] = {};
+  symmetric_key schedule;
+};
+
+bool cacheable(int index, ByteView key) {
+  return (index == cipher_index(Cipher::kDes) || index == cipher_index(Cipher::kTdes)) && key.size() <= 24;
+}
+
+std::array<CachedSchedule, 16>& cache() {
+  thread_local std::array<CachedSchedule, 16> entries{};
+  return entries;
+}
+
+const CachedSchedule* cached(int index, ByteView key) {
+  for (const CachedSchedule& e : cache()) {
+    if (e.index == index && e.key_len == key.size() && std::equal(key.begin(), key.end(), e.key)) return &e;
+  }
+  return nullptr;
+}
+
+void remember(int index, ByteView key, const symmetric_key& schedule) {
+  thread_local std::size_t next = 0;
+  CachedSchedule& e = cache()[next++ % cache().size()];
+  e.index = index;
+  e.key_len = key.size();
+  std::copy(key.begin(), key.end(), e.key);
+  std::memcpy(&e.schedule, &schedule, sizeof schedule);
+}
+
+}  // namespace
+#endif
+
 KeySchedule::KeySchedule(Cipher c, ByteView key) : index_(cipher_index(c)), status_(CRYPT_ERROR) {
   if (index_ < 0 || key.empty()) return;
+#ifdef TMSPROTO_FUZZING_BUILD_MODE
+  if (cacheable(index_, key)) {
+    if (const CachedSchedule* hit = cached(index_, key)) {
+      std::memcpy(&key_, &hit->schedule, sizeof key_);
+      status_ = CRYPT_OK;
+      return;
+    }
+    status_ = cipher_descriptor[index_].setup(key.data(), static_cast<int>(key.size()), 0, &key_);
+    if (status_ == CRYPT_OK) remember(index_, key, key_);
+    return;
+  }
+#endif
   status_ = cipher_descriptor[index_].setup(key.data(), static_cast<int>(key.size()), 0, &key_);
 }
 
 KeySchedule::~KeySchedule() {
   if (ok()) cipher_descriptor[index_].done(&key_);
+#ifdef TMSPROTO_FUZZING_BUILD_MODE
+  // The cache above holds the same schedule in clear: wiping this copy of the whole union (8% of
+  // the session targets' time) would protect nothing.
+  if (cacheable(index_, ByteView{})) return;
+#endif
   zeromem(&key_, sizeof key_);
 }
 
