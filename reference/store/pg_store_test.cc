@@ -23,6 +23,34 @@ namespace {
 
 const codec::Identity kTerminal{"VEND0001", "POS-X1", "SN1"};
 
+// `n` stores on one database, as n instances hold them; fewer (and a test failure) when one does
+// not open.
+std::vector<std::unique_ptr<TmsStore>> instances(const std::string& url, int n, const StoreOptions& options = {}) {
+  std::vector<std::unique_ptr<TmsStore>> stores;
+  for (int i = 0; i < n; ++i) {
+    auto s = open_pg(url, options);
+    EXPECT_TRUE(s.ok()) << s.error().message;
+    if (!s.ok()) break;
+    stores.push_back(std::move(s).value());
+  }
+  return stores;
+}
+
+// call(i) for every store, each on a thread of its own, all released at the same moment.
+template <class Call>
+void all_at_once(std::size_t n, Call call) {
+  std::atomic<std::size_t> ready{0};
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      ready.fetch_add(1);
+      while (ready.load() < n) std::this_thread::yield();
+      call(i);
+    });
+  }
+  for (auto& t : threads) t.join();
+}
+
 // Checks REQ-STORE-018, REQ-HS-013: 16 connections (as 16 instances would hold) offer the same
 // T_RAND at the same moment, for 10 T_RANDs in turn: each time exactly one is told "fresh", the
 // others "seen".
@@ -30,28 +58,18 @@ TEST(PgStore, OneTRandOfferedByManyInstancesAtOnceIsFreshForExactlyOne) {
   const std::string url = fresh_database();
   ASSERT_FALSE(url.empty());
   constexpr int kInstances = 16, kRounds = 10;
-  std::vector<std::unique_ptr<TmsStore>> stores;
-  for (int i = 0; i < kInstances; ++i) {
-    auto s = open_pg(url);
-    ASSERT_TRUE(s.ok()) << s.error().message;
-    stores.push_back(std::move(s).value());
-  }
+  const auto stores = instances(url, kInstances);
+  ASSERT_EQ(stores.size(), std::size_t{kInstances});
   for (int round = 0; round < kRounds; ++round) {
     const std::array<std::uint8_t, 8> r{7, 7, 7, 7, 0, 0, 0, static_cast<std::uint8_t>(round)};
-    std::atomic<int> ready{0}, fresh{0}, seen{0};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < kInstances; ++i) {
-      threads.emplace_back([&, i] {
-        ready.fetch_add(1);
-        while (ready.load() < kInstances) std::this_thread::yield();  // all start together
-        switch (stores[static_cast<std::size_t>(i)]->replay().remember(kTerminal, r, 2000, 1000)) {
-          case tms::ReplayVerdict::kFresh: fresh.fetch_add(1); break;
-          case tms::ReplayVerdict::kSeen: seen.fetch_add(1); break;
-          case tms::ReplayVerdict::kFull: break;
-        }
-      });
-    }
-    for (auto& t : threads) t.join();
+    std::atomic<int> fresh{0}, seen{0};
+    all_at_once(stores.size(), [&](std::size_t i) {
+      switch (stores[i]->replay().remember(kTerminal, r, 2000, 1000)) {
+        case tms::ReplayVerdict::kFresh: fresh.fetch_add(1); break;
+        case tms::ReplayVerdict::kSeen: seen.fetch_add(1); break;
+        case tms::ReplayVerdict::kFull: break;
+      }
+    });
     EXPECT_EQ(fresh.load(), 1) << "round " << round;
     EXPECT_EQ(seen.load(), kInstances - 1) << "round " << round;
   }
@@ -63,26 +81,16 @@ TEST(PgStore, OneTerminalsLeaseTakenByManyInstancesAtOnceGoesToExactlyOne) {
   const std::string url = fresh_database();
   ASSERT_FALSE(url.empty());
   constexpr int kInstances = 16, kRounds = 10;
-  std::vector<std::unique_ptr<TmsStore>> stores;
-  for (int i = 0; i < kInstances; ++i) {
-    auto s = open_pg(url);
-    ASSERT_TRUE(s.ok()) << s.error().message;
-    stores.push_back(std::move(s).value());
-  }
+  const auto stores = instances(url, kInstances);
+  ASSERT_EQ(stores.size(), std::size_t{kInstances});
   for (int round = 0; round < kRounds; ++round) {
     const std::int64_t now = 1000 + 1000 * round;  // past the last round's lease
-    std::atomic<int> ready{0}, taken{0}, busy{0};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < kInstances; ++i) {
-      threads.emplace_back([&, i] {
-        ready.fetch_add(1);
-        while (ready.load() < kInstances) std::this_thread::yield();
-        auto lease = stores[static_cast<std::size_t>(i)]->registry().take_lease(kTerminal, now, now + 600);
-        if (lease.ok()) taken.fetch_add(1);
-        if (!lease.ok() && lease.error() == ResponseCode::kResourceLimit) busy.fetch_add(1);
-      });
-    }
-    for (auto& t : threads) t.join();
+    std::atomic<int> taken{0}, busy{0};
+    all_at_once(stores.size(), [&](std::size_t i) {
+      auto lease = stores[i]->registry().take_lease(kTerminal, now, now + 600);
+      if (lease.ok()) taken.fetch_add(1);
+      if (!lease.ok() && lease.error() == ResponseCode::kResourceLimit) busy.fetch_add(1);
+    });
     EXPECT_EQ(taken.load(), 1) << "round " << round;
     EXPECT_EQ(busy.load(), kInstances - 1) << "round " << round;
   }
@@ -95,30 +103,17 @@ TEST(PgStore, OperatorFailuresThroughSeveralInstancesAddUp) {
   const std::string url = fresh_database();
   ASSERT_FALSE(url.empty());
   constexpr int kInstances = 4, kFailuresEach = 5;
-  std::vector<std::unique_ptr<TmsStore>> stores;
-  for (int i = 0; i < kInstances; ++i) {
-    StoreOptions options;
-    options.enrolment_iterations = codec::kMinOpvIterations;
-    auto s = open_pg(url, options);
-    ASSERT_TRUE(s.ok()) << s.error().message;
-    stores.push_back(std::move(s).value());
-  }
+  StoreOptions options;
+  options.enrolment_iterations = codec::kMinOpvIterations;
+  const auto stores = instances(url, kInstances, options);
+  ASSERT_EQ(stores.size(), std::size_t{kInstances});
   Bytes key(65, 0x5a);
   key[0] = 0x04;
   ASSERT_TRUE(stores[0]->register_vendor("VEND0001", key, "dir:/nowhere").ok());
   ASSERT_TRUE(stores[0]->enrol_operator("VEND0001", "OPER01", Bytes{'p', 'w'}).ok());
-  std::atomic<int> ready{0};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kInstances; ++i) {
-    threads.emplace_back([&, i] {
-      ready.fetch_add(1);
-      while (ready.load() < kInstances) std::this_thread::yield();
-      for (int n = 0; n < kFailuresEach; ++n) {
-        (void)stores[static_cast<std::size_t>(i)]->registry().operator_checked("VEND0001", "OPER01", false, 100000);
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
+  all_at_once(stores.size(), [&](std::size_t i) {
+    for (int n = 0; n < kFailuresEach; ++n) (void)stores[i]->registry().operator_checked("VEND0001", "OPER01", false, 100000);
+  });
   const auto lock = stores[1]->registry().operator_record("VEND0001", "OPER01", TransCode::kKeyDownload).lock;
   EXPECT_EQ(lock.consecutive_failures, static_cast<std::uint32_t>(kInstances * kFailuresEach));
   // REQ-OPR-006: 15 minutes doubled for each failure after the fifth, at most 24 hours.
@@ -252,14 +247,10 @@ TEST(PgStore, SchemaIsMigratedOnceEvenByInstancesStartingTogether) {
   ASSERT_FALSE(url.empty());
   constexpr int kInstances = 8;
   std::vector<std::string> errors(kInstances);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kInstances; ++i) {
-    threads.emplace_back([&, i] {
-      auto s = open_pg(url);
-      if (!s.ok()) errors[static_cast<std::size_t>(i)] = s.error().message;
-    });
-  }
-  for (auto& t : threads) t.join();
+  all_at_once(errors.size(), [&](std::size_t i) {
+    auto s = open_pg(url);
+    if (!s.ok()) errors[i] = s.error().message;
+  });
   for (const auto& e : errors) EXPECT_EQ(e, "");
   auto s = open_pg(url);
   ASSERT_TRUE(s.ok()) << s.error().message;
