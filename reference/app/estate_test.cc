@@ -1,5 +1,6 @@
 // An estate larger than one machine, as it is deployed (issue 14): PostgreSQL (Debian's server,
-// started for the test), three `tmsproto serve` instances on it, HAProxy (Debian's) in TCP mode in
+// started for the test) holding the TMS's store and the vendor's database (spec/17 17.7), three
+// `tmsproto serve` instances on it, HAProxy (Debian's) in TCP mode in
 // front of them, and 200 reference terminals as separate processes running a key download and a
 // program download through HAProxy, while one instance is killed with SIGKILL mid-run and
 // restarted. Real processes, sockets, database and load balancer throughout; nothing is simulated.
@@ -105,7 +106,10 @@ class EstateOnPostgresql : public ::testing::Test {
     auto admin = store::PgConn::connect(pg->url());
     ASSERT_TRUE(admin.ok()) << admin.error().message;
     ASSERT_TRUE(admin->exec("CREATE DATABASE estate").ok());
+    // The vendor's own database on the same server (spec/17 17.7), as an estate on PostgreSQL may keep it.
+    ASSERT_TRUE(admin->exec("CREATE DATABASE acme_vendor").ok());
     url = pg->url("estate");
+    vendor_url = pg->url("acme_vendor");
     key = (root / "storage.key").string();
   }
   void TearDown() override {
@@ -202,7 +206,7 @@ class EstateOnPostgresql : public ::testing::Test {
 
   fs::path root;
   std::unique_ptr<testing::PostgresServer> pg;
-  std::string url, key;
+  std::string url, key, vendor_url;
   int ports[kInstances] = {};
   int starts[kInstances] = {};
   std::vector<fs::path> logs[kInstances];
@@ -217,8 +221,8 @@ TEST_F(EstateOnPostgresql, TwoHundredTerminalsThroughHaproxySurviveAnInstanceKil
   ASSERT_EQ(run({"vendor", "keygen", "--out", path("acme.key"), "--public-out", path("acme.pub")}), 0);
   ASSERT_EQ(run(with_store({"tms", "init"})), 0) << read_all(root / "out.log");
   ASSERT_EQ(run(with_store({"tms", "add-vendor", "--vendor", "ACME0001", "--public-key", path("acme.pub"), "--adapter",
-                            "dir:" + path("acme-db")})),
-            0);
+                            vendor_url})),
+            0) << read_all(root / "out.log");
   ASSERT_EQ(run(with_store({"tms", "add-model", "--vendor", "ACME0001", "--model", "POS-1"})), 0);
   ASSERT_EQ(run(with_store({"tms", "add-operator", "--vendor", "ACME0001", "--operator", "OP01", "--iterations", "100000"})), 0);
   std::ofstream(path("keys.json")) << "{ \"format\": 1, \"keySetId\": \"TMK00001\", \"slots\": [ { \"slot\": \"TMK\", "
@@ -246,8 +250,8 @@ TEST_F(EstateOnPostgresql, TwoHundredTerminalsThroughHaproxySurviveAnInstanceKil
                                                         static_cast<std::streamsize>(content.size()));
   ASSERT_EQ(run({"vendor", "sign", "--key", path("acme.key"), "--kind", "A", "--name", "PAYAPP", "--vendor", "ACME0001",
                  "--model", "POS-1", "--version", "2", "--content", path("app-v2"), "--chunk", std::to_string(kPiece),
-                 "--to", "dir:" + path("acme-db")}),
-            0);
+                 "--to", vendor_url}),
+            0) << read_all(root / "out.log");
 
   for (int i = 0; i < kInstances; ++i) ports[i] = free_port();
   for (int i = 0; i < kInstances; ++i) ASSERT_NO_FATAL_FAILURE(start_serve(i));

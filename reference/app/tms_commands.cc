@@ -107,7 +107,7 @@ void add_tms_commands(CLI::App& app, cli::Chosen& chosen) {
     add_store_options(c, a->state);
     c->add_option("--vendor", a->vendor, "VENDOR_ID (8 letters and digits)")->required();
     c->add_option("--public-key", a->key, "file holding the vendor's public key in hex (vendor keygen writes it)")->required();
-    c->add_option("--adapter", a->adapter, "the vendor's database: dir:PATH, sqlite:PATH or exec:COMMAND ARGS...")->required();
+    c->add_option("--adapter", a->adapter, "the vendor's database: dir:PATH, sqlite:PATH, postgresql://... or exec:COMMAND ARGS...")->required();
     c->callback([&chosen, a] {
       chosen.run = [a] {
         auto text = read_text(a->key, 4096);

@@ -88,7 +88,7 @@ void add_vendor_commands(CLI::App& app, cli::Chosen& chosen) {
     c->add_option("--version", a->version, "VERSION (rises with each release)")->required();
     c->add_option("--content", a->content, "the file to ship")->required();
     c->add_option("--chunk", a->chunk, "piece size in octets (4096)");
-    c->add_option("--to", a->to, "the database: dir:PATH or sqlite:PATH")->required();
+    c->add_option("--to", a->to, "the database: dir:PATH, sqlite:PATH or postgresql://...")->required();
     c->callback([&chosen, a] { chosen.run = [a] { return sign(*a); }; });
   }
 }

@@ -49,8 +49,10 @@ Result<void, StoreError> TmsStore::register_vendor(const std::string& vendor_id,
   if (signing_public_key.size() != 65 || signing_public_key[0] != 0x04) {
     return fail(StoreError{"vendor " + vendor_id + ": signing public key must be 65 octets, uncompressed P-256 (04 ...)"});
   }
-  if (!adapter.starts_with("dir:") && !adapter.starts_with("sqlite:") && !adapter.starts_with("exec:")) {
-    return fail(StoreError{"vendor " + vendor_id + ": adapter \"" + adapter + "\" is not dir:PATH, sqlite:PATH or exec:COMMAND"});
+  if (!adapter.starts_with("dir:") && !adapter.starts_with("sqlite:") && !adapter.starts_with("postgresql://") &&
+      !adapter.starts_with("postgres://") && !adapter.starts_with("exec:")) {
+    return fail(StoreError{"vendor " + vendor_id + ": adapter \"" + adapter +
+                           "\" is not dir:PATH, sqlite:PATH, postgresql://... or exec:COMMAND"});
   }
   Sql& db = *impl_->c.sql;
   auto tx = db.begin(Durability::kFull);  // REQ-STORE-010

@@ -395,7 +395,7 @@ TEST(Publish, BySpecIntoEitherDatabaseAndNowhereElse) {
   for (const char* bad : {"exec:adapter", "dir:", "sqlite:", "", "/srv/db"}) {
     auto r = publish(bad, c.packages[1]);
     ASSERT_FALSE(r.ok()) << bad;
-    EXPECT_NE(r.error().find("expected dir:PATH or sqlite:PATH"), std::string::npos) << bad;
+    EXPECT_NE(r.error().find("expected dir:PATH, sqlite:PATH or postgresql://..."), std::string::npos) << bad;
   }
   EXPECT_EQ(open_adapter(dir).value()->offers(query())->size(), 1u);
   EXPECT_EQ(open_adapter(db).value()->offers(query())->size(), 1u);

@@ -5,6 +5,9 @@
 #include "vendor/database_rules.h"
 #include "vendor/directory_vendor.h"
 #include "vendor/sqlite_vendor.h"
+#ifdef TMSPROTO_HAVE_POSTGRESQL
+#include "vendor/pg_vendor.h"
+#endif
 
 namespace tmsproto::vendor {
 
@@ -35,12 +38,14 @@ struct Spec {
 Result<Spec, std::string> split_spec(std::string_view spec) {
   const std::size_t colon = spec.find(':');
   if (colon == std::string_view::npos) {
-    return fail("adapter spec '" + std::string(spec) + "': expected dir:PATH, sqlite:PATH or exec:COMMAND ARGS...");
+    return fail("adapter spec '" + std::string(spec) +
+                "': expected dir:PATH, sqlite:PATH, postgresql://... or exec:COMMAND ARGS...");
   }
   Spec s{spec.substr(0, colon), spec.substr(colon + 1)};
-  if (s.kind != "dir" && s.kind != "sqlite" && s.kind != "exec") {
+  if (s.kind != "dir" && s.kind != "sqlite" && s.kind != "postgresql" && s.kind != "postgres" &&
+      s.kind != "exec") {
     return fail("adapter spec '" + std::string(spec) + "': unknown kind '" + std::string(s.kind) +
-                "' (dir, sqlite or exec)");
+                "' (dir, sqlite, postgresql, postgres or exec)");
   }
   if (s.rest.empty()) return fail("adapter spec '" + std::string(spec) + "': nothing after '" + std::string(s.kind) + ":'");
   if (s.rest.find('\0') != std::string_view::npos || s.rest.find('\n') != std::string_view::npos) {
@@ -59,11 +64,18 @@ Result<std::unique_ptr<tms::VendorInterface>, std::string> upcast(Result<std::un
 
 Result<std::unique_ptr<tms::VendorInterface>, std::string> open_adapter(std::string_view spec,
                                                                         const AdapterOptions& options) {
-  // REQ-VND-040: three kinds, one clear error for anything else.
+  // REQ-VND-040: four kinds, one clear error for anything else.
   auto s = split_spec(spec);
   if (!s.ok()) return fail(s.error());
   if (s->kind == "dir") return upcast(DirectoryVendor::open(std::string(s->rest)));
   if (s->kind == "sqlite") return upcast(SqliteVendor::open(std::string(s->rest)));
+  if (s->kind == "postgresql" || s->kind == "postgres") {  // the whole spec is the libpq URI
+#ifdef TMSPROTO_HAVE_POSTGRESQL
+    return upcast(PgVendor::open(std::string(spec)));
+#else
+    return fail("adapter spec '" + std::string(spec) + "': this tmsproto was built without libpq");
+#endif
+  }
   std::vector<std::string> argv = split_words(s->rest);
   if (argv.empty()) return fail("adapter spec '" + std::string(spec) + "': no command after 'exec:'");
   return upcast(ExecVendor::open(std::move(argv), options.exec));
@@ -93,6 +105,9 @@ Result<void, std::string> AdapterDirectory::configure(const std::string& vendor_
   std::string own;
   if (auto* d = dynamic_cast<DirectoryVendor*>(adapter->get())) own = d->vendor_id();
   if (auto* q = dynamic_cast<SqliteVendor*>(adapter->get())) own = q->vendor_id();
+#ifdef TMSPROTO_HAVE_POSTGRESQL
+  if (auto* g = dynamic_cast<PgVendor*>(adapter->get())) own = g->vendor_id();
+#endif
   if (!own.empty() && own != vendor_id) {
     return fail("vendor " + vendor_id + ": the database " + std::string(spec) + " is vendor " + own + "'s");
   }

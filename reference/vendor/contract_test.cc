@@ -13,6 +13,10 @@
 #include "vendor/directory_vendor.h"
 #include "vendor/sqlite_vendor.h"
 #include "vendor/test_support.h"
+#ifdef TMSPROTO_CONTRACT_POSTGRESQL
+#include "store/pg_test_support.h"
+#include "vendor/pg_vendor.h"
+#endif
 
 namespace tmsproto::vendor {
 namespace {
@@ -55,6 +59,26 @@ std::unique_ptr<tms::VendorInterface> python_example(const Catalogue& c, const T
   EXPECT_TRUE(a.ok()) << (a.ok() ? "" : a.error());
   return a.ok() ? std::move(*a) : nullptr;
 }
+
+#ifdef TMSPROTO_CONTRACT_POSTGRESQL
+// 17.7 on a real server (store/pg_test_support.h): published through publish_to_postgresql into a
+// new database, its terminals listed as the other databases list them.
+std::unique_ptr<tms::VendorInterface> postgresql(const Catalogue& c, const TempDir&) {
+  const std::string url = store::fresh_database();
+  if (url.empty()) return nullptr;
+  for (const SignedPackage& p : c.packages) {
+    auto r = publish_to_postgresql(url, p);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
+  }
+  auto db = store::PgConn::connect(url);
+  if (!db.ok()) return nullptr;
+  EXPECT_TRUE(db->exec("UPDATE vendor SET terminals_listed = 1").ok());
+  EXPECT_TRUE(db->exec("INSERT INTO terminals VALUES ($1, 'S0001'), ($1, 'S0002')", {std::string(kModel)}).ok());
+  auto a = open_adapter(url);
+  EXPECT_TRUE(a.ok()) << (a.ok() ? "" : a.error());
+  return a.ok() ? std::move(*a) : nullptr;
+}
+#endif
 
 struct Backend {
   const char* name;
@@ -168,9 +192,14 @@ TEST_P(VendorContract, WorksFromTheVendorDirectory) {
   expect_same(directory.find(kVendor)->offers(query()), reference_->offers(query()));
 }
 
-INSTANTIATE_TEST_SUITE_P(AllDatabases, VendorContract,
-                         ::testing::Values(Backend{"Memory", memory}, Backend{"Directory", directory},
-                                           Backend{"Sqlite", sqlite}, Backend{"PythonExample", python_example}),
+const Backend kBackends[] = {
+    {"Memory", memory}, {"Directory", directory}, {"Sqlite", sqlite}, {"PythonExample", python_example},
+#ifdef TMSPROTO_CONTRACT_POSTGRESQL
+    {"Postgresql", postgresql},
+#endif
+};
+
+INSTANTIATE_TEST_SUITE_P(AllDatabases, VendorContract, ::testing::ValuesIn(kBackends),
                          [](const ::testing::TestParamInfo<Backend>& p) { return std::string(p.param.name); });
 
 }  // namespace

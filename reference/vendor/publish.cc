@@ -2,6 +2,9 @@
 
 #include "vendor/directory_vendor.h"
 #include "vendor/sqlite_vendor.h"
+#ifdef TMSPROTO_HAVE_POSTGRESQL
+#include "vendor/pg_vendor.h"
+#endif
 
 namespace tmsproto::vendor {
 
@@ -18,7 +21,16 @@ Result<std::string, std::string> publish(std::string_view spec, const SignedPack
     if (!done.ok()) return fail(done.error());
     return "published into " + where;
   }
-  return fail("publish target '" + std::string(spec) + "': expected dir:PATH or sqlite:PATH");
+  if (spec.starts_with("postgresql://") || spec.starts_with("postgres://")) {
+#ifdef TMSPROTO_HAVE_POSTGRESQL
+    auto done = publish_to_postgresql(std::string(spec), p);
+    if (!done.ok()) return fail(done.error());
+    return std::string("published into the PostgreSQL database");
+#else
+    return fail("publish target '" + std::string(spec) + "': this tmsproto was built without libpq");
+#endif
+  }
+  return fail("publish target '" + std::string(spec) + "': expected dir:PATH, sqlite:PATH or postgresql://...");
 }
 
 }  // namespace tmsproto::vendor
