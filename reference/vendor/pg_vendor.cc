@@ -37,6 +37,14 @@ Result<int, std::string> layout_version(PgConn& c) {
   return static_cast<int>(*v->integer(0, 0));
 }
 
+// REQ-VND-051: a session of the adapter's, read-only: the TMS never writes into a vendor's database.
+Result<PgConn, std::string> connect_read_only(const std::string& url) {
+  auto c = PgConn::connect(url);
+  if (!c.ok()) return fail(c.error().message);
+  if (auto r = c->exec("SET default_transaction_read_only = on"); !r.ok()) return fail(r.error().message);
+  return std::move(c).value();
+}
+
 std::optional<std::string> stored_vendor_id(PgConn& c) {
   auto r = c.exec("SELECT vendor_id FROM vendor WHERE one = 1");
   if (!r.ok() || r->size() != 1 || !r->text(0, 0) || !valid_vendor_id(*r->text(0, 0))) return std::nullopt;
@@ -46,10 +54,8 @@ std::optional<std::string> stored_vendor_id(PgConn& c) {
 }  // namespace
 
 Result<std::unique_ptr<PgVendor>, std::string> PgVendor::open(const std::string& url) {
-  auto c = PgConn::connect(url);
-  if (!c.ok()) return fail(c.error().message);
-  // REQ-VND-051: read-only: the TMS never writes into a vendor's database.
-  if (auto r = c->exec("SET default_transaction_read_only = on"); !r.ok()) return fail(r.error().message);
+  auto c = connect_read_only(url);
+  if (!c.ok()) return fail(c.error());
   auto version = layout_version(*c);
   if (!version.ok()) return fail("PostgreSQL vendor database: " + version.error());
   if (*version != kPgLayoutVersion) {
@@ -69,9 +75,9 @@ Result<std::unique_ptr<PgVendor>, std::string> PgVendor::open(const std::string&
 
 store::PgConn* PgVendor::connection() {
   if (conn_) return &*conn_;
-  // REQ-VND-051: the server came back (or not): connect again, read-only again.
-  auto c = PgConn::connect(url_);
-  if (!c.ok() || !c->exec("SET default_transaction_read_only = on").ok()) return nullptr;
+  // REQ-VND-051: the server came back (or not): connect again.
+  auto c = connect_read_only(url_);
+  if (!c.ok()) return nullptr;
   conn_.emplace(std::move(c).value());
   return &*conn_;
 }
