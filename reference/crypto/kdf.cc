@@ -12,17 +12,17 @@ namespace {
 
 // One PRF call: CMAC over a || b || c without concatenating them, so no copy of the input sits
 // in an unwiped buffer.
-bool cmac3(int cipher, ByteView key, ByteView a, ByteView b, ByteView c,
+bool cmac3(Cipher cipher, ByteView key, ByteView a, ByteView b, ByteView c,
            std::span<std::uint8_t> out) {
   omac_state st;
   unsigned long out_len = out.size();
-  int err = omac_init(&st, cipher, key.data(), key.size());
+  int err = omac_init(&st, ltc::cipher_index(cipher), key.data(), key.size());
   // omac_process rejects null pointers, which empty spans may carry.
   for (ByteView part : {a, b, c}) {
     if (err == CRYPT_OK && !part.empty()) err = omac_process(&st, part.data(), part.size());
   }
   if (err == CRYPT_OK) err = omac_done(&st, out.data(), &out_len);
-  zeromem(&st, sizeof st);  // REQ-CRYPTO-015
+  ltc::wipe_omac(cipher, st);  // REQ-CRYPTO-015
   return err == CRYPT_OK && out_len == out.size();
 }
 
@@ -43,7 +43,6 @@ Result<SecretBytes, CryptoError> kbkdf_ctr_cmac(Cipher c, ByteView key_in,
   if (out_len == 0 || blocks > max_blocks) return fail(CryptoError::kBadOutputLength);
 
   ltc::ensure_ready();
-  const int cipher = ltc::cipher_index(c);
   SecretBytes out(out_len);
   std::array<std::uint8_t, 16> k_i{};
   std::array<std::uint8_t, 4> counter{};
@@ -52,7 +51,7 @@ Result<SecretBytes, CryptoError> kbkdf_ctr_cmac(Cipher c, ByteView key_in,
     for (std::size_t b = 0; b < counter_bytes; ++b) {
       counter[b] = static_cast<std::uint8_t>(i >> (8 * (counter_bytes - 1 - b)));  // REQ-CRYPTO-010
     }
-    if (!cmac3(cipher, key_in, data_before_counter, ByteView(counter.data(), counter_bytes),
+    if (!cmac3(c, key_in, data_before_counter, ByteView(counter.data(), counter_bytes),
                data_after_counter, k_block)) {
       secure_wipe(k_i);
       return fail(CryptoError::kLibraryError);

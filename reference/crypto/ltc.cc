@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <type_traits>
+#include <cstddef>
 #include <cstring>
 
 #include "crypto/fuzzing_build_mode.h"
@@ -53,21 +55,52 @@ int chacha20_prng_index() { return indices().chacha; }
 
 int sha256_index() { return indices().sha256; }
 
+namespace {
+
+// The octets of the key union that a cipher's setup writes: its own member of the union.
+std::size_t schedule_bytes(Cipher c) {
+  switch (c) {
+    case Cipher::kDes:
+      return sizeof(des_key);
+    case Cipher::kTdes:
+      return sizeof(des3_key);
+    case Cipher::kAes:
+      return sizeof(rijndael_key);
+  }
+  return sizeof(symmetric_key);
+}
+
+}  // namespace
+
+// REQ-CRYPTO-015
+void wipe_schedule(Cipher c, symmetric_key& key) { zeromem(&key, schedule_bytes(c)); }
+
+// REQ-CRYPTO-015: everything in front of the key (chaining block, buffer, the subkeys L·u) and the
+// schedule. offsetof: omac_state is a C struct.
+void wipe_omac(Cipher c, omac_state& state) {
+  static_assert(std::is_standard_layout_v<omac_state>);
+  zeromem(&state, offsetof(omac_state, key));
+  wipe_schedule(c, state.key);
+}
+
 #ifdef TMSPROTO_FUZZING_BUILD_MODE
 namespace {
 
 // Fuzzing build mode only (crypto/fuzzing_build_mode.h): DES and TDES key setup was a fifth of the
 // session targets' time, each MAC and envelope expanding the same few session keys again. The last
-// 16 expansions are kept, in clear, for the life of the process: never in a product. DES and TDES
-// only, whose schedules are plain arrays that a copy duplicates.
+// 16 expansions are kept, in clear, for the life of the process: never in a product. DES, TDES and
+// AES, whose schedules in libtomcrypt 1.18 are plain arrays that a copy duplicates.
 struct CachedSchedule {
   int index = -1;
   std::size_t key_len = 0;
-  std::uint8_t key[24] = {};
+  std::uint8_t key[32] = {};
   symmetric_key schedule;
 };
 
-bool cached_cipher(int index) { return index == cipher_index(Cipher::kDes) || index == cipher_index(Cipher::kTdes); }
+bool cached_cipher(int index) {
+  return index == cipher_index(Cipher::kDes) || index == cipher_index(Cipher::kTdes) ||
+         index == cipher_index(Cipher::kAes);
+}
 
 std::array<CachedSchedule, 16>& cache() {
   thread_local std::array<CachedSchedule, 16> entries{};
@@ -81,29 +114,30 @@ const CachedSchedule* cached(int index, ByteView key) {
   return nullptr;
 }
 
-void remember(int index, ByteView key, const symmetric_key& schedule) {
+void remember(int index, ByteView key, const symmetric_key& schedule, std::size_t bytes) {
   thread_local std::size_t next = 0;
   CachedSchedule& e = cache()[next++ % cache().size()];
   e.index = index;
   e.key_len = key.size();
   std::copy(key.begin(), key.end(), e.key);
-  std::memcpy(&e.schedule, &schedule, sizeof schedule);
+  std::memcpy(&e.schedule, &schedule, bytes);
 }
 
 }  // namespace
 #endif
 
-KeySchedule::KeySchedule(Cipher c, ByteView key) : index_(cipher_index(c)), status_(CRYPT_ERROR) {
+KeySchedule::KeySchedule(Cipher c, ByteView key)
+    : cipher_(c), index_(cipher_index(c)), status_(CRYPT_ERROR) {
   if (index_ < 0 || key.empty()) return;
 #ifdef TMSPROTO_FUZZING_BUILD_MODE
   if (cached_cipher(index_) && key.size() <= sizeof(CachedSchedule::key)) {
     if (const CachedSchedule* hit = cached(index_, key)) {
-      std::memcpy(&key_, &hit->schedule, sizeof key_);
+      std::memcpy(&key_, &hit->schedule, schedule_bytes(c));
       status_ = CRYPT_OK;
       return;
     }
     status_ = cipher_descriptor[index_].setup(key.data(), static_cast<int>(key.size()), 0, &key_);
-    if (status_ == CRYPT_OK) remember(index_, key, key_);
+    if (status_ == CRYPT_OK) remember(index_, key, key_, schedule_bytes(c));
     return;
   }
 #endif
@@ -113,11 +147,10 @@ KeySchedule::KeySchedule(Cipher c, ByteView key) : index_(cipher_index(c)), stat
 KeySchedule::~KeySchedule() {
   if (ok()) cipher_descriptor[index_].done(&key_);
 #ifdef TMSPROTO_FUZZING_BUILD_MODE
-  // The cache above holds the same schedule in clear: wiping this copy of the whole union (8% of
-  // the session targets' time) would protect nothing.
+  // The cache above holds the same schedule in clear: wiping this copy would protect nothing.
   if (cached_cipher(index_)) return;
 #endif
-  zeromem(&key_, sizeof key_);
+  wipe_schedule(cipher_, key_);  // REQ-CRYPTO-015
 }
 
 bool KeySchedule::encrypt_block(std::span<std::uint8_t> block) {

@@ -71,7 +71,7 @@ Result<Bytes, CryptoError> cmac(Cipher c, ByteView key, ByteView msg) {
   // processing anyway.
   if (err == CRYPT_OK && !msg.empty()) err = omac_process(&st, msg.data(), msg.size());
   if (err == CRYPT_OK) err = omac_done(&st, tag.data(), &tag_len);
-  zeromem(&st, sizeof st);  // REQ-CRYPTO-015: holds the key schedule and subkeys
+  ltc::wipe_omac(c, st);  // REQ-CRYPTO-015: holds the key schedule and subkeys
   if (err != CRYPT_OK || tag_len != tag.size()) return fail(CryptoError::kLibraryError);
   return tag;
 }
