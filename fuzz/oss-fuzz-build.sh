@@ -12,12 +12,21 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${WORK:-$(mktemp -d)}/tmsproto-oss-fuzz"
 
+mapfile -t targets < <("$root/fuzz/list-targets")
+# TMSPROTO_FUZZ_TARGETS (a,b,...): only these, for the local check of this script (ctest
+# fuzz.oss_fuzz_build_script); OSS-Fuzz and ClusterFuzzLite never set it and get every target.
+if [[ -n "${TMSPROTO_FUZZ_TARGETS:-}" ]]; then
+  IFS=',' read -r -a targets <<< "$TMSPROTO_FUZZ_TARGETS"
+  for t in "${targets[@]}"; do
+    "$root/fuzz/list-targets" | grep -qx "$t" || { echo "oss-fuzz-build: $t is not a fuzz target" >&2; exit 2; }
+  done
+fi
+
 cmake -S "$root" -B "$work" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
   -DCMAKE_C_FLAGS="${CFLAGS:-}" -DCMAKE_CXX_FLAGS="${CXXFLAGS:-}" \
   -DTMSPROTO_TESTS=OFF -DTMSPROTO_FUZZ=OFF -DTMSPROTO_FUZZ_ENGINE="$LIB_FUZZING_ENGINE"
 
-mapfile -t targets < <("$root/fuzz/list-targets")
 cmake --build "$work" -j"$(nproc)" --target "${targets[@]/%/_fuzzer}"
 
 mkdir -p "$OUT"
