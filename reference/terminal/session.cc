@@ -116,7 +116,7 @@ void Session::t10_to_t18_generic(Event e, ByteView body) {
       return;
     case Event::CANCEL: fail_with(ResponseCode::kCancelled); return;    // T13
     case Event::RX_MALFORMED: fail_with(ResponseCode::kMalformed); return;  // T15
-    case Event::START: out_.refused = ResponseCode::kUnexpectedMessage; return;  // T16
+    // START never reaches this switch: start() answers T16 (and T18) itself.
     default: fail_with(ResponseCode::kUnexpectedMessage); return;       // T14
   }
 }
