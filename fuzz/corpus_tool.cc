@@ -172,6 +172,15 @@ void add_session_seeds(Corpus& c, std::uint8_t config) {
       c.add(target, Corpus::prefix(p), cut);
     }
   }
+  // The resumed estate (configuration bit 7, session_fuzz.h): three packages offered, one of them
+  // partly staged by a cut session; the honest session of each profile, unattended.
+  if ((config & ~3u) == 0) {
+    for (const char* target : {"terminal_session", "tms_session"}) {
+      Bytes resumed{static_cast<std::uint8_t>(config | fuzz::kResumedEstate)};
+      resumed.insert(resumed.end(), fuzz::kMaxSteps, 0x00);  // 0: kHonestNext, to the end
+      c.add(target, Corpus::prefix(p) + "_resumed", resumed);
+    }
+  }
   // The terminal's rows around START, with the harness's configuration bits 5 and 6, for each
   // profile: TIMEOUT, CONN_LOST and CANCEL before START (T17), then START (T1) and the honest
   // session; START again after the first message (T16); a START that T1 refuses, then events (T18).

@@ -59,16 +59,31 @@ class ByteConsumer {
 
 // The configuration octet: bits 0-1 profile (LEGACY, TDES, AES-128, AES-256), bit 2 key download,
 // bit 3 attended by an operator, bit 4 the estate's seed (1 or 2); bits 5 and 6 are the terminal
-// harness's (START late, START refused: terminal_session_fuzzer.cc).
+// harness's (START late, START refused: terminal_session_fuzzer.cc); bit 7 the resumed estate.
+inline constexpr std::uint8_t kResumedEstate = 128;
+
+// With bit 7, a program download offers three packages: an update of the master application
+// (KIND M, spec/06-download.md 6.6), the estate acquirer's FORMAT 0x02 parameter file for this
+// terminal (REQ-MSG-092) and the vendor's application; and the terminal holds the pieces an
+// earlier session staged before its connection was cut (Fixture, REQ-DL-034). Without it the
+// engines never meet a master application offered, a signer of FORMAT 0x02 or a resume.
+inline std::vector<sim::PackageSpec> resumed_estate_packages() {
+  return {sim::PackageSpec{codec::PackageKind::kMaster, sim::kMasterApplication, 2, 1500, 512},
+          sim::PackageSpec{codec::PackageKind::kParameters, "MERCHANT", 2, 1200, 512, true},
+          sim::PackageSpec{}};
+}
+
 inline sim::EstateOptions options_from_octet(std::uint8_t c) {
   sim::EstateOptions o;
   o.profile = static_cast<Profile>(static_cast<std::uint8_t>((c & 3u) + 1u));
   o.trans = (c & 4u) != 0 ? TransCode::kKeyDownload : TransCode::kProgramDownload;
   o.with_operator = (c & 8u) != 0;
   o.seed = (c & 16u) != 0 ? 2 : 1;
+  if ((c & kResumedEstate) != 0) o.packages = resumed_estate_packages();
   return sim::runnable(o);  // REQ-CRYPTO-025: LEGACY configurations run unattended program downloads
 }
-inline std::uint8_t config_key(std::uint8_t c) { return static_cast<std::uint8_t>(c & 31u); }
+// The bits that choose the estate (and so the fixture).
+inline std::uint8_t config_key(std::uint8_t c) { return static_cast<std::uint8_t>(c & (31u | kResumedEstate)); }
 
 // Operations of one step. Weights come from the octet's value modulo kOpCount.
 enum class Op {
@@ -234,6 +249,9 @@ struct Fixture {
   // The honest session's keys, as a peer holding the DMK derives them (reference/forge/): the
   // custom mutator seals with them and the first-rule property opens envelopes with them.
   std::unique_ptr<sim::SessionKeys> keys;
+  // The resumed estate's package store as a session cut after its 13th message left it: the FIT
+  // and a DATA piece of the first package offered staged (fixture()).
+  std::optional<sim::MemoryPackageStore> staged;
 
   void reset() {
     sim::Estate& e = *estate;
@@ -242,8 +260,12 @@ struct Fixture {
     e.tms_rng = crypto::DeterministicRandom(seed * 3 + 2);
     e.clock.set(codec::DateTime{2026, 11, 26, 16, 0, 0});
     e.key_store = sim::MemoryKeyStore{};
-    e.package_store = sim::MemoryPackageStore{};
-    if (e.options.master_app) e.package_store.install_master(sim::kMasterApplication, 1);  // as make_estate does
+    if (staged) {
+      e.package_store = *staged;  // the resumed estate: what the cut session left (REQ-DL-034)
+    } else {
+      e.package_store = sim::MemoryPackageStore{};
+      if (e.options.master_app) e.package_store.install_master(sim::kMasterApplication, 1);  // as make_estate does
+    }
     e.replay = sim::MemoryReplayCache{};
     for (auto& o : e.registry.operators) o.lock = {};  // REQ-OPR-006: failed proofs of earlier inputs
     e.registry.end_all_leases();  // REQ-SRV-011: an earlier input's session that never ended
@@ -301,7 +323,16 @@ inline Fixture& fixture(std::uint8_t config_octet) {
   if (!slot) {
     slot = std::make_unique<Fixture>();
     slot->estate = sim::make_estate(options_from_octet(config_octet));
+    if ((config_octet & kResumedEstate) != 0 && slot->estate->options.trans == TransCode::kProgramDownload) {
+      sim::run_session(*slot->estate, [](std::size_t i, bool, Bytes&) { return i == 13 ? sim::Fate::kCut : sim::Fate::kDeliver; });
+      slot->staged = slot->estate->package_store;
+      FUZZ_CHECK(slot->staged->pieces_staged > 0);  // or the estate resumes nothing
+      slot->reset();  // the honest session below starts from what every input starts from
+    }
     slot->honest_result = sim::run_session(*slot->estate);
+    // The resumed estate's honest session takes all three packages (else it reaches less than it says).
+    FUZZ_CHECK(!slot->staged || (slot->honest_result.terminal_state == terminal::State::T_DONE &&
+                                 slot->honest_result.packages_applied == 3));
     slot->honest = slot->honest_result.messages;
     for (const auto& m : slot->honest) (m.from_terminal ? slot->by_terminal : slot->by_tms).push_back(m.body);
     slot->keys = std::make_unique<sim::SessionKeys>(*slot->estate);

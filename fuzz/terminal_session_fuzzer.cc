@@ -84,7 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool start_late = (config & 32u) != 0;
   const bool refused_command = (config & 64u) != 0;
   Fixture& f = fuzz::fixture(config);
-  static std::vector<bool> verified(32, false);
+  static std::vector<bool> verified(256, false);  // by config_key, an octet
   if (!verified[fuzz::config_key(config)]) {
     check_honest_replay(f);
     verified[fuzz::config_key(config)] = true;

@@ -75,7 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ByteConsumer in(data, size);
   const std::uint8_t config = in.u8();
   Fixture& f = fuzz::fixture(config);
-  static std::vector<bool> verified(32, false);
+  static std::vector<bool> verified(256, false);  // by config_key, an octet
   if (!verified[fuzz::config_key(config)]) {
     check_honest_replay(f);
     verified[fuzz::config_key(config)] = true;
