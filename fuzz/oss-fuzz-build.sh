@@ -22,7 +22,10 @@ if [[ -n "${TMSPROTO_FUZZ_TARGETS:-}" ]]; then
   done
 fi
 
-cmake -S "$root" -B "$work" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+# No CMake build type: $CFLAGS/$CXXFLAGS alone set optimisation and debug info, as OSS-Fuzz asks
+# (RelWithDebInfo would add -O2 -g over its -O1 -gline-tables-only, and -DNDEBUG, which turns off
+# the assertions a fuzzer should trip).
+cmake -S "$root" -B "$work" -DCMAKE_BUILD_TYPE= \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
   -DCMAKE_C_FLAGS="${CFLAGS:-}" -DCMAKE_CXX_FLAGS="${CXXFLAGS:-}" \
   -DTMSPROTO_TESTS=OFF -DTMSPROTO_FUZZ=OFF -DTMSPROTO_FUZZ_ENGINE="$LIB_FUZZING_ENGINE"
