@@ -9,6 +9,10 @@ namespace tmsproto::codec {
 
 class Writer {
  public:
+  // One allocation for nearly every message: most are under 256 octets, and growing an empty vector
+  // octet by octet reallocates it about nine times on the way there.
+  Writer() { out_.reserve(256); }
+
   void u8(std::uint8_t v) { out_.push_back(v); }
   void u16(std::uint16_t v) {
     out_.push_back(static_cast<std::uint8_t>(v >> 8));

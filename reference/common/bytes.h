@@ -11,7 +11,9 @@ using Bytes = std::vector<std::uint8_t>;
 using ByteView = std::span<const std::uint8_t>;
 
 inline Bytes concat(ByteView a, ByteView b) {
-  Bytes out(a.begin(), a.end());
+  Bytes out;
+  out.reserve(a.size() + b.size());
+  out.assign(a.begin(), a.end());
   out.insert(out.end(), b.begin(), b.end());
   return out;
 }

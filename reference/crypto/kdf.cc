@@ -16,7 +16,7 @@ bool cmac3(Cipher cipher, ByteView key, ByteView a, ByteView b, ByteView c,
            std::span<std::uint8_t> out) {
   omac_state st;
   unsigned long out_len = out.size();
-  int err = omac_init(&st, ltc::cipher_index(cipher), key.data(), key.size());
+  int err = ltc::omac_start(cipher, key, st);
   // omac_process rejects null pointers, which empty spans may carry.
   for (ByteView part : {a, b, c}) {
     if (err == CRYPT_OK && !part.empty()) err = omac_process(&st, part.data(), part.size());

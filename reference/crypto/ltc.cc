@@ -123,8 +123,45 @@ void remember(int index, ByteView key, const symmetric_key& schedule, std::size_
   std::memcpy(&e.schedule, &schedule, bytes);
 }
 
+// The started OMAC states, as above: what omac_init writes is a pure function of the cipher and
+// the key (the subkeys and the schedule; the chaining block and buffer start empty).
+struct CachedOmac {
+  int index = -1;
+  std::size_t key_len = 0;
+  std::uint8_t key[32] = {};
+  omac_state state;
+};
+
+std::size_t omac_bytes(Cipher c) { return offsetof(omac_state, key) + schedule_bytes(c); }
+
 }  // namespace
 #endif
+
+int omac_start(Cipher c, ByteView key, omac_state& state) {
+  const int index = cipher_index(c);
+#ifdef TMSPROTO_FUZZING_BUILD_MODE
+  thread_local std::array<CachedOmac, 16> entries{};
+  thread_local std::size_t next = 0;
+  if (key.size() <= sizeof(CachedOmac::key)) {
+    for (const CachedOmac& e : entries) {
+      if (e.index == index && e.key_len == key.size() && std::equal(key.begin(), key.end(), e.key)) {
+        std::memcpy(&state, &e.state, omac_bytes(c));
+        return CRYPT_OK;
+      }
+    }
+    const int err = omac_init(&state, index, key.data(), key.size());
+    if (err == CRYPT_OK) {
+      CachedOmac& e = entries[next++ % entries.size()];
+      e.index = index;
+      e.key_len = key.size();
+      std::copy(key.begin(), key.end(), e.key);
+      std::memcpy(&e.state, &state, omac_bytes(c));
+    }
+    return err;
+  }
+#endif
+  return omac_init(&state, index, key.data(), key.size());
+}
 
 KeySchedule::KeySchedule(Cipher c, ByteView key)
     : cipher_(c), index_(cipher_index(c)), status_(CRYPT_ERROR) {

@@ -66,7 +66,7 @@ Result<Bytes, CryptoError> cmac(Cipher c, ByteView key, ByteView msg) {
   omac_state st;
   Bytes tag(block_size(c));
   unsigned long tag_len = tag.size();
-  int err = omac_init(&st, ltc::cipher_index(c), key.data(), key.size());
+  int err = ltc::omac_start(c, key, st);
   // omac_process rejects a null pointer, which an empty span may carry; an empty message needs no
   // processing anyway.
   if (err == CRYPT_OK && !msg.empty()) err = omac_process(&st, msg.data(), msg.size());

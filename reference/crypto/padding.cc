@@ -5,11 +5,14 @@ namespace tmsproto::crypto {
 // REQ-CRYPTO-005
 Bytes pad(Padding p, ByteView data, std::size_t block) {
   if (block == 0) block = 1;
-  Bytes out(data.begin(), data.end());
-  if (p == Padding::kMethod2) out.push_back(0x80);
+  const std::size_t marked = data.size() + (p == Padding::kMethod2 ? 1 : 0);
   // ISO/IEC 9797-1:2011 method 1 pads to a positive multiple, hence the explicit empty case.
-  if (out.empty()) out.resize(block, 0x00);
-  if (out.size() % block != 0) out.resize(out.size() + (block - out.size() % block), 0x00);
+  const std::size_t padded = marked == 0 ? block : (marked + block - 1) / block * block;
+  Bytes out;
+  out.reserve(padded);
+  out.assign(data.begin(), data.end());
+  if (p == Padding::kMethod2) out.push_back(0x80);
+  out.resize(padded, 0x00);
   return out;
 }
 
