@@ -21,11 +21,24 @@
   do {                                                                                \
     if (!(cond)) {                                                                    \
       std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
+      ::tmsproto::fuzz::print_failure_context();                                      \
       std::abort();                                                                   \
     }                                                                                 \
   } while (0)
 
 namespace tmsproto::fuzz {
+
+// What a failed FUZZ_CHECK prints after its own line, before it aborts: a target that knows more
+// than the condition sets it (the session targets print the rows the input ran, session_fuzz.h's
+// Path). A plain function pointer: set once, nothing allocated.
+using FailureContext = void (*)();
+inline FailureContext& failure_context() {
+  static FailureContext context = nullptr;
+  return context;
+}
+inline void print_failure_context() {
+  if (FailureContext context = failure_context()) context();
+}
 
 // Profile-dependent parsers take the profile from the first input octet: 0x01..0x04 are the
 // profile octets themselves (so seeds read naturally), every other value wraps onto them.

@@ -56,18 +56,50 @@ inline void edit_between(Bytes& b, std::size_t lo, std::size_t hi, const std::ve
   }
 }
 
-// PKG_CONFIRM with one offer's MANIFEST edited and signed again with the vendor's key (in the
-// fuzzing build mode a hash, so this costs nothing); empty if the edited manifest does not parse.
+// One field of a MANIFEST set to what breaks one rule behind its signature, where an octet edit
+// seldom lands on a value that still parses: another MODEL_ID or a SERIAL_NO scope without this
+// terminal (REQ-DL-062, `27`), a NOT_AFTER that has passed (REQ-DL-063, `29`), a VERSION no higher
+// than the one installed (REQ-SEC-007, `20`), a FIT or package digest that the octets will not
+// match (`18`).
+inline void edit_manifest_field(codec::Manifest& m, Rng& rng) {
+  switch (rng() % 6) {
+    case 0:
+      if (!m.model_id.empty()) m.model_id.back() = m.model_id.back() == 'Z' ? 'Y' : 'Z';
+      break;
+    case 1:
+      if (m.scope) m.scope->targets = {"ZZZZZZZZZZ"};
+      break;
+    case 2:
+      if (m.scope) m.scope->not_after = codec::DateTime{2001, 1, 1, 0, 0, 0};
+      break;
+    case 3: m.version = rng() % 2 == 0 ? 1 : 0; break;
+    case 4: m.pkg_digest[rng() % m.pkg_digest.size()] ^= 0x01; break;
+    default: m.fit_digest[rng() % m.fit_digest.size()] ^= 0x01; break;
+  }
+}
+
+// PKG_CONFIRM with one offer's MANIFEST edited (an octet, or a field as above) and signed again
+// with the key of its signer, the vendor's or (FORMAT 0x02) the acquirer's (in the fuzzing build
+// mode a hash, so this costs nothing); empty if the edited manifest does not parse.
 inline Bytes resigned_pkg_confirm(const Fixture& f, ByteView payload, Rng& rng) {
   auto confirm = codec::parse_pkg_confirm(payload);
   if (!confirm.ok() || confirm->offers.empty()) return {};
   codec::Offer& offer = confirm->offers[rng() % confirm->offers.size()];
-  Bytes manifest = codec::serialize(offer.manifest);
-  edit_between(manifest, 0, manifest.size(), {}, rng);
+  const bool scoped = offer.manifest.scope.has_value();
+  Bytes manifest;
+  if (rng() % 2 == 0) {
+    codec::Manifest m = offer.manifest;
+    edit_manifest_field(m, rng);
+    manifest = codec::serialize(m);
+  } else {
+    manifest = codec::serialize(offer.manifest);
+    edit_between(manifest, 0, manifest.size(), {}, rng);
+  }
   auto parsed = codec::parse_manifest(manifest);
   if (!parsed.ok()) return {};
   crypto::DeterministicRandom nonce(rng());
-  auto sig = crypto::ecdsa_p256_sign(f.estate->vendor_private_key.view(), manifest, nonce);
+  const crypto::SecretBytes& key = scoped ? f.estate->acquirer_private_key : f.estate->vendor_private_key;
+  auto sig = crypto::ecdsa_p256_sign(key.view(), manifest, nonce);
   if (!sig.ok() || sig->size() != offer.signature.size()) return {};
   offer.manifest = *parsed;
   std::copy(sig->begin(), sig->end(), offer.signature.begin());

@@ -17,12 +17,18 @@
 //  - T1, T16, T17: START sends HS_REQUEST alone, or, refused, nothing (T_FAILED, 96); a second
 //    START is refused locally (02) and changes nothing; any event before START is refused locally
 //    (02) and the engine stays in T_IDLE.
+//  - REQ-DL-051, REQ-DL-053: after the steps the device starts again, and the master application
+//    waiting in the other slot (if the session applied one) comes up or not as the input's last
+//    octet says: the marked slot runs or the device falls back and records it, and the version
+//    installed and reported is always the one that runs.
+// A failed check prints the rows the input ran, by name (session_fuzz.h, Path).
 // Configuration bits 5 and 6 (bits 0-4 choose the estate, session_fuzz.h): with bit 5 the engine
 // is not started before the first step, the steps before the input's first START meet it in
 // T_IDLE and that START starts it; with bit 6 every START carries a command T1 refuses (an
 // OPERATOR_ID outside its character set, section 3.2).
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "session_fuzz.h"
@@ -59,7 +65,7 @@ void check_state(const terminal::Session& s) {
 // Once per estate: the honest TMS's messages alone drive a fresh engine through the recorded
 // session, sending what the recording says (REQ-TERM-003). This also proves Fixture::reset().
 void check_honest_replay(Fixture& f) {
-  f.reset();
+  const fuzz::ResetOnExit reset(f);
   sim::Estate& e = *f.estate;
   terminal::Session s(e.terminal_config, e.terminal_ports());
   std::vector<Bytes> sent = s.start(e.command()).send;
@@ -71,6 +77,40 @@ void check_honest_replay(Fixture& f) {
   FUZZ_CHECK(s.state() == f.honest_result.terminal_state);
   FUZZ_CHECK(s.keys_installed() == f.honest_result.keys_installed);
   FUZZ_CHECK(s.packages_applied() == f.honest_result.packages_applied);
+}
+
+// The event a step is to the engine (section 9.2), for the path: none for a step that delivers
+// nothing (the honest session's next message past its end).
+std::optional<terminal::Event> event_of(const fuzz::Step& step) {
+  if (step.body) return terminal::classify(*step.body);
+  switch (step.op) {
+    case Op::kTimeout: return terminal::Event::TIMEOUT;
+    case Op::kConnLost: return terminal::Event::CONN_LOST;
+    case Op::kCancel: return terminal::Event::CANCEL;
+    case Op::kStartAgain: return terminal::Event::START;
+    default: return std::nullopt;
+  }
+}
+
+// REQ-DL-051, REQ-DL-053: the device's next start, after whatever the session left in its slots.
+void check_restart(sim::MemoryPackageStore& store, bool comes_up) {
+  if (!store.master) return;  // no KIND M package installed: nothing to switch
+  const terminal::MasterSlots before = *store.master;
+  store.restart(comes_up);
+  const terminal::MasterSlots& after = *store.master;
+  FUZZ_CHECK(after.version == before.version);  // a start writes no slot
+  if (before.state != codec::SwitchState::kPending) {  // nothing marked: the same slot runs
+    FUZZ_CHECK(after.running == before.running && after.state == before.state);
+  } else if (comes_up) {  // the marked slot runs
+    FUZZ_CHECK(after.running == before.other() && after.state == codec::SwitchState::kSettled);
+  } else {  // back to the previous slot, and the fall-back recorded
+    FUZZ_CHECK(after.running == before.running && after.state == codec::SwitchState::kFellBack);
+  }
+  // The installed version of KIND M is always the version that runs, and MASTER_APP says so.
+  FUZZ_CHECK(store.installed_version(codec::PackageKind::kMaster, store.master_name) == after.running_version());
+  const std::optional<codec::MasterApp> report = store.master_app();
+  FUZZ_CHECK(report && report->running_slot == after.running && report->running_version == after.running_version() &&
+             report->state == after.state && report->other_version == after.other_version());
 }
 
 }  // namespace
@@ -89,7 +129,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_honest_replay(f);
     verified[fuzz::config_key(config)] = true;
   }
-  f.reset();
+  const fuzz::ResetOnExit reset(f);  // the estate, reset, is as make_estate left it
+  fuzz::begin_path();
   sim::Estate& e = *f.estate;
   const Profile profile = e.terminal_config.profile;
   const std::vector<Bytes>& peer = f.sent_by(false);  // what the honest TMS sent, in order
@@ -112,7 +153,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   };
 
-  if (!start_late) check_start(s.start(command()));
+  if (!start_late) {
+    check_start(s.start(command()));
+    fuzz::path().add(terminal::name(State::T_IDLE), terminal::name(terminal::Event::START), terminal::name(s.state()));
+  }
   check_state(s);
 
   std::size_t cursor = 0;              // next honest message
@@ -148,6 +192,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
            body->front() == static_cast<std::uint8_t>(MsgType::kFrameResponse))) {
         download_bodies.push_back(*body);
       }
+    }
+    if (const std::optional<terminal::Event> event = event_of(step_read)) {
+      fuzz::path().add(terminal::name(before), terminal::name(*event), terminal::name(s.state()));
     }
 
     if (before == State::T_IDLE && step_read.op == Op::kStartAgain) {
@@ -191,5 +238,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (ByteView b : download_bodies) FUZZ_CHECK(fuzz::authentic(f, b, false));
     }
   }
+  check_restart(e.package_store, size > 0 && (data[size - 1] & 1u) != 0);
   return 0;
 }

@@ -12,11 +12,26 @@
 //  - REQ-TMS-005: exactly one audit record once the session has ended, none before;
 //  - frames are served only after the key message (REQ-TMS-004: the download keys come with it);
 //  - REQ-MSG-003: everything the TMS sends parses and re-serialises to itself.
+// Configuration bits 5 and 6 (bits 0-4 and 7 choose the estate, session_fuzz.h): what earlier
+// sessions left at the TMS, which an input otherwise starts without (History below), each with its
+// property:
+//  - REQ-HS-013: the honest HS_REQUEST's T_RAND already in the replay cache: that HS_REQUEST is
+//    refused with `10`;
+//  - REQ-HS-019: the replay cache full, with nothing in it that may go: no session starts, S1
+//    goes nowhere but S_FAILED;
+//  - REQ-OPR-006: every operator with four consecutive failures and no lock: a fifth failure
+//    locks it for 15 minutes from the TMS's clock, a success clears the count, and one session
+//    counts at most one check.
+// A failed check prints the rows the input ran, by name (session_fuzz.h, Path).
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "session_fuzz.h"
+#include "codec/handshake_messages.h"
+#include "tms/operator_lock.h"
+#include "codec/fields.h"
 #include "tms/session.h"
 
 namespace {
@@ -47,6 +62,55 @@ void check_state(const tms::Session& s) {
   FUZZ_CHECK(false && "state outside the enum");
 }
 
+// The event a step is to the engine (section 10.2), for the path: none for a step that delivers
+// nothing (the honest session's next message past its end).
+std::optional<tms::Event> event_of(const fuzz::Step& step) {
+  if (step.body) return tms::classify(*step.body);
+  switch (step.op) {
+    case Op::kTimeout: return tms::Event::TIMEOUT;
+    case Op::kConnLost: return tms::Event::CONN_LOST;
+    default: return std::nullopt;
+  }
+}
+
+enum class History { kNone, kReplaySeen, kReplayFull, kOperatorsFailedFourTimes };
+History history_from(std::uint8_t config) { return static_cast<History>((config >> 5) & 3u); }
+
+std::int64_t now_s(sim::Estate& e) { return codec::seconds_since_2000(e.clock.now_utc()); }
+
+// Puts what earlier sessions left into the estate, which the input's reset has just emptied.
+void leave_history(sim::Estate& e, History history, const std::vector<Bytes>& peer) {
+  switch (history) {
+    case History::kNone: return;
+    case History::kReplaySeen: {
+      auto hs = codec::parse_hs_request(peer.front());  // the honest session's first message
+      FUZZ_CHECK(hs.ok());
+      const std::int64_t far = now_s(e) + 24 * 60 * 60;
+      FUZZ_CHECK(e.replay.remember(hs->id, hs->t_data.random, far, now_s(e)) == tms::ReplayVerdict::kFresh);
+      return;
+    }
+    case History::kReplayFull:
+      e.replay = sim::MemoryReplayCache(0);  // holds nothing, and so nothing that may go
+      return;
+    case History::kOperatorsFailedFourTimes:
+      for (auto& o : e.registry.operators) o.lock = tms::OperatorLock{tms::kFailuresBeforeLock - 1, 0};
+      return;
+  }
+}
+
+// REQ-OPR-006 after a session that began with every operator at four failures and unlocked.
+void check_operator_locks(sim::Estate& e) {
+  for (const auto& o : e.registry.operators) {
+    const std::uint32_t n = o.lock.consecutive_failures;
+    FUZZ_CHECK(n == 0 || n == tms::kFailuresBeforeLock - 1 || n == tms::kFailuresBeforeLock);
+    if (n == tms::kFailuresBeforeLock) {
+      FUZZ_CHECK(o.lock.locked_until_s == now_s(e) + tms::kFirstLockSeconds);
+    } else {
+      FUZZ_CHECK(o.lock.locked_until_s == 0);
+    }
+  }
+}
+
 std::size_t key_messages_in(const std::vector<Bytes>& sent) {
   std::size_t n = 0;
   for (const Bytes& b : sent) n += !b.empty() && b[0] == static_cast<std::uint8_t>(MsgType::kKeyMessage);
@@ -56,7 +120,7 @@ std::size_t key_messages_in(const std::vector<Bytes>& sent) {
 // Once per estate: the honest terminal's messages alone drive a fresh engine through the recorded
 // session, sending what the recording says (REQ-TMS-003). This also proves Fixture::reset().
 void check_honest_replay(Fixture& f) {
-  f.reset();
+  const fuzz::ResetOnExit reset(f);
   sim::Estate& e = *f.estate;
   tms::Session s(e.tms_config, e.tms_ports());
   std::vector<Bytes> sent;
@@ -80,7 +144,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_honest_replay(f);
     verified[fuzz::config_key(config)] = true;
   }
-  f.reset();
+  const fuzz::ResetOnExit reset(f);  // the estate, reset, is as make_estate left it
+  fuzz::begin_path();
   sim::Estate& e = *f.estate;
   const Profile profile = e.options.profile;
   const std::vector<Bytes>& peer = f.sent_by(true);  // what the honest terminal sent, in order
@@ -93,6 +158,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::MadeBodies made;
   fuzz::InStep in_step;
   delivered.reserve(fuzz::kMaxSteps);
+  const History history = history_from(config);
+  leave_history(e, history, peer);
+  // The first-rule property follows the recording, which a session meeting a history need not.
+  in_step.still = history == History::kNone;
   for (std::size_t step = 0; step < fuzz::kMaxSteps && !in.empty(); ++step) {
     const State before = s.state();
     const bool key_message_before = s.key_message_sent();
@@ -110,6 +179,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (body) {
       out = s.receive(*body);
     }
+    if (const std::optional<tms::Event> event = event_of(step_read)) {
+      fuzz::path().add(tms::name(before), tms::name(*event), tms::name(s.state()));
+    }
+    if (history == History::kReplaySeen && before == State::S_IDLE && body && fuzz::same(*body, peer.front())) {
+      FUZZ_CHECK(s.state() == State::S_FAILED && s.failure()->code == ResponseCode::kReplay);  // REQ-HS-013
+    }
+    if (history == History::kReplayFull) {  // REQ-HS-019
+      FUZZ_CHECK(s.state() == State::S_IDLE || s.state() == State::S_FAILED);
+    }
+    if (history == History::kOperatorsFailedFourTimes) check_operator_locks(e);
 
     in_step.after(step_read, peer);
     if (first_rule) fuzz::check_first_rule(*first_rule, s.failure() ? s.failure()->code : std::nullopt, *body);
