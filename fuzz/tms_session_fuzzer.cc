@@ -28,10 +28,10 @@
 #include <optional>
 #include <vector>
 
-#include "session_fuzz.h"
-#include "codec/handshake_messages.h"
-#include "tms/operator_lock.h"
 #include "codec/fields.h"
+#include "codec/handshake_messages.h"
+#include "session_fuzz.h"
+#include "tms/operator_lock.h"
 #include "tms/session.h"
 
 namespace {
@@ -78,7 +78,7 @@ History history_from(std::uint8_t config) { return static_cast<History>((config 
 
 std::int64_t now_s(sim::Estate& e) { return codec::seconds_since_2000(e.clock.now_utc()); }
 
-// Puts what earlier sessions left into the estate, which the input's reset has just emptied.
+// Puts what earlier sessions left into the estate, which starts every input reset (ResetOnExit).
 void leave_history(sim::Estate& e, History history, const std::vector<Bytes>& peer) {
   switch (history) {
     case History::kNone: return;

@@ -87,14 +87,43 @@ void wipe_omac(Cipher c, omac_state& state) {
 namespace {
 
 // Fuzzing build mode only (crypto/fuzzing_build_mode.h): DES and TDES key setup was a fifth of the
-// session targets' time, each MAC and envelope expanding the same few session keys again. The last
-// 16 expansions are kept, in clear, for the life of the process: never in a product. DES, TDES and
-// AES, whose schedules in libtomcrypt 1.18 are plain arrays that a copy duplicates.
-struct CachedSchedule {
-  int index = -1;
-  std::size_t key_len = 0;
-  std::uint8_t key[32] = {};
-  symmetric_key schedule;
+// session targets' time, each MAC and envelope expanding the same few session keys again, and a
+// CMAC's setup (the schedule and the subkeys L·u) a twentieth under ASan. The last 16 states of
+// each kind are kept, in clear, for the life of the process: never in a product. DES, TDES and AES,
+// whose schedules in libtomcrypt 1.18 are plain arrays that a copy duplicates; what a setup writes
+// is a pure function of the cipher and the key.
+template <class State>
+class KeptStates {
+ public:
+  static constexpr std::size_t kMaxKey = 32;
+
+  // Copies the kept state of (index, key), its first `bytes` octets, into `out`; false if none.
+  bool find(int index, ByteView key, State& out, std::size_t bytes) const {
+    for (const Entry& e : entries_) {
+      if (e.index == index && e.key_len == key.size() && std::equal(key.begin(), key.end(), e.key)) {
+        std::memcpy(&out, &e.state, bytes);
+        return true;
+      }
+    }
+    return false;
+  }
+  void keep(int index, ByteView key, const State& state, std::size_t bytes) {
+    Entry& e = entries_[next_++ % entries_.size()];
+    e.index = index;
+    e.key_len = key.size();
+    std::copy(key.begin(), key.end(), e.key);
+    std::memcpy(&e.state, &state, bytes);
+  }
+
+ private:
+  struct Entry {
+    int index = -1;
+    std::size_t key_len = 0;
+    std::uint8_t key[kMaxKey] = {};
+    State state;
+  };
+  std::array<Entry, 16> entries_{};
+  std::size_t next_ = 0;
 };
 
 bool cached_cipher(int index) {
@@ -102,36 +131,8 @@ bool cached_cipher(int index) {
          index == cipher_index(Cipher::kAes);
 }
 
-std::array<CachedSchedule, 16>& cache() {
-  thread_local std::array<CachedSchedule, 16> entries{};
-  return entries;
-}
-
-const CachedSchedule* cached(int index, ByteView key) {
-  for (const CachedSchedule& e : cache()) {
-    if (e.index == index && e.key_len == key.size() && std::equal(key.begin(), key.end(), e.key)) return &e;
-  }
-  return nullptr;
-}
-
-void remember(int index, ByteView key, const symmetric_key& schedule, std::size_t bytes) {
-  thread_local std::size_t next = 0;
-  CachedSchedule& e = cache()[next++ % cache().size()];
-  e.index = index;
-  e.key_len = key.size();
-  std::copy(key.begin(), key.end(), e.key);
-  std::memcpy(&e.schedule, &schedule, bytes);
-}
-
-// The started OMAC states, as above: what omac_init writes is a pure function of the cipher and
-// the key (the subkeys and the schedule; the chaining block and buffer start empty).
-struct CachedOmac {
-  int index = -1;
-  std::size_t key_len = 0;
-  std::uint8_t key[32] = {};
-  omac_state state;
-};
-
+// A started OMAC state up to its schedule, and that schedule (the chaining block and buffer start
+// empty).
 std::size_t omac_bytes(Cipher c) { return offsetof(omac_state, key) + schedule_bytes(c); }
 
 }  // namespace
@@ -140,23 +141,11 @@ std::size_t omac_bytes(Cipher c) { return offsetof(omac_state, key) + schedule_b
 int omac_start(Cipher c, ByteView key, omac_state& state) {
   const int index = cipher_index(c);
 #ifdef TMSPROTO_FUZZING_BUILD_MODE
-  thread_local std::array<CachedOmac, 16> entries{};
-  thread_local std::size_t next = 0;
-  if (key.size() <= sizeof(CachedOmac::key)) {
-    for (const CachedOmac& e : entries) {
-      if (e.index == index && e.key_len == key.size() && std::equal(key.begin(), key.end(), e.key)) {
-        std::memcpy(&state, &e.state, omac_bytes(c));
-        return CRYPT_OK;
-      }
-    }
+  thread_local KeptStates<omac_state> kept;
+  if (key.size() <= KeptStates<omac_state>::kMaxKey) {
+    if (kept.find(index, key, state, omac_bytes(c))) return CRYPT_OK;
     const int err = omac_init(&state, index, key.data(), key.size());
-    if (err == CRYPT_OK) {
-      CachedOmac& e = entries[next++ % entries.size()];
-      e.index = index;
-      e.key_len = key.size();
-      std::copy(key.begin(), key.end(), e.key);
-      std::memcpy(&e.state, &state, omac_bytes(c));
-    }
+    if (err == CRYPT_OK) kept.keep(index, key, state, omac_bytes(c));
     return err;
   }
 #endif
@@ -167,14 +156,14 @@ KeySchedule::KeySchedule(Cipher c, ByteView key)
     : cipher_(c), index_(cipher_index(c)), status_(CRYPT_ERROR) {
   if (index_ < 0 || key.empty()) return;
 #ifdef TMSPROTO_FUZZING_BUILD_MODE
-  if (cached_cipher(index_) && key.size() <= sizeof(CachedSchedule::key)) {
-    if (const CachedSchedule* hit = cached(index_, key)) {
-      std::memcpy(&key_, &hit->schedule, schedule_bytes(c));
+  thread_local KeptStates<symmetric_key> kept;
+  if (cached_cipher(index_) && key.size() <= KeptStates<symmetric_key>::kMaxKey) {
+    if (kept.find(index_, key, key_, schedule_bytes(c))) {
       status_ = CRYPT_OK;
       return;
     }
     status_ = cipher_descriptor[index_].setup(key.data(), static_cast<int>(key.size()), 0, &key_);
-    if (status_ == CRYPT_OK) remember(index_, key, key_, schedule_bytes(c));
+    if (status_ == CRYPT_OK) kept.keep(index_, key, key_, schedule_bytes(c));
     return;
   }
 #endif
